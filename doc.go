@@ -1,0 +1,48 @@
+// Package embedfin is the core of a typed Go client for Stripe's bank-data
+// and embedded-finance APIs: Financial Connections, Ownership Match,
+// Treasury, Issuing, Customers, Connect, SetupIntents and events.
+//
+// This package holds what every resource package shares: the Client (key,
+// base URL, retries, rate limit, logging), per-call RequestOptions, the
+// error types, pagination and small helpers. The endpoints themselves live
+// in one package per product, each built on a Client:
+//
+//	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
+//	if err != nil { ... }
+//	fc := financialconnections.New(c)
+//	acct, err := fc.Accounts.Retrieve(ctx, "fca_123", nil)
+//
+// # Requests
+//
+// Every call takes a context first, IDs next, then a params pointer and
+// optional RequestOptions (WithStripeAccount, WithIdempotencyKey,
+// WithBetaVersion, WithHeader). Optional fields are pointers, set with Ptr.
+// Calls never modify their params.
+//
+// # Retries
+//
+// Connection failures, 409, 429 lock_timeout and 5xx responses are retried
+// (twice by default) with exponential backoff and jitter; a
+// Stripe-Should-Retry header overrides those rules and Retry-After is
+// honoured up to the backoff cap. Each POST and DELETE carries one
+// Idempotency-Key, reused by all its attempts, so a retry never creates a
+// second object.
+//
+// # Errors
+//
+// An API failure is an *Error (status, type, code, parameter, message,
+// request ID); bad input caught before sending is a *ValidationError; a
+// request that got no response is a *ConnectionError; an unreadable 2xx body
+// is a *DecodeError; a context that ended returns ctx.Err(). Error strings
+// never contain keys, client secrets or account numbers.
+//
+// # Lists
+//
+// List methods return one *List page; All methods return an iterator that
+// fetches pages as the loop needs them:
+//
+//	for cust, err := range customers.New(c).Customers.All(ctx, nil) {
+//		if err != nil { return err }
+//		fmt.Println(cust.ID)
+//	}
+package embedfin
