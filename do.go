@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -121,18 +123,65 @@ func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer) error {
 }
 
 func (c *Client) unmarshal(data []byte, out any) error {
-	if !c.strict {
-		return json.Unmarshal(data, out)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(out); err != nil {
+	if err := json.Unmarshal(data, out); err != nil {
 		return err
 	}
-	if dec.More() {
-		return errors.New("data after the JSON value")
+	if c.strict {
+		return checkKnownFields(data, out)
 	}
 	return nil
+}
+
+// checkKnownFields finds fields of the response that the decoded value does
+// not hold. It encodes out back to JSON and compares key sets: response
+// types encode every field they know (nulls included), so any key of the
+// response missing from the re-encoding has no field. Unlike
+// json.Decoder.DisallowUnknownFields, this sees through the custom decoders
+// of expandable fields and unions.
+func checkKnownFields(raw []byte, out any) error {
+	back, err := json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("re-encoding for the strict check: %w", err)
+	}
+	var a, b any
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(back, &b); err != nil {
+		return err
+	}
+	var unknown []string
+	diffKeys("", a, b, &unknown)
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	if len(unknown) > 20 {
+		unknown = append(unknown[:20], fmt.Sprintf("... (%d more)", len(unknown)-20))
+	}
+	return fmt.Errorf("unknown field(s) %s", strings.Join(unknown, ", "))
+}
+
+func diffKeys(path string, a, b any, out *[]string) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, _ := b.(map[string]any)
+		for k, v := range av {
+			bvv, ok := bv[k]
+			if !ok {
+				*out = append(*out, strconv.Quote(path+k))
+				continue
+			}
+			diffKeys(path+k+".", v, bvv, out)
+		}
+	case []any:
+		bv, _ := b.([]any)
+		for i, v := range av {
+			if i < len(bv) {
+				diffKeys(path+"["+strconv.Itoa(i)+"].", v, bv[i], out)
+			}
+		}
+	}
 }
 
 // callKey carries a *callState in the request context so that the transport

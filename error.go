@@ -279,3 +279,26 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the decoding failure.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// MissingParam returns the *ValidationError for a required parameter left
+// unset. Generated Validate methods use it; name is the wire name.
+func MissingParam(name string) error {
+	return &ValidationError{Param: name, Reason: "is required"}
+}
+
+// NestParamError prefixes the parameter named by a *ValidationError with
+// its parent, in Stripe's bracket form: "account_holder" and "type" give
+// "account_holder[type]". Other errors are returned unchanged.
+func NestParamError(parent string, err error) error {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	child := ve.Param
+	if i := strings.IndexByte(child, '['); i >= 0 {
+		child = "[" + child[:i] + "]" + child[i:]
+	} else {
+		child = "[" + child + "]"
+	}
+	return &ValidationError{Param: parent + child, Reason: ve.Reason}
+}

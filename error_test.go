@@ -121,8 +121,8 @@ func TestDecodeErrors(t *testing.T) {
 		"empty":           {rep: ok(""), is: embedfin.ErrEmptyResponse},
 		"wrong shape":     {rep: ok(`{"id":42}`), text: "cannot unmarshal"},
 		"too large":       {rep: ok(`{"id":"` + strings.Repeat("x", 2048) + `"}`), opts: []embedfin.Option{embedfin.WithMaxResponseBytes(1024)}, is: embedfin.ErrResponseTooLarge},
-		"unknown, strict": {rep: ok(`{"id":"x","surprise":1}`), opts: []embedfin.Option{embedfin.WithStrictDecoding()}, text: `unknown field "surprise"`},
-		"trailing strict": {rep: ok(`{"id":"x"} {"id":"y"}`), opts: []embedfin.Option{embedfin.WithStrictDecoding()}, text: "after the JSON value"},
+		"unknown, strict": {rep: ok(`{"id":"x","surprise":1,"nested":{"a":1}}`), opts: []embedfin.Option{embedfin.WithStrictDecoding()}, text: `unknown field(s) "nested", "surprise"`},
+		"trailing":        {rep: ok(`{"id":"x"} {"id":"y"}`), text: "after top-level value"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -499,3 +499,64 @@ func TestRoundTripRich(t *testing.T) {
 	require.NoError(t, form.Unmarshal(b, &out), string(b))
 	assert.Equal(t, in, out)
 }
+
+type selfPtr *selfPtr
+
+type pathological struct {
+	P   selfPtr  `url:"p"`
+	PPI **int    `url:"ppi,numbered"`
+	Any any      `url:"any"`
+	Arr [1][]int `url:"arr"`
+}
+
+func TestPathologicalTypes(t *testing.T) {
+	t.Parallel()
+	// A pointer type that points to itself has no encoding.
+	var te *form.TypeError
+	_, err := form.Marshal(pathological{})
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "p", te.Key)
+	require.ErrorAs(t, form.Unmarshal([]byte("p=1"), &pathological{}), &te)
+
+	var sp selfPtr
+	sp = &sp
+	_, err = form.Marshal(sp)
+	require.ErrorAs(t, err, &te)
+	require.ErrorAs(t, form.Decode(url.Values{}, &sp), &te)
+
+	// Numbered keys for a field that is not a slice are unknown.
+	var p pathological
+	err = form.Unmarshal([]byte("ppi0=1&ppi=2&arr[0][1]=3"), &p)
+	var unknown *form.UnknownKeysError
+	require.ErrorAs(t, err, &unknown)
+	assert.Equal(t, []string{"ppi0"}, unknown.Keys)
+	require.NotNil(t, p.PPI)
+	assert.Equal(t, 2, **p.PPI)
+	assert.Equal(t, [1][]int{{0, 3}}, p.Arr)
+
+	// Cycles through maps and interfaces fail instead of recursing forever.
+	m := map[string]any{}
+	m["self"] = m
+	var uv *form.UnsupportedValueError
+	_, err = form.Marshal(struct {
+		M map[string]any `url:"m"`
+	}{m})
+	require.ErrorAs(t, err, &uv)
+	var box any
+	box = []any{&box}
+	_, err = form.Marshal(struct {
+		B any `url:"b"`
+	}{box})
+	require.ErrorAs(t, err, &uv)
+	assert.Contains(t, uv.Error(), "cyclic")
+}
+
+func TestDecodeScalarWithOnlyChildren(t *testing.T) {
+	t.Parallel()
+	var p decParams
+	err := form.Unmarshal([]byte("count[x]=1&count[y][z]=2"), &p)
+	var unknown *form.UnknownKeysError
+	require.ErrorAs(t, err, &unknown)
+	assert.Equal(t, []string{"count[x]", "count[y][z]"}, unknown.Keys)
+	assert.Zero(t, p.Count)
+}

@@ -52,8 +52,9 @@
 //     (strconv.FormatFloat(f, 'f', -1, bits)), never in exponent notation,
 //     which Stripe rejects: 1e21 is written as "1000000000000000000000"
 //     and 0.00001 as "0.00001". This differs from go-querystring, whose
-//     fmt.Sprint switches to exponent notation from 1e21 up and below
-//     1e-4. NaN and infinities are an *UnsupportedValueError.
+//     fmt.Sprint switches to exponent notation when the decimal exponent
+//     is 6 or more or below -4 (it writes 1e6 as "1e+06" and 0.00001 as
+//     "1e-05"). NaN and infinities are an *UnsupportedValueError.
 //   - Named types (type Status string) are written by their underlying
 //     value; their String methods are not called.
 //   - time.Time is written as RFC 3339, or with the options unix,
@@ -62,7 +63,10 @@
 //     time.Time.UnixMilli, which rounds down where go-querystring
 //     truncates toward zero: the two differ only for times before 1970
 //     with a fraction of a millisecond.)
-//   - An interface is written as its dynamic value.
+//   - An interface is written as its dynamic value, with the field's
+//     options; a nil interface is written like a nil pointer ("name=").
+//     go-querystring instead prints the interface with fmt.Sprint ("<nil>",
+//     the address of a pointer, options ignored).
 //   - Other kinds (channels, functions, complex numbers, maps whose keys
 //     are not strings) are a *TypeError when met.
 //

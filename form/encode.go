@@ -368,7 +368,7 @@ func (b *builder) fillMap(c *codec, t reflect.Type, o valueOpts) {
 		start := len(e.strs)
 		var err error
 		if fastSS && v.CanInterface() {
-			m := v.Convert(mapSSType).Interface().(map[string]string)
+			m := asMapSS(v)
 			for k := range m {
 				e.strs = append(e.strs, k)
 			}
@@ -404,6 +404,20 @@ func (b *builder) fillMap(c *codec, t reflect.Type, o valueOpts) {
 		return err
 	}
 	c.dec = mapDec(t, elem)
+}
+
+var ptrMapSSType = reflect.PointerTo(mapSSType)
+
+// asMapSS returns v, whose type has map[string]string as underlying type,
+// as a map[string]string without copying it to the heap.
+func asMapSS(v reflect.Value) map[string]string {
+	switch {
+	case v.Type() == mapSSType:
+		return v.Interface().(map[string]string)
+	case v.CanAddr():
+		return *v.Addr().Convert(ptrMapSSType).Interface().(*map[string]string)
+	}
+	return v.Convert(mapSSType).Interface().(map[string]string)
 }
 
 // sortMapKeys sorts the map keys collected from start and checks that each

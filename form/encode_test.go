@@ -530,3 +530,23 @@ func TestValuesEmpty(t *testing.T) {
 	assert.NotNil(t, v)
 	assert.Empty(t, v)
 }
+
+type encMeta map[string]string
+
+func TestMarshalNamedStringMap(t *testing.T) {
+	t.Parallel()
+	type params struct {
+		Metadata encMeta `url:"metadata"`
+	}
+	in := params{Metadata: encMeta{"b": "2", "a": "1"}}
+	// By value (not addressable) and by pointer (addressable).
+	assert.Equal(t, "metadata[a]=1&metadata[b]=2", marshalAll(t, in))
+	assert.Equal(t, "metadata[a]=1&metadata[b]=2", marshalAll(t, &in))
+	// Inside an interface.
+	assert.Equal(t, "m[a]=1&m[b]=2", marshalAll(t, struct {
+		M any `url:"m"`
+	}{in.Metadata}))
+	var out params
+	require.NoError(t, form.Unmarshal([]byte("metadata[a]=1&metadata[b]=2"), &out))
+	assert.Equal(t, in, out)
+}

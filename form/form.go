@@ -92,7 +92,9 @@ func Values(v any) (url.Values, error) {
 // Unmarshal parses body with the rules of url.ParseQuery and decodes the
 // result into v as Decode does. A body that ParseQuery rejects yields a
 // *SyntaxError (joined with any decoding errors of the pairs that did
-// parse).
+// parse). Note that ParseQuery refuses bodies of more than 10000
+// parameters (see GODEBUG urlmaxqueryparams); to decode more, parse the
+// body yourself and call Decode.
 func Unmarshal(body []byte, v any) error {
 	rv, err := decodeTarget(v)
 	if err != nil {

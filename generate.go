@@ -1,0 +1,3 @@
+package embedfin
+
+//go:generate go run ./internal/codegen -out .

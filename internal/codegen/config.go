@@ -1,0 +1,278 @@
+package main
+
+// Pkg is one generated package.
+type Pkg struct {
+	Name  string // Go package name
+	Dir   string // directory relative to the module root
+	Order int    // a package may import only packages of lower order
+	Doc   string // what the generated client covers, for its doc comment
+}
+
+const modulePath = "github.com/embedfin/embedfin-go"
+
+// pkgs lists the packages in import order. The root holds the sub-objects
+// that several products share (Address and the like); resource packages
+// sit above it, each allowed to import those before it, which is what keeps
+// the graph acyclic: a reference that would point up the list (a bank
+// account's customer, say) is kept as an untyped embedfin.RawObject.
+var pkgs = []*Pkg{
+	{Name: "embedfin", Dir: ".", Order: 0},
+	{Name: "connect", Dir: "connect", Order: 1, Doc: "Connect accounts, account links and account sessions"},
+	{Name: "customers", Dir: "customers", Order: 2, Doc: "customers"},
+	{Name: "financialconnections", Dir: "financialconnections", Order: 3, Doc: "Financial Connections sessions, accounts and transactions"},
+	{Name: "setupintents", Dir: "setupintents", Order: 4, Doc: "SetupIntents"},
+	{Name: "issuing", Dir: "issuing", Order: 5, Doc: "Issuing cardholders, cards, authorizations and transactions"},
+	{Name: "treasury", Dir: "treasury", Order: 6, Doc: "Treasury financial accounts and money movements"},
+	{Name: "events", Dir: "events", Order: 7, Doc: "events"},
+}
+
+func pkgByName(name string) *Pkg {
+	for _, p := range pkgs {
+		if p.Name == name {
+			return p
+		}
+	}
+	panic("unknown package " + name)
+}
+
+// Owned is a resource schema typed in a given package under a given name.
+type Owned struct {
+	Pkg, Name, File string
+}
+
+// owned lists the resource schemas this SDK types. Every other resource the
+// spec references (payment methods, subscriptions, charges, files, ...) is
+// outside the products of the seeds and is kept as embedfin.RawObject.
+var owned = map[string]Owned{
+	"account":                             {"connect", "Account", "account"},
+	"deleted_account":                     {"connect", "DeletedAccount", "account"},
+	"account_link":                        {"connect", "AccountLink", "account_link"},
+	"account_session":                     {"connect", "AccountSession", "account_session"},
+	"person":                              {"connect", "Person", "person"},
+	"bank_account":                        {"connect", "BankAccount", "bank_account"},
+	"card":                                {"connect", "Card", "card"},
+	"token":                               {"connect", "Token", "token"},
+	"tax_id":                              {"connect", "TaxID", "tax_id"},
+	"customer":                            {"customers", "Customer", "customer"},
+	"deleted_customer":                    {"customers", "DeletedCustomer", "customer"},
+	"cash_balance":                        {"customers", "CashBalance", "cash_balance"},
+	"discount":                            {"customers", "Discount", "discount"},
+	"financial_connections.account":       {"financialconnections", "Account", "account"},
+	"financial_connections.account_owner": {"financialconnections", "AccountOwner", "account_owner"},
+	"financial_connections.session":       {"financialconnections", "Session", "session"},
+	"financial_connections.transaction":   {"financialconnections", "Transaction", "transaction"},
+	"setup_intent":                        {"setupintents", "SetupIntent", "setup_intent"},
+	"issuing.authorization":               {"issuing", "Authorization", "authorization"},
+	"issuing.card":                        {"issuing", "Card", "card"},
+	"issuing.cardholder":                  {"issuing", "Cardholder", "cardholder"},
+	"issuing.transaction":                 {"issuing", "Transaction", "transaction"},
+	"balance_transaction":                 {"issuing", "BalanceTransaction", "balance_transaction"},
+	"treasury.financial_account":          {"treasury", "FinancialAccount", "financial_account"},
+	"treasury.financial_account_features": {"treasury", "FinancialAccountFeatures", "financial_account"},
+	"treasury.inbound_transfer":           {"treasury", "InboundTransfer", "inbound_transfer"},
+	"treasury.outbound_payment":           {"treasury", "OutboundPayment", "outbound_payment"},
+	"treasury.outbound_transfer":          {"treasury", "OutboundTransfer", "outbound_transfer"},
+	"treasury.received_credit":            {"treasury", "ReceivedCredit", "received_credit"},
+	"treasury.received_debit":             {"treasury", "ReceivedDebit", "received_debit"},
+	"treasury.transaction":                {"treasury", "Transaction", "transaction"},
+	"treasury.transaction_entry":          {"treasury", "TransactionEntry", "transaction"},
+	"treasury.credit_reversal":            {"treasury", "CreditReversal", "reversal"},
+	"treasury.debit_reversal":             {"treasury", "DebitReversal", "reversal"},
+	"payout":                              {"treasury", "Payout", "payout"},
+	"event":                               {"events", "Event", "event"},
+}
+
+// sharedNames names sub-schemas that are referenced from more than one
+// place, where a name derived from one position would mislead.
+var sharedNames = map[string]string{
+	"address": "Address",
+	"treasury_shared_resource_billing_details":                                                     "BillingDetails",
+	"treasury_financial_accounts_resource_toggle_settings":                                         "ToggleSettings",
+	"treasury_financial_accounts_resource_toggles_setting_status_details":                          "ToggleStatusDetails",
+	"treasury_financial_accounts_resource_outbound_ach_toggle_settings":                            "OutboundACHToggleSettings",
+	"treasury_transactions_resource_balance_impact":                                                "BalanceImpact",
+	"treasury_transactions_resource_flow_details":                                                  "FlowDetails",
+	"treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details": "InitiatingPaymentMethodDetails",
+	"account_requirements_error":                                                                   "RequirementsError",
+	"account_requirements_alternative":                                                             "RequirementsAlternative",
+	"external_account_requirements":                                                                "ExternalAccountRequirements",
+	"legal_entity_japan_address":                                                                   "JapanAddress",
+	"issuing_authorization_amount_details":                                                         "AmountDetails",
+	"issuing_authorization_merchant_data":                                                          "MerchantData",
+	"bank_connections_resource_accountholder":                                                      "AccountHolder",
+	"connect_embedded_base_config_claim":                                                           "EmbeddedBaseConfig",
+	"connect_embedded_account_config_claim":                                                        "EmbeddedAccountConfig",
+	"connect_embedded_payouts_config":                                                              "EmbeddedPayoutsConfig",
+	"connect_embedded_payments_config_claim":                                                       "EmbeddedPaymentsConfig",
+	"setup_intent_type_specific_payment_method_options_client":                                     "TypeSpecificPaymentMethodOptions",
+	"setup_intent_payment_method_options_mandate_options_payto":                                    "PaymentMethodOptionsPaytoMandateOptions",
+	"legal_entity_person_verification_document":                                                    "VerificationDocument",
+}
+
+// unionNames names tagged unions by their sorted variant schemas.
+var unionNames = map[string]string{
+	"bank_account|card|source":                            "PaymentSource",
+	"bank_account|card":                                   "ExternalAccount",
+	"bank_account|card|deleted_bank_account|deleted_card": "PayoutDestination",
+}
+
+// Endpoint maps one operation of the spec to a Go method.
+type Endpoint struct {
+	Method, Path string
+	Pkg          string
+	Service      string // service field on the package client; "TestHelpers.X" nests it
+	GoMethod     string
+}
+
+// endpoints is the API surface of issue 3, in the order of the issue.
+var endpoints = []Endpoint{
+	{"POST", "/v1/financial_connections/sessions", "financialconnections", "Sessions", "Create"},
+	{"GET", "/v1/financial_connections/sessions/{session}", "financialconnections", "Sessions", "Retrieve"},
+	{"GET", "/v1/financial_connections/accounts", "financialconnections", "Accounts", "List"},
+	{"GET", "/v1/financial_connections/accounts/{account}", "financialconnections", "Accounts", "Retrieve"},
+	{"POST", "/v1/financial_connections/accounts/{account}/refresh", "financialconnections", "Accounts", "Refresh"},
+	{"POST", "/v1/financial_connections/accounts/{account}/subscribe", "financialconnections", "Accounts", "Subscribe"},
+	{"POST", "/v1/financial_connections/accounts/{account}/unsubscribe", "financialconnections", "Accounts", "Unsubscribe"},
+	{"POST", "/v1/financial_connections/accounts/{account}/disconnect", "financialconnections", "Accounts", "Disconnect"},
+	{"GET", "/v1/financial_connections/accounts/{account}/owners", "financialconnections", "Accounts", "ListOwners"},
+	{"GET", "/v1/financial_connections/transactions", "financialconnections", "Transactions", "List"},
+	{"GET", "/v1/financial_connections/transactions/{transaction}", "financialconnections", "Transactions", "Retrieve"},
+	{"POST", "/v1/customers", "customers", "Customers", "Create"},
+	{"GET", "/v1/customers", "customers", "Customers", "List"},
+	{"GET", "/v1/customers/search", "customers", "Customers", "Search"},
+	{"GET", "/v1/customers/{customer}", "customers", "Customers", "Retrieve"},
+	{"POST", "/v1/customers/{customer}", "customers", "Customers", "Update"},
+	{"DELETE", "/v1/customers/{customer}", "customers", "Customers", "Delete"},
+	{"POST", "/v1/accounts", "connect", "Accounts", "Create"},
+	{"GET", "/v1/accounts", "connect", "Accounts", "List"},
+	{"GET", "/v1/accounts/{account}", "connect", "Accounts", "Retrieve"},
+	{"POST", "/v1/accounts/{account}", "connect", "Accounts", "Update"},
+	{"DELETE", "/v1/accounts/{account}", "connect", "Accounts", "Delete"},
+	{"POST", "/v1/account_links", "connect", "AccountLinks", "Create"},
+	{"POST", "/v1/account_sessions", "connect", "AccountSessions", "Create"},
+	{"POST", "/v1/setup_intents", "setupintents", "SetupIntents", "Create"},
+	{"GET", "/v1/setup_intents", "setupintents", "SetupIntents", "List"},
+	{"GET", "/v1/setup_intents/{intent}", "setupintents", "SetupIntents", "Retrieve"},
+	{"POST", "/v1/setup_intents/{intent}", "setupintents", "SetupIntents", "Update"},
+	{"POST", "/v1/setup_intents/{intent}/confirm", "setupintents", "SetupIntents", "Confirm"},
+	{"POST", "/v1/setup_intents/{intent}/cancel", "setupintents", "SetupIntents", "Cancel"},
+	{"POST", "/v1/setup_intents/{intent}/verify_microdeposits", "setupintents", "SetupIntents", "VerifyMicrodeposits"},
+	{"POST", "/v1/treasury/financial_accounts", "treasury", "FinancialAccounts", "Create"},
+	{"GET", "/v1/treasury/financial_accounts", "treasury", "FinancialAccounts", "List"},
+	{"GET", "/v1/treasury/financial_accounts/{financial_account}", "treasury", "FinancialAccounts", "Retrieve"},
+	{"POST", "/v1/treasury/financial_accounts/{financial_account}", "treasury", "FinancialAccounts", "Update"},
+	{"POST", "/v1/treasury/financial_accounts/{financial_account}/close", "treasury", "FinancialAccounts", "Close"},
+	{"GET", "/v1/treasury/financial_accounts/{financial_account}/features", "treasury", "FinancialAccounts", "RetrieveFeatures"},
+	{"POST", "/v1/treasury/financial_accounts/{financial_account}/features", "treasury", "FinancialAccounts", "UpdateFeatures"},
+	{"POST", "/v1/treasury/inbound_transfers", "treasury", "InboundTransfers", "Create"},
+	{"GET", "/v1/treasury/inbound_transfers", "treasury", "InboundTransfers", "List"},
+	{"GET", "/v1/treasury/inbound_transfers/{id}", "treasury", "InboundTransfers", "Retrieve"},
+	{"POST", "/v1/treasury/inbound_transfers/{inbound_transfer}/cancel", "treasury", "InboundTransfers", "Cancel"},
+	{"POST", "/v1/treasury/outbound_payments", "treasury", "OutboundPayments", "Create"},
+	{"GET", "/v1/treasury/outbound_payments", "treasury", "OutboundPayments", "List"},
+	{"GET", "/v1/treasury/outbound_payments/{id}", "treasury", "OutboundPayments", "Retrieve"},
+	{"POST", "/v1/treasury/outbound_payments/{id}/cancel", "treasury", "OutboundPayments", "Cancel"},
+	{"POST", "/v1/treasury/outbound_transfers", "treasury", "OutboundTransfers", "Create"},
+	{"GET", "/v1/treasury/outbound_transfers", "treasury", "OutboundTransfers", "List"},
+	{"GET", "/v1/treasury/outbound_transfers/{outbound_transfer}", "treasury", "OutboundTransfers", "Retrieve"},
+	{"POST", "/v1/treasury/outbound_transfers/{outbound_transfer}/cancel", "treasury", "OutboundTransfers", "Cancel"},
+	{"GET", "/v1/treasury/received_credits", "treasury", "ReceivedCredits", "List"},
+	{"GET", "/v1/treasury/received_credits/{id}", "treasury", "ReceivedCredits", "Retrieve"},
+	{"GET", "/v1/treasury/received_debits", "treasury", "ReceivedDebits", "List"},
+	{"GET", "/v1/treasury/received_debits/{id}", "treasury", "ReceivedDebits", "Retrieve"},
+	{"GET", "/v1/treasury/transactions", "treasury", "Transactions", "List"},
+	{"GET", "/v1/treasury/transactions/{id}", "treasury", "Transactions", "Retrieve"},
+	{"POST", "/v1/test_helpers/treasury/inbound_transfers/{id}/succeed", "treasury", "TestHelpers.InboundTransfers", "Succeed"},
+	{"POST", "/v1/test_helpers/treasury/inbound_transfers/{id}/fail", "treasury", "TestHelpers.InboundTransfers", "Fail"},
+	{"POST", "/v1/test_helpers/treasury/inbound_transfers/{id}/return", "treasury", "TestHelpers.InboundTransfers", "Return"},
+	{"POST", "/v1/test_helpers/treasury/outbound_payments/{id}/post", "treasury", "TestHelpers.OutboundPayments", "Post"},
+	{"POST", "/v1/test_helpers/treasury/outbound_payments/{id}/fail", "treasury", "TestHelpers.OutboundPayments", "Fail"},
+	{"POST", "/v1/test_helpers/treasury/outbound_payments/{id}/return", "treasury", "TestHelpers.OutboundPayments", "Return"},
+	{"POST", "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", "treasury", "TestHelpers.OutboundTransfers", "Post"},
+	{"POST", "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", "treasury", "TestHelpers.OutboundTransfers", "Fail"},
+	{"POST", "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", "treasury", "TestHelpers.OutboundTransfers", "Return"},
+	{"POST", "/v1/test_helpers/treasury/received_credits", "treasury", "TestHelpers.ReceivedCredits", "Create"},
+	{"POST", "/v1/test_helpers/treasury/received_debits", "treasury", "TestHelpers.ReceivedDebits", "Create"},
+	{"POST", "/v1/issuing/cardholders", "issuing", "Cardholders", "Create"},
+	{"GET", "/v1/issuing/cardholders", "issuing", "Cardholders", "List"},
+	{"GET", "/v1/issuing/cardholders/{cardholder}", "issuing", "Cardholders", "Retrieve"},
+	{"POST", "/v1/issuing/cardholders/{cardholder}", "issuing", "Cardholders", "Update"},
+	{"POST", "/v1/issuing/cards", "issuing", "Cards", "Create"},
+	{"GET", "/v1/issuing/cards", "issuing", "Cards", "List"},
+	{"GET", "/v1/issuing/cards/{card}", "issuing", "Cards", "Retrieve"},
+	{"POST", "/v1/issuing/cards/{card}", "issuing", "Cards", "Update"},
+	{"GET", "/v1/issuing/authorizations", "issuing", "Authorizations", "List"},
+	{"GET", "/v1/issuing/authorizations/{authorization}", "issuing", "Authorizations", "Retrieve"},
+	{"POST", "/v1/issuing/authorizations/{authorization}", "issuing", "Authorizations", "Update"},
+	{"POST", "/v1/issuing/authorizations/{authorization}/approve", "issuing", "Authorizations", "Approve"},
+	{"POST", "/v1/issuing/authorizations/{authorization}/decline", "issuing", "Authorizations", "Decline"},
+	{"GET", "/v1/issuing/transactions", "issuing", "Transactions", "List"},
+	{"GET", "/v1/issuing/transactions/{transaction}", "issuing", "Transactions", "Retrieve"},
+	{"POST", "/v1/issuing/transactions/{transaction}", "issuing", "Transactions", "Update"},
+	{"POST", "/v1/test_helpers/issuing/authorizations", "issuing", "TestHelpers.Authorizations", "Create"},
+	{"POST", "/v1/test_helpers/issuing/authorizations/{authorization}/capture", "issuing", "TestHelpers.Authorizations", "Capture"},
+	{"POST", "/v1/test_helpers/issuing/authorizations/{authorization}/expire", "issuing", "TestHelpers.Authorizations", "Expire"},
+	{"POST", "/v1/test_helpers/issuing/authorizations/{authorization}/increment", "issuing", "TestHelpers.Authorizations", "Increment"},
+	{"POST", "/v1/test_helpers/issuing/authorizations/{authorization}/reverse", "issuing", "TestHelpers.Authorizations", "Reverse"},
+	{"POST", "/v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount", "issuing", "TestHelpers.Authorizations", "FinalizeAmount"},
+	{"GET", "/v1/events", "events", "Events", "List"},
+	{"GET", "/v1/events/{id}", "events", "Events", "Retrieve"},
+}
+
+// verbDocs says in our words what each kind of method does; %s is the
+// object's name in prose ("Financial Connections account").
+var verbDocs = map[string]string{
+	"Create":              "creates a %s.",
+	"Retrieve":            "fetches a %s by its ID.",
+	"Update":              "changes a %s; fields left nil are not sent and stay as they are.",
+	"Delete":              "deletes a %s.",
+	"List":                "returns one page of %ss; use All to walk every page.",
+	"Search":              "returns one page of %ss matching a search query; use SearchAll to walk every page.",
+	"Refresh":             "asks Stripe to fetch fresh data for the %s. The refresh runs asynchronously: the returned object shows it pending, and its outcome arrives later on the object and as an event.",
+	"Subscribe":           "subscribes the %s to periodic data refreshes of the given features.",
+	"Unsubscribe":         "stops periodic data refreshes of the given features for the %s.",
+	"Disconnect":          "disconnects the %s: Stripe stops reading its data and it can no longer be refreshed.",
+	"ListOwners":          "returns one page of the owners recorded by the %s's latest ownership refresh; use AllOwners to walk every page.",
+	"Close":               "closes the %s.",
+	"RetrieveFeatures":    "returns the features of the %s and their status.",
+	"UpdateFeatures":      "requests or removes features of the %s.",
+	"Cancel":              "cancels the %s.",
+	"Confirm":             "confirms the %s, attaching and verifying its payment method.",
+	"VerifyMicrodeposits": "verifies the bank account of the %s with the amounts or descriptor code of its microdeposits.",
+	"Approve":             "approves the pending %s (real-time authorization webhooks are the usual path).",
+	"Decline":             "declines the pending %s.",
+	"Succeed":             "moves the test-mode %s to succeeded.",
+	"Fail":                "moves the test-mode %s to failed.",
+	"Return":              "marks the test-mode %s as returned.",
+	"Post":                "moves the test-mode %s to posted.",
+	"Capture":             "captures the test-mode %s, creating its Issuing transaction.",
+	"Expire":              "expires the test-mode %s.",
+	"Increment":           "raises the amount of the test-mode %s.",
+	"Reverse":             "reverses all or part of the test-mode %s.",
+	"FinalizeAmount":      "sets the final amount of the test-mode %s (fuel purchases).",
+}
+
+// prose names objects in doc comments.
+var prose = map[string]string{
+	"account": "connected account", "deleted_account": "deleted connected account",
+	"account_link": "account link", "account_session": "account session",
+	"customer": "customer", "deleted_customer": "deleted customer",
+	"financial_connections.account":       "Financial Connections account",
+	"financial_connections.account_owner": "Financial Connections account owner",
+	"financial_connections.session":       "Financial Connections session",
+	"financial_connections.transaction":   "Financial Connections transaction",
+	"setup_intent":                        "SetupIntent",
+	"treasury.financial_account":          "financial account",
+	"treasury.financial_account_features": "financial account's feature set",
+	"treasury.inbound_transfer":           "inbound transfer",
+	"treasury.outbound_payment":           "outbound payment",
+	"treasury.outbound_transfer":          "outbound transfer",
+	"treasury.received_credit":            "received credit",
+	"treasury.received_debit":             "received debit",
+	"treasury.transaction":                "Treasury transaction",
+	"issuing.authorization":               "Issuing authorization",
+	"issuing.card":                        "Issuing card",
+	"issuing.cardholder":                  "Issuing cardholder",
+	"issuing.transaction":                 "Issuing transaction",
+	"event":                               "event",
+}
