@@ -34,7 +34,7 @@ type Account struct {
 	// Object is "object": the object's type.
 	Object string `json:"object"`
 	// Ownership is "ownership": an ID, with the full object when the field is expanded; nil when null.
-	Ownership *embedfin.Expandable[embedfin.RawObject] `json:"ownership"`
+	Ownership *embedfin.Expandable[AccountOwnership] `json:"ownership"`
 	// OwnershipRefresh is "ownership_refresh": nil when null.
 	OwnershipRefresh *AccountOwnershipRefresh `json:"ownership_refresh"`
 	// Permissions is "permissions".

@@ -34,3 +34,24 @@ func (x *AccountOwner) GetID() string {
 	}
 	return x.ID
 }
+
+// AccountOwnership is the financial connections account ownership object ("financial_connections.account_ownership" in the API).
+type AccountOwnership struct {
+	embedfin.APIResource
+	// Created is "created": Unix time in seconds.
+	Created int64 `json:"created"`
+	// ID is "id": the object's unique identifier.
+	ID string `json:"id"`
+	// Object is "object": the object's type.
+	Object string `json:"object"`
+	// Owners is "owners".
+	Owners *embedfin.List[AccountOwner] `json:"owners"`
+}
+
+// GetID returns the object's ID, or "" for a nil AccountOwnership.
+func (x *AccountOwnership) GetID() string {
+	if x == nil {
+		return ""
+	}
+	return x.ID
+}

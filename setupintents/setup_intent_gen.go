@@ -401,14 +401,26 @@ type SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode struct {
 
 // SetupIntentPaymentMethodOptionsACSSDebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_acss_debit).
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptions struct {
+	// Amount is "amount": nil when null.
+	Amount *int64 `json:"amount"`
+	// AmountType is "amount_type": nil when null.
+	AmountType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType `json:"amount_type"`
 	// CustomMandateURL is "custom_mandate_url".
 	CustomMandateURL *string `json:"custom_mandate_url"`
 	// DefaultFor is "default_for".
 	DefaultFor []SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor `json:"default_for"`
+	// EndDate is "end_date": nil when null.
+	EndDate *string `json:"end_date"`
 	// IntervalDescription is "interval_description": nil when null.
 	IntervalDescription *string `json:"interval_description"`
 	// PaymentSchedule is "payment_schedule": nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose `json:"purpose"`
+	// StartDate is "start_date": nil when null.
+	StartDate *string `json:"start_date"`
 	// TransactionType is "transaction_type": nil when null.
 	TransactionType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType `json:"transaction_type"`
 }
@@ -433,30 +445,50 @@ type PaymentMethodOptionsPaytoMandateOptions struct {
 
 // SetupIntentPaymentMethodOptionsBACSDebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_bacs_debit).
 type SetupIntentPaymentMethodOptionsBACSDebitMandateOptions struct {
+	// Amount is "amount": nil when null.
+	Amount *int64 `json:"amount"`
+	// AmountType is "amount_type": nil when null.
+	AmountType *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType `json:"amount_type"`
+	// EndDate is "end_date": nil when null.
+	EndDate *string `json:"end_date"`
+	// PaymentSchedule is "payment_schedule": nil when null.
+	PaymentSchedule *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
+	// StartDate is "start_date": nil when null.
+	StartDate *string `json:"start_date"`
 }
 
 // SetupIntentPaymentMethodOptionsCardMandateOptions is a nested object of the API (setup_intent_payment_method_options_card_mandate_options).
 type SetupIntentPaymentMethodOptionsCardMandateOptions struct {
 	// Amount is "amount".
-	Amount int64 `json:"amount"`
+	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type".
-	AmountType SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `json:"amount_type"`
+	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `json:"amount_type"`
 	// Currency is "currency": a three-letter ISO currency code, lowercase.
-	Currency string `json:"currency"`
+	Currency *string `json:"currency"`
 	// Description is "description": nil when null.
 	Description *string `json:"description"`
 	// EndDate is "end_date": Unix time in seconds; nil when null.
 	EndDate *int64 `json:"end_date"`
 	// Interval is "interval".
-	Interval SetupIntentPaymentMethodOptionsCardMandateOptionsInterval `json:"interval"`
+	Interval *SetupIntentPaymentMethodOptionsCardMandateOptionsInterval `json:"interval"`
 	// IntervalCount is "interval_count": nil when null.
 	IntervalCount *int64 `json:"interval_count"`
+	// PaymentSchedule is "payment_schedule": nil when null.
+	PaymentSchedule *SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
-	Reference string `json:"reference"`
+	Reference *string `json:"reference"`
 	// StartDate is "start_date": Unix time in seconds.
-	StartDate int64 `json:"start_date"`
+	StartDate *int64 `json:"start_date"`
 	// SupportedTypes is "supported_types".
 	SupportedTypes []SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType `json:"supported_types"`
 }
@@ -475,6 +507,10 @@ type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
 	EndDate *string `json:"end_date"`
 	// PaymentSchedule is "payment_schedule".
 	PaymentSchedule *SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
 	Reference *string `json:"reference"`
 	// StartDate is "start_date".
@@ -483,8 +519,22 @@ type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
 
 // SetupIntentPaymentMethodOptionsSEPADebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_sepa_debit).
 type SetupIntentPaymentMethodOptionsSEPADebitMandateOptions struct {
+	// Amount is "amount": nil when null.
+	Amount *int64 `json:"amount"`
+	// AmountType is "amount_type": nil when null.
+	AmountType *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType `json:"amount_type"`
+	// EndDate is "end_date": nil when null.
+	EndDate *string `json:"end_date"`
+	// PaymentSchedule is "payment_schedule": nil when null.
+	PaymentSchedule *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
+	// StartDate is "start_date": nil when null.
+	StartDate *string `json:"start_date"`
 }
 
 // SetupIntentPaymentMethodOptionsUPIMandateOptions is a nested object of the API (payment_method_options_mandate_options_upi).
@@ -497,6 +547,14 @@ type SetupIntentPaymentMethodOptionsUPIMandateOptions struct {
 	Description *string `json:"description"`
 	// EndDate is "end_date": Unix time in seconds; nil when null.
 	EndDate *int64 `json:"end_date"`
+	// PaymentSchedule is "payment_schedule": nil when null.
+	PaymentSchedule *SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose `json:"purpose"`
+	// StartDate is "start_date": nil when null.
+	StartDate *string `json:"start_date"`
 }
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections is a nested object of the API (linked_account_options_common).
@@ -513,8 +571,22 @@ type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections struct {
 
 // SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions is a nested object of the API (payment_method_options_us_bank_account_mandate_options).
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions struct {
+	// Amount is "amount": nil when null.
+	Amount *int64 `json:"amount"`
+	// AmountType is "amount_type": nil when null.
+	AmountType *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType `json:"amount_type"`
 	// CollectionMethod is "collection_method".
 	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod `json:"collection_method"`
+	// EndDate is "end_date": nil when null.
+	EndDate *string `json:"end_date"`
+	// PaymentSchedule is "payment_schedule": nil when null.
+	PaymentSchedule *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	PaymentsPerPeriod *int64 `json:"payments_per_period"`
+	// Purpose is "purpose": nil when null.
+	Purpose *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose `json:"purpose"`
+	// StartDate is "start_date": nil when null.
+	StartDate *string `json:"start_date"`
 }
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters is a nested object of the API (payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters).
@@ -989,6 +1061,15 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod = "microdeposits"
 )
 
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType string
+
+// Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType.
+const (
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType = "fixed"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType = "maximum"
+)
+
 // SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor is a string enumeration with values "invoice", "subscription"; the API may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor string
 
@@ -1006,6 +1087,24 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentScheduleCombined SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule = "combined"
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentScheduleInterval SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule = "interval"
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentScheduleSporadic SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule = "sporadic"
+)
+
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType is a string enumeration with values "business", "personal"; the API may add values.
@@ -1059,6 +1158,48 @@ const (
 	PaymentMethodOptionsPaytoMandateOptionsPurposeUtility          PaymentMethodOptionsPaytoMandateOptionsPurpose = "utility"
 )
 
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType string
+
+// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType.
+const (
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType = "fixed"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType = "maximum"
+)
+
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule string
+
+// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule.
+const (
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "weekly"
+)
+
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "utility"
+)
+
 // SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType string
 
@@ -1078,6 +1219,39 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsIntervalSporadic SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "sporadic"
 	SetupIntentPaymentMethodOptionsCardMandateOptionsIntervalWeek     SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "week"
 	SetupIntentPaymentMethodOptionsCardMandateOptionsIntervalYear     SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "year"
+)
+
+// SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule string
+
+// Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule.
+const (
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "weekly"
+)
+
+// SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType is a string enumeration with values "india"; the API may add values.
@@ -1118,6 +1292,66 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentScheduleYearly     SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule = "yearly"
 )
 
+// SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "utility"
+)
+
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType string
+
+// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType.
+const (
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType = "fixed"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType = "maximum"
+)
+
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule string
+
+// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule.
+const (
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "weekly"
+)
+
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "utility"
+)
+
 // SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType string
 
@@ -1125,6 +1359,39 @@ type SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType string
 const (
 	SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType = "fixed"
 	SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType = "maximum"
+)
+
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule string
+
+// Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule.
+const (
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "weekly"
+)
+
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission is a string enumeration with values "balances", "ownership", "payment_method", "transactions"; the API may add values.
@@ -1148,12 +1415,54 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetchTransactions SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch = "transactions"
 )
 
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType string
+
+// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType.
+const (
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType = "fixed"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType = "maximum"
+)
+
 // SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod is a string enumeration with values "paper"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod.
 const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodPaper SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod = "paper"
+)
+
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule string
+
+// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule.
+const (
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "weekly"
+)
+
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose string
+
+// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose.
+const (
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory is a string enumeration with values "checking", "savings"; the API may add values.

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -69,6 +70,8 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	files["internal/apimap/endpoints_gen.go"] = g.apiMap()
+	files[tableKey] = []byte(g.endpointTable())
 	if len(g.errs) > 0 {
 		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
 	}
@@ -84,8 +87,26 @@ func generatedDirs() []string {
 	return out
 }
 
+// tableKey carries the ARCHITECTURE.md endpoint table through the file
+// map; writeTree splices it into the document instead of writing a file.
+const tableKey = "ARCHITECTURE.md#endpoints"
+
 // writeTree writes files under root and removes stale *_gen.go files.
 func writeTree(root string, files map[string][]byte) error {
+	if table, ok := files[tableKey]; ok {
+		files = maps.Clone(files)
+		delete(files, tableKey)
+		arch := filepath.Join(root, "ARCHITECTURE.md")
+		doc, err := os.ReadFile(arch)
+		if err != nil {
+			return err
+		}
+		spliced, err := spliceTable(doc, string(table))
+		if err != nil {
+			return err
+		}
+		files["ARCHITECTURE.md"] = spliced
+	}
 	for _, dir := range generatedDirs() {
 		old, _ := filepath.Glob(filepath.Join(root, dir, "*_gen.go"))
 		for _, o := range old {

@@ -465,8 +465,21 @@ func mergeSchemas(variants []*Schema) *Schema {
 	req := map[string]int{}
 	for _, v := range variants {
 		for k, p := range v.Properties {
-			if _, ok := out.Properties[k]; !ok {
+			prev, ok := out.Properties[k]
+			if !ok {
 				out.Properties[k] = p
+				continue
+			}
+			// The same property holding different objects in different
+			// variants: its type becomes the merge of those objects too.
+			a, an := singleRef(prev)
+			b, bn := singleRef(p)
+			if a != "" && b != "" && a != b {
+				alts := prev.AnyOf
+				if len(alts) == 0 || prev.RefName() != "" {
+					alts = []*Schema{{Ref: "#/components/schemas/" + a}}
+				}
+				out.Properties[k] = &Schema{Nullable: an || bn, AnyOf: append(append([]*Schema(nil), alts...), &Schema{Ref: "#/components/schemas/" + b})}
 			}
 		}
 		for _, r := range v.Required {
@@ -480,6 +493,20 @@ func mergeSchemas(variants []*Schema) *Schema {
 	}
 	sort.Strings(out.Required)
 	return out
+}
+
+// singleRef returns the component a property holds when it is one object
+// (directly or as a nullable anyOf of one).
+func singleRef(p *Schema) (string, bool) {
+	if r := p.RefName(); r != "" {
+		return r, p.Nullable
+	}
+	if alts := nonEmptyAnyOf(p); len(alts) >= 1 {
+		if r := alts[len(alts)-1].RefName(); r != "" {
+			return r, p.Nullable
+		}
+	}
+	return "", false
 }
 
 func (g *Gen) fillStruct(d *Decl, s *Schema) {

@@ -1,20 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
+
+	"github.com/embedfin/embedfin-go/internal/stripemock"
 )
 
 // The pinned stripe-mock module whose embedded OpenAPI document is the
 // source of every generated fact.
 const (
-	stripeMockModule  = "github.com/stripe/stripe-mock"
-	stripeMockVersion = "v0.203.0"
-	specRelPath       = "embedded/openapi/spec3.json"
+	stripeMockModule  = stripemock.Module
+	stripeMockVersion = stripemock.Version
 )
 
 // Spec is the subset of an OpenAPI 3 document the generator reads.
@@ -123,24 +123,10 @@ func (s *Schema) IsEmptyMarker() bool {
 	return s.Type == "string" && len(s.Enum) == 1 && s.Enum[0] == ""
 }
 
-// LocateSpec finds spec3.json in the module cache, downloading the pinned
-// stripe-mock module if needed. STRIPE_SPEC overrides the path.
+// LocateSpec finds spec3.json of the pinned stripe-mock module,
+// downloading the module if needed. STRIPE_SPEC overrides the path.
 func LocateSpec() (string, error) {
-	if p := os.Getenv("STRIPE_SPEC"); p != "" {
-		return p, nil
-	}
-	out, err := exec.Command("go", "mod", "download", "-json", stripeMockModule+"@"+stripeMockVersion).Output()
-	if err != nil {
-		return "", fmt.Errorf("downloading %s@%s: %w", stripeMockModule, stripeMockVersion, err)
-	}
-	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &info); err != nil {
-		return "", err
-	}
-	if info.Error != "" || info.Dir == "" {
-		return "", fmt.Errorf("go mod download: %s", info.Error)
-	}
-	return filepath.Join(info.Dir, specRelPath), nil
+	return stripemock.SpecPath(context.Background())
 }
 
 // LoadSpec reads and parses the document.
