@@ -21,7 +21,7 @@ type SessionCreateParams struct {
 	// ManualEntry sets "manual_entry".
 	ManualEntry *SessionCreateManualEntryParams `url:"manual_entry,omitempty"`
 	// Permissions sets "permissions".
-	Permissions []AccountPermission `url:"permissions,omitempty"`
+	Permissions []SessionPermission `url:"permissions,omitempty"`
 	// Prefetch sets "prefetch".
 	Prefetch []SessionPrefetch `url:"prefetch,omitempty"`
 	// ReturnURL sets "return_url".

@@ -26,7 +26,10 @@ type node struct {
 	seg  string
 	key  string   // the original key, when vals is non-empty
 	vals []string // the values sent for exactly this key
-	kids []*node  // sorted by segment, numbers in numeric order first
+	// The children, sorted by segment (all-digit segments first, in
+	// numeric order), as a linked list: first and last child, and the
+	// next sibling.
+	first, last, next *node
 }
 
 // numberedNode is a key of the "numbered" slice style (a0, a1, ...).
@@ -128,16 +131,24 @@ func (d *decState) buildTree(values url.Values) *node {
 		}
 		return strings.Compare(a.key, b.key)
 	})
-	root := &node{}
+	// The tree has at most one node per segment, plus the root.
+	slab := make([]node, 1, len(segBuf)+1)
+	root := &slab[0]
 	for _, pk := range keys {
 		n := root
 		for _, s := range pk.segs {
-			if l := len(n.kids); l > 0 && n.kids[l-1].seg == s {
-				n = n.kids[l-1]
+			if n.last != nil && n.last.seg == s {
+				n = n.last
 				continue
 			}
-			c := &node{seg: s}
-			n.kids = append(n.kids, c)
+			slab = append(slab, node{seg: s})
+			c := &slab[len(slab)-1]
+			if n.last == nil {
+				n.first = c
+			} else {
+				n.last.next = c
+			}
+			n.last = c
 			n = c
 		}
 		if len(pk.vals) == 0 {
@@ -260,14 +271,14 @@ func walk(n *node, f func(*node)) {
 	if len(n.vals) > 0 {
 		f(n)
 	}
-	for _, k := range n.kids {
+	for k := n.first; k != nil; k = k.next {
 		walk(k, f)
 	}
 }
 
 func firstKey(n *node) string {
-	for len(n.vals) == 0 && len(n.kids) > 0 {
-		n = n.kids[0]
+	for len(n.vals) == 0 && n.first != nil {
+		n = n.first
 	}
 	return n.key
 }
@@ -381,12 +392,12 @@ func (si *structInfo) decode(d *decState, v reflect.Value, n *node) {
 			d.valueErr(n, s, v.Type())
 		}
 	}
-	if len(n.kids) == 0 {
+	if n.first == nil {
 		return
 	}
 	idx := si.index()
 	if len(idx.numbered) == 0 {
-		for _, k := range n.kids {
+		for k := n.first; k != nil; k = k.next {
 			f := idx.byName[k.seg]
 			if f == nil {
 				d.addUnknown(k)
@@ -415,7 +426,7 @@ func (si *structInfo) decode(d *decState, v reflect.Value, n *node) {
 		groups = append(groups, group{f: f})
 		return &groups[len(groups)-1]
 	}
-	for _, k := range n.kids {
+	for k := n.first; k != nil; k = k.next {
 		if f := idx.byName[k.seg]; f != nil {
 			find(f).base = k
 			continue
@@ -471,7 +482,7 @@ func (sd *sliceDecoder) decode(d *decState, v reflect.Value, base *node, numbere
 	)
 	if base != nil {
 		baseKey = base.key
-		for _, k := range base.kids {
+		for k := base.first; k != nil; k = k.next {
 			if k.seg == "" {
 				appended = k
 				continue
@@ -568,13 +579,13 @@ func mapDec(t reflect.Type, elem *codec) decFunc {
 				d.valueErr(n, s, t)
 			}
 		}
-		if len(n.kids) == 0 {
+		if n.first == nil {
 			return
 		}
 		if v.IsNil() {
-			v.Set(reflect.MakeMapWithSize(t, len(n.kids)))
+			v.Set(reflect.MakeMap(t))
 		}
-		for _, k := range n.kids {
+		for k := n.first; k != nil; k = k.next {
 			if k.seg == "" {
 				d.keyErrs(k, "empty map key")
 				continue
@@ -619,7 +630,7 @@ func ifaceDec(o valueOpts) decFunc {
 // generic decodes n for an empty interface: a string for a plain key, a
 // map[string]any for a key with bracketed children.
 func (d *decState) generic(n *node) (any, bool) {
-	if len(n.kids) == 0 {
+	if n.first == nil {
 		if len(n.vals) == 0 {
 			return nil, false
 		}
@@ -630,8 +641,8 @@ func (d *decState) generic(n *node) (any, bool) {
 			d.valueErr(n, s, mapAnyType)
 		}
 	}
-	m := make(map[string]any, len(n.kids))
-	for _, k := range n.kids {
+	m := make(map[string]any)
+	for k := n.first; k != nil; k = k.next {
 		if k.seg == "" {
 			d.keyErrs(k, "empty map key")
 			continue
@@ -650,7 +661,7 @@ type parseFunc func(v reflect.Value, s string) bool
 // children of a scalar are unknown keys.
 func leafDec(parse parseFunc) decFunc {
 	return func(d *decState, v reflect.Value, n *node) {
-		for _, k := range n.kids {
+		for k := n.first; k != nil; k = k.next {
 			d.addUnknown(k)
 		}
 		if len(n.vals) == 0 {

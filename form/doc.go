@@ -105,8 +105,14 @@
 //
 // Decode and Unmarshal read keys of the form name[seg][seg]... and walk the
 // target by tag names, allocating pointers and creating maps and slices as
-// needed. Everything Marshal writes decodes back, including the
-// brackets, numbered and delimited slice styles.
+// needed. What Marshal writes decodes back to the same value, including
+// the brackets, numbered and delimited slice styles, with these
+// exceptions: a nil pointer without omitempty writes "name=", which reads
+// back as a pointer to a zero value (or fails for numbers, bools and
+// times); empty slices and maps write nothing and read back as nil; an
+// element of a delimited slice that contains the delimiter, or a lone
+// empty string, does not survive; RFC 3339 times lose fractions of a
+// second; and two fields with the same name share one key.
 //
 //   - A slice accepts indexed keys (a[0], in any order, placed by index;
 //     missing indexes leave zero values), a[] (each value appended in

@@ -13,11 +13,12 @@ import (
 const maxEncodeDepth = 1000
 
 // encState is the scratch state of one encoding. It either appends escaped
-// pairs to out (Marshal) or collects unescaped pairs (Pairs, Values).
+// pairs to out (Marshal), or appends unescaped keys and values to out and
+// records where each ends in offs (Pairs, Values).
 type encState struct {
 	out     []byte
 	start   int // len(out) before this encoding began
-	pairs   []Pair
+	offs    []int
 	toPairs bool
 	key     []byte   // the raw (unescaped) key of the value being encoded
 	scratch []byte   // scalar text
@@ -32,10 +33,10 @@ var encPool = sync.Pool{New: func() any {
 func getEncState() *encState { return encPool.Get().(*encState) }
 
 func (e *encState) release() {
-	if cap(e.out) > 64<<10 || cap(e.scratch) > 64<<10 || cap(e.key) > 64<<10 {
+	if cap(e.out) > 64<<10 || cap(e.scratch) > 64<<10 || cap(e.key) > 64<<10 || cap(e.offs) > 8<<10 {
 		return // let the garbage collector have outsized buffers
 	}
-	e.out, e.pairs, e.toPairs, e.depth, e.start = e.out[:0], nil, false, 0, 0
+	e.out, e.offs, e.toPairs, e.depth, e.start = e.out[:0], e.offs[:0], false, 0, 0
 	e.key, e.scratch = e.key[:0], e.scratch[:0]
 	clear(e.strs)
 	e.strs = e.strs[:0]
@@ -94,7 +95,10 @@ func appendEscaped[T string | []byte](dst []byte, s T, tab *[256]byte) []byte {
 // emit writes one pair: the current key and val.
 func emit[T string | []byte](e *encState, val T) {
 	if e.toPairs {
-		e.pairs = append(e.pairs, Pair{Key: string(e.key), Value: string(val)})
+		e.out = append(e.out, e.key...)
+		e.offs = append(e.offs, len(e.out))
+		e.out = append(e.out, val...)
+		e.offs = append(e.offs, len(e.out))
 		return
 	}
 	if len(e.out) > e.start {
@@ -143,6 +147,23 @@ func (e *encState) encodeTop(v any) error {
 		}
 	}
 	return nil
+}
+
+// pairs returns the pairs collected in toPairs mode. All keys and values
+// share one string.
+func (e *encState) pairs() []Pair {
+	if len(e.offs) == 0 {
+		return nil
+	}
+	text := string(e.out)
+	pairs := make([]Pair, len(e.offs)/2)
+	start := 0
+	for i := range pairs {
+		k, v := e.offs[2*i], e.offs[2*i+1]
+		pairs[i] = Pair{Key: text[start:k], Value: text[k:v]}
+		start = v
+	}
+	return pairs
 }
 
 // extraProvider returns the ExtraProvider implementation of the top-level

@@ -71,7 +71,7 @@ func Pairs(v any) ([]Pair, error) {
 	if err := e.encodeTop(v); err != nil {
 		return nil, err
 	}
-	return e.pairs, nil
+	return e.pairs(), nil
 }
 
 // Values returns the same content as Marshal as a url.Values. The values
@@ -83,8 +83,14 @@ func Values(v any) (url.Values, error) {
 		return nil, err
 	}
 	vals := make(url.Values, len(pairs))
-	for _, p := range pairs {
-		vals[p.Key] = append(vals[p.Key], p.Value)
+	backing := make([]string, len(pairs)) // one value per key, usually
+	for i, p := range pairs {
+		if vs, ok := vals[p.Key]; ok {
+			vals[p.Key] = append(vs, p.Value)
+			continue
+		}
+		backing[i] = p.Value
+		vals[p.Key] = backing[i : i+1 : i+1]
 	}
 	return vals, nil
 }

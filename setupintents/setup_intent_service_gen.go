@@ -953,7 +953,7 @@ type SetupIntentPaymentMethodOptionsParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsMandateOptionsParams `url:"mandate_options,omitempty"`
 	// VerificationMethod sets "verification_method".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPixVerificationMethod `url:"verification_method,omitempty"`
+	VerificationMethod *SetupIntentPaymentMethodOptionsPaytoVerificationMethod `url:"verification_method,omitempty"`
 }
 
 // SetupIntentPaymentMethodOptionsMandateOptionsParams is a nested object of request parameters.
@@ -1019,7 +1019,7 @@ type SetupIntentMandateOptionsParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type".
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Currency sets "currency": a three-letter ISO currency code.
 	Currency *string `url:"currency,omitempty"`
 	// Description sets "description".

@@ -92,7 +92,7 @@ type OutboundTransferListParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Status sets "status".
-	Status *OutboundPaymentStatus `url:"status,omitempty"`
+	Status *OutboundTransferStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

@@ -18,7 +18,7 @@ type ReceivedCreditListParams struct {
 	// LinkedFlows sets "linked_flows".
 	LinkedFlows *ReceivedCreditListLinkedFlowsParams `url:"linked_flows,omitempty"`
 	// Status sets "status".
-	Status *ReceivedDebitStatus `url:"status,omitempty"`
+	Status *ReceivedCreditStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

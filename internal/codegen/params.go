@@ -365,7 +365,11 @@ func (g *Gen) paramEnum(d *Decl, wire string, vals []string) *Decl {
 	for _, n := range sortedKeys(g.names[d.Pkg]) {
 		c := g.names[d.Pkg][n]
 		if c.Kind == DEnum && strings.HasSuffix(n, suffix) && sameStrings(c.Values, vals) {
-			if best == nil || len(n) < len(best.Name) {
+			// Prefer the enum sharing the longest prefix with the params
+			// struct (SessionCreateParams takes SessionPermission over
+			// AccountPermission), then the shortest name.
+			if best == nil || commonPrefix(n, d.Name) > commonPrefix(best.Name, d.Name) ||
+				commonPrefix(n, d.Name) == commonPrefix(best.Name, d.Name) && len(n) < len(best.Name) {
 				best = c
 			}
 		}
@@ -505,4 +509,12 @@ func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema, uses map[string]
 		g.paramFields(d, k, s.Properties[k], s.IsRequired(k), false, uses)
 	}
 	return d
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }

@@ -1,0 +1,214 @@
+package financialconnections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/internal/poll"
+)
+
+// The features whose data a refresh fetches. They are the values of the
+// refresh endpoint's features parameter, so they can be passed to Refresh
+// as well as to WaitForRefresh.
+const (
+	FeatureBalance      = AccountRefreshFeatureBalance
+	FeatureOwnership    = AccountRefreshFeatureOwnership
+	FeatureTransactions = AccountRefreshFeatureTransactions
+)
+
+// RefreshStatus is the state of a feature's latest refresh, common to the
+// three refresh objects of an account.
+type RefreshStatus string
+
+// Refresh states.
+const (
+	RefreshPending   RefreshStatus = "pending"
+	RefreshSucceeded RefreshStatus = "succeeded"
+	RefreshFailed    RefreshStatus = "failed"
+)
+
+// RefreshState is the latest refresh of one feature of an account, read
+// from its balance_refresh, ownership_refresh or transaction_refresh.
+type RefreshState struct {
+	// Status of the refresh.
+	Status RefreshStatus
+	// LastAttemptedAt is when it started, in Unix seconds.
+	LastAttemptedAt int64
+	// NextRefreshAvailableAt is the earliest time another refresh may be
+	// requested, in Unix seconds; nil when Stripe gave none (null).
+	NextRefreshAvailableAt *int64
+	// ID identifies a transaction refresh (fctxnref_...); it is the cursor
+	// of incremental transaction syncs. Empty for the other features.
+	ID string
+}
+
+// RefreshOf returns the state of the feature's latest refresh, and false
+// when the account has never had one (the field is null).
+func (a *Account) RefreshOf(feature AccountRefreshFeature) (RefreshState, bool) {
+	if a == nil {
+		return RefreshState{}, false
+	}
+	switch feature {
+	case FeatureBalance:
+		if r := a.BalanceRefresh; r != nil {
+			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, ""}, true
+		}
+	case FeatureOwnership:
+		if r := a.OwnershipRefresh; r != nil {
+			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, ""}, true
+		}
+	case FeatureTransactions:
+		if r := a.TransactionRefresh; r != nil {
+			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, r.ID}, true
+		}
+	}
+	return RefreshState{}, false
+}
+
+// ErrNoRefresh is returned by WaitForRefresh when the account has never had
+// a refresh of the feature, so there is nothing to wait for.
+var ErrNoRefresh = errors.New("financialconnections: the account has no refresh of this feature; start one with Refresh (or RefreshAndWait)")
+
+// ErrAccountNotActive is matched (errors.Is) by the *AccountNotActiveError
+// of waits and syncs on an inactive or disconnected account.
+var ErrAccountNotActive = errors.New("financialconnections: account is not active")
+
+// AccountNotActiveError reports an account whose data can no longer be
+// refreshed: inactive or disconnected.
+type AccountNotActiveError struct {
+	// Account as last fetched.
+	Account *Account
+}
+
+func (e *AccountNotActiveError) Error() string {
+	return fmt.Sprintf("financialconnections: account %s is %s: its data cannot be refreshed", e.Account.ID, e.Account.Status)
+}
+
+// Is makes errors.Is(err, ErrAccountNotActive) true.
+func (e *AccountNotActiveError) Is(target error) bool { return target == ErrAccountNotActive }
+
+// ErrRefreshFailed is matched (errors.Is) by *RefreshFailedError.
+var ErrRefreshFailed = errors.New("financialconnections: refresh failed")
+
+// RefreshFailedError reports a refresh that ended in failed. The account,
+// as fetched when the failure was seen, tells when the next attempt is
+// allowed (RefreshOf(...).NextRefreshAvailableAt).
+type RefreshFailedError struct {
+	Feature AccountRefreshFeature
+	Account *Account
+}
+
+func (e *RefreshFailedError) Error() string {
+	return fmt.Sprintf("financialconnections: %s refresh of account %s failed", e.Feature, e.Account.ID)
+}
+
+// Is makes errors.Is(err, ErrRefreshFailed) true.
+func (e *RefreshFailedError) Is(target error) bool { return target == ErrRefreshFailed }
+
+// ErrWaitTimeout is returned when WaitOptions.Timeout passes before the
+// refresh finishes (the caller's own context deadline returns
+// context.DeadlineExceeded instead).
+var ErrWaitTimeout = errors.New("financialconnections: timed out waiting for the refresh")
+
+// WaitOptions tunes WaitForRefresh. The zero value polls after about 0.5 s,
+// then 1.5 times longer each time up to 10 s, until the context ends.
+type WaitOptions struct {
+	// MinInterval and MaxInterval bound the pause between polls.
+	MinInterval, MaxInterval time.Duration
+	// Timeout bounds the wait in addition to the context; 0 means none.
+	Timeout time.Duration
+}
+
+var defaultWait = poll.Interval{Min: 500 * time.Millisecond, Max: 10 * time.Second, Factor: 1.5}
+
+// WaitForRefresh polls the account until the latest refresh of feature
+// leaves pending. It returns the account when the refresh succeeded, a
+// *RefreshFailedError (carrying the account) when it failed, a
+// *AccountNotActiveError at once for an inactive or disconnected account,
+// ErrNoRefresh when no refresh was ever started, and ctx.Err() or
+// ErrWaitTimeout when the wait ends first. opts may be nil.
+//
+// Refreshes finish asynchronously; a webhook
+// (financial_connections.account.refreshed_*) is the push alternative.
+func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountRefreshFeature, opts *WaitOptions) (*Account, error) {
+	if err := checkFeature(feature); err != nil {
+		return nil, err
+	}
+	var o WaitOptions
+	if opts != nil {
+		o = *opts
+	}
+	iv := poll.Interval{Min: o.MinInterval, Max: o.MaxInterval}.Normalize(defaultWait)
+	var result *Account
+	err := poll.Until(ctx, iv, o.Timeout, func(ctx context.Context) (bool, error) {
+		acct, err := s.Retrieve(ctx, id, nil)
+		if err != nil {
+			return false, err
+		}
+		if acct.Status == AccountStatusInactive || acct.Status == AccountStatusDisconnected {
+			return false, &AccountNotActiveError{Account: acct}
+		}
+		state, ok := acct.RefreshOf(feature)
+		if !ok {
+			return false, ErrNoRefresh
+		}
+		switch state.Status {
+		case RefreshSucceeded:
+			result = acct
+			return true, nil
+		case RefreshFailed:
+			return false, &RefreshFailedError{Feature: feature, Account: acct}
+		}
+		return false, nil
+	})
+	if errors.Is(err, poll.ErrTimeout) {
+		return nil, ErrWaitTimeout
+	}
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// RefreshAndWait starts a refresh of feature and waits for it to finish, as
+// WaitForRefresh does. An inactive or disconnected account fails before the
+// refresh is requested.
+func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountRefreshFeature, opts *WaitOptions) (*Account, error) {
+	if err := checkFeature(feature); err != nil {
+		return nil, err
+	}
+	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountRefreshFeature{feature}})
+	if err != nil {
+		// Stripe refuses to refresh an inactive account; say so plainly.
+		var apiErr *embedfin.Error
+		if errors.As(err, &apiErr) && apiErr.HTTPStatusCode == 400 {
+			if cur, rerr := s.Retrieve(ctx, id, nil); rerr == nil && (cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected) {
+				return nil, &AccountNotActiveError{Account: cur}
+			}
+		}
+		return nil, err
+	}
+	if acct.Status == AccountStatusInactive || acct.Status == AccountStatusDisconnected {
+		return nil, &AccountNotActiveError{Account: acct}
+	}
+	if state, ok := acct.RefreshOf(feature); ok {
+		switch state.Status {
+		case RefreshSucceeded:
+			return acct, nil
+		case RefreshFailed:
+			return nil, &RefreshFailedError{Feature: feature, Account: acct}
+		}
+	}
+	return s.WaitForRefresh(ctx, id, feature, opts)
+}
+
+func checkFeature(f AccountRefreshFeature) error {
+	switch f {
+	case FeatureBalance, FeatureOwnership, FeatureTransactions:
+		return nil
+	}
+	return &embedfin.ValidationError{Param: "feature", Reason: fmt.Sprintf("%q is not a refresh feature (use FeatureBalance, FeatureOwnership or FeatureTransactions)", string(f))}
+}
