@@ -57,7 +57,9 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:", "-strict-version-check")
+	// Both listeners on free loopback ports: by default stripe-mock also
+	// opens HTTPS on :12112, which another instance may hold.
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:", "-https-addr", "127.0.0.1:", "-strict-version-check")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
