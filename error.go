@@ -255,9 +255,10 @@ var ErrEmptyResponse = errors.New("empty response body")
 // turned into the expected type: not JSON, truncated, too large, the wrong
 // shape, or (with WithStrictDecoding) a field the SDK does not know.
 type DecodeError struct {
-	// StatusCode and RequestID identify the response.
+	// StatusCode is the response status.
 	StatusCode int
-	RequestID  string
+	// RequestID is the response's Request-Id header.
+	RequestID string
 	// ContentType is the response's Content-Type header.
 	ContentType string
 	// Err is the decoding failure.

@@ -20,6 +20,7 @@ type Response struct {
 // set on the top-level result of a call (not on objects nested in it, such as
 // the items of a list page).
 type APIResource struct {
+	// LastResponse describes the exchange that returned the object.
 	LastResponse *Response `json:"-"`
 }
 

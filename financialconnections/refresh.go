@@ -83,6 +83,7 @@ type AccountNotActiveError struct {
 	Account *Account
 }
 
+// Error names the account and its status.
 func (e *AccountNotActiveError) Error() string {
 	return fmt.Sprintf("financialconnections: account %s is %s: its data cannot be refreshed", e.Account.ID, e.Account.Status)
 }
@@ -97,10 +98,13 @@ var ErrRefreshFailed = errors.New("financialconnections: refresh failed")
 // as fetched when the failure was seen, tells when the next attempt is
 // allowed (RefreshOf(...).NextRefreshAvailableAt).
 type RefreshFailedError struct {
+	// Feature whose refresh failed.
 	Feature AccountRefreshFeature
+	// Account as fetched when the failure was seen.
 	Account *Account
 }
 
+// Error names the feature and the account.
 func (e *RefreshFailedError) Error() string {
 	return fmt.Sprintf("financialconnections: %s refresh of account %s failed", e.Feature, e.Account.ID)
 }

@@ -37,10 +37,13 @@ var ErrRefreshPending = errors.New("financialconnections: the latest transaction
 // UpsertError wraps the error of the upsert function, naming the
 // transaction it failed on.
 type UpsertError struct {
+	// TransactionID is the transaction that could not be stored.
 	TransactionID string
-	Err           error
+	// Err is the upsert function's error.
+	Err error
 }
 
+// Error names the transaction and the cause.
 func (e *UpsertError) Error() string {
 	return fmt.Sprintf("financialconnections: storing transaction %s: %v", e.TransactionID, e.Err)
 }
@@ -116,8 +119,10 @@ func (s *TransactionService) SyncTransactions(ctx context.Context, accountID, cu
 
 // SyncTarget names an account to sync and the cursor its store holds.
 type SyncTarget struct {
+	// Account is the Financial Connections account ID (fca_...).
 	Account string
-	Cursor  string
+	// Cursor is the last transaction refresh ID the store has; "" for none.
+	Cursor string
 }
 
 // SyncMany runs SyncTransactions for many accounts with at most

@@ -11,6 +11,7 @@ import (
 // decoded. Keys lists the full bracketed keys as they arrived (for example
 // "address[zip]"), sorted and without duplicates.
 type UnknownKeysError struct {
+	// Keys are the unknown keys, sorted.
 	Keys []string
 }
 
@@ -94,6 +95,7 @@ func (e *UnsupportedValueError) Error() string {
 // [net/url.ParseQuery] (a bad percent escape, a semicolon separator, too
 // many parameters). Err is the error ParseQuery returned.
 type SyntaxError struct {
+	// Err is the parse error.
 	Err error
 }
 

@@ -6,7 +6,9 @@ import (
 
 // Pair is one key/value of an encoded form, in order.
 type Pair struct {
-	Key   string
+	// Key in bracket form, unescaped: "metadata[order]".
+	Key string
+	// Value, unescaped.
 	Value string
 }
 

@@ -129,6 +129,7 @@ var ErrTooFewScores = errors.New("ownershipmatch: too few fields have a score to
 
 // Assessment explains a decision.
 type Assessment struct {
+	// Decision is the recommended action.
 	Decision Decision
 	// Score is the weighted average of the fields used.
 	Score float64
