@@ -32,7 +32,7 @@ type Event struct {
 	// Request is "request": nil when null.
 	Request *EventRequest `json:"request"`
 	// Type is "type".
-	Type string `json:"type"`
+	Type EventType `json:"type"`
 }
 
 // GetID returns the object's ID, or "" for a nil Event.

@@ -110,6 +110,11 @@ var sharedNames = map[string]string{
 	"legal_entity_person_verification_document":                                                    "VerificationDocument",
 }
 
+// eventTypePrefixes select the event types of the SDK's products.
+var eventTypePrefixes = []string{
+	"account.", "customer.", "financial_connections.", "issuing_", "setup_intent.", "treasury.",
+}
+
 // unionNames names tagged unions by their sorted variant schemas.
 var unionNames = map[string]string{
 	"bank_account|card|source":                            "PaymentSource",

@@ -76,6 +76,9 @@ func paramDoc(wire string, s *Schema, f *Field) string {
 func typeDoc(d *Decl) []string {
 	switch d.Kind {
 	case DEnum:
+		if len(d.Values) > 12 {
+			return []string{fmt.Sprintf("%s is a string enumeration with %d known values (see the constants); the API may add values.", d.Name, len(d.Values))}
+		}
 		quoted := make([]string, len(d.Values))
 		for i, v := range d.Values {
 			quoted[i] = fmt.Sprintf("%q", v)

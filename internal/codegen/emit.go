@@ -198,6 +198,9 @@ func numbered(s string) string {
 
 func (e *emitter) enum(f *file, d *Decl) {
 	comment(f, typeDoc(d))
+	if d.Name == "EventType" && d.Pkg.Name == "events" {
+		f.p("//\n// The constants cover the event types of this SDK's products (Connect\n// accounts, customers, Financial Connections, Issuing, SetupIntents,\n// Treasury) in the pinned API version; an event may carry any other type.\n")
+	}
 	f.p("type %s string\n\n", d.Name)
 	f.p("// Values of %s.\nconst (\n", d.Name)
 	used := map[string]bool{}

@@ -516,6 +516,8 @@ func (g *Gen) fillStruct(d *Decl, s *Schema) {
 		f := &Field{GoName: goName(k), Wire: k}
 		if k == "object" && p.Type == "string" {
 			f.Type = &T{Kind: KString}
+		} else if d.Key == "event" && k == "type" {
+			f.Type = &T{Kind: KNamed, Decl: g.eventTypeDecl(d)}
 		} else {
 			optional := !s.IsRequired(k)
 			f.Type = g.respType(d, k, p, optional)
@@ -743,6 +745,34 @@ func (g *Gen) unionDecl(d *Decl, field, key string, refs []string, vs variantSet
 	u.Variants, u.HasOther = vs.list, vs.other
 	g.byKey[key] = u
 	return u
+}
+
+// eventTypeDecl declares EventType: the event types of the SDK's products,
+// read from the enum of webhook endpoints' enabled_events.
+func (g *Gen) eventTypeDecl(d *Decl) *Decl {
+	if prev := g.names[d.Pkg]["EventType"]; prev != nil {
+		return prev
+	}
+	var values []string
+	if op := g.spec.Paths["/v1/webhook_endpoints"]["post"]; op != nil && op.RequestBody != nil {
+		if c, ok := op.RequestBody.Content["application/x-www-form-urlencoded"]; ok && c.Schema != nil {
+			if ev := c.Schema.Properties["enabled_events"]; ev != nil && ev.Items != nil {
+				for _, v := range ev.Items.StringEnum() {
+					for _, p := range eventTypePrefixes {
+						if strings.HasPrefix(v, p) {
+							values = append(values, v)
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(values) == 0 {
+		g.errorf("no event types found in the spec")
+	}
+	sort.Strings(values)
+	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: "EventType", File: "event_types", Values: values, Key: "event#types"})
 }
 
 // ---- helpers ----
