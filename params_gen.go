@@ -2,8 +2,48 @@
 
 package embedfin
 
-// DateOfBirthParams is a nested object of request parameters.
-type DateOfBirthParams struct {
+// AddressParams is a nested object of request parameters.
+type AddressParams struct {
+	// City sets "city".
+	City *string `url:"city,omitempty"`
+	// Country sets "country".
+	Country *string `url:"country,omitempty"`
+	// Line1 sets "line1".
+	Line1 *string `url:"line1,omitempty"`
+	// Line2 sets "line2".
+	Line2 *string `url:"line2,omitempty"`
+	// PostalCode sets "postal_code".
+	PostalCode *string `url:"postal_code,omitempty"`
+	// State sets "state".
+	State *string `url:"state,omitempty"`
+}
+
+// AmountParams is a nested object of request parameters.
+type AmountParams struct {
+	// Amount sets "amount".
+	Amount *int64 `url:"amount,omitempty"`
+	// Currency sets "currency": a three-letter ISO currency code.
+	Currency *string `url:"currency,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AmountParams) Validate() error {
+	if p == nil {
+		return MissingParam("params")
+	}
+	if p.Amount == nil {
+		return MissingParam("amount")
+	}
+	if p.Currency == nil {
+		return MissingParam("currency")
+	}
+	return nil
+}
+
+// DateParams is a nested object of request parameters.
+type DateParams struct {
 	// Day sets "day".
 	Day *int64 `url:"day,omitempty"`
 	// Month sets "month".
@@ -15,7 +55,7 @@ type DateOfBirthParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *DateOfBirthParams) Validate() error {
+func (p *DateParams) Validate() error {
 	if p == nil {
 		return MissingParam("params")
 	}
@@ -31,50 +71,42 @@ func (p *DateOfBirthParams) Validate() error {
 	return nil
 }
 
-// BillingDetailsAddressParams is a nested object of request parameters.
-type BillingDetailsAddressParams struct {
-	// City sets "city".
-	City *string `url:"city,omitempty"`
-	// Country sets "country".
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
-	State *string `url:"state,omitempty"`
+// DocumentParams is a nested object of request parameters.
+type DocumentParams struct {
+	// Back sets "back".
+	Back *string `url:"back,omitempty"`
+	// Front sets "front".
+	Front *string `url:"front,omitempty"`
 }
 
-// PaymentMethodParams is a nested object of request parameters.
-type PaymentMethodParams struct {
+// USBankAccountParams is a nested object of request parameters.
+type USBankAccountParams struct {
 	// AccountHolderType sets "account_holder_type".
-	AccountHolderType *PaymentMethodAccountHolderType `url:"account_holder_type,omitempty"`
+	AccountHolderType *USBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
 	// AccountNumber sets "account_number".
 	AccountNumber *string `url:"account_number,omitempty"`
 	// AccountType sets "account_type".
-	AccountType *PaymentMethodAccountType `url:"account_type,omitempty"`
+	AccountType *USBankAccountAccountType `url:"account_type,omitempty"`
 	// FinancialConnectionsAccount sets "financial_connections_account".
 	FinancialConnectionsAccount *string `url:"financial_connections_account,omitempty"`
 	// RoutingNumber sets "routing_number".
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
 
-// PaymentMethodAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
-type PaymentMethodAccountHolderType string
+// USBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+type USBankAccountAccountHolderType string
 
-// Values of PaymentMethodAccountHolderType.
+// Values of USBankAccountAccountHolderType.
 const (
-	PaymentMethodAccountHolderTypeCompany    PaymentMethodAccountHolderType = "company"
-	PaymentMethodAccountHolderTypeIndividual PaymentMethodAccountHolderType = "individual"
+	USBankAccountAccountHolderTypeCompany    USBankAccountAccountHolderType = "company"
+	USBankAccountAccountHolderTypeIndividual USBankAccountAccountHolderType = "individual"
 )
 
-// PaymentMethodAccountType is a string enumeration with values "checking", "savings"; the API may add values.
-type PaymentMethodAccountType string
+// USBankAccountAccountType is a string enumeration with values "checking", "savings"; the API may add values.
+type USBankAccountAccountType string
 
-// Values of PaymentMethodAccountType.
+// Values of USBankAccountAccountType.
 const (
-	PaymentMethodAccountTypeChecking PaymentMethodAccountType = "checking"
-	PaymentMethodAccountTypeSavings  PaymentMethodAccountType = "savings"
+	USBankAccountAccountTypeChecking USBankAccountAccountType = "checking"
+	USBankAccountAccountTypeSavings  USBankAccountAccountType = "savings"
 )

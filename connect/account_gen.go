@@ -117,137 +117,137 @@ type AccountBusinessProfile struct {
 // AccountCapabilities is a nested object of the API (account_capabilities).
 type AccountCapabilities struct {
 	// ACSSDebitPayments is "acss_debit_payments".
-	ACSSDebitPayments *AccountCapabilitiesACSSDebitPayments `json:"acss_debit_payments"`
+	ACSSDebitPayments *CapabilityStatus `json:"acss_debit_payments"`
 	// AffirmPayments is "affirm_payments".
-	AffirmPayments *AccountCapabilitiesAffirmPayments `json:"affirm_payments"`
+	AffirmPayments *CapabilityStatus `json:"affirm_payments"`
 	// AfterpayClearpayPayments is "afterpay_clearpay_payments".
-	AfterpayClearpayPayments *AccountCapabilitiesAfterpayClearpayPayments `json:"afterpay_clearpay_payments"`
+	AfterpayClearpayPayments *CapabilityStatus `json:"afterpay_clearpay_payments"`
 	// AlmaPayments is "alma_payments".
-	AlmaPayments *AccountCapabilitiesAlmaPayments `json:"alma_payments"`
+	AlmaPayments *CapabilityStatus `json:"alma_payments"`
 	// AmazonPayPayments is "amazon_pay_payments".
-	AmazonPayPayments *AccountCapabilitiesAmazonPayPayments `json:"amazon_pay_payments"`
+	AmazonPayPayments *CapabilityStatus `json:"amazon_pay_payments"`
 	// AppDistribution is "app_distribution".
-	AppDistribution *AccountCapabilitiesAppDistribution `json:"app_distribution"`
+	AppDistribution *CapabilityStatus `json:"app_distribution"`
 	// AUBECSDebitPayments is "au_becs_debit_payments".
-	AUBECSDebitPayments *AccountCapabilitiesAUBECSDebitPayments `json:"au_becs_debit_payments"`
+	AUBECSDebitPayments *CapabilityStatus `json:"au_becs_debit_payments"`
 	// BACSDebitPayments is "bacs_debit_payments".
-	BACSDebitPayments *AccountCapabilitiesBACSDebitPayments `json:"bacs_debit_payments"`
+	BACSDebitPayments *CapabilityStatus `json:"bacs_debit_payments"`
 	// BancontactPayments is "bancontact_payments".
-	BancontactPayments *AccountCapabilitiesBancontactPayments `json:"bancontact_payments"`
+	BancontactPayments *CapabilityStatus `json:"bancontact_payments"`
 	// BankTransferPayments is "bank_transfer_payments".
-	BankTransferPayments *AccountCapabilitiesBankTransferPayments `json:"bank_transfer_payments"`
+	BankTransferPayments *CapabilityStatus `json:"bank_transfer_payments"`
 	// BilliePayments is "billie_payments".
-	BilliePayments *AccountCapabilitiesBilliePayments `json:"billie_payments"`
+	BilliePayments *CapabilityStatus `json:"billie_payments"`
 	// BizumPayments is "bizum_payments".
-	BizumPayments *AccountCapabilitiesBizumPayments `json:"bizum_payments"`
+	BizumPayments *CapabilityStatus `json:"bizum_payments"`
 	// BlikPayments is "blik_payments".
-	BlikPayments *AccountCapabilitiesBlikPayments `json:"blik_payments"`
+	BlikPayments *CapabilityStatus `json:"blik_payments"`
 	// BoletoPayments is "boleto_payments".
-	BoletoPayments *AccountCapabilitiesBoletoPayments `json:"boleto_payments"`
+	BoletoPayments *CapabilityStatus `json:"boleto_payments"`
 	// CardIssuing is "card_issuing".
-	CardIssuing *AccountCapabilitiesCardIssuing `json:"card_issuing"`
+	CardIssuing *CapabilityStatus `json:"card_issuing"`
 	// CardPayments is "card_payments".
-	CardPayments *AccountCapabilitiesCardPayments `json:"card_payments"`
+	CardPayments *CapabilityStatus `json:"card_payments"`
 	// CartesBancairesPayments is "cartes_bancaires_payments".
-	CartesBancairesPayments *AccountCapabilitiesCartesBancairesPayments `json:"cartes_bancaires_payments"`
+	CartesBancairesPayments *CapabilityStatus `json:"cartes_bancaires_payments"`
 	// CashappPayments is "cashapp_payments".
-	CashappPayments *AccountCapabilitiesCashappPayments `json:"cashapp_payments"`
+	CashappPayments *CapabilityStatus `json:"cashapp_payments"`
 	// CryptoPayments is "crypto_payments".
-	CryptoPayments *AccountCapabilitiesCryptoPayments `json:"crypto_payments"`
+	CryptoPayments *CapabilityStatus `json:"crypto_payments"`
 	// EpsPayments is "eps_payments".
-	EpsPayments *AccountCapabilitiesEpsPayments `json:"eps_payments"`
+	EpsPayments *CapabilityStatus `json:"eps_payments"`
 	// FPXPayments is "fpx_payments".
-	FPXPayments *AccountCapabilitiesFPXPayments `json:"fpx_payments"`
+	FPXPayments *CapabilityStatus `json:"fpx_payments"`
 	// GBBankTransferPayments is "gb_bank_transfer_payments".
-	GBBankTransferPayments *AccountCapabilitiesGBBankTransferPayments `json:"gb_bank_transfer_payments"`
+	GBBankTransferPayments *CapabilityStatus `json:"gb_bank_transfer_payments"`
 	// GiropayPayments is "giropay_payments".
-	GiropayPayments *AccountCapabilitiesGiropayPayments `json:"giropay_payments"`
+	GiropayPayments *CapabilityStatus `json:"giropay_payments"`
 	// GrabpayPayments is "grabpay_payments".
-	GrabpayPayments *AccountCapabilitiesGrabpayPayments `json:"grabpay_payments"`
+	GrabpayPayments *CapabilityStatus `json:"grabpay_payments"`
 	// IdealPayments is "ideal_payments".
-	IdealPayments *AccountCapabilitiesIdealPayments `json:"ideal_payments"`
+	IdealPayments *CapabilityStatus `json:"ideal_payments"`
 	// IndiaInternationalPayments is "india_international_payments".
-	IndiaInternationalPayments *AccountCapabilitiesIndiaInternationalPayments `json:"india_international_payments"`
+	IndiaInternationalPayments *CapabilityStatus `json:"india_international_payments"`
 	// JcbPayments is "jcb_payments".
-	JcbPayments *AccountCapabilitiesJcbPayments `json:"jcb_payments"`
+	JcbPayments *CapabilityStatus `json:"jcb_payments"`
 	// JPBankTransferPayments is "jp_bank_transfer_payments".
-	JPBankTransferPayments *AccountCapabilitiesJPBankTransferPayments `json:"jp_bank_transfer_payments"`
+	JPBankTransferPayments *CapabilityStatus `json:"jp_bank_transfer_payments"`
 	// KakaoPayPayments is "kakao_pay_payments".
-	KakaoPayPayments *AccountCapabilitiesKakaoPayPayments `json:"kakao_pay_payments"`
+	KakaoPayPayments *CapabilityStatus `json:"kakao_pay_payments"`
 	// KlarnaPayments is "klarna_payments".
-	KlarnaPayments *AccountCapabilitiesKlarnaPayments `json:"klarna_payments"`
+	KlarnaPayments *CapabilityStatus `json:"klarna_payments"`
 	// KonbiniPayments is "konbini_payments".
-	KonbiniPayments *AccountCapabilitiesKonbiniPayments `json:"konbini_payments"`
+	KonbiniPayments *CapabilityStatus `json:"konbini_payments"`
 	// KRCardPayments is "kr_card_payments".
-	KRCardPayments *AccountCapabilitiesKRCardPayments `json:"kr_card_payments"`
+	KRCardPayments *CapabilityStatus `json:"kr_card_payments"`
 	// LegacyPayments is "legacy_payments".
-	LegacyPayments *AccountCapabilitiesLegacyPayments `json:"legacy_payments"`
+	LegacyPayments *CapabilityStatus `json:"legacy_payments"`
 	// LinkPayments is "link_payments".
-	LinkPayments *AccountCapabilitiesLinkPayments `json:"link_payments"`
+	LinkPayments *CapabilityStatus `json:"link_payments"`
 	// MbWayPayments is "mb_way_payments".
-	MbWayPayments *AccountCapabilitiesMbWayPayments `json:"mb_way_payments"`
+	MbWayPayments *CapabilityStatus `json:"mb_way_payments"`
 	// MobilepayPayments is "mobilepay_payments".
-	MobilepayPayments *AccountCapabilitiesMobilepayPayments `json:"mobilepay_payments"`
+	MobilepayPayments *CapabilityStatus `json:"mobilepay_payments"`
 	// MultibancoPayments is "multibanco_payments".
-	MultibancoPayments *AccountCapabilitiesMultibancoPayments `json:"multibanco_payments"`
+	MultibancoPayments *CapabilityStatus `json:"multibanco_payments"`
 	// MXBankTransferPayments is "mx_bank_transfer_payments".
-	MXBankTransferPayments *AccountCapabilitiesMXBankTransferPayments `json:"mx_bank_transfer_payments"`
+	MXBankTransferPayments *CapabilityStatus `json:"mx_bank_transfer_payments"`
 	// NaverPayPayments is "naver_pay_payments".
-	NaverPayPayments *AccountCapabilitiesNaverPayPayments `json:"naver_pay_payments"`
+	NaverPayPayments *CapabilityStatus `json:"naver_pay_payments"`
 	// NZBankAccountBECSDebitPayments is "nz_bank_account_becs_debit_payments".
-	NZBankAccountBECSDebitPayments *AccountCapabilitiesNZBankAccountBECSDebitPayments `json:"nz_bank_account_becs_debit_payments"`
+	NZBankAccountBECSDebitPayments *CapabilityStatus `json:"nz_bank_account_becs_debit_payments"`
 	// OxxoPayments is "oxxo_payments".
-	OxxoPayments *AccountCapabilitiesOxxoPayments `json:"oxxo_payments"`
+	OxxoPayments *CapabilityStatus `json:"oxxo_payments"`
 	// P24Payments is "p24_payments".
-	P24Payments *AccountCapabilitiesP24Payments `json:"p24_payments"`
+	P24Payments *CapabilityStatus `json:"p24_payments"`
 	// PayByBankPayments is "pay_by_bank_payments".
-	PayByBankPayments *AccountCapabilitiesPayByBankPayments `json:"pay_by_bank_payments"`
+	PayByBankPayments *CapabilityStatus `json:"pay_by_bank_payments"`
 	// PaycoPayments is "payco_payments".
-	PaycoPayments *AccountCapabilitiesPaycoPayments `json:"payco_payments"`
+	PaycoPayments *CapabilityStatus `json:"payco_payments"`
 	// PaynowPayments is "paynow_payments".
-	PaynowPayments *AccountCapabilitiesPaynowPayments `json:"paynow_payments"`
+	PaynowPayments *CapabilityStatus `json:"paynow_payments"`
 	// PaytoPayments is "payto_payments".
-	PaytoPayments *AccountCapabilitiesPaytoPayments `json:"payto_payments"`
+	PaytoPayments *CapabilityStatus `json:"payto_payments"`
 	// PixPayments is "pix_payments".
-	PixPayments *AccountCapabilitiesPixPayments `json:"pix_payments"`
+	PixPayments *CapabilityStatus `json:"pix_payments"`
 	// PromptpayPayments is "promptpay_payments".
-	PromptpayPayments *AccountCapabilitiesPromptpayPayments `json:"promptpay_payments"`
+	PromptpayPayments *CapabilityStatus `json:"promptpay_payments"`
 	// RevolutPayPayments is "revolut_pay_payments".
-	RevolutPayPayments *AccountCapabilitiesRevolutPayPayments `json:"revolut_pay_payments"`
+	RevolutPayPayments *CapabilityStatus `json:"revolut_pay_payments"`
 	// SamsungPayPayments is "samsung_pay_payments".
-	SamsungPayPayments *AccountCapabilitiesSamsungPayPayments `json:"samsung_pay_payments"`
+	SamsungPayPayments *CapabilityStatus `json:"samsung_pay_payments"`
 	// SatispayPayments is "satispay_payments".
-	SatispayPayments *AccountCapabilitiesSatispayPayments `json:"satispay_payments"`
+	SatispayPayments *CapabilityStatus `json:"satispay_payments"`
 	// ScalapayPayments is "scalapay_payments".
-	ScalapayPayments *AccountCapabilitiesScalapayPayments `json:"scalapay_payments"`
+	ScalapayPayments *CapabilityStatus `json:"scalapay_payments"`
 	// SEPABankTransferPayments is "sepa_bank_transfer_payments".
-	SEPABankTransferPayments *AccountCapabilitiesSEPABankTransferPayments `json:"sepa_bank_transfer_payments"`
+	SEPABankTransferPayments *CapabilityStatus `json:"sepa_bank_transfer_payments"`
 	// SEPADebitPayments is "sepa_debit_payments".
-	SEPADebitPayments *AccountCapabilitiesSEPADebitPayments `json:"sepa_debit_payments"`
+	SEPADebitPayments *CapabilityStatus `json:"sepa_debit_payments"`
 	// SofortPayments is "sofort_payments".
-	SofortPayments *AccountCapabilitiesSofortPayments `json:"sofort_payments"`
+	SofortPayments *CapabilityStatus `json:"sofort_payments"`
 	// SunbitPayments is "sunbit_payments".
-	SunbitPayments *AccountCapabilitiesSunbitPayments `json:"sunbit_payments"`
+	SunbitPayments *CapabilityStatus `json:"sunbit_payments"`
 	// SwishPayments is "swish_payments".
-	SwishPayments *AccountCapabilitiesSwishPayments `json:"swish_payments"`
+	SwishPayments *CapabilityStatus `json:"swish_payments"`
 	// TaxReportingUS1099K is "tax_reporting_us_1099_k".
-	TaxReportingUS1099K *AccountCapabilitiesTaxReportingUS1099K `json:"tax_reporting_us_1099_k"`
+	TaxReportingUS1099K *CapabilityStatus `json:"tax_reporting_us_1099_k"`
 	// TaxReportingUS1099Misc is "tax_reporting_us_1099_misc".
-	TaxReportingUS1099Misc *AccountCapabilitiesTaxReportingUS1099Misc `json:"tax_reporting_us_1099_misc"`
+	TaxReportingUS1099Misc *CapabilityStatus `json:"tax_reporting_us_1099_misc"`
 	// Transfers is "transfers".
-	Transfers *AccountCapabilitiesTransfers `json:"transfers"`
+	Transfers *CapabilityStatus `json:"transfers"`
 	// Treasury is "treasury".
-	Treasury *AccountCapabilitiesTreasury `json:"treasury"`
+	Treasury *CapabilityStatus `json:"treasury"`
 	// TwintPayments is "twint_payments".
-	TwintPayments *AccountCapabilitiesTwintPayments `json:"twint_payments"`
+	TwintPayments *CapabilityStatus `json:"twint_payments"`
 	// UPIPayments is "upi_payments".
-	UPIPayments *AccountCapabilitiesUPIPayments `json:"upi_payments"`
+	UPIPayments *CapabilityStatus `json:"upi_payments"`
 	// USBankAccountACHPayments is "us_bank_account_ach_payments".
-	USBankAccountACHPayments *AccountCapabilitiesUSBankAccountACHPayments `json:"us_bank_account_ach_payments"`
+	USBankAccountACHPayments *CapabilityStatus `json:"us_bank_account_ach_payments"`
 	// USBankTransferPayments is "us_bank_transfer_payments".
-	USBankTransferPayments *AccountCapabilitiesUSBankTransferPayments `json:"us_bank_transfer_payments"`
+	USBankTransferPayments *CapabilityStatus `json:"us_bank_transfer_payments"`
 	// ZipPayments is "zip_payments".
-	ZipPayments *AccountCapabilitiesZipPayments `json:"zip_payments"`
+	ZipPayments *CapabilityStatus `json:"zip_payments"`
 }
 
 // AccountCompany is a nested object of the API (legal_entity_company).
@@ -720,664 +720,14 @@ const (
 	AccountBusinessProfileMinorityOwnedBusinessDesignationWomenOwnedBusiness    AccountBusinessProfileMinorityOwnedBusinessDesignation = "women_owned_business"
 )
 
-// AccountCapabilitiesACSSDebitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesACSSDebitPayments string
+// CapabilityStatus is a string enumeration with values "active", "inactive", "pending"; the API may add values.
+type CapabilityStatus string
 
-// Values of AccountCapabilitiesACSSDebitPayments.
+// Values of CapabilityStatus.
 const (
-	AccountCapabilitiesACSSDebitPaymentsActive   AccountCapabilitiesACSSDebitPayments = "active"
-	AccountCapabilitiesACSSDebitPaymentsInactive AccountCapabilitiesACSSDebitPayments = "inactive"
-	AccountCapabilitiesACSSDebitPaymentsPending  AccountCapabilitiesACSSDebitPayments = "pending"
-)
-
-// AccountCapabilitiesAffirmPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAffirmPayments string
-
-// Values of AccountCapabilitiesAffirmPayments.
-const (
-	AccountCapabilitiesAffirmPaymentsActive   AccountCapabilitiesAffirmPayments = "active"
-	AccountCapabilitiesAffirmPaymentsInactive AccountCapabilitiesAffirmPayments = "inactive"
-	AccountCapabilitiesAffirmPaymentsPending  AccountCapabilitiesAffirmPayments = "pending"
-)
-
-// AccountCapabilitiesAfterpayClearpayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAfterpayClearpayPayments string
-
-// Values of AccountCapabilitiesAfterpayClearpayPayments.
-const (
-	AccountCapabilitiesAfterpayClearpayPaymentsActive   AccountCapabilitiesAfterpayClearpayPayments = "active"
-	AccountCapabilitiesAfterpayClearpayPaymentsInactive AccountCapabilitiesAfterpayClearpayPayments = "inactive"
-	AccountCapabilitiesAfterpayClearpayPaymentsPending  AccountCapabilitiesAfterpayClearpayPayments = "pending"
-)
-
-// AccountCapabilitiesAlmaPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAlmaPayments string
-
-// Values of AccountCapabilitiesAlmaPayments.
-const (
-	AccountCapabilitiesAlmaPaymentsActive   AccountCapabilitiesAlmaPayments = "active"
-	AccountCapabilitiesAlmaPaymentsInactive AccountCapabilitiesAlmaPayments = "inactive"
-	AccountCapabilitiesAlmaPaymentsPending  AccountCapabilitiesAlmaPayments = "pending"
-)
-
-// AccountCapabilitiesAmazonPayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAmazonPayPayments string
-
-// Values of AccountCapabilitiesAmazonPayPayments.
-const (
-	AccountCapabilitiesAmazonPayPaymentsActive   AccountCapabilitiesAmazonPayPayments = "active"
-	AccountCapabilitiesAmazonPayPaymentsInactive AccountCapabilitiesAmazonPayPayments = "inactive"
-	AccountCapabilitiesAmazonPayPaymentsPending  AccountCapabilitiesAmazonPayPayments = "pending"
-)
-
-// AccountCapabilitiesAppDistribution is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAppDistribution string
-
-// Values of AccountCapabilitiesAppDistribution.
-const (
-	AccountCapabilitiesAppDistributionActive   AccountCapabilitiesAppDistribution = "active"
-	AccountCapabilitiesAppDistributionInactive AccountCapabilitiesAppDistribution = "inactive"
-	AccountCapabilitiesAppDistributionPending  AccountCapabilitiesAppDistribution = "pending"
-)
-
-// AccountCapabilitiesAUBECSDebitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesAUBECSDebitPayments string
-
-// Values of AccountCapabilitiesAUBECSDebitPayments.
-const (
-	AccountCapabilitiesAUBECSDebitPaymentsActive   AccountCapabilitiesAUBECSDebitPayments = "active"
-	AccountCapabilitiesAUBECSDebitPaymentsInactive AccountCapabilitiesAUBECSDebitPayments = "inactive"
-	AccountCapabilitiesAUBECSDebitPaymentsPending  AccountCapabilitiesAUBECSDebitPayments = "pending"
-)
-
-// AccountCapabilitiesBACSDebitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBACSDebitPayments string
-
-// Values of AccountCapabilitiesBACSDebitPayments.
-const (
-	AccountCapabilitiesBACSDebitPaymentsActive   AccountCapabilitiesBACSDebitPayments = "active"
-	AccountCapabilitiesBACSDebitPaymentsInactive AccountCapabilitiesBACSDebitPayments = "inactive"
-	AccountCapabilitiesBACSDebitPaymentsPending  AccountCapabilitiesBACSDebitPayments = "pending"
-)
-
-// AccountCapabilitiesBancontactPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBancontactPayments string
-
-// Values of AccountCapabilitiesBancontactPayments.
-const (
-	AccountCapabilitiesBancontactPaymentsActive   AccountCapabilitiesBancontactPayments = "active"
-	AccountCapabilitiesBancontactPaymentsInactive AccountCapabilitiesBancontactPayments = "inactive"
-	AccountCapabilitiesBancontactPaymentsPending  AccountCapabilitiesBancontactPayments = "pending"
-)
-
-// AccountCapabilitiesBankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBankTransferPayments string
-
-// Values of AccountCapabilitiesBankTransferPayments.
-const (
-	AccountCapabilitiesBankTransferPaymentsActive   AccountCapabilitiesBankTransferPayments = "active"
-	AccountCapabilitiesBankTransferPaymentsInactive AccountCapabilitiesBankTransferPayments = "inactive"
-	AccountCapabilitiesBankTransferPaymentsPending  AccountCapabilitiesBankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesBilliePayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBilliePayments string
-
-// Values of AccountCapabilitiesBilliePayments.
-const (
-	AccountCapabilitiesBilliePaymentsActive   AccountCapabilitiesBilliePayments = "active"
-	AccountCapabilitiesBilliePaymentsInactive AccountCapabilitiesBilliePayments = "inactive"
-	AccountCapabilitiesBilliePaymentsPending  AccountCapabilitiesBilliePayments = "pending"
-)
-
-// AccountCapabilitiesBizumPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBizumPayments string
-
-// Values of AccountCapabilitiesBizumPayments.
-const (
-	AccountCapabilitiesBizumPaymentsActive   AccountCapabilitiesBizumPayments = "active"
-	AccountCapabilitiesBizumPaymentsInactive AccountCapabilitiesBizumPayments = "inactive"
-	AccountCapabilitiesBizumPaymentsPending  AccountCapabilitiesBizumPayments = "pending"
-)
-
-// AccountCapabilitiesBlikPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBlikPayments string
-
-// Values of AccountCapabilitiesBlikPayments.
-const (
-	AccountCapabilitiesBlikPaymentsActive   AccountCapabilitiesBlikPayments = "active"
-	AccountCapabilitiesBlikPaymentsInactive AccountCapabilitiesBlikPayments = "inactive"
-	AccountCapabilitiesBlikPaymentsPending  AccountCapabilitiesBlikPayments = "pending"
-)
-
-// AccountCapabilitiesBoletoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesBoletoPayments string
-
-// Values of AccountCapabilitiesBoletoPayments.
-const (
-	AccountCapabilitiesBoletoPaymentsActive   AccountCapabilitiesBoletoPayments = "active"
-	AccountCapabilitiesBoletoPaymentsInactive AccountCapabilitiesBoletoPayments = "inactive"
-	AccountCapabilitiesBoletoPaymentsPending  AccountCapabilitiesBoletoPayments = "pending"
-)
-
-// AccountCapabilitiesCardIssuing is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesCardIssuing string
-
-// Values of AccountCapabilitiesCardIssuing.
-const (
-	AccountCapabilitiesCardIssuingActive   AccountCapabilitiesCardIssuing = "active"
-	AccountCapabilitiesCardIssuingInactive AccountCapabilitiesCardIssuing = "inactive"
-	AccountCapabilitiesCardIssuingPending  AccountCapabilitiesCardIssuing = "pending"
-)
-
-// AccountCapabilitiesCardPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesCardPayments string
-
-// Values of AccountCapabilitiesCardPayments.
-const (
-	AccountCapabilitiesCardPaymentsActive   AccountCapabilitiesCardPayments = "active"
-	AccountCapabilitiesCardPaymentsInactive AccountCapabilitiesCardPayments = "inactive"
-	AccountCapabilitiesCardPaymentsPending  AccountCapabilitiesCardPayments = "pending"
-)
-
-// AccountCapabilitiesCartesBancairesPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesCartesBancairesPayments string
-
-// Values of AccountCapabilitiesCartesBancairesPayments.
-const (
-	AccountCapabilitiesCartesBancairesPaymentsActive   AccountCapabilitiesCartesBancairesPayments = "active"
-	AccountCapabilitiesCartesBancairesPaymentsInactive AccountCapabilitiesCartesBancairesPayments = "inactive"
-	AccountCapabilitiesCartesBancairesPaymentsPending  AccountCapabilitiesCartesBancairesPayments = "pending"
-)
-
-// AccountCapabilitiesCashappPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesCashappPayments string
-
-// Values of AccountCapabilitiesCashappPayments.
-const (
-	AccountCapabilitiesCashappPaymentsActive   AccountCapabilitiesCashappPayments = "active"
-	AccountCapabilitiesCashappPaymentsInactive AccountCapabilitiesCashappPayments = "inactive"
-	AccountCapabilitiesCashappPaymentsPending  AccountCapabilitiesCashappPayments = "pending"
-)
-
-// AccountCapabilitiesCryptoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesCryptoPayments string
-
-// Values of AccountCapabilitiesCryptoPayments.
-const (
-	AccountCapabilitiesCryptoPaymentsActive   AccountCapabilitiesCryptoPayments = "active"
-	AccountCapabilitiesCryptoPaymentsInactive AccountCapabilitiesCryptoPayments = "inactive"
-	AccountCapabilitiesCryptoPaymentsPending  AccountCapabilitiesCryptoPayments = "pending"
-)
-
-// AccountCapabilitiesEpsPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesEpsPayments string
-
-// Values of AccountCapabilitiesEpsPayments.
-const (
-	AccountCapabilitiesEpsPaymentsActive   AccountCapabilitiesEpsPayments = "active"
-	AccountCapabilitiesEpsPaymentsInactive AccountCapabilitiesEpsPayments = "inactive"
-	AccountCapabilitiesEpsPaymentsPending  AccountCapabilitiesEpsPayments = "pending"
-)
-
-// AccountCapabilitiesFPXPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesFPXPayments string
-
-// Values of AccountCapabilitiesFPXPayments.
-const (
-	AccountCapabilitiesFPXPaymentsActive   AccountCapabilitiesFPXPayments = "active"
-	AccountCapabilitiesFPXPaymentsInactive AccountCapabilitiesFPXPayments = "inactive"
-	AccountCapabilitiesFPXPaymentsPending  AccountCapabilitiesFPXPayments = "pending"
-)
-
-// AccountCapabilitiesGBBankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesGBBankTransferPayments string
-
-// Values of AccountCapabilitiesGBBankTransferPayments.
-const (
-	AccountCapabilitiesGBBankTransferPaymentsActive   AccountCapabilitiesGBBankTransferPayments = "active"
-	AccountCapabilitiesGBBankTransferPaymentsInactive AccountCapabilitiesGBBankTransferPayments = "inactive"
-	AccountCapabilitiesGBBankTransferPaymentsPending  AccountCapabilitiesGBBankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesGiropayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesGiropayPayments string
-
-// Values of AccountCapabilitiesGiropayPayments.
-const (
-	AccountCapabilitiesGiropayPaymentsActive   AccountCapabilitiesGiropayPayments = "active"
-	AccountCapabilitiesGiropayPaymentsInactive AccountCapabilitiesGiropayPayments = "inactive"
-	AccountCapabilitiesGiropayPaymentsPending  AccountCapabilitiesGiropayPayments = "pending"
-)
-
-// AccountCapabilitiesGrabpayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesGrabpayPayments string
-
-// Values of AccountCapabilitiesGrabpayPayments.
-const (
-	AccountCapabilitiesGrabpayPaymentsActive   AccountCapabilitiesGrabpayPayments = "active"
-	AccountCapabilitiesGrabpayPaymentsInactive AccountCapabilitiesGrabpayPayments = "inactive"
-	AccountCapabilitiesGrabpayPaymentsPending  AccountCapabilitiesGrabpayPayments = "pending"
-)
-
-// AccountCapabilitiesIdealPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesIdealPayments string
-
-// Values of AccountCapabilitiesIdealPayments.
-const (
-	AccountCapabilitiesIdealPaymentsActive   AccountCapabilitiesIdealPayments = "active"
-	AccountCapabilitiesIdealPaymentsInactive AccountCapabilitiesIdealPayments = "inactive"
-	AccountCapabilitiesIdealPaymentsPending  AccountCapabilitiesIdealPayments = "pending"
-)
-
-// AccountCapabilitiesIndiaInternationalPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesIndiaInternationalPayments string
-
-// Values of AccountCapabilitiesIndiaInternationalPayments.
-const (
-	AccountCapabilitiesIndiaInternationalPaymentsActive   AccountCapabilitiesIndiaInternationalPayments = "active"
-	AccountCapabilitiesIndiaInternationalPaymentsInactive AccountCapabilitiesIndiaInternationalPayments = "inactive"
-	AccountCapabilitiesIndiaInternationalPaymentsPending  AccountCapabilitiesIndiaInternationalPayments = "pending"
-)
-
-// AccountCapabilitiesJcbPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesJcbPayments string
-
-// Values of AccountCapabilitiesJcbPayments.
-const (
-	AccountCapabilitiesJcbPaymentsActive   AccountCapabilitiesJcbPayments = "active"
-	AccountCapabilitiesJcbPaymentsInactive AccountCapabilitiesJcbPayments = "inactive"
-	AccountCapabilitiesJcbPaymentsPending  AccountCapabilitiesJcbPayments = "pending"
-)
-
-// AccountCapabilitiesJPBankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesJPBankTransferPayments string
-
-// Values of AccountCapabilitiesJPBankTransferPayments.
-const (
-	AccountCapabilitiesJPBankTransferPaymentsActive   AccountCapabilitiesJPBankTransferPayments = "active"
-	AccountCapabilitiesJPBankTransferPaymentsInactive AccountCapabilitiesJPBankTransferPayments = "inactive"
-	AccountCapabilitiesJPBankTransferPaymentsPending  AccountCapabilitiesJPBankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesKakaoPayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesKakaoPayPayments string
-
-// Values of AccountCapabilitiesKakaoPayPayments.
-const (
-	AccountCapabilitiesKakaoPayPaymentsActive   AccountCapabilitiesKakaoPayPayments = "active"
-	AccountCapabilitiesKakaoPayPaymentsInactive AccountCapabilitiesKakaoPayPayments = "inactive"
-	AccountCapabilitiesKakaoPayPaymentsPending  AccountCapabilitiesKakaoPayPayments = "pending"
-)
-
-// AccountCapabilitiesKlarnaPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesKlarnaPayments string
-
-// Values of AccountCapabilitiesKlarnaPayments.
-const (
-	AccountCapabilitiesKlarnaPaymentsActive   AccountCapabilitiesKlarnaPayments = "active"
-	AccountCapabilitiesKlarnaPaymentsInactive AccountCapabilitiesKlarnaPayments = "inactive"
-	AccountCapabilitiesKlarnaPaymentsPending  AccountCapabilitiesKlarnaPayments = "pending"
-)
-
-// AccountCapabilitiesKonbiniPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesKonbiniPayments string
-
-// Values of AccountCapabilitiesKonbiniPayments.
-const (
-	AccountCapabilitiesKonbiniPaymentsActive   AccountCapabilitiesKonbiniPayments = "active"
-	AccountCapabilitiesKonbiniPaymentsInactive AccountCapabilitiesKonbiniPayments = "inactive"
-	AccountCapabilitiesKonbiniPaymentsPending  AccountCapabilitiesKonbiniPayments = "pending"
-)
-
-// AccountCapabilitiesKRCardPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesKRCardPayments string
-
-// Values of AccountCapabilitiesKRCardPayments.
-const (
-	AccountCapabilitiesKRCardPaymentsActive   AccountCapabilitiesKRCardPayments = "active"
-	AccountCapabilitiesKRCardPaymentsInactive AccountCapabilitiesKRCardPayments = "inactive"
-	AccountCapabilitiesKRCardPaymentsPending  AccountCapabilitiesKRCardPayments = "pending"
-)
-
-// AccountCapabilitiesLegacyPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesLegacyPayments string
-
-// Values of AccountCapabilitiesLegacyPayments.
-const (
-	AccountCapabilitiesLegacyPaymentsActive   AccountCapabilitiesLegacyPayments = "active"
-	AccountCapabilitiesLegacyPaymentsInactive AccountCapabilitiesLegacyPayments = "inactive"
-	AccountCapabilitiesLegacyPaymentsPending  AccountCapabilitiesLegacyPayments = "pending"
-)
-
-// AccountCapabilitiesLinkPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesLinkPayments string
-
-// Values of AccountCapabilitiesLinkPayments.
-const (
-	AccountCapabilitiesLinkPaymentsActive   AccountCapabilitiesLinkPayments = "active"
-	AccountCapabilitiesLinkPaymentsInactive AccountCapabilitiesLinkPayments = "inactive"
-	AccountCapabilitiesLinkPaymentsPending  AccountCapabilitiesLinkPayments = "pending"
-)
-
-// AccountCapabilitiesMbWayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesMbWayPayments string
-
-// Values of AccountCapabilitiesMbWayPayments.
-const (
-	AccountCapabilitiesMbWayPaymentsActive   AccountCapabilitiesMbWayPayments = "active"
-	AccountCapabilitiesMbWayPaymentsInactive AccountCapabilitiesMbWayPayments = "inactive"
-	AccountCapabilitiesMbWayPaymentsPending  AccountCapabilitiesMbWayPayments = "pending"
-)
-
-// AccountCapabilitiesMobilepayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesMobilepayPayments string
-
-// Values of AccountCapabilitiesMobilepayPayments.
-const (
-	AccountCapabilitiesMobilepayPaymentsActive   AccountCapabilitiesMobilepayPayments = "active"
-	AccountCapabilitiesMobilepayPaymentsInactive AccountCapabilitiesMobilepayPayments = "inactive"
-	AccountCapabilitiesMobilepayPaymentsPending  AccountCapabilitiesMobilepayPayments = "pending"
-)
-
-// AccountCapabilitiesMultibancoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesMultibancoPayments string
-
-// Values of AccountCapabilitiesMultibancoPayments.
-const (
-	AccountCapabilitiesMultibancoPaymentsActive   AccountCapabilitiesMultibancoPayments = "active"
-	AccountCapabilitiesMultibancoPaymentsInactive AccountCapabilitiesMultibancoPayments = "inactive"
-	AccountCapabilitiesMultibancoPaymentsPending  AccountCapabilitiesMultibancoPayments = "pending"
-)
-
-// AccountCapabilitiesMXBankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesMXBankTransferPayments string
-
-// Values of AccountCapabilitiesMXBankTransferPayments.
-const (
-	AccountCapabilitiesMXBankTransferPaymentsActive   AccountCapabilitiesMXBankTransferPayments = "active"
-	AccountCapabilitiesMXBankTransferPaymentsInactive AccountCapabilitiesMXBankTransferPayments = "inactive"
-	AccountCapabilitiesMXBankTransferPaymentsPending  AccountCapabilitiesMXBankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesNaverPayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesNaverPayPayments string
-
-// Values of AccountCapabilitiesNaverPayPayments.
-const (
-	AccountCapabilitiesNaverPayPaymentsActive   AccountCapabilitiesNaverPayPayments = "active"
-	AccountCapabilitiesNaverPayPaymentsInactive AccountCapabilitiesNaverPayPayments = "inactive"
-	AccountCapabilitiesNaverPayPaymentsPending  AccountCapabilitiesNaverPayPayments = "pending"
-)
-
-// AccountCapabilitiesNZBankAccountBECSDebitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesNZBankAccountBECSDebitPayments string
-
-// Values of AccountCapabilitiesNZBankAccountBECSDebitPayments.
-const (
-	AccountCapabilitiesNZBankAccountBECSDebitPaymentsActive   AccountCapabilitiesNZBankAccountBECSDebitPayments = "active"
-	AccountCapabilitiesNZBankAccountBECSDebitPaymentsInactive AccountCapabilitiesNZBankAccountBECSDebitPayments = "inactive"
-	AccountCapabilitiesNZBankAccountBECSDebitPaymentsPending  AccountCapabilitiesNZBankAccountBECSDebitPayments = "pending"
-)
-
-// AccountCapabilitiesOxxoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesOxxoPayments string
-
-// Values of AccountCapabilitiesOxxoPayments.
-const (
-	AccountCapabilitiesOxxoPaymentsActive   AccountCapabilitiesOxxoPayments = "active"
-	AccountCapabilitiesOxxoPaymentsInactive AccountCapabilitiesOxxoPayments = "inactive"
-	AccountCapabilitiesOxxoPaymentsPending  AccountCapabilitiesOxxoPayments = "pending"
-)
-
-// AccountCapabilitiesP24Payments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesP24Payments string
-
-// Values of AccountCapabilitiesP24Payments.
-const (
-	AccountCapabilitiesP24PaymentsActive   AccountCapabilitiesP24Payments = "active"
-	AccountCapabilitiesP24PaymentsInactive AccountCapabilitiesP24Payments = "inactive"
-	AccountCapabilitiesP24PaymentsPending  AccountCapabilitiesP24Payments = "pending"
-)
-
-// AccountCapabilitiesPayByBankPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPayByBankPayments string
-
-// Values of AccountCapabilitiesPayByBankPayments.
-const (
-	AccountCapabilitiesPayByBankPaymentsActive   AccountCapabilitiesPayByBankPayments = "active"
-	AccountCapabilitiesPayByBankPaymentsInactive AccountCapabilitiesPayByBankPayments = "inactive"
-	AccountCapabilitiesPayByBankPaymentsPending  AccountCapabilitiesPayByBankPayments = "pending"
-)
-
-// AccountCapabilitiesPaycoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPaycoPayments string
-
-// Values of AccountCapabilitiesPaycoPayments.
-const (
-	AccountCapabilitiesPaycoPaymentsActive   AccountCapabilitiesPaycoPayments = "active"
-	AccountCapabilitiesPaycoPaymentsInactive AccountCapabilitiesPaycoPayments = "inactive"
-	AccountCapabilitiesPaycoPaymentsPending  AccountCapabilitiesPaycoPayments = "pending"
-)
-
-// AccountCapabilitiesPaynowPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPaynowPayments string
-
-// Values of AccountCapabilitiesPaynowPayments.
-const (
-	AccountCapabilitiesPaynowPaymentsActive   AccountCapabilitiesPaynowPayments = "active"
-	AccountCapabilitiesPaynowPaymentsInactive AccountCapabilitiesPaynowPayments = "inactive"
-	AccountCapabilitiesPaynowPaymentsPending  AccountCapabilitiesPaynowPayments = "pending"
-)
-
-// AccountCapabilitiesPaytoPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPaytoPayments string
-
-// Values of AccountCapabilitiesPaytoPayments.
-const (
-	AccountCapabilitiesPaytoPaymentsActive   AccountCapabilitiesPaytoPayments = "active"
-	AccountCapabilitiesPaytoPaymentsInactive AccountCapabilitiesPaytoPayments = "inactive"
-	AccountCapabilitiesPaytoPaymentsPending  AccountCapabilitiesPaytoPayments = "pending"
-)
-
-// AccountCapabilitiesPixPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPixPayments string
-
-// Values of AccountCapabilitiesPixPayments.
-const (
-	AccountCapabilitiesPixPaymentsActive   AccountCapabilitiesPixPayments = "active"
-	AccountCapabilitiesPixPaymentsInactive AccountCapabilitiesPixPayments = "inactive"
-	AccountCapabilitiesPixPaymentsPending  AccountCapabilitiesPixPayments = "pending"
-)
-
-// AccountCapabilitiesPromptpayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesPromptpayPayments string
-
-// Values of AccountCapabilitiesPromptpayPayments.
-const (
-	AccountCapabilitiesPromptpayPaymentsActive   AccountCapabilitiesPromptpayPayments = "active"
-	AccountCapabilitiesPromptpayPaymentsInactive AccountCapabilitiesPromptpayPayments = "inactive"
-	AccountCapabilitiesPromptpayPaymentsPending  AccountCapabilitiesPromptpayPayments = "pending"
-)
-
-// AccountCapabilitiesRevolutPayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesRevolutPayPayments string
-
-// Values of AccountCapabilitiesRevolutPayPayments.
-const (
-	AccountCapabilitiesRevolutPayPaymentsActive   AccountCapabilitiesRevolutPayPayments = "active"
-	AccountCapabilitiesRevolutPayPaymentsInactive AccountCapabilitiesRevolutPayPayments = "inactive"
-	AccountCapabilitiesRevolutPayPaymentsPending  AccountCapabilitiesRevolutPayPayments = "pending"
-)
-
-// AccountCapabilitiesSamsungPayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSamsungPayPayments string
-
-// Values of AccountCapabilitiesSamsungPayPayments.
-const (
-	AccountCapabilitiesSamsungPayPaymentsActive   AccountCapabilitiesSamsungPayPayments = "active"
-	AccountCapabilitiesSamsungPayPaymentsInactive AccountCapabilitiesSamsungPayPayments = "inactive"
-	AccountCapabilitiesSamsungPayPaymentsPending  AccountCapabilitiesSamsungPayPayments = "pending"
-)
-
-// AccountCapabilitiesSatispayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSatispayPayments string
-
-// Values of AccountCapabilitiesSatispayPayments.
-const (
-	AccountCapabilitiesSatispayPaymentsActive   AccountCapabilitiesSatispayPayments = "active"
-	AccountCapabilitiesSatispayPaymentsInactive AccountCapabilitiesSatispayPayments = "inactive"
-	AccountCapabilitiesSatispayPaymentsPending  AccountCapabilitiesSatispayPayments = "pending"
-)
-
-// AccountCapabilitiesScalapayPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesScalapayPayments string
-
-// Values of AccountCapabilitiesScalapayPayments.
-const (
-	AccountCapabilitiesScalapayPaymentsActive   AccountCapabilitiesScalapayPayments = "active"
-	AccountCapabilitiesScalapayPaymentsInactive AccountCapabilitiesScalapayPayments = "inactive"
-	AccountCapabilitiesScalapayPaymentsPending  AccountCapabilitiesScalapayPayments = "pending"
-)
-
-// AccountCapabilitiesSEPABankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSEPABankTransferPayments string
-
-// Values of AccountCapabilitiesSEPABankTransferPayments.
-const (
-	AccountCapabilitiesSEPABankTransferPaymentsActive   AccountCapabilitiesSEPABankTransferPayments = "active"
-	AccountCapabilitiesSEPABankTransferPaymentsInactive AccountCapabilitiesSEPABankTransferPayments = "inactive"
-	AccountCapabilitiesSEPABankTransferPaymentsPending  AccountCapabilitiesSEPABankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesSEPADebitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSEPADebitPayments string
-
-// Values of AccountCapabilitiesSEPADebitPayments.
-const (
-	AccountCapabilitiesSEPADebitPaymentsActive   AccountCapabilitiesSEPADebitPayments = "active"
-	AccountCapabilitiesSEPADebitPaymentsInactive AccountCapabilitiesSEPADebitPayments = "inactive"
-	AccountCapabilitiesSEPADebitPaymentsPending  AccountCapabilitiesSEPADebitPayments = "pending"
-)
-
-// AccountCapabilitiesSofortPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSofortPayments string
-
-// Values of AccountCapabilitiesSofortPayments.
-const (
-	AccountCapabilitiesSofortPaymentsActive   AccountCapabilitiesSofortPayments = "active"
-	AccountCapabilitiesSofortPaymentsInactive AccountCapabilitiesSofortPayments = "inactive"
-	AccountCapabilitiesSofortPaymentsPending  AccountCapabilitiesSofortPayments = "pending"
-)
-
-// AccountCapabilitiesSunbitPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSunbitPayments string
-
-// Values of AccountCapabilitiesSunbitPayments.
-const (
-	AccountCapabilitiesSunbitPaymentsActive   AccountCapabilitiesSunbitPayments = "active"
-	AccountCapabilitiesSunbitPaymentsInactive AccountCapabilitiesSunbitPayments = "inactive"
-	AccountCapabilitiesSunbitPaymentsPending  AccountCapabilitiesSunbitPayments = "pending"
-)
-
-// AccountCapabilitiesSwishPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesSwishPayments string
-
-// Values of AccountCapabilitiesSwishPayments.
-const (
-	AccountCapabilitiesSwishPaymentsActive   AccountCapabilitiesSwishPayments = "active"
-	AccountCapabilitiesSwishPaymentsInactive AccountCapabilitiesSwishPayments = "inactive"
-	AccountCapabilitiesSwishPaymentsPending  AccountCapabilitiesSwishPayments = "pending"
-)
-
-// AccountCapabilitiesTaxReportingUS1099K is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesTaxReportingUS1099K string
-
-// Values of AccountCapabilitiesTaxReportingUS1099K.
-const (
-	AccountCapabilitiesTaxReportingUS1099KActive   AccountCapabilitiesTaxReportingUS1099K = "active"
-	AccountCapabilitiesTaxReportingUS1099KInactive AccountCapabilitiesTaxReportingUS1099K = "inactive"
-	AccountCapabilitiesTaxReportingUS1099KPending  AccountCapabilitiesTaxReportingUS1099K = "pending"
-)
-
-// AccountCapabilitiesTaxReportingUS1099Misc is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesTaxReportingUS1099Misc string
-
-// Values of AccountCapabilitiesTaxReportingUS1099Misc.
-const (
-	AccountCapabilitiesTaxReportingUS1099MiscActive   AccountCapabilitiesTaxReportingUS1099Misc = "active"
-	AccountCapabilitiesTaxReportingUS1099MiscInactive AccountCapabilitiesTaxReportingUS1099Misc = "inactive"
-	AccountCapabilitiesTaxReportingUS1099MiscPending  AccountCapabilitiesTaxReportingUS1099Misc = "pending"
-)
-
-// AccountCapabilitiesTransfers is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesTransfers string
-
-// Values of AccountCapabilitiesTransfers.
-const (
-	AccountCapabilitiesTransfersActive   AccountCapabilitiesTransfers = "active"
-	AccountCapabilitiesTransfersInactive AccountCapabilitiesTransfers = "inactive"
-	AccountCapabilitiesTransfersPending  AccountCapabilitiesTransfers = "pending"
-)
-
-// AccountCapabilitiesTreasury is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesTreasury string
-
-// Values of AccountCapabilitiesTreasury.
-const (
-	AccountCapabilitiesTreasuryActive   AccountCapabilitiesTreasury = "active"
-	AccountCapabilitiesTreasuryInactive AccountCapabilitiesTreasury = "inactive"
-	AccountCapabilitiesTreasuryPending  AccountCapabilitiesTreasury = "pending"
-)
-
-// AccountCapabilitiesTwintPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesTwintPayments string
-
-// Values of AccountCapabilitiesTwintPayments.
-const (
-	AccountCapabilitiesTwintPaymentsActive   AccountCapabilitiesTwintPayments = "active"
-	AccountCapabilitiesTwintPaymentsInactive AccountCapabilitiesTwintPayments = "inactive"
-	AccountCapabilitiesTwintPaymentsPending  AccountCapabilitiesTwintPayments = "pending"
-)
-
-// AccountCapabilitiesUPIPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesUPIPayments string
-
-// Values of AccountCapabilitiesUPIPayments.
-const (
-	AccountCapabilitiesUPIPaymentsActive   AccountCapabilitiesUPIPayments = "active"
-	AccountCapabilitiesUPIPaymentsInactive AccountCapabilitiesUPIPayments = "inactive"
-	AccountCapabilitiesUPIPaymentsPending  AccountCapabilitiesUPIPayments = "pending"
-)
-
-// AccountCapabilitiesUSBankAccountACHPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesUSBankAccountACHPayments string
-
-// Values of AccountCapabilitiesUSBankAccountACHPayments.
-const (
-	AccountCapabilitiesUSBankAccountACHPaymentsActive   AccountCapabilitiesUSBankAccountACHPayments = "active"
-	AccountCapabilitiesUSBankAccountACHPaymentsInactive AccountCapabilitiesUSBankAccountACHPayments = "inactive"
-	AccountCapabilitiesUSBankAccountACHPaymentsPending  AccountCapabilitiesUSBankAccountACHPayments = "pending"
-)
-
-// AccountCapabilitiesUSBankTransferPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesUSBankTransferPayments string
-
-// Values of AccountCapabilitiesUSBankTransferPayments.
-const (
-	AccountCapabilitiesUSBankTransferPaymentsActive   AccountCapabilitiesUSBankTransferPayments = "active"
-	AccountCapabilitiesUSBankTransferPaymentsInactive AccountCapabilitiesUSBankTransferPayments = "inactive"
-	AccountCapabilitiesUSBankTransferPaymentsPending  AccountCapabilitiesUSBankTransferPayments = "pending"
-)
-
-// AccountCapabilitiesZipPayments is a string enumeration with values "active", "inactive", "pending"; the API may add values.
-type AccountCapabilitiesZipPayments string
-
-// Values of AccountCapabilitiesZipPayments.
-const (
-	AccountCapabilitiesZipPaymentsActive   AccountCapabilitiesZipPayments = "active"
-	AccountCapabilitiesZipPaymentsInactive AccountCapabilitiesZipPayments = "inactive"
-	AccountCapabilitiesZipPaymentsPending  AccountCapabilitiesZipPayments = "pending"
+	CapabilityStatusActive   CapabilityStatus = "active"
+	CapabilityStatusInactive CapabilityStatus = "inactive"
+	CapabilityStatusPending  CapabilityStatus = "pending"
 )
 
 // AccountCompanyOwnershipExemptionReason is a string enumeration with values "qualified_entity_exceeds_ownership_threshold", "qualifies_as_financial_institution"; the API may add values.
@@ -1389,20 +739,20 @@ const (
 	AccountCompanyOwnershipExemptionReasonQualifiesAsFinancialInstitution          AccountCompanyOwnershipExemptionReason = "qualifies_as_financial_institution"
 )
 
-// AccountCompanyStructure is a string enumeration with values "free_zone_establishment", "free_zone_llc", "government_instrumentality", "governmental_unit", "incorporated_non_profit", "incorporated_partnership", "limited_liability_partnership", "llc", "multi_member_llc", "private_company", "private_corporation", "private_partnership", "public_company", "public_corporation", "public_partnership", "registered_charity", "single_member_llc", "sole_establishment", "sole_proprietorship", "tax_exempt_government_instrumentality", "unincorporated_association", "unincorporated_non_profit", "unincorporated_partnership"; the API may add values.
+// AccountCompanyStructure is a string enumeration with 23 known values (see the constants); the API may add values.
 type AccountCompanyStructure string
 
 // Values of AccountCompanyStructure.
 const (
 	AccountCompanyStructureFreeZoneEstablishment              AccountCompanyStructure = "free_zone_establishment"
-	AccountCompanyStructureFreeZoneLlc                        AccountCompanyStructure = "free_zone_llc"
+	AccountCompanyStructureFreeZoneLLC                        AccountCompanyStructure = "free_zone_llc"
 	AccountCompanyStructureGovernmentInstrumentality          AccountCompanyStructure = "government_instrumentality"
 	AccountCompanyStructureGovernmentalUnit                   AccountCompanyStructure = "governmental_unit"
 	AccountCompanyStructureIncorporatedNonProfit              AccountCompanyStructure = "incorporated_non_profit"
 	AccountCompanyStructureIncorporatedPartnership            AccountCompanyStructure = "incorporated_partnership"
 	AccountCompanyStructureLimitedLiabilityPartnership        AccountCompanyStructure = "limited_liability_partnership"
-	AccountCompanyStructureLlc                                AccountCompanyStructure = "llc"
-	AccountCompanyStructureMultiMemberLlc                     AccountCompanyStructure = "multi_member_llc"
+	AccountCompanyStructureLLC                                AccountCompanyStructure = "llc"
+	AccountCompanyStructureMultiMemberLLC                     AccountCompanyStructure = "multi_member_llc"
 	AccountCompanyStructurePrivateCompany                     AccountCompanyStructure = "private_company"
 	AccountCompanyStructurePrivateCorporation                 AccountCompanyStructure = "private_corporation"
 	AccountCompanyStructurePrivatePartnership                 AccountCompanyStructure = "private_partnership"
@@ -1410,7 +760,7 @@ const (
 	AccountCompanyStructurePublicCorporation                  AccountCompanyStructure = "public_corporation"
 	AccountCompanyStructurePublicPartnership                  AccountCompanyStructure = "public_partnership"
 	AccountCompanyStructureRegisteredCharity                  AccountCompanyStructure = "registered_charity"
-	AccountCompanyStructureSingleMemberLlc                    AccountCompanyStructure = "single_member_llc"
+	AccountCompanyStructureSingleMemberLLC                    AccountCompanyStructure = "single_member_llc"
 	AccountCompanyStructureSoleEstablishment                  AccountCompanyStructure = "sole_establishment"
 	AccountCompanyStructureSoleProprietorship                 AccountCompanyStructure = "sole_proprietorship"
 	AccountCompanyStructureTaxExemptGovernmentInstrumentality AccountCompanyStructure = "tax_exempt_government_instrumentality"
@@ -1437,7 +787,7 @@ const (
 	AccountControllerTypeApplication AccountControllerType = "application"
 )
 
-// AccountFutureRequirementsDisabledReason is a string enumeration with values "action_required.requested_capabilities", "listed", "other", "platform_paused", "rejected.fraud", "rejected.incomplete_verification", "rejected.listed", "rejected.other", "rejected.platform_fraud", "rejected.platform_other", "rejected.platform_terms_of_service", "rejected.terms_of_service", "requirements.past_due", "requirements.pending_verification", "under_review"; the API may add values.
+// AccountFutureRequirementsDisabledReason is a string enumeration with 15 known values (see the constants); the API may add values.
 type AccountFutureRequirementsDisabledReason string
 
 // Values of AccountFutureRequirementsDisabledReason.
@@ -1459,7 +809,7 @@ const (
 	AccountFutureRequirementsDisabledReasonUnderReview                         AccountFutureRequirementsDisabledReason = "under_review"
 )
 
-// AccountRequirementsDisabledReason is a string enumeration with values "action_required.requested_capabilities", "listed", "other", "platform_paused", "rejected.fraud", "rejected.incomplete_verification", "rejected.listed", "rejected.other", "rejected.platform_fraud", "rejected.platform_other", "rejected.platform_terms_of_service", "rejected.terms_of_service", "requirements.past_due", "requirements.pending_verification", "under_review"; the API may add values.
+// AccountRequirementsDisabledReason is a string enumeration with 15 known values (see the constants); the API may add values.
 type AccountRequirementsDisabledReason string
 
 // Values of AccountRequirementsDisabledReason.

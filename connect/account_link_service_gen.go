@@ -91,7 +91,7 @@ type AccountLinkService struct {
 	c *embedfin.Client
 }
 
-// Create creates a account link.
+// Create creates an account link.
 //
 // API: POST /v1/account_links
 func (s *AccountLinkService) Create(ctx context.Context, params *AccountLinkCreateParams, opts ...embedfin.RequestOption) (*AccountLink, error) {

@@ -24,7 +24,7 @@ type AccountCreateParams struct {
 	// BusinessType sets "business_type".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
 	// Capabilities sets "capabilities".
-	Capabilities *CapabilitiesParams `url:"capabilities,omitempty"`
+	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
 	Company *AccountCreateCompanyParams `url:"company,omitempty"`
 	// Controller sets "controller".
@@ -48,7 +48,7 @@ type AccountCreateParams struct {
 	// Settings sets "settings".
 	Settings *AccountCreateSettingsParams `url:"settings,omitempty"`
 	// TOSAcceptance sets "tos_acceptance".
-	TOSAcceptance *TOSAcceptanceParams `url:"tos_acceptance,omitempty"`
+	TOSAcceptance *AccountTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
 	// Type sets "type".
 	Type *AccountCreateType `url:"type,omitempty"`
 }
@@ -164,7 +164,7 @@ const (
 // AccountCreateBusinessProfileParams is a nested object of request parameters.
 type AccountCreateBusinessProfileParams struct {
 	// AnnualRevenue sets "annual_revenue".
-	AnnualRevenue *AnnualRevenueParams `url:"annual_revenue,omitempty"`
+	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
 	// EstimatedWorkerCount sets "estimated_worker_count".
 	EstimatedWorkerCount *int64 `url:"estimated_worker_count,omitempty"`
 	// MCC sets "mcc".
@@ -172,13 +172,13 @@ type AccountCreateBusinessProfileParams struct {
 	// MinorityOwnedBusinessDesignation sets "minority_owned_business_designation".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
 	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
-	MonthlyEstimatedRevenue *MonthlyEstimatedRevenueParams `url:"monthly_estimated_revenue,omitempty"`
+	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// ProductDescription sets "product_description".
 	ProductDescription *string `url:"product_description,omitempty"`
 	// SupportAddress sets "support_address".
-	SupportAddress *AddressParams `url:"support_address,omitempty"`
+	SupportAddress *embedfin.AddressParams `url:"support_address,omitempty"`
 	// SupportEmail sets "support_email".
 	SupportEmail *string `url:"support_email,omitempty"`
 	// SupportPhone sets "support_phone".
@@ -209,8 +209,8 @@ func (p *AccountCreateBusinessProfileParams) Validate() error {
 	return nil
 }
 
-// AnnualRevenueParams is a nested object of request parameters.
-type AnnualRevenueParams struct {
+// AccountBusinessProfileAnnualRevenueParams is a nested object of request parameters.
+type AccountBusinessProfileAnnualRevenueParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// Currency sets "currency": a three-letter ISO currency code.
@@ -222,7 +222,7 @@ type AnnualRevenueParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AnnualRevenueParams) Validate() error {
+func (p *AccountBusinessProfileAnnualRevenueParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -238,190 +238,144 @@ func (p *AnnualRevenueParams) Validate() error {
 	return nil
 }
 
-// MonthlyEstimatedRevenueParams is a nested object of request parameters.
-type MonthlyEstimatedRevenueParams struct {
-	// Amount sets "amount".
-	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
-	Currency *string `url:"currency,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *MonthlyEstimatedRevenueParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Amount == nil {
-		return embedfin.MissingParam("amount")
-	}
-	if p.Currency == nil {
-		return embedfin.MissingParam("currency")
-	}
-	return nil
-}
-
-// AddressParams is a nested object of request parameters.
-type AddressParams struct {
-	// City sets "city".
-	City *string `url:"city,omitempty"`
-	// Country sets "country".
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
-	State *string `url:"state,omitempty"`
-}
-
-// CapabilitiesParams is a nested object of request parameters.
-type CapabilitiesParams struct {
+// AccountCapabilitiesParams is a nested object of request parameters.
+type AccountCapabilitiesParams struct {
 	// ACSSDebitPayments sets "acss_debit_payments".
-	ACSSDebitPayments *CapabilityParams `url:"acss_debit_payments,omitempty"`
+	ACSSDebitPayments *AccessParams `url:"acss_debit_payments,omitempty"`
 	// AffirmPayments sets "affirm_payments".
-	AffirmPayments *CapabilityParams `url:"affirm_payments,omitempty"`
+	AffirmPayments *AccessParams `url:"affirm_payments,omitempty"`
 	// AfterpayClearpayPayments sets "afterpay_clearpay_payments".
-	AfterpayClearpayPayments *CapabilityParams `url:"afterpay_clearpay_payments,omitempty"`
+	AfterpayClearpayPayments *AccessParams `url:"afterpay_clearpay_payments,omitempty"`
 	// AlmaPayments sets "alma_payments".
-	AlmaPayments *CapabilityParams `url:"alma_payments,omitempty"`
+	AlmaPayments *AccessParams `url:"alma_payments,omitempty"`
 	// AmazonPayPayments sets "amazon_pay_payments".
-	AmazonPayPayments *CapabilityParams `url:"amazon_pay_payments,omitempty"`
+	AmazonPayPayments *AccessParams `url:"amazon_pay_payments,omitempty"`
 	// AppDistribution sets "app_distribution".
-	AppDistribution *CapabilityParams `url:"app_distribution,omitempty"`
+	AppDistribution *AccessParams `url:"app_distribution,omitempty"`
 	// AUBECSDebitPayments sets "au_becs_debit_payments".
-	AUBECSDebitPayments *CapabilityParams `url:"au_becs_debit_payments,omitempty"`
+	AUBECSDebitPayments *AccessParams `url:"au_becs_debit_payments,omitempty"`
 	// BACSDebitPayments sets "bacs_debit_payments".
-	BACSDebitPayments *CapabilityParams `url:"bacs_debit_payments,omitempty"`
+	BACSDebitPayments *AccessParams `url:"bacs_debit_payments,omitempty"`
 	// BancontactPayments sets "bancontact_payments".
-	BancontactPayments *CapabilityParams `url:"bancontact_payments,omitempty"`
+	BancontactPayments *AccessParams `url:"bancontact_payments,omitempty"`
 	// BankTransferPayments sets "bank_transfer_payments".
-	BankTransferPayments *CapabilityParams `url:"bank_transfer_payments,omitempty"`
+	BankTransferPayments *AccessParams `url:"bank_transfer_payments,omitempty"`
 	// BilliePayments sets "billie_payments".
-	BilliePayments *CapabilityParams `url:"billie_payments,omitempty"`
+	BilliePayments *AccessParams `url:"billie_payments,omitempty"`
 	// BizumPayments sets "bizum_payments".
-	BizumPayments *CapabilityParams `url:"bizum_payments,omitempty"`
+	BizumPayments *AccessParams `url:"bizum_payments,omitempty"`
 	// BlikPayments sets "blik_payments".
-	BlikPayments *CapabilityParams `url:"blik_payments,omitempty"`
+	BlikPayments *AccessParams `url:"blik_payments,omitempty"`
 	// BoletoPayments sets "boleto_payments".
-	BoletoPayments *CapabilityParams `url:"boleto_payments,omitempty"`
+	BoletoPayments *AccessParams `url:"boleto_payments,omitempty"`
 	// CardIssuing sets "card_issuing".
-	CardIssuing *CapabilityParams `url:"card_issuing,omitempty"`
+	CardIssuing *AccessParams `url:"card_issuing,omitempty"`
 	// CardPayments sets "card_payments".
-	CardPayments *ProtectableCapabilityParams `url:"card_payments,omitempty"`
+	CardPayments *AccessParams `url:"card_payments,omitempty"`
 	// CartesBancairesPayments sets "cartes_bancaires_payments".
-	CartesBancairesPayments *CapabilityParams `url:"cartes_bancaires_payments,omitempty"`
+	CartesBancairesPayments *AccessParams `url:"cartes_bancaires_payments,omitempty"`
 	// CashappPayments sets "cashapp_payments".
-	CashappPayments *CapabilityParams `url:"cashapp_payments,omitempty"`
+	CashappPayments *AccessParams `url:"cashapp_payments,omitempty"`
 	// CryptoPayments sets "crypto_payments".
-	CryptoPayments *CapabilityParams `url:"crypto_payments,omitempty"`
+	CryptoPayments *AccessParams `url:"crypto_payments,omitempty"`
 	// EpsPayments sets "eps_payments".
-	EpsPayments *CapabilityParams `url:"eps_payments,omitempty"`
+	EpsPayments *AccessParams `url:"eps_payments,omitempty"`
 	// FPXPayments sets "fpx_payments".
-	FPXPayments *CapabilityParams `url:"fpx_payments,omitempty"`
+	FPXPayments *AccessParams `url:"fpx_payments,omitempty"`
 	// GBBankTransferPayments sets "gb_bank_transfer_payments".
-	GBBankTransferPayments *CapabilityParams `url:"gb_bank_transfer_payments,omitempty"`
+	GBBankTransferPayments *AccessParams `url:"gb_bank_transfer_payments,omitempty"`
 	// GiropayPayments sets "giropay_payments".
-	GiropayPayments *CapabilityParams `url:"giropay_payments,omitempty"`
+	GiropayPayments *AccessParams `url:"giropay_payments,omitempty"`
 	// GrabpayPayments sets "grabpay_payments".
-	GrabpayPayments *CapabilityParams `url:"grabpay_payments,omitempty"`
+	GrabpayPayments *AccessParams `url:"grabpay_payments,omitempty"`
 	// IdealPayments sets "ideal_payments".
-	IdealPayments *CapabilityParams `url:"ideal_payments,omitempty"`
+	IdealPayments *AccessParams `url:"ideal_payments,omitempty"`
 	// IndiaInternationalPayments sets "india_international_payments".
-	IndiaInternationalPayments *CapabilityParams `url:"india_international_payments,omitempty"`
+	IndiaInternationalPayments *AccessParams `url:"india_international_payments,omitempty"`
 	// JcbPayments sets "jcb_payments".
-	JcbPayments *CapabilityParams `url:"jcb_payments,omitempty"`
+	JcbPayments *AccessParams `url:"jcb_payments,omitempty"`
 	// JPBankTransferPayments sets "jp_bank_transfer_payments".
-	JPBankTransferPayments *CapabilityParams `url:"jp_bank_transfer_payments,omitempty"`
+	JPBankTransferPayments *AccessParams `url:"jp_bank_transfer_payments,omitempty"`
 	// KakaoPayPayments sets "kakao_pay_payments".
-	KakaoPayPayments *CapabilityParams `url:"kakao_pay_payments,omitempty"`
+	KakaoPayPayments *AccessParams `url:"kakao_pay_payments,omitempty"`
 	// KlarnaPayments sets "klarna_payments".
-	KlarnaPayments *CapabilityParams `url:"klarna_payments,omitempty"`
+	KlarnaPayments *AccessParams `url:"klarna_payments,omitempty"`
 	// KonbiniPayments sets "konbini_payments".
-	KonbiniPayments *CapabilityParams `url:"konbini_payments,omitempty"`
+	KonbiniPayments *AccessParams `url:"konbini_payments,omitempty"`
 	// KRCardPayments sets "kr_card_payments".
-	KRCardPayments *CapabilityParams `url:"kr_card_payments,omitempty"`
+	KRCardPayments *AccessParams `url:"kr_card_payments,omitempty"`
 	// LegacyPayments sets "legacy_payments".
-	LegacyPayments *CapabilityParams `url:"legacy_payments,omitempty"`
+	LegacyPayments *AccessParams `url:"legacy_payments,omitempty"`
 	// LinkPayments sets "link_payments".
-	LinkPayments *CapabilityParams `url:"link_payments,omitempty"`
+	LinkPayments *AccessParams `url:"link_payments,omitempty"`
 	// MbWayPayments sets "mb_way_payments".
-	MbWayPayments *CapabilityParams `url:"mb_way_payments,omitempty"`
+	MbWayPayments *AccessParams `url:"mb_way_payments,omitempty"`
 	// MobilepayPayments sets "mobilepay_payments".
-	MobilepayPayments *CapabilityParams `url:"mobilepay_payments,omitempty"`
+	MobilepayPayments *AccessParams `url:"mobilepay_payments,omitempty"`
 	// MultibancoPayments sets "multibanco_payments".
-	MultibancoPayments *CapabilityParams `url:"multibanco_payments,omitempty"`
+	MultibancoPayments *AccessParams `url:"multibanco_payments,omitempty"`
 	// MXBankTransferPayments sets "mx_bank_transfer_payments".
-	MXBankTransferPayments *CapabilityParams `url:"mx_bank_transfer_payments,omitempty"`
+	MXBankTransferPayments *AccessParams `url:"mx_bank_transfer_payments,omitempty"`
 	// NaverPayPayments sets "naver_pay_payments".
-	NaverPayPayments *CapabilityParams `url:"naver_pay_payments,omitempty"`
+	NaverPayPayments *AccessParams `url:"naver_pay_payments,omitempty"`
 	// NZBankAccountBECSDebitPayments sets "nz_bank_account_becs_debit_payments".
-	NZBankAccountBECSDebitPayments *CapabilityParams `url:"nz_bank_account_becs_debit_payments,omitempty"`
+	NZBankAccountBECSDebitPayments *AccessParams `url:"nz_bank_account_becs_debit_payments,omitempty"`
 	// OxxoPayments sets "oxxo_payments".
-	OxxoPayments *CapabilityParams `url:"oxxo_payments,omitempty"`
+	OxxoPayments *AccessParams `url:"oxxo_payments,omitempty"`
 	// P24Payments sets "p24_payments".
-	P24Payments *CapabilityParams `url:"p24_payments,omitempty"`
+	P24Payments *AccessParams `url:"p24_payments,omitempty"`
 	// PayByBankPayments sets "pay_by_bank_payments".
-	PayByBankPayments *CapabilityParams `url:"pay_by_bank_payments,omitempty"`
+	PayByBankPayments *AccessParams `url:"pay_by_bank_payments,omitempty"`
 	// PaycoPayments sets "payco_payments".
-	PaycoPayments *CapabilityParams `url:"payco_payments,omitempty"`
+	PaycoPayments *AccessParams `url:"payco_payments,omitempty"`
 	// PaynowPayments sets "paynow_payments".
-	PaynowPayments *CapabilityParams `url:"paynow_payments,omitempty"`
+	PaynowPayments *AccessParams `url:"paynow_payments,omitempty"`
 	// PaytoPayments sets "payto_payments".
-	PaytoPayments *CapabilityParams `url:"payto_payments,omitempty"`
+	PaytoPayments *AccessParams `url:"payto_payments,omitempty"`
 	// PixPayments sets "pix_payments".
-	PixPayments *CapabilityParams `url:"pix_payments,omitempty"`
+	PixPayments *AccessParams `url:"pix_payments,omitempty"`
 	// PromptpayPayments sets "promptpay_payments".
-	PromptpayPayments *CapabilityParams `url:"promptpay_payments,omitempty"`
+	PromptpayPayments *AccessParams `url:"promptpay_payments,omitempty"`
 	// RevolutPayPayments sets "revolut_pay_payments".
-	RevolutPayPayments *CapabilityParams `url:"revolut_pay_payments,omitempty"`
+	RevolutPayPayments *AccessParams `url:"revolut_pay_payments,omitempty"`
 	// SamsungPayPayments sets "samsung_pay_payments".
-	SamsungPayPayments *CapabilityParams `url:"samsung_pay_payments,omitempty"`
+	SamsungPayPayments *AccessParams `url:"samsung_pay_payments,omitempty"`
 	// SatispayPayments sets "satispay_payments".
-	SatispayPayments *CapabilityParams `url:"satispay_payments,omitempty"`
+	SatispayPayments *AccessParams `url:"satispay_payments,omitempty"`
 	// ScalapayPayments sets "scalapay_payments".
-	ScalapayPayments *CapabilityParams `url:"scalapay_payments,omitempty"`
+	ScalapayPayments *AccessParams `url:"scalapay_payments,omitempty"`
 	// SEPABankTransferPayments sets "sepa_bank_transfer_payments".
-	SEPABankTransferPayments *CapabilityParams `url:"sepa_bank_transfer_payments,omitempty"`
+	SEPABankTransferPayments *AccessParams `url:"sepa_bank_transfer_payments,omitempty"`
 	// SEPADebitPayments sets "sepa_debit_payments".
-	SEPADebitPayments *CapabilityParams `url:"sepa_debit_payments,omitempty"`
+	SEPADebitPayments *AccessParams `url:"sepa_debit_payments,omitempty"`
 	// SofortPayments sets "sofort_payments".
-	SofortPayments *CapabilityParams `url:"sofort_payments,omitempty"`
+	SofortPayments *AccessParams `url:"sofort_payments,omitempty"`
 	// SunbitPayments sets "sunbit_payments".
-	SunbitPayments *CapabilityParams `url:"sunbit_payments,omitempty"`
+	SunbitPayments *AccessParams `url:"sunbit_payments,omitempty"`
 	// SwishPayments sets "swish_payments".
-	SwishPayments *CapabilityParams `url:"swish_payments,omitempty"`
+	SwishPayments *AccessParams `url:"swish_payments,omitempty"`
 	// TaxReportingUS1099K sets "tax_reporting_us_1099_k".
-	TaxReportingUS1099K *CapabilityParams `url:"tax_reporting_us_1099_k,omitempty"`
+	TaxReportingUS1099K *AccessParams `url:"tax_reporting_us_1099_k,omitempty"`
 	// TaxReportingUS1099Misc sets "tax_reporting_us_1099_misc".
-	TaxReportingUS1099Misc *CapabilityParams `url:"tax_reporting_us_1099_misc,omitempty"`
+	TaxReportingUS1099Misc *AccessParams `url:"tax_reporting_us_1099_misc,omitempty"`
 	// Transfers sets "transfers".
-	Transfers *CapabilityParams `url:"transfers,omitempty"`
+	Transfers *AccessParams `url:"transfers,omitempty"`
 	// Treasury sets "treasury".
-	Treasury *CapabilityParams `url:"treasury,omitempty"`
+	Treasury *AccessParams `url:"treasury,omitempty"`
 	// TwintPayments sets "twint_payments".
-	TwintPayments *CapabilityParams `url:"twint_payments,omitempty"`
+	TwintPayments *AccessParams `url:"twint_payments,omitempty"`
 	// UPIPayments sets "upi_payments".
-	UPIPayments *CapabilityParams `url:"upi_payments,omitempty"`
+	UPIPayments *AccessParams `url:"upi_payments,omitempty"`
 	// USBankAccountACHPayments sets "us_bank_account_ach_payments".
-	USBankAccountACHPayments *CapabilityParams `url:"us_bank_account_ach_payments,omitempty"`
+	USBankAccountACHPayments *AccessParams `url:"us_bank_account_ach_payments,omitempty"`
 	// USBankTransferPayments sets "us_bank_transfer_payments".
-	USBankTransferPayments *CapabilityParams `url:"us_bank_transfer_payments,omitempty"`
+	USBankTransferPayments *AccessParams `url:"us_bank_transfer_payments,omitempty"`
 	// ZipPayments sets "zip_payments".
-	ZipPayments *CapabilityParams `url:"zip_payments,omitempty"`
+	ZipPayments *AccessParams `url:"zip_payments,omitempty"`
 }
 
-// CapabilityParams is a nested object of request parameters.
-type CapabilityParams struct {
-	// Requested sets "requested".
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// ProtectableCapabilityParams is a nested object of request parameters.
-type ProtectableCapabilityParams struct {
+// AccessParams is a nested object of request parameters.
+type AccessParams struct {
 	// Requested sets "requested".
 	Requested *bool `url:"requested,omitempty"`
 }
@@ -429,13 +383,13 @@ type ProtectableCapabilityParams struct {
 // AccountCreateCompanyParams is a nested object of request parameters.
 type AccountCreateCompanyParams struct {
 	// Address sets "address".
-	Address *LegalEntityAndKYCAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
 	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanjiParams `url:"address_kanji,omitempty"`
+	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
 	// AdministrativeAddress sets "administrative_address".
-	AdministrativeAddress *AddressParams `url:"administrative_address,omitempty"`
+	AdministrativeAddress *embedfin.AddressParams `url:"administrative_address,omitempty"`
 	// DirectorsProvided sets "directors_provided".
 	DirectorsProvided *bool `url:"directors_provided,omitempty"`
 	// DirectorshipDeclaration sets "directorship_declaration".
@@ -455,19 +409,19 @@ type AccountCreateCompanyParams struct {
 	// OwnersProvided sets "owners_provided".
 	OwnersProvided *bool `url:"owners_provided,omitempty"`
 	// OwnershipDeclaration sets "ownership_declaration".
-	OwnershipDeclaration *CompanyOwnershipDeclarationParams `url:"ownership_declaration,omitempty"`
+	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
 	// OwnershipExemptionReason sets "ownership_exemption_reason".
 	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
 	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
-	PrincipalPlaceOfBusiness *AddressParams `url:"principal_place_of_business,omitempty"`
+	PrincipalPlaceOfBusiness *embedfin.AddressParams `url:"principal_place_of_business,omitempty"`
 	// RegistrationDate sets "registration_date".
-	RegistrationDate *RegistrationDateParams `url:"registration_date,omitempty"`
+	RegistrationDate *embedfin.DateParams `url:"registration_date,omitempty"`
 	// RegistrationNumber sets "registration_number".
 	RegistrationNumber *string `url:"registration_number,omitempty"`
 	// RepresentativeDeclaration sets "representative_declaration".
-	RepresentativeDeclaration *CompanyRepresentativeDeclarationParams `url:"representative_declaration,omitempty"`
+	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
 	// Structure sets "structure".
 	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
 	// TaxID sets "tax_id".
@@ -477,7 +431,7 @@ type AccountCreateCompanyParams struct {
 	// VATID sets "vat_id".
 	VATID *string `url:"vat_id,omitempty"`
 	// Verification sets "verification".
-	Verification *VerificationParams `url:"verification,omitempty"`
+	Verification *AccountCompanyVerificationParams `url:"verification,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -495,42 +449,8 @@ func (p *AccountCreateCompanyParams) Validate() error {
 	return nil
 }
 
-// LegalEntityAndKYCAddressParams is a nested object of request parameters.
-type LegalEntityAndKYCAddressParams struct {
-	// City sets "city".
-	City *string `url:"city,omitempty"`
-	// Country sets "country".
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
-	State *string `url:"state,omitempty"`
-}
-
 // JapanAddressKanaParams is a nested object of request parameters.
 type JapanAddressKanaParams struct {
-	// City sets "city".
-	City *string `url:"city,omitempty"`
-	// Country sets "country".
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
-	State *string `url:"state,omitempty"`
-	// Town sets "town".
-	Town *string `url:"town,omitempty"`
-}
-
-// JapanAddressKanjiParams is a nested object of request parameters.
-type JapanAddressKanjiParams struct {
 	// City sets "city".
 	City *string `url:"city,omitempty"`
 	// Country sets "country".
@@ -557,16 +477,6 @@ type CompanyDirectorshipDeclarationParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// CompanyOwnershipDeclarationParams is a nested object of request parameters.
-type CompanyOwnershipDeclarationParams struct {
-	// Date sets "date": Unix time in seconds.
-	Date *int64 `url:"date,omitempty"`
-	// IP sets "ip".
-	IP *string `url:"ip,omitempty"`
-	// UserAgent sets "user_agent".
-	UserAgent *string `url:"user_agent,omitempty"`
-}
-
 // AccountCreateCompanyOwnershipExemptionReason is a string enumeration with values "", "qualified_entity_exceeds_ownership_threshold", "qualifies_as_financial_institution"; the API may add values.
 type AccountCreateCompanyOwnershipExemptionReason string
 
@@ -577,60 +487,21 @@ const (
 	AccountCreateCompanyOwnershipExemptionReasonQualifiesAsFinancialInstitution          AccountCreateCompanyOwnershipExemptionReason = "qualifies_as_financial_institution"
 )
 
-// RegistrationDateParams is a nested object of request parameters.
-type RegistrationDateParams struct {
-	// Day sets "day".
-	Day *int64 `url:"day,omitempty"`
-	// Month sets "month".
-	Month *int64 `url:"month,omitempty"`
-	// Year sets "year".
-	Year *int64 `url:"year,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *RegistrationDateParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Day == nil {
-		return embedfin.MissingParam("day")
-	}
-	if p.Month == nil {
-		return embedfin.MissingParam("month")
-	}
-	if p.Year == nil {
-		return embedfin.MissingParam("year")
-	}
-	return nil
-}
-
-// CompanyRepresentativeDeclarationParams is a nested object of request parameters.
-type CompanyRepresentativeDeclarationParams struct {
-	// Date sets "date": Unix time in seconds.
-	Date *int64 `url:"date,omitempty"`
-	// IP sets "ip".
-	IP *string `url:"ip,omitempty"`
-	// UserAgent sets "user_agent".
-	UserAgent *string `url:"user_agent,omitempty"`
-}
-
-// AccountCreateCompanyStructure is a string enumeration with values "", "free_zone_establishment", "free_zone_llc", "government_instrumentality", "governmental_unit", "incorporated_non_profit", "incorporated_partnership", "limited_liability_partnership", "llc", "multi_member_llc", "private_company", "private_corporation", "private_partnership", "public_company", "public_corporation", "public_partnership", "registered_charity", "single_member_llc", "sole_establishment", "sole_proprietorship", "tax_exempt_government_instrumentality", "unincorporated_association", "unincorporated_non_profit", "unincorporated_partnership"; the API may add values.
+// AccountCreateCompanyStructure is a string enumeration with 24 known values (see the constants); the API may add values.
 type AccountCreateCompanyStructure string
 
 // Values of AccountCreateCompanyStructure.
 const (
 	AccountCreateCompanyStructureEmpty                              AccountCreateCompanyStructure = ""
 	AccountCreateCompanyStructureFreeZoneEstablishment              AccountCreateCompanyStructure = "free_zone_establishment"
-	AccountCreateCompanyStructureFreeZoneLlc                        AccountCreateCompanyStructure = "free_zone_llc"
+	AccountCreateCompanyStructureFreeZoneLLC                        AccountCreateCompanyStructure = "free_zone_llc"
 	AccountCreateCompanyStructureGovernmentInstrumentality          AccountCreateCompanyStructure = "government_instrumentality"
 	AccountCreateCompanyStructureGovernmentalUnit                   AccountCreateCompanyStructure = "governmental_unit"
 	AccountCreateCompanyStructureIncorporatedNonProfit              AccountCreateCompanyStructure = "incorporated_non_profit"
 	AccountCreateCompanyStructureIncorporatedPartnership            AccountCreateCompanyStructure = "incorporated_partnership"
 	AccountCreateCompanyStructureLimitedLiabilityPartnership        AccountCreateCompanyStructure = "limited_liability_partnership"
-	AccountCreateCompanyStructureLlc                                AccountCreateCompanyStructure = "llc"
-	AccountCreateCompanyStructureMultiMemberLlc                     AccountCreateCompanyStructure = "multi_member_llc"
+	AccountCreateCompanyStructureLLC                                AccountCreateCompanyStructure = "llc"
+	AccountCreateCompanyStructureMultiMemberLLC                     AccountCreateCompanyStructure = "multi_member_llc"
 	AccountCreateCompanyStructurePrivateCompany                     AccountCreateCompanyStructure = "private_company"
 	AccountCreateCompanyStructurePrivateCorporation                 AccountCreateCompanyStructure = "private_corporation"
 	AccountCreateCompanyStructurePrivatePartnership                 AccountCreateCompanyStructure = "private_partnership"
@@ -638,7 +509,7 @@ const (
 	AccountCreateCompanyStructurePublicCorporation                  AccountCreateCompanyStructure = "public_corporation"
 	AccountCreateCompanyStructurePublicPartnership                  AccountCreateCompanyStructure = "public_partnership"
 	AccountCreateCompanyStructureRegisteredCharity                  AccountCreateCompanyStructure = "registered_charity"
-	AccountCreateCompanyStructureSingleMemberLlc                    AccountCreateCompanyStructure = "single_member_llc"
+	AccountCreateCompanyStructureSingleMemberLLC                    AccountCreateCompanyStructure = "single_member_llc"
 	AccountCreateCompanyStructureSoleEstablishment                  AccountCreateCompanyStructure = "sole_establishment"
 	AccountCreateCompanyStructureSoleProprietorship                 AccountCreateCompanyStructure = "sole_proprietorship"
 	AccountCreateCompanyStructureTaxExemptGovernmentInstrumentality AccountCreateCompanyStructure = "tax_exempt_government_instrumentality"
@@ -647,18 +518,10 @@ const (
 	AccountCreateCompanyStructureUnincorporatedPartnership          AccountCreateCompanyStructure = "unincorporated_partnership"
 )
 
-// VerificationParams is a nested object of request parameters.
-type VerificationParams struct {
+// AccountCompanyVerificationParams is a nested object of request parameters.
+type AccountCompanyVerificationParams struct {
 	// Document sets "document".
-	Document *VerificationDocumentParams `url:"document,omitempty"`
-}
-
-// VerificationDocumentParams is a nested object of request parameters.
-type VerificationDocumentParams struct {
-	// Back sets "back".
-	Back *string `url:"back,omitempty"`
-	// Front sets "front".
-	Front *string `url:"front,omitempty"`
+	Document *embedfin.DocumentParams `url:"document,omitempty"`
 }
 
 // AccountCreateControllerParams is a nested object of request parameters.
@@ -743,13 +606,13 @@ type AccountGroupsParams struct {
 // AccountCreateIndividualParams is a nested object of request parameters.
 type AccountCreateIndividualParams struct {
 	// Address sets "address".
-	Address *AddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
 	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanjiParams `url:"address_kanji,omitempty"`
+	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
 	// DOB sets "dob".
-	DOB *embedfin.DateOfBirthParams `url:"dob,omitempty"`
+	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// FirstName sets "first_name".
@@ -779,15 +642,15 @@ type AccountCreateIndividualParams struct {
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
 	// PoliticalExposure sets "political_exposure".
-	PoliticalExposure *PersonPoliticalExposure `url:"political_exposure,omitempty"`
+	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
 	// RegisteredAddress sets "registered_address".
-	RegisteredAddress *AddressParams `url:"registered_address,omitempty"`
+	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
 	// Relationship sets "relationship".
-	Relationship *IndividualRelationshipParams `url:"relationship,omitempty"`
+	Relationship *AccountIndividualRelationshipParams `url:"relationship,omitempty"`
 	// SSNLast4 sets "ssn_last_4".
 	SSNLast4 *string `url:"ssn_last_4,omitempty"`
 	// Verification sets "verification".
-	Verification *PersonVerificationParams `url:"verification,omitempty"`
+	Verification *AccountIndividualVerificationParams `url:"verification,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -805,8 +668,17 @@ func (p *AccountCreateIndividualParams) Validate() error {
 	return nil
 }
 
-// IndividualRelationshipParams is a nested object of request parameters.
-type IndividualRelationshipParams struct {
+// AccountCreateIndividualPoliticalExposure is a string enumeration with values "existing", "none"; the API may add values.
+type AccountCreateIndividualPoliticalExposure string
+
+// Values of AccountCreateIndividualPoliticalExposure.
+const (
+	AccountCreateIndividualPoliticalExposureExisting AccountCreateIndividualPoliticalExposure = "existing"
+	AccountCreateIndividualPoliticalExposureNone     AccountCreateIndividualPoliticalExposure = "none"
+)
+
+// AccountIndividualRelationshipParams is a nested object of request parameters.
+type AccountIndividualRelationshipParams struct {
 	// Director sets "director".
 	Director *bool `url:"director,omitempty"`
 	// Executive sets "executive".
@@ -819,50 +691,42 @@ type IndividualRelationshipParams struct {
 	Title *string `url:"title,omitempty"`
 }
 
-// PersonVerificationParams is a nested object of request parameters.
-type PersonVerificationParams struct {
+// AccountIndividualVerificationParams is a nested object of request parameters.
+type AccountIndividualVerificationParams struct {
 	// AdditionalDocument sets "additional_document".
-	AdditionalDocument *PersonVerificationDocumentParams `url:"additional_document,omitempty"`
+	AdditionalDocument *embedfin.DocumentParams `url:"additional_document,omitempty"`
 	// Document sets "document".
-	Document *PersonVerificationDocumentParams `url:"document,omitempty"`
-}
-
-// PersonVerificationDocumentParams is a nested object of request parameters.
-type PersonVerificationDocumentParams struct {
-	// Back sets "back".
-	Back *string `url:"back,omitempty"`
-	// Front sets "front".
-	Front *string `url:"front,omitempty"`
+	Document *embedfin.DocumentParams `url:"document,omitempty"`
 }
 
 // AccountCreateSettingsParams is a nested object of request parameters.
 type AccountCreateSettingsParams struct {
 	// BACSDebitPayments sets "bacs_debit_payments".
-	BACSDebitPayments *BACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
+	BACSDebitPayments *AccountSettingsBACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
 	// Branding sets "branding".
-	Branding *BrandingSettingsParams `url:"branding,omitempty"`
+	Branding *AccountSettingsBrandingParams `url:"branding,omitempty"`
 	// CardIssuing sets "card_issuing".
-	CardIssuing *CardIssuingSettingsParams `url:"card_issuing,omitempty"`
+	CardIssuing *AccountSettingsCardIssuingParams `url:"card_issuing,omitempty"`
 	// CardPayments sets "card_payments".
-	CardPayments *CardPaymentsSettingsParams `url:"card_payments,omitempty"`
+	CardPayments *AccountSettingsCardPaymentsParams `url:"card_payments,omitempty"`
 	// Invoices sets "invoices".
 	Invoices *AccountCreateSettingsInvoicesParams `url:"invoices,omitempty"`
 	// Payments sets "payments".
-	Payments *PaymentsSettingsParams `url:"payments,omitempty"`
+	Payments *AccountSettingsPaymentsParams `url:"payments,omitempty"`
 	// Payouts sets "payouts".
-	Payouts *PayoutSettingsParams `url:"payouts,omitempty"`
+	Payouts *AccountSettingsPayoutsParams `url:"payouts,omitempty"`
 	// Treasury sets "treasury".
-	Treasury *TreasurySettingsParams `url:"treasury,omitempty"`
+	Treasury *AccountSettingsTreasuryParams `url:"treasury,omitempty"`
 }
 
-// BACSDebitPaymentsParams is a nested object of request parameters.
-type BACSDebitPaymentsParams struct {
+// AccountSettingsBACSDebitPaymentsParams is a nested object of request parameters.
+type AccountSettingsBACSDebitPaymentsParams struct {
 	// DisplayName sets "display_name".
 	DisplayName *string `url:"display_name,omitempty"`
 }
 
-// BrandingSettingsParams is a nested object of request parameters.
-type BrandingSettingsParams struct {
+// AccountSettingsBrandingParams is a nested object of request parameters.
+type AccountSettingsBrandingParams struct {
 	// Icon sets "icon".
 	Icon *string `url:"icon,omitempty"`
 	// Logo sets "logo".
@@ -873,8 +737,8 @@ type BrandingSettingsParams struct {
 	SecondaryColor *string `url:"secondary_color,omitempty"`
 }
 
-// CardIssuingSettingsParams is a nested object of request parameters.
-type CardIssuingSettingsParams struct {
+// AccountSettingsCardIssuingParams is a nested object of request parameters.
+type AccountSettingsCardIssuingParams struct {
 	// TOSAcceptance sets "tos_acceptance".
 	TOSAcceptance *SettingsTermsOfServiceParams `url:"tos_acceptance,omitempty"`
 }
@@ -889,10 +753,10 @@ type SettingsTermsOfServiceParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// CardPaymentsSettingsParams is a nested object of request parameters.
-type CardPaymentsSettingsParams struct {
+// AccountSettingsCardPaymentsParams is a nested object of request parameters.
+type AccountSettingsCardPaymentsParams struct {
 	// DeclineOn sets "decline_on".
-	DeclineOn *DeclineChargeOnParams `url:"decline_on,omitempty"`
+	DeclineOn *AccountSettingsCardPaymentsDeclineOnParams `url:"decline_on,omitempty"`
 	// StatementDescriptorPrefix sets "statement_descriptor_prefix".
 	StatementDescriptorPrefix *string `url:"statement_descriptor_prefix,omitempty"`
 	// StatementDescriptorPrefixKana sets "statement_descriptor_prefix_kana".
@@ -901,8 +765,8 @@ type CardPaymentsSettingsParams struct {
 	StatementDescriptorPrefixKanji *string `url:"statement_descriptor_prefix_kanji,omitempty"`
 }
 
-// DeclineChargeOnParams is a nested object of request parameters.
-type DeclineChargeOnParams struct {
+// AccountSettingsCardPaymentsDeclineOnParams is a nested object of request parameters.
+type AccountSettingsCardPaymentsDeclineOnParams struct {
 	// AvsFailure sets "avs_failure".
 	AvsFailure *bool `url:"avs_failure,omitempty"`
 	// CVCFailure sets "cvc_failure".
@@ -915,8 +779,8 @@ type AccountCreateSettingsInvoicesParams struct {
 	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `url:"hosted_payment_method_save,omitempty"`
 }
 
-// PaymentsSettingsParams is a nested object of request parameters.
-type PaymentsSettingsParams struct {
+// AccountSettingsPaymentsParams is a nested object of request parameters.
+type AccountSettingsPaymentsParams struct {
 	// StatementDescriptor sets "statement_descriptor".
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 	// StatementDescriptorKana sets "statement_descriptor_kana".
@@ -925,75 +789,75 @@ type PaymentsSettingsParams struct {
 	StatementDescriptorKanji *string `url:"statement_descriptor_kanji,omitempty"`
 }
 
-// PayoutSettingsParams is a nested object of request parameters.
-type PayoutSettingsParams struct {
+// AccountSettingsPayoutsParams is a nested object of request parameters.
+type AccountSettingsPayoutsParams struct {
 	// DebitNegativeBalances sets "debit_negative_balances".
 	DebitNegativeBalances *bool `url:"debit_negative_balances,omitempty"`
 	// Schedule sets "schedule".
-	Schedule *TransferScheduleParams `url:"schedule,omitempty"`
+	Schedule *AccountSettingsPayoutsScheduleParams `url:"schedule,omitempty"`
 	// StatementDescriptor sets "statement_descriptor".
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
-// TransferScheduleParams is a nested object of request parameters.
-type TransferScheduleParams struct {
+// AccountSettingsPayoutsScheduleParams is a nested object of request parameters.
+type AccountSettingsPayoutsScheduleParams struct {
 	// DelayDaysString sets "delay_days": the string form of the parameter.
-	DelayDaysString *TransferScheduleDelayDays `url:"delay_days,omitempty"`
+	DelayDaysString *AccountSettingsPayoutsScheduleDelayDays `url:"delay_days,omitempty"`
 	// DelayDays sets "delay_days".
 	DelayDays *int64 `url:"delay_days,omitempty"`
 	// Interval sets "interval".
-	Interval *TransferScheduleInterval `url:"interval,omitempty"`
+	Interval *AccountSettingsPayoutsScheduleInterval `url:"interval,omitempty"`
 	// MonthlyAnchor sets "monthly_anchor".
 	MonthlyAnchor *int64 `url:"monthly_anchor,omitempty"`
 	// MonthlyPayoutDays sets "monthly_payout_days".
 	MonthlyPayoutDays []int64 `url:"monthly_payout_days,omitempty"`
 	// WeeklyAnchor sets "weekly_anchor".
-	WeeklyAnchor *TransferScheduleWeeklyAnchor `url:"weekly_anchor,omitempty"`
+	WeeklyAnchor *AccountSettingsPayoutsScheduleWeeklyAnchor `url:"weekly_anchor,omitempty"`
 	// WeeklyPayoutDays sets "weekly_payout_days".
 	WeeklyPayoutDays []AccountSettingsPayoutsScheduleWeeklyPayoutDay `url:"weekly_payout_days,omitempty"`
 }
 
-// TransferScheduleDelayDays is a string enumeration with values "minimum"; the API may add values.
-type TransferScheduleDelayDays string
+// AccountSettingsPayoutsScheduleDelayDays is a string enumeration with values "minimum"; the API may add values.
+type AccountSettingsPayoutsScheduleDelayDays string
 
-// Values of TransferScheduleDelayDays.
+// Values of AccountSettingsPayoutsScheduleDelayDays.
 const (
-	TransferScheduleDelayDaysMinimum TransferScheduleDelayDays = "minimum"
+	AccountSettingsPayoutsScheduleDelayDaysMinimum AccountSettingsPayoutsScheduleDelayDays = "minimum"
 )
 
-// TransferScheduleInterval is a string enumeration with values "daily", "manual", "monthly", "weekly"; the API may add values.
-type TransferScheduleInterval string
+// AccountSettingsPayoutsScheduleInterval is a string enumeration with values "daily", "manual", "monthly", "weekly"; the API may add values.
+type AccountSettingsPayoutsScheduleInterval string
 
-// Values of TransferScheduleInterval.
+// Values of AccountSettingsPayoutsScheduleInterval.
 const (
-	TransferScheduleIntervalDaily   TransferScheduleInterval = "daily"
-	TransferScheduleIntervalManual  TransferScheduleInterval = "manual"
-	TransferScheduleIntervalMonthly TransferScheduleInterval = "monthly"
-	TransferScheduleIntervalWeekly  TransferScheduleInterval = "weekly"
+	AccountSettingsPayoutsScheduleIntervalDaily   AccountSettingsPayoutsScheduleInterval = "daily"
+	AccountSettingsPayoutsScheduleIntervalManual  AccountSettingsPayoutsScheduleInterval = "manual"
+	AccountSettingsPayoutsScheduleIntervalMonthly AccountSettingsPayoutsScheduleInterval = "monthly"
+	AccountSettingsPayoutsScheduleIntervalWeekly  AccountSettingsPayoutsScheduleInterval = "weekly"
 )
 
-// TransferScheduleWeeklyAnchor is a string enumeration with values "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"; the API may add values.
-type TransferScheduleWeeklyAnchor string
+// AccountSettingsPayoutsScheduleWeeklyAnchor is a string enumeration with values "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"; the API may add values.
+type AccountSettingsPayoutsScheduleWeeklyAnchor string
 
-// Values of TransferScheduleWeeklyAnchor.
+// Values of AccountSettingsPayoutsScheduleWeeklyAnchor.
 const (
-	TransferScheduleWeeklyAnchorFriday    TransferScheduleWeeklyAnchor = "friday"
-	TransferScheduleWeeklyAnchorMonday    TransferScheduleWeeklyAnchor = "monday"
-	TransferScheduleWeeklyAnchorSaturday  TransferScheduleWeeklyAnchor = "saturday"
-	TransferScheduleWeeklyAnchorSunday    TransferScheduleWeeklyAnchor = "sunday"
-	TransferScheduleWeeklyAnchorThursday  TransferScheduleWeeklyAnchor = "thursday"
-	TransferScheduleWeeklyAnchorTuesday   TransferScheduleWeeklyAnchor = "tuesday"
-	TransferScheduleWeeklyAnchorWednesday TransferScheduleWeeklyAnchor = "wednesday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorFriday    AccountSettingsPayoutsScheduleWeeklyAnchor = "friday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorMonday    AccountSettingsPayoutsScheduleWeeklyAnchor = "monday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorSaturday  AccountSettingsPayoutsScheduleWeeklyAnchor = "saturday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorSunday    AccountSettingsPayoutsScheduleWeeklyAnchor = "sunday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorThursday  AccountSettingsPayoutsScheduleWeeklyAnchor = "thursday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorTuesday   AccountSettingsPayoutsScheduleWeeklyAnchor = "tuesday"
+	AccountSettingsPayoutsScheduleWeeklyAnchorWednesday AccountSettingsPayoutsScheduleWeeklyAnchor = "wednesday"
 )
 
-// TreasurySettingsParams is a nested object of request parameters.
-type TreasurySettingsParams struct {
+// AccountSettingsTreasuryParams is a nested object of request parameters.
+type AccountSettingsTreasuryParams struct {
 	// TOSAcceptance sets "tos_acceptance".
 	TOSAcceptance *SettingsTermsOfServiceParams `url:"tos_acceptance,omitempty"`
 }
 
-// TOSAcceptanceParams is a nested object of request parameters.
-type TOSAcceptanceParams struct {
+// AccountTOSAcceptanceParams is a nested object of request parameters.
+type AccountTOSAcceptanceParams struct {
 	// Date sets "date": Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
@@ -1038,7 +902,7 @@ type AccountUpdateParams struct {
 	// BusinessType sets "business_type".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
 	// Capabilities sets "capabilities".
-	Capabilities *CapabilitiesParams `url:"capabilities,omitempty"`
+	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
 	Company *AccountUpdateCompanyParams `url:"company,omitempty"`
 	// DefaultCurrency sets "default_currency": a three-letter ISO currency code.
@@ -1058,7 +922,7 @@ type AccountUpdateParams struct {
 	// Settings sets "settings".
 	Settings *AccountUpdateSettingsParams `url:"settings,omitempty"`
 	// TOSAcceptance sets "tos_acceptance".
-	TOSAcceptance *TOSAcceptanceParams `url:"tos_acceptance,omitempty"`
+	TOSAcceptance *AccountTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -1089,7 +953,7 @@ func (p *AccountUpdateParams) Validate() error {
 // AccountUpdateBusinessProfileParams is a nested object of request parameters.
 type AccountUpdateBusinessProfileParams struct {
 	// AnnualRevenue sets "annual_revenue".
-	AnnualRevenue *AnnualRevenueParams `url:"annual_revenue,omitempty"`
+	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
 	// EstimatedWorkerCount sets "estimated_worker_count".
 	EstimatedWorkerCount *int64 `url:"estimated_worker_count,omitempty"`
 	// MCC sets "mcc".
@@ -1097,13 +961,13 @@ type AccountUpdateBusinessProfileParams struct {
 	// MinorityOwnedBusinessDesignation sets "minority_owned_business_designation".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
 	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
-	MonthlyEstimatedRevenue *MonthlyEstimatedRevenueParams `url:"monthly_estimated_revenue,omitempty"`
+	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// ProductDescription sets "product_description".
 	ProductDescription *string `url:"product_description,omitempty"`
 	// SupportAddress sets "support_address".
-	SupportAddress *AddressParams `url:"support_address,omitempty"`
+	SupportAddress *embedfin.AddressParams `url:"support_address,omitempty"`
 	// SupportEmail sets "support_email".
 	SupportEmail *string `url:"support_email,omitempty"`
 	// SupportPhone sets "support_phone".
@@ -1137,13 +1001,13 @@ func (p *AccountUpdateBusinessProfileParams) Validate() error {
 // AccountUpdateCompanyParams is a nested object of request parameters.
 type AccountUpdateCompanyParams struct {
 	// Address sets "address".
-	Address *LegalEntityAndKYCAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
 	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanjiParams `url:"address_kanji,omitempty"`
+	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
 	// AdministrativeAddress sets "administrative_address".
-	AdministrativeAddress *AddressParams `url:"administrative_address,omitempty"`
+	AdministrativeAddress *embedfin.AddressParams `url:"administrative_address,omitempty"`
 	// DirectorsProvided sets "directors_provided".
 	DirectorsProvided *bool `url:"directors_provided,omitempty"`
 	// DirectorshipDeclaration sets "directorship_declaration".
@@ -1163,19 +1027,19 @@ type AccountUpdateCompanyParams struct {
 	// OwnersProvided sets "owners_provided".
 	OwnersProvided *bool `url:"owners_provided,omitempty"`
 	// OwnershipDeclaration sets "ownership_declaration".
-	OwnershipDeclaration *CompanyOwnershipDeclarationParams `url:"ownership_declaration,omitempty"`
+	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
 	// OwnershipExemptionReason sets "ownership_exemption_reason".
 	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
 	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
-	PrincipalPlaceOfBusiness *AddressParams `url:"principal_place_of_business,omitempty"`
+	PrincipalPlaceOfBusiness *embedfin.AddressParams `url:"principal_place_of_business,omitempty"`
 	// RegistrationDate sets "registration_date".
-	RegistrationDate *RegistrationDateParams `url:"registration_date,omitempty"`
+	RegistrationDate *embedfin.DateParams `url:"registration_date,omitempty"`
 	// RegistrationNumber sets "registration_number".
 	RegistrationNumber *string `url:"registration_number,omitempty"`
 	// RepresentativeDeclaration sets "representative_declaration".
-	RepresentativeDeclaration *CompanyRepresentativeDeclarationParams `url:"representative_declaration,omitempty"`
+	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
 	// Structure sets "structure".
 	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
 	// TaxID sets "tax_id".
@@ -1185,7 +1049,7 @@ type AccountUpdateCompanyParams struct {
 	// VATID sets "vat_id".
 	VATID *string `url:"vat_id,omitempty"`
 	// Verification sets "verification".
-	Verification *VerificationParams `url:"verification,omitempty"`
+	Verification *AccountCompanyVerificationParams `url:"verification,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -1228,13 +1092,13 @@ type AccountUpdateDocumentsParams struct {
 // AccountUpdateIndividualParams is a nested object of request parameters.
 type AccountUpdateIndividualParams struct {
 	// Address sets "address".
-	Address *AddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
 	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanjiParams `url:"address_kanji,omitempty"`
+	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
 	// DOB sets "dob".
-	DOB *embedfin.DateOfBirthParams `url:"dob,omitempty"`
+	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// FirstName sets "first_name".
@@ -1264,15 +1128,15 @@ type AccountUpdateIndividualParams struct {
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
 	// PoliticalExposure sets "political_exposure".
-	PoliticalExposure *PersonPoliticalExposure `url:"political_exposure,omitempty"`
+	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
 	// RegisteredAddress sets "registered_address".
-	RegisteredAddress *AddressParams `url:"registered_address,omitempty"`
+	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
 	// Relationship sets "relationship".
-	Relationship *IndividualRelationshipParams `url:"relationship,omitempty"`
+	Relationship *AccountIndividualRelationshipParams `url:"relationship,omitempty"`
 	// SSNLast4 sets "ssn_last_4".
 	SSNLast4 *string `url:"ssn_last_4,omitempty"`
 	// Verification sets "verification".
-	Verification *PersonVerificationParams `url:"verification,omitempty"`
+	Verification *AccountIndividualVerificationParams `url:"verification,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -1293,23 +1157,23 @@ func (p *AccountUpdateIndividualParams) Validate() error {
 // AccountUpdateSettingsParams is a nested object of request parameters.
 type AccountUpdateSettingsParams struct {
 	// BACSDebitPayments sets "bacs_debit_payments".
-	BACSDebitPayments *BACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
+	BACSDebitPayments *AccountSettingsBACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
 	// Branding sets "branding".
-	Branding *BrandingSettingsParams `url:"branding,omitempty"`
+	Branding *AccountSettingsBrandingParams `url:"branding,omitempty"`
 	// CardIssuing sets "card_issuing".
-	CardIssuing *CardIssuingSettingsParams `url:"card_issuing,omitempty"`
+	CardIssuing *AccountSettingsCardIssuingParams `url:"card_issuing,omitempty"`
 	// CardPayments sets "card_payments".
-	CardPayments *CardPaymentsSettingsParams `url:"card_payments,omitempty"`
+	CardPayments *AccountSettingsCardPaymentsParams `url:"card_payments,omitempty"`
 	// Invoices sets "invoices".
 	Invoices *AccountUpdateSettingsInvoicesParams `url:"invoices,omitempty"`
 	// Payments sets "payments".
-	Payments *PaymentsSettingsParams `url:"payments,omitempty"`
+	Payments *AccountSettingsPaymentsParams `url:"payments,omitempty"`
 	// Payouts sets "payouts".
-	Payouts *PayoutSettingsParams `url:"payouts,omitempty"`
+	Payouts *AccountSettingsPayoutsParams `url:"payouts,omitempty"`
 	// SEPADebitPayments sets "sepa_debit_payments".
 	SEPADebitPayments *AccountUpdateSettingsSEPADebitPaymentsParams `url:"sepa_debit_payments,omitempty"`
 	// Treasury sets "treasury".
-	Treasury *TreasurySettingsParams `url:"treasury,omitempty"`
+	Treasury *AccountSettingsTreasuryParams `url:"treasury,omitempty"`
 }
 
 // AccountUpdateSettingsInvoicesParams is a nested object of request parameters.
@@ -1402,7 +1266,7 @@ func (s *AccountService) Update(ctx context.Context, id string, params *AccountU
 	return out, nil
 }
 
-// Delete deletes a deleted connected account.
+// Delete deletes a connected account.
 //
 // API: DELETE /v1/accounts/{account}
 func (s *AccountService) Delete(ctx context.Context, id string, params *AccountDeleteParams, opts ...embedfin.RequestOption) (*DeletedAccount, error) {

@@ -297,7 +297,7 @@ type AccountSessionCreateComponentsDisputesListParams struct {
 	// Enabled sets "enabled".
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsDisputesListFeaturesParams `url:"features,omitempty"`
+	Features *DisputesListFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -313,8 +313,8 @@ func (p *AccountSessionCreateComponentsDisputesListParams) Validate() error {
 	return nil
 }
 
-// AccountSessionCreateComponentsDisputesListFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsDisputesListFeaturesParams struct {
+// DisputesListFeaturesParams is a nested object of request parameters.
+type DisputesListFeaturesParams struct {
 	// CapturePayments sets "capture_payments".
 	CapturePayments *bool `url:"capture_payments,omitempty"`
 	// DestinationOnBehalfOfChargeManagement sets "destination_on_behalf_of_charge_management".
@@ -491,7 +491,7 @@ type PaymentsConfigParams struct {
 	// Enabled sets "enabled".
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *PaymentsFeaturesParams `url:"features,omitempty"`
+	Features *DisputesListFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -505,20 +505,6 @@ func (p *PaymentsConfigParams) Validate() error {
 		return embedfin.MissingParam("enabled")
 	}
 	return nil
-}
-
-// PaymentsFeaturesParams is a nested object of request parameters.
-type PaymentsFeaturesParams struct {
-	// CapturePayments sets "capture_payments".
-	CapturePayments *bool `url:"capture_payments,omitempty"`
-	// DestinationOnBehalfOfChargeManagement sets "destination_on_behalf_of_charge_management".
-	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
-	// DisputeManagement sets "dispute_management".
-	DisputeManagement *bool `url:"dispute_management,omitempty"`
-	// RefundManagement sets "refund_management".
-	RefundManagement *bool `url:"refund_management,omitempty"`
-	// SmartDisputesManagement sets "smart_disputes_management".
-	SmartDisputesManagement *bool `url:"smart_disputes_management,omitempty"`
 }
 
 // AccountSessionCreateComponentsPaymentDisputesParams is a nested object of request parameters.
@@ -586,7 +572,7 @@ type AccountSessionService struct {
 	c *embedfin.Client
 }
 
-// Create creates a account session.
+// Create creates an account session.
 //
 // API: POST /v1/account_sessions
 func (s *AccountSessionService) Create(ctx context.Context, params *AccountSessionCreateParams, opts ...embedfin.RequestOption) (*AccountSession, error) {

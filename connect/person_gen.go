@@ -236,7 +236,7 @@ const (
 	PersonUSCfpbDataEthnicityDetailsEthnicityPuertoRican           PersonUSCfpbDataEthnicityDetailsEthnicity = "puerto_rican"
 )
 
-// PersonUSCfpbDataRaceDetailsRace is a string enumeration with values "african_american", "american_indian_or_alaska_native", "asian", "asian_indian", "black_or_african_american", "chinese", "ethiopian", "filipino", "guamanian_or_chamorro", "haitian", "jamaican", "japanese", "korean", "native_hawaiian", "native_hawaiian_or_other_pacific_islander", "nigerian", "other_asian", "other_black_or_african_american", "other_pacific_islander", "prefer_not_to_answer", "samoan", "somali", "vietnamese", "white"; the API may add values.
+// PersonUSCfpbDataRaceDetailsRace is a string enumeration with 24 known values (see the constants); the API may add values.
 type PersonUSCfpbDataRaceDetailsRace string
 
 // Values of PersonUSCfpbDataRaceDetailsRace.

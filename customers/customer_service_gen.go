@@ -15,13 +15,13 @@ import (
 type CustomerCreateParams struct {
 	embedfin.Params
 	// Address sets "address".
-	Address *OptionalFieldsCustomerAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Balance sets "balance".
 	Balance *int64 `url:"balance,omitempty"`
 	// BusinessName sets "business_name".
 	BusinessName *string `url:"business_name,omitempty"`
 	// CashBalance sets "cash_balance".
-	CashBalance *CashBalanceParams `url:"cash_balance,omitempty"`
+	CashBalance *CustomerCashBalanceParams `url:"cash_balance,omitempty"`
 	// Description sets "description".
 	Description *string `url:"description,omitempty"`
 	// Email sets "email".
@@ -31,7 +31,7 @@ type CustomerCreateParams struct {
 	// InvoicePrefix sets "invoice_prefix".
 	InvoicePrefix *string `url:"invoice_prefix,omitempty"`
 	// InvoiceSettings sets "invoice_settings".
-	InvoiceSettings *CustomerParams `url:"invoice_settings,omitempty"`
+	InvoiceSettings *CustomerInvoiceSettingsParams `url:"invoice_settings,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Name sets "name".
@@ -83,60 +83,44 @@ func (p *CustomerCreateParams) Validate() error {
 	return nil
 }
 
-// OptionalFieldsCustomerAddressParams is a nested object of request parameters.
-type OptionalFieldsCustomerAddressParams struct {
-	// City sets "city".
-	City *string `url:"city,omitempty"`
-	// Country sets "country".
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
-	State *string `url:"state,omitempty"`
-}
-
-// CashBalanceParams is a nested object of request parameters.
-type CashBalanceParams struct {
+// CustomerCashBalanceParams is a nested object of request parameters.
+type CustomerCashBalanceParams struct {
 	// Settings sets "settings".
-	Settings *BalanceSettingsParams `url:"settings,omitempty"`
+	Settings *CustomerCashBalanceSettingsParams `url:"settings,omitempty"`
 }
 
-// BalanceSettingsParams is a nested object of request parameters.
-type BalanceSettingsParams struct {
+// CustomerCashBalanceSettingsParams is a nested object of request parameters.
+type CustomerCashBalanceSettingsParams struct {
 	// ReconciliationMode sets "reconciliation_mode".
-	ReconciliationMode *BalanceSettingsReconciliationMode `url:"reconciliation_mode,omitempty"`
+	ReconciliationMode *CustomerCashBalanceSettingsReconciliationMode `url:"reconciliation_mode,omitempty"`
 }
 
-// BalanceSettingsReconciliationMode is a string enumeration with values "automatic", "manual", "merchant_default"; the API may add values.
-type BalanceSettingsReconciliationMode string
+// CustomerCashBalanceSettingsReconciliationMode is a string enumeration with values "automatic", "manual", "merchant_default"; the API may add values.
+type CustomerCashBalanceSettingsReconciliationMode string
 
-// Values of BalanceSettingsReconciliationMode.
+// Values of CustomerCashBalanceSettingsReconciliationMode.
 const (
-	BalanceSettingsReconciliationModeAutomatic       BalanceSettingsReconciliationMode = "automatic"
-	BalanceSettingsReconciliationModeManual          BalanceSettingsReconciliationMode = "manual"
-	BalanceSettingsReconciliationModeMerchantDefault BalanceSettingsReconciliationMode = "merchant_default"
+	CustomerCashBalanceSettingsReconciliationModeAutomatic       CustomerCashBalanceSettingsReconciliationMode = "automatic"
+	CustomerCashBalanceSettingsReconciliationModeManual          CustomerCashBalanceSettingsReconciliationMode = "manual"
+	CustomerCashBalanceSettingsReconciliationModeMerchantDefault CustomerCashBalanceSettingsReconciliationMode = "merchant_default"
 )
 
-// CustomerParams is a nested object of request parameters.
-type CustomerParams struct {
+// CustomerInvoiceSettingsParams is a nested object of request parameters.
+type CustomerInvoiceSettingsParams struct {
 	// CustomFields sets "custom_fields".
-	CustomFields []*CustomFieldParams `url:"custom_fields,omitempty"`
+	CustomFields []*CustomerInvoiceSettingsCustomFieldParams `url:"custom_fields,omitempty"`
 	// DefaultPaymentMethod sets "default_payment_method".
 	DefaultPaymentMethod *string `url:"default_payment_method,omitempty"`
 	// Footer sets "footer".
 	Footer *string `url:"footer,omitempty"`
 	// RenderingOptions sets "rendering_options".
-	RenderingOptions *CustomerRenderingOptionsParams `url:"rendering_options,omitempty"`
+	RenderingOptions *CustomerInvoiceSettingsRenderingOptionsParams `url:"rendering_options,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomerParams) Validate() error {
+func (p *CustomerInvoiceSettingsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -148,8 +132,8 @@ func (p *CustomerParams) Validate() error {
 	return nil
 }
 
-// CustomFieldParams is a nested object of request parameters.
-type CustomFieldParams struct {
+// CustomerInvoiceSettingsCustomFieldParams is a nested object of request parameters.
+type CustomerInvoiceSettingsCustomFieldParams struct {
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// Value sets "value".
@@ -159,7 +143,7 @@ type CustomFieldParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomFieldParams) Validate() error {
+func (p *CustomerInvoiceSettingsCustomFieldParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -172,28 +156,28 @@ func (p *CustomFieldParams) Validate() error {
 	return nil
 }
 
-// CustomerRenderingOptionsParams is a nested object of request parameters.
-type CustomerRenderingOptionsParams struct {
+// CustomerInvoiceSettingsRenderingOptionsParams is a nested object of request parameters.
+type CustomerInvoiceSettingsRenderingOptionsParams struct {
 	// AmountTaxDisplay sets "amount_tax_display".
-	AmountTaxDisplay *CustomerRenderingOptionsAmountTaxDisplay `url:"amount_tax_display,omitempty"`
+	AmountTaxDisplay *CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay `url:"amount_tax_display,omitempty"`
 	// Template sets "template".
 	Template *string `url:"template,omitempty"`
 }
 
-// CustomerRenderingOptionsAmountTaxDisplay is a string enumeration with values "", "exclude_tax", "include_inclusive_tax"; the API may add values.
-type CustomerRenderingOptionsAmountTaxDisplay string
+// CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay is a string enumeration with values "", "exclude_tax", "include_inclusive_tax"; the API may add values.
+type CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay string
 
-// Values of CustomerRenderingOptionsAmountTaxDisplay.
+// Values of CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay.
 const (
-	CustomerRenderingOptionsAmountTaxDisplayEmpty               CustomerRenderingOptionsAmountTaxDisplay = ""
-	CustomerRenderingOptionsAmountTaxDisplayExcludeTax          CustomerRenderingOptionsAmountTaxDisplay = "exclude_tax"
-	CustomerRenderingOptionsAmountTaxDisplayIncludeInclusiveTax CustomerRenderingOptionsAmountTaxDisplay = "include_inclusive_tax"
+	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayEmpty               CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = ""
+	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayExcludeTax          CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "exclude_tax"
+	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayIncludeInclusiveTax CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "include_inclusive_tax"
 )
 
 // CustomerShippingParams is a nested object of request parameters.
 type CustomerShippingParams struct {
 	// Address sets "address".
-	Address *OptionalFieldsCustomerAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// Phone sets "phone".
@@ -268,7 +252,7 @@ func (p *CustomerCreateTaxIDDataParams) Validate() error {
 	return nil
 }
 
-// CustomerCreateTaxIDDataType is a string enumeration with values "ad_nrt", "ae_trn", "al_tin", "am_tin", "ao_tin", "ar_cuit", "au_abn", "au_arn", "aw_tin", "az_tin", "ba_tin", "bb_tin", "bd_bin", "bf_ifu", "bg_uic", "bh_vat", "bj_ifu", "bo_tin", "br_cnpj", "br_cpf", "bs_tin", "by_tin", "ca_bn", "ca_gst_hst", "ca_pst_bc", "ca_pst_mb", "ca_pst_sk", "ca_qst", "cd_nif", "ch_uid", "ch_vat", "cl_tin", "cm_niu", "cn_tin", "co_nit", "cr_tin", "cv_nif", "de_stn", "do_rcn", "ec_ruc", "eg_tin", "es_cif", "et_tin", "eu_oss_vat", "eu_vat", "fo_vat", "gb_vat", "ge_vat", "gi_tin", "gn_nif", "hk_br", "hr_oib", "hu_tin", "ic_nif", "id_npwp", "il_vat", "in_gst", "is_vat", "it_cf", "jp_cn", "jp_rn", "jp_trn", "ke_pin", "kg_tin", "kh_tin", "kr_brn", "kz_bin", "la_tin", "li_uid", "li_vat", "lk_vat", "ma_vat", "md_vat", "me_pib", "mk_vat", "mr_nif", "mx_rfc", "my_frp", "my_itn", "my_sst", "ng_tin", "no_vat", "no_voec", "np_pan", "nz_gst", "om_vat", "pe_ruc", "ph_tin", "pl_nip", "py_ruc", "ro_tin", "rs_pib", "ru_inn", "ru_kpp", "sa_vat", "sg_gst", "sg_uen", "si_tin", "sn_ninea", "sr_fin", "sv_nit", "th_vat", "tj_tin", "tr_tin", "tw_vat", "tz_vat", "ua_vat", "ug_tin", "us_ein", "uy_ruc", "uz_tin", "uz_vat", "ve_rif", "vn_tin", "za_vat", "zm_tin", "zw_tin"; the API may add values.
+// CustomerCreateTaxIDDataType is a string enumeration with 117 known values (see the constants); the API may add values.
 type CustomerCreateTaxIDDataType string
 
 // Values of CustomerCreateTaxIDDataType.
@@ -410,6 +394,19 @@ type CustomerSearchParams struct {
 	embedfin.SearchParams
 }
 
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *CustomerSearchParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Query == "" {
+		return embedfin.MissingParam("query")
+	}
+	return nil
+}
+
 // CustomerRetrieveParams holds the parameters of CustomerService.Retrieve (GET /v1/customers/{customer}).
 type CustomerRetrieveParams struct {
 	embedfin.Params
@@ -419,7 +416,7 @@ type CustomerRetrieveParams struct {
 type CustomerUpdateParams struct {
 	embedfin.Params
 	// Address sets "address".
-	Address *OptionalFieldsCustomerAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Balance sets "balance".
 	Balance *int64 `url:"balance,omitempty"`
 	// BankAccount sets "bank_account".
@@ -433,7 +430,7 @@ type CustomerUpdateParams struct {
 	// CardToken sets "card": a token ID, sent instead of the object form.
 	CardToken *string `url:"card,omitempty"`
 	// CashBalance sets "cash_balance".
-	CashBalance *CashBalanceParams `url:"cash_balance,omitempty"`
+	CashBalance *CustomerCashBalanceParams `url:"cash_balance,omitempty"`
 	// DefaultAlipayAccount sets "default_alipay_account".
 	DefaultAlipayAccount *string `url:"default_alipay_account,omitempty"`
 	// DefaultBankAccount sets "default_bank_account".
@@ -451,7 +448,7 @@ type CustomerUpdateParams struct {
 	// InvoicePrefix sets "invoice_prefix".
 	InvoicePrefix *string `url:"invoice_prefix,omitempty"`
 	// InvoiceSettings sets "invoice_settings".
-	InvoiceSettings *CustomerParams `url:"invoice_settings,omitempty"`
+	InvoiceSettings *CustomerInvoiceSettingsParams `url:"invoice_settings,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Name sets "name".
@@ -687,6 +684,9 @@ func (s *CustomerService) All(ctx context.Context, params *CustomerListParams, o
 //
 // API: GET /v1/customers/search
 func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) (*embedfin.SearchResult[Customer], error) {
+	if err := params.Validate(); err != nil {
+		return nil, err
+	}
 	out := new(embedfin.SearchResult[Customer])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/customers/search", params, out, opts...); err != nil {
 		return nil, err
@@ -735,7 +735,7 @@ func (s *CustomerService) Update(ctx context.Context, id string, params *Custome
 	return out, nil
 }
 
-// Delete deletes a deleted customer.
+// Delete deletes a customer.
 //
 // API: DELETE /v1/customers/{customer}
 func (s *CustomerService) Delete(ctx context.Context, id string, params *CustomerDeleteParams, opts ...embedfin.RequestOption) (*DeletedCustomer, error) {

@@ -20,9 +20,9 @@ type EventListParams struct {
 	// DeliverySuccess sets "delivery_success".
 	DeliverySuccess *bool `url:"delivery_success,omitempty"`
 	// Type sets "type".
-	Type *string `url:"type,omitempty"`
+	Type *EventType `url:"type,omitempty"`
 	// Types sets "types".
-	Types []string `url:"types,omitempty,brackets"`
+	Types []EventType `url:"types,omitempty,brackets"`
 }
 
 // EventRetrieveParams holds the parameters of EventService.Retrieve (GET /v1/events/{id}).
@@ -54,7 +54,7 @@ func (s *EventService) All(ctx context.Context, params *EventListParams, opts ..
 	}, (*Event).GetID)
 }
 
-// Retrieve fetches a event by its ID.
+// Retrieve fetches an event by its ID.
 //
 // API: GET /v1/events/{id}
 func (s *EventService) Retrieve(ctx context.Context, id string, params *EventRetrieveParams, opts ...embedfin.RequestOption) (*Event, error) {

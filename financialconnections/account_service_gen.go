@@ -245,7 +245,7 @@ func (s *AccountService) Disconnect(ctx context.Context, id string, params *Acco
 	return out, nil
 }
 
-// ListOwners returns one page of the owners recorded by the Financial Connections account owner's latest ownership refresh; use AllOwners to walk every page.
+// ListOwners returns one page of the owners found by the account's latest ownership refresh; use AllOwners to walk every page.
 //
 // API: GET /v1/financial_connections/accounts/{account}/owners
 func (s *AccountService) ListOwners(ctx context.Context, id string, params *AccountListOwnersParams, opts ...embedfin.RequestOption) (*embedfin.List[AccountOwner], error) {

@@ -133,22 +133,23 @@ var defaultWait = poll.Interval{Min: 500 * time.Millisecond, Max: 10 * time.Seco
 // *RefreshFailedError (carrying the account) when it failed, a
 // *AccountNotActiveError at once for an inactive or disconnected account,
 // ErrNoRefresh when no refresh was ever started, and ctx.Err() or
-// ErrWaitTimeout when the wait ends first. opts may be nil.
+// ErrWaitTimeout when the wait ends first. wait may be nil; opts apply to
+// every poll (embedfin.WithStripeAccount for a connected account's data).
 //
 // Refreshes finish asynchronously; a webhook
 // (financial_connections.account.refreshed_*) is the push alternative.
-func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountRefreshFeature, opts *WaitOptions) (*Account, error) {
+func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := checkFeature(feature); err != nil {
 		return nil, err
 	}
 	var o WaitOptions
-	if opts != nil {
-		o = *opts
+	if wait != nil {
+		o = *wait
 	}
 	iv := poll.Interval{Min: o.MinInterval, Max: o.MaxInterval}.Normalize(defaultWait)
 	var result *Account
 	err := poll.Until(ctx, iv, o.Timeout, func(ctx context.Context) (bool, error) {
-		acct, err := s.Retrieve(ctx, id, nil)
+		acct, err := s.Retrieve(ctx, id, nil, opts...)
 		if err != nil {
 			return false, err
 		}
@@ -180,16 +181,16 @@ func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature 
 // RefreshAndWait starts a refresh of feature and waits for it to finish, as
 // WaitForRefresh does. An inactive or disconnected account fails before the
 // refresh is requested.
-func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountRefreshFeature, opts *WaitOptions) (*Account, error) {
+func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := checkFeature(feature); err != nil {
 		return nil, err
 	}
-	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountRefreshFeature{feature}})
+	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountRefreshFeature{feature}}, opts...)
 	if err != nil {
 		// Stripe refuses to refresh an inactive account; say so plainly.
 		var apiErr *embedfin.Error
 		if errors.As(err, &apiErr) && apiErr.HTTPStatusCode == 400 {
-			if cur, rerr := s.Retrieve(ctx, id, nil); rerr == nil && (cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected) {
+			if cur, rerr := s.Retrieve(ctx, id, nil, opts...); rerr == nil && (cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected) {
 				return nil, &AccountNotActiveError{Account: cur}
 			}
 		}
@@ -206,7 +207,7 @@ func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature 
 			return nil, &RefreshFailedError{Feature: feature, Account: acct}
 		}
 	}
-	return s.WaitForRefresh(ctx, id, feature, opts)
+	return s.WaitForRefresh(ctx, id, feature, wait, opts...)
 }
 
 func checkFeature(f AccountRefreshFeature) error {

@@ -375,7 +375,7 @@ const (
 	AuthorizationFuelUnitUSGallon       AuthorizationFuelUnit = "us_gallon"
 )
 
-// AuthorizationRequestHistoryReason is a string enumeration with values "account_disabled", "card_active", "card_canceled", "card_expired", "card_inactive", "cardholder_blocked", "cardholder_inactive", "cardholder_verification_required", "insecure_authorization_method", "insufficient_funds", "network_fallback", "not_allowed", "pin_blocked", "spending_controls", "stripe_internal_error", "suspected_fraud", "verification_failed", "webhook_approved", "webhook_declined", "webhook_error", "webhook_timeout"; the API may add values.
+// AuthorizationRequestHistoryReason is a string enumeration with 21 known values (see the constants); the API may add values.
 type AuthorizationRequestHistoryReason string
 
 // Values of AuthorizationRequestHistoryReason.

@@ -77,7 +77,7 @@ func (s *AuthorizationService) All(ctx context.Context, params *AuthorizationLis
 	}, (*Authorization).GetID)
 }
 
-// Retrieve fetches a Issuing authorization by its ID.
+// Retrieve fetches an Issuing authorization by its ID.
 //
 // API: GET /v1/issuing/authorizations/{authorization}
 func (s *AuthorizationService) Retrieve(ctx context.Context, id string, params *AuthorizationRetrieveParams, opts ...embedfin.RequestOption) (*Authorization, error) {
@@ -92,7 +92,7 @@ func (s *AuthorizationService) Retrieve(ctx context.Context, id string, params *
 	return out, nil
 }
 
-// Update changes a Issuing authorization; fields left nil are not sent and stay as they are.
+// Update changes an Issuing authorization; fields left nil are not sent and stay as they are.
 //
 // API: POST /v1/issuing/authorizations/{authorization}
 func (s *AuthorizationService) Update(ctx context.Context, id string, params *AuthorizationUpdateParams, opts ...embedfin.RequestOption) (*Authorization, error) {

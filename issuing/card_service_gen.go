@@ -31,7 +31,7 @@ type CardCreateParams struct {
 	// PersonalizationDesign sets "personalization_design".
 	PersonalizationDesign *string `url:"personalization_design,omitempty"`
 	// PIN sets "pin".
-	PIN *EncryptedPINParams `url:"pin,omitempty"`
+	PIN *CardPINParams `url:"pin,omitempty"`
 	// ReplacementFor sets "replacement_for".
 	ReplacementFor *string `url:"replacement_for,omitempty"`
 	// ReplacementReason sets "replacement_reason".
@@ -39,11 +39,11 @@ type CardCreateParams struct {
 	// SecondLine sets "second_line".
 	SecondLine *string `url:"second_line,omitempty"`
 	// Shipping sets "shipping".
-	Shipping *ShippingParams `url:"shipping,omitempty"`
+	Shipping *CardShippingParams `url:"shipping,omitempty"`
 	// SpendingControls sets "spending_controls".
-	SpendingControls *AuthorizationControlsParams `url:"spending_controls,omitempty"`
+	SpendingControls *CardSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status".
-	Status *CardholderCreateStatus `url:"status,omitempty"`
+	Status *CardCreateStatus `url:"status,omitempty"`
 	// Type sets "type".
 	Type *CardType `url:"type,omitempty"`
 }
@@ -122,8 +122,8 @@ func (p *CardCreateLifecycleControlsCancelAfterParams) Validate() error {
 	return nil
 }
 
-// EncryptedPINParams is a nested object of request parameters.
-type EncryptedPINParams struct {
+// CardPINParams is a nested object of request parameters.
+type CardPINParams struct {
 	// EncryptedNumber sets "encrypted_number".
 	EncryptedNumber *string `url:"encrypted_number,omitempty"`
 }
@@ -139,16 +139,16 @@ const (
 	CardCreateReplacementReasonStolen  CardCreateReplacementReason = "stolen"
 )
 
-// ShippingParams is a nested object of request parameters.
-type ShippingParams struct {
+// CardShippingParams is a nested object of request parameters.
+type CardShippingParams struct {
 	// Address sets "address".
-	Address *RequiredAddressParams `url:"address,omitempty"`
+	Address *AddressParams `url:"address,omitempty"`
 	// AddressValidation sets "address_validation".
-	AddressValidation *AddressValidationParams `url:"address_validation,omitempty"`
+	AddressValidation *CardShippingAddressValidationParams `url:"address_validation,omitempty"`
 	// BusinessName sets "business_name".
 	BusinessName *string `url:"business_name,omitempty"`
 	// Customs sets "customs".
-	Customs *CustomsParams `url:"customs,omitempty"`
+	Customs *CardShippingCustomsParams `url:"customs,omitempty"`
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// PhoneNumber sets "phone_number".
@@ -164,7 +164,7 @@ type ShippingParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *ShippingParams) Validate() error {
+func (p *CardShippingParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -187,8 +187,8 @@ func (p *ShippingParams) Validate() error {
 	return nil
 }
 
-// AddressValidationParams is a nested object of request parameters.
-type AddressValidationParams struct {
+// CardShippingAddressValidationParams is a nested object of request parameters.
+type CardShippingAddressValidationParams struct {
 	// Mode sets "mode".
 	Mode *CardShippingAddressValidationMode `url:"mode,omitempty"`
 }
@@ -196,7 +196,7 @@ type AddressValidationParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AddressValidationParams) Validate() error {
+func (p *CardShippingAddressValidationParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -206,14 +206,14 @@ func (p *AddressValidationParams) Validate() error {
 	return nil
 }
 
-// CustomsParams is a nested object of request parameters.
-type CustomsParams struct {
+// CardShippingCustomsParams is a nested object of request parameters.
+type CardShippingCustomsParams struct {
 	// EoriNumber sets "eori_number".
 	EoriNumber *string `url:"eori_number,omitempty"`
 }
 
-// AuthorizationControlsParams is a nested object of request parameters.
-type AuthorizationControlsParams struct {
+// CardSpendingControlsParams is a nested object of request parameters.
+type CardSpendingControlsParams struct {
 	// AllowedCardPresences sets "allowed_card_presences".
 	AllowedCardPresences []CardSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
 	// AllowedCategories sets "allowed_categories".
@@ -233,7 +233,7 @@ type AuthorizationControlsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationControlsParams) Validate() error {
+func (p *CardSpendingControlsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -244,6 +244,15 @@ func (p *AuthorizationControlsParams) Validate() error {
 	}
 	return nil
 }
+
+// CardCreateStatus is a string enumeration with values "active", "inactive"; the API may add values.
+type CardCreateStatus string
+
+// Values of CardCreateStatus.
+const (
+	CardCreateStatusActive   CardCreateStatus = "active"
+	CardCreateStatusInactive CardCreateStatus = "inactive"
+)
 
 // CardListParams holds the parameters of CardService.List (GET /v1/issuing/cards).
 type CardListParams struct {
@@ -283,11 +292,11 @@ type CardUpdateParams struct {
 	// PersonalizationDesign sets "personalization_design".
 	PersonalizationDesign *string `url:"personalization_design,omitempty"`
 	// PIN sets "pin".
-	PIN *EncryptedPINParams `url:"pin,omitempty"`
+	PIN *CardPINParams `url:"pin,omitempty"`
 	// Shipping sets "shipping".
-	Shipping *ShippingParams `url:"shipping,omitempty"`
+	Shipping *CardShippingParams `url:"shipping,omitempty"`
 	// SpendingControls sets "spending_controls".
-	SpendingControls *AuthorizationControlsParams `url:"spending_controls,omitempty"`
+	SpendingControls *CardSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status".
 	Status *CardStatus `url:"status,omitempty"`
 }
@@ -326,7 +335,7 @@ type CardService struct {
 	c *embedfin.Client
 }
 
-// Create creates a Issuing card.
+// Create creates an Issuing card.
 //
 // API: POST /v1/issuing/cards
 func (s *CardService) Create(ctx context.Context, params *CardCreateParams, opts ...embedfin.RequestOption) (*Card, error) {
@@ -359,7 +368,7 @@ func (s *CardService) All(ctx context.Context, params *CardListParams, opts ...e
 	}, (*Card).GetID)
 }
 
-// Retrieve fetches a Issuing card by its ID.
+// Retrieve fetches an Issuing card by its ID.
 //
 // API: GET /v1/issuing/cards/{card}
 func (s *CardService) Retrieve(ctx context.Context, id string, params *CardRetrieveParams, opts ...embedfin.RequestOption) (*Card, error) {
@@ -374,7 +383,7 @@ func (s *CardService) Retrieve(ctx context.Context, id string, params *CardRetri
 	return out, nil
 }
 
-// Update changes a Issuing card; fields left nil are not sent and stay as they are.
+// Update changes an Issuing card; fields left nil are not sent and stay as they are.
 //
 // API: POST /v1/issuing/cards/{card}
 func (s *CardService) Update(ctx context.Context, id string, params *CardUpdateParams, opts ...embedfin.RequestOption) (*Card, error) {

@@ -15,13 +15,13 @@ import (
 type CardholderCreateParams struct {
 	embedfin.Params
 	// Billing sets "billing".
-	Billing *BillingParams `url:"billing,omitempty"`
+	Billing *CardholderBillingParams `url:"billing,omitempty"`
 	// Company sets "company".
-	Company *CompanyParams `url:"company,omitempty"`
+	Company *CardholderCompanyParams `url:"company,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// Individual sets "individual".
-	Individual *IndividualParams `url:"individual,omitempty"`
+	Individual *CardholderIndividualParams `url:"individual,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Name sets "name".
@@ -31,7 +31,7 @@ type CardholderCreateParams struct {
 	// PreferredLocales sets "preferred_locales".
 	PreferredLocales []CardholderPreferredLocale `url:"preferred_locales,omitempty"`
 	// SpendingControls sets "spending_controls".
-	SpendingControls *AuthorizationControlsParamV2Params `url:"spending_controls,omitempty"`
+	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status".
 	Status *CardholderCreateStatus `url:"status,omitempty"`
 	// Type sets "type".
@@ -69,16 +69,16 @@ func (p *CardholderCreateParams) Validate() error {
 	return nil
 }
 
-// BillingParams is a nested object of request parameters.
-type BillingParams struct {
+// CardholderBillingParams is a nested object of request parameters.
+type CardholderBillingParams struct {
 	// Address sets "address".
-	Address *RequiredAddressParams `url:"address,omitempty"`
+	Address *AddressParams `url:"address,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *BillingParams) Validate() error {
+func (p *CardholderBillingParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -93,8 +93,8 @@ func (p *BillingParams) Validate() error {
 	return nil
 }
 
-// RequiredAddressParams is a nested object of request parameters.
-type RequiredAddressParams struct {
+// AddressParams is a nested object of request parameters.
+type AddressParams struct {
 	// City sets "city".
 	City *string `url:"city,omitempty"`
 	// Country sets "country".
@@ -112,7 +112,7 @@ type RequiredAddressParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *RequiredAddressParams) Validate() error {
+func (p *AddressParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -131,30 +131,30 @@ func (p *RequiredAddressParams) Validate() error {
 	return nil
 }
 
-// CompanyParams is a nested object of request parameters.
-type CompanyParams struct {
+// CardholderCompanyParams is a nested object of request parameters.
+type CardholderCompanyParams struct {
 	// TaxID sets "tax_id".
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
-// IndividualParams is a nested object of request parameters.
-type IndividualParams struct {
+// CardholderIndividualParams is a nested object of request parameters.
+type CardholderIndividualParams struct {
 	// CardIssuing sets "card_issuing".
-	CardIssuing *CardIssuingParams `url:"card_issuing,omitempty"`
+	CardIssuing *CardholderIndividualCardIssuingParams `url:"card_issuing,omitempty"`
 	// DOB sets "dob".
-	DOB *embedfin.DateOfBirthParams `url:"dob,omitempty"`
+	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// FirstName sets "first_name".
 	FirstName *string `url:"first_name,omitempty"`
 	// LastName sets "last_name".
 	LastName *string `url:"last_name,omitempty"`
 	// Verification sets "verification".
-	Verification *PersonVerificationParams `url:"verification,omitempty"`
+	Verification *CardholderIndividualVerificationParams `url:"verification,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *IndividualParams) Validate() error {
+func (p *CardholderIndividualParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -166,14 +166,14 @@ func (p *IndividualParams) Validate() error {
 	return nil
 }
 
-// CardIssuingParams is a nested object of request parameters.
-type CardIssuingParams struct {
+// CardholderIndividualCardIssuingParams is a nested object of request parameters.
+type CardholderIndividualCardIssuingParams struct {
 	// UserTermsAcceptance sets "user_terms_acceptance".
-	UserTermsAcceptance *TermsAcceptanceParams `url:"user_terms_acceptance,omitempty"`
+	UserTermsAcceptance *CardholderIndividualCardIssuingUserTermsAcceptanceParams `url:"user_terms_acceptance,omitempty"`
 }
 
-// TermsAcceptanceParams is a nested object of request parameters.
-type TermsAcceptanceParams struct {
+// CardholderIndividualCardIssuingUserTermsAcceptanceParams is a nested object of request parameters.
+type CardholderIndividualCardIssuingUserTermsAcceptanceParams struct {
 	// Date sets "date": Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
@@ -182,32 +182,24 @@ type TermsAcceptanceParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// PersonVerificationParams is a nested object of request parameters.
-type PersonVerificationParams struct {
+// CardholderIndividualVerificationParams is a nested object of request parameters.
+type CardholderIndividualVerificationParams struct {
 	// Document sets "document".
-	Document *PersonVerificationDocumentParams `url:"document,omitempty"`
+	Document *embedfin.DocumentParams `url:"document,omitempty"`
 }
 
-// PersonVerificationDocumentParams is a nested object of request parameters.
-type PersonVerificationDocumentParams struct {
-	// Back sets "back".
-	Back *string `url:"back,omitempty"`
-	// Front sets "front".
-	Front *string `url:"front,omitempty"`
-}
-
-// AuthorizationControlsParamV2Params is a nested object of request parameters.
-type AuthorizationControlsParamV2Params struct {
+// CardholderSpendingControlsParams is a nested object of request parameters.
+type CardholderSpendingControlsParams struct {
 	// AllowedCardPresences sets "allowed_card_presences".
-	AllowedCardPresences []CardSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
+	AllowedCardPresences []CardholderSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
 	// AllowedCategories sets "allowed_categories".
-	AllowedCategories []CardSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
+	AllowedCategories []CardholderSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
 	// AllowedMerchantCountries sets "allowed_merchant_countries".
 	AllowedMerchantCountries []string `url:"allowed_merchant_countries,omitempty"`
 	// BlockedCardPresences sets "blocked_card_presences".
-	BlockedCardPresences []CardSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
+	BlockedCardPresences []CardholderSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
 	// BlockedCategories sets "blocked_categories".
-	BlockedCategories []CardSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
+	BlockedCategories []CardholderSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
 	// BlockedMerchantCountries sets "blocked_merchant_countries".
 	BlockedMerchantCountries []string `url:"blocked_merchant_countries,omitempty"`
 	// SpendingLimits sets "spending_limits".
@@ -219,7 +211,7 @@ type AuthorizationControlsParamV2Params struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationControlsParamV2Params) Validate() error {
+func (p *CardholderSpendingControlsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -236,9 +228,9 @@ type SpendingLimitsParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// Categories sets "categories".
-	Categories []CardSpendingControlsAllowedCategory `url:"categories,omitempty"`
+	Categories []CardholderSpendingControlsAllowedCategory `url:"categories,omitempty"`
 	// Interval sets "interval".
-	Interval *CardSpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
+	Interval *CardholderSpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -292,13 +284,13 @@ type CardholderRetrieveParams struct {
 type CardholderUpdateParams struct {
 	embedfin.Params
 	// Billing sets "billing".
-	Billing *BillingParams `url:"billing,omitempty"`
+	Billing *CardholderBillingParams `url:"billing,omitempty"`
 	// Company sets "company".
-	Company *CompanyParams `url:"company,omitempty"`
+	Company *CardholderCompanyParams `url:"company,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// Individual sets "individual".
-	Individual *IndividualParams `url:"individual,omitempty"`
+	Individual *CardholderIndividualParams `url:"individual,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// PhoneNumber sets "phone_number".
@@ -306,7 +298,7 @@ type CardholderUpdateParams struct {
 	// PreferredLocales sets "preferred_locales".
 	PreferredLocales []CardholderPreferredLocale `url:"preferred_locales,omitempty"`
 	// SpendingControls sets "spending_controls".
-	SpendingControls *AuthorizationControlsParamV2Params `url:"spending_controls,omitempty"`
+	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status".
 	Status *CardholderCreateStatus `url:"status,omitempty"`
 }
@@ -341,7 +333,7 @@ type CardholderService struct {
 	c *embedfin.Client
 }
 
-// Create creates a Issuing cardholder.
+// Create creates an Issuing cardholder.
 //
 // API: POST /v1/issuing/cardholders
 func (s *CardholderService) Create(ctx context.Context, params *CardholderCreateParams, opts ...embedfin.RequestOption) (*Cardholder, error) {
@@ -374,7 +366,7 @@ func (s *CardholderService) All(ctx context.Context, params *CardholderListParam
 	}, (*Cardholder).GetID)
 }
 
-// Retrieve fetches a Issuing cardholder by its ID.
+// Retrieve fetches an Issuing cardholder by its ID.
 //
 // API: GET /v1/issuing/cardholders/{cardholder}
 func (s *CardholderService) Retrieve(ctx context.Context, id string, params *CardholderRetrieveParams, opts ...embedfin.RequestOption) (*Cardholder, error) {
@@ -389,7 +381,7 @@ func (s *CardholderService) Retrieve(ctx context.Context, id string, params *Car
 	return out, nil
 }
 
-// Update changes a Issuing cardholder; fields left nil are not sent and stay as they are.
+// Update changes an Issuing cardholder; fields left nil are not sent and stay as they are.
 //
 // API: POST /v1/issuing/cardholders/{cardholder}
 func (s *CardholderService) Update(ctx context.Context, id string, params *CardholderUpdateParams, opts ...embedfin.RequestOption) (*Cardholder, error) {

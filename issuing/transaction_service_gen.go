@@ -61,7 +61,7 @@ func (s *TransactionService) All(ctx context.Context, params *TransactionListPar
 	}, (*Transaction).GetID)
 }
 
-// Retrieve fetches a Issuing transaction by its ID.
+// Retrieve fetches an Issuing transaction by its ID.
 //
 // API: GET /v1/issuing/transactions/{transaction}
 func (s *TransactionService) Retrieve(ctx context.Context, id string, params *TransactionRetrieveParams, opts ...embedfin.RequestOption) (*Transaction, error) {
@@ -76,7 +76,7 @@ func (s *TransactionService) Retrieve(ctx context.Context, id string, params *Tr
 	return out, nil
 }
 
-// Update changes a Issuing transaction; fields left nil are not sent and stay as they are.
+// Update changes an Issuing transaction; fields left nil are not sent and stay as they are.
 //
 // API: POST /v1/issuing/transactions/{transaction}
 func (s *TransactionService) Update(ctx context.Context, id string, params *TransactionUpdateParams, opts ...embedfin.RequestOption) (*Transaction, error) {

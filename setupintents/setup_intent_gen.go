@@ -145,8 +145,8 @@ type SetupIntentNextAction struct {
 	Type string `json:"type"`
 	// UPIHandleRedirectOrDisplayQRCode is "upi_handle_redirect_or_display_qr_code".
 	UPIHandleRedirectOrDisplayQRCode *SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode `json:"upi_handle_redirect_or_display_qr_code"`
-	// UseStripeSdk is "use_stripe_sdk".
-	UseStripeSdk json.RawMessage `json:"use_stripe_sdk"`
+	// UseStripeSDK is "use_stripe_sdk".
+	UseStripeSDK json.RawMessage `json:"use_stripe_sdk"`
 	// VerifyWithMicrodeposits is "verify_with_microdeposits".
 	VerifyWithMicrodeposits *SetupIntentNextActionVerifyWithMicrodeposits `json:"verify_with_microdeposits"`
 }
@@ -595,7 +595,7 @@ type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters str
 	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `json:"account_subcategories"`
 }
 
-// SetupIntentAllowedPaymentMethodType is a string enumeration with values "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact", "billie", "bizum", "blik", "boku_promptpay", "boleto", "capchase_pay", "card", "cashapp", "check_scan", "click_to_pay", "crypto", "customer_balance", "demo_pay", "duitnow", "dummy_auth_push", "dummy_passthrough_card", "edenred", "eps", "fpx", "gcash", "getbalance", "gift_card", "giropay", "gopay", "grabpay", "id_bank_transfer", "ideal", "kakao_pay", "klarna", "knet", "konbini", "kr_card", "kr_market", "kriya", "link", "mb_way", "mobilepay", "momo", "mondu", "multibanco", "naver_pay", "netbanking", "ng_bank", "ng_bank_transfer", "ng_card", "ng_market", "ng_ussd", "ng_wallet", "nz_bank_account", "octopus", "oxxo", "p24", "paper_check", "pay_by_bank", "payco", "paynow", "paypal", "paypay", "payto", "pix", "promptpay", "qris", "rechnung", "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sequra", "shop_pay", "shopeepay", "sofort", "south_korea_market", "stripe_balance", "sunbit", "swish", "tamara", "test_pay", "touch_n_go", "truemoney", "twint", "upi", "us_bank_account", "us_cash_voucher", "vipps", "wechat_pay", "wero", "zip"; the API may add values.
+// SetupIntentAllowedPaymentMethodType is a string enumeration with 97 known values (see the constants); the API may add values.
 type SetupIntentAllowedPaymentMethodType string
 
 // Values of SetupIntentAllowedPaymentMethodType.
@@ -709,7 +709,7 @@ const (
 	SetupIntentCancellationReasonRequestedByCustomer SetupIntentCancellationReason = "requested_by_customer"
 )
 
-// SetupIntentExcludedPaymentMethodType is a string enumeration with values "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact", "billie", "bizum", "blik", "boleto", "card", "cashapp", "crypto", "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal", "kakao_pay", "klarna", "konbini", "kr_card", "mb_way", "mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal", "payto", "pix", "promptpay", "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sofort", "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat_pay", "zip"; the API may add values.
+// SetupIntentExcludedPaymentMethodType is a string enumeration with 53 known values (see the constants); the API may add values.
 type SetupIntentExcludedPaymentMethodType string
 
 // Values of SetupIntentExcludedPaymentMethodType.
@@ -931,7 +931,7 @@ const (
 	SetupIntentPaymentMethodOptionsBizumVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsBizumVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsCardNetwork is a string enumeration with values "amex", "cartes_bancaires", "diners", "discover", "eftpos_au", "girocard", "interac", "jcb", "link", "mastercard", "unionpay", "unknown", "visa"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardNetwork is a string enumeration with 13 known values (see the constants); the API may add values.
 type SetupIntentPaymentMethodOptionsCardNetwork string
 
 // Values of SetupIntentPaymentMethodOptionsCardNetwork.

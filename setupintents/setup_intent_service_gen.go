@@ -35,7 +35,7 @@ type SetupIntentCreateParams struct {
 	// FlowDirections sets "flow_directions".
 	FlowDirections []SetupIntentFlowDirection `url:"flow_directions,omitempty"`
 	// MandateData sets "mandate_data".
-	MandateData *SecretKeyParams `url:"mandate_data,omitempty"`
+	MandateData *SetupIntentMandateDataParams `url:"mandate_data,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// OnBehalfOf sets "on_behalf_of".
@@ -45,19 +45,19 @@ type SetupIntentCreateParams struct {
 	// PaymentMethodConfiguration sets "payment_method_configuration".
 	PaymentMethodConfiguration *string `url:"payment_method_configuration,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
-	PaymentMethodData *PaymentMethodDataParams `url:"payment_method_data,omitempty"`
+	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
 	// PaymentMethodOptions sets "payment_method_options".
-	PaymentMethodOptions *PaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
+	PaymentMethodOptions *SetupIntentPaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
 	// PaymentMethodTypes sets "payment_method_types".
 	PaymentMethodTypes []string `url:"payment_method_types,omitempty"`
 	// ReturnURL sets "return_url".
 	ReturnURL *string `url:"return_url,omitempty"`
 	// SingleUse sets "single_use".
-	SingleUse *SetupIntentCreateSingleUseParams `url:"single_use,omitempty"`
+	SingleUse *embedfin.AmountParams `url:"single_use,omitempty"`
 	// Usage sets "usage".
 	Usage *SetupIntentCreateUsage `url:"usage,omitempty"`
-	// UseStripeSdk sets "use_stripe_sdk".
-	UseStripeSdk *bool `url:"use_stripe_sdk,omitempty"`
+	// UseStripeSDK sets "use_stripe_sdk".
+	UseStripeSDK *bool `url:"use_stripe_sdk,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -116,16 +116,16 @@ func (p *SetupIntentCreateAutomaticPaymentMethodsParams) Validate() error {
 	return nil
 }
 
-// SecretKeyParams is a nested object of request parameters.
-type SecretKeyParams struct {
+// SetupIntentMandateDataParams is a nested object of request parameters.
+type SetupIntentMandateDataParams struct {
 	// CustomerAcceptance sets "customer_acceptance".
-	CustomerAcceptance *CustomerAcceptanceParams `url:"customer_acceptance,omitempty"`
+	CustomerAcceptance *SetupIntentMandateDataCustomerAcceptanceParams `url:"customer_acceptance,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SecretKeyParams) Validate() error {
+func (p *SetupIntentMandateDataParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -140,22 +140,22 @@ func (p *SecretKeyParams) Validate() error {
 	return nil
 }
 
-// CustomerAcceptanceParams is a nested object of request parameters.
-type CustomerAcceptanceParams struct {
+// SetupIntentMandateDataCustomerAcceptanceParams is a nested object of request parameters.
+type SetupIntentMandateDataCustomerAcceptanceParams struct {
 	// AcceptedAt sets "accepted_at": Unix time in seconds.
 	AcceptedAt *int64 `url:"accepted_at,omitempty"`
 	// Offline sets "offline".
 	Offline map[string]string `url:"offline,omitempty"`
 	// Online sets "online".
-	Online *OnlineParams `url:"online,omitempty"`
+	Online *SetupIntentMandateDataCustomerAcceptanceOnlineParams `url:"online,omitempty"`
 	// Type sets "type".
-	Type *CustomerAcceptanceType `url:"type,omitempty"`
+	Type *SetupIntentMandateDataCustomerAcceptanceType `url:"type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomerAcceptanceParams) Validate() error {
+func (p *SetupIntentMandateDataCustomerAcceptanceParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -170,8 +170,8 @@ func (p *CustomerAcceptanceParams) Validate() error {
 	return nil
 }
 
-// OnlineParams is a nested object of request parameters.
-type OnlineParams struct {
+// SetupIntentMandateDataCustomerAcceptanceOnlineParams is a nested object of request parameters.
+type SetupIntentMandateDataCustomerAcceptanceOnlineParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
 	// UserAgent sets "user_agent".
@@ -181,7 +181,7 @@ type OnlineParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OnlineParams) Validate() error {
+func (p *SetupIntentMandateDataCustomerAcceptanceOnlineParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -194,19 +194,19 @@ func (p *OnlineParams) Validate() error {
 	return nil
 }
 
-// CustomerAcceptanceType is a string enumeration with values "offline", "online"; the API may add values.
-type CustomerAcceptanceType string
+// SetupIntentMandateDataCustomerAcceptanceType is a string enumeration with values "offline", "online"; the API may add values.
+type SetupIntentMandateDataCustomerAcceptanceType string
 
-// Values of CustomerAcceptanceType.
+// Values of SetupIntentMandateDataCustomerAcceptanceType.
 const (
-	CustomerAcceptanceTypeOffline CustomerAcceptanceType = "offline"
-	CustomerAcceptanceTypeOnline  CustomerAcceptanceType = "online"
+	SetupIntentMandateDataCustomerAcceptanceTypeOffline SetupIntentMandateDataCustomerAcceptanceType = "offline"
+	SetupIntentMandateDataCustomerAcceptanceTypeOnline  SetupIntentMandateDataCustomerAcceptanceType = "online"
 )
 
-// PaymentMethodDataParams is a nested object of request parameters.
-type PaymentMethodDataParams struct {
+// SetupIntentPaymentMethodDataParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataParams struct {
 	// ACSSDebit sets "acss_debit".
-	ACSSDebit *PaymentMethodParams `url:"acss_debit,omitempty"`
+	ACSSDebit *SetupIntentPaymentMethodDataACSSDebitParams `url:"acss_debit,omitempty"`
 	// Affirm sets "affirm".
 	Affirm map[string]string `url:"affirm,omitempty"`
 	// AfterpayClearpay sets "afterpay_clearpay".
@@ -214,27 +214,27 @@ type PaymentMethodDataParams struct {
 	// Alipay sets "alipay".
 	Alipay map[string]string `url:"alipay,omitempty"`
 	// AllowRedisplay sets "allow_redisplay".
-	AllowRedisplay *PaymentMethodDataAllowRedisplay `url:"allow_redisplay,omitempty"`
+	AllowRedisplay *SetupIntentPaymentMethodDataAllowRedisplay `url:"allow_redisplay,omitempty"`
 	// Alma sets "alma".
 	Alma map[string]string `url:"alma,omitempty"`
 	// AmazonPay sets "amazon_pay".
 	AmazonPay map[string]string `url:"amazon_pay,omitempty"`
 	// AUBECSDebit sets "au_becs_debit".
-	AUBECSDebit *PaymentMethodDataAUBECSDebitParams `url:"au_becs_debit,omitempty"`
+	AUBECSDebit *SetupIntentPaymentMethodDataAUBECSDebitParams `url:"au_becs_debit,omitempty"`
 	// BACSDebit sets "bacs_debit".
-	BACSDebit *PaymentMethodDataBACSDebitParams `url:"bacs_debit,omitempty"`
+	BACSDebit *SetupIntentPaymentMethodDataBACSDebitParams `url:"bacs_debit,omitempty"`
 	// Bancontact sets "bancontact".
 	Bancontact map[string]string `url:"bancontact,omitempty"`
 	// Billie sets "billie".
 	Billie map[string]string `url:"billie,omitempty"`
 	// BillingDetails sets "billing_details".
-	BillingDetails *BillingDetailsInnerParams `url:"billing_details,omitempty"`
+	BillingDetails *SetupIntentPaymentMethodDataBillingDetailsParams `url:"billing_details,omitempty"`
 	// Bizum sets "bizum".
 	Bizum map[string]string `url:"bizum,omitempty"`
 	// Blik sets "blik".
 	Blik map[string]string `url:"blik,omitempty"`
 	// Boleto sets "boleto".
-	Boleto *PaymentMethodDataBoletoParams `url:"boleto,omitempty"`
+	Boleto *SetupIntentPaymentMethodDataBoletoParams `url:"boleto,omitempty"`
 	// Cashapp sets "cashapp".
 	Cashapp map[string]string `url:"cashapp,omitempty"`
 	// Crypto sets "crypto".
@@ -242,21 +242,21 @@ type PaymentMethodDataParams struct {
 	// CustomerBalance sets "customer_balance".
 	CustomerBalance map[string]string `url:"customer_balance,omitempty"`
 	// Eps sets "eps".
-	Eps *PaymentMethodDataEpsParams `url:"eps,omitempty"`
+	Eps *SetupIntentPaymentMethodDataEpsParams `url:"eps,omitempty"`
 	// FPX sets "fpx".
-	FPX *PaymentMethodDataFPXParams `url:"fpx,omitempty"`
+	FPX *SetupIntentPaymentMethodDataFPXParams `url:"fpx,omitempty"`
 	// Giropay sets "giropay".
 	Giropay map[string]string `url:"giropay,omitempty"`
 	// Grabpay sets "grabpay".
 	Grabpay map[string]string `url:"grabpay,omitempty"`
 	// Ideal sets "ideal".
-	Ideal *PaymentMethodDataIdealParams `url:"ideal,omitempty"`
+	Ideal *SetupIntentPaymentMethodDataIdealParams `url:"ideal,omitempty"`
 	// InteracPresent sets "interac_present".
 	InteracPresent map[string]string `url:"interac_present,omitempty"`
 	// KakaoPay sets "kakao_pay".
 	KakaoPay map[string]string `url:"kakao_pay,omitempty"`
 	// Klarna sets "klarna".
-	Klarna *PaymentMethodDataKlarnaParams `url:"klarna,omitempty"`
+	Klarna *SetupIntentPaymentMethodDataKlarnaParams `url:"klarna,omitempty"`
 	// Konbini sets "konbini".
 	Konbini map[string]string `url:"konbini,omitempty"`
 	// KRCard sets "kr_card".
@@ -272,13 +272,13 @@ type PaymentMethodDataParams struct {
 	// Multibanco sets "multibanco".
 	Multibanco map[string]string `url:"multibanco,omitempty"`
 	// NaverPay sets "naver_pay".
-	NaverPay *PaymentMethodDataNaverPayParams `url:"naver_pay,omitempty"`
+	NaverPay *SetupIntentPaymentMethodDataNaverPayParams `url:"naver_pay,omitempty"`
 	// NZBankAccount sets "nz_bank_account".
-	NZBankAccount *PaymentMethodDataNZBankAccountParams `url:"nz_bank_account,omitempty"`
+	NZBankAccount *SetupIntentPaymentMethodDataNZBankAccountParams `url:"nz_bank_account,omitempty"`
 	// Oxxo sets "oxxo".
 	Oxxo map[string]string `url:"oxxo,omitempty"`
 	// P24 sets "p24".
-	P24 *PaymentMethodDataP24Params `url:"p24,omitempty"`
+	P24 *SetupIntentPaymentMethodDataP24Params `url:"p24,omitempty"`
 	// PayByBank sets "pay_by_bank".
 	PayByBank map[string]string `url:"pay_by_bank,omitempty"`
 	// Payco sets "payco".
@@ -288,13 +288,13 @@ type PaymentMethodDataParams struct {
 	// Paypal sets "paypal".
 	Paypal map[string]string `url:"paypal,omitempty"`
 	// Payto sets "payto".
-	Payto *PaymentMethodDataPaytoParams `url:"payto,omitempty"`
+	Payto *SetupIntentPaymentMethodDataPaytoParams `url:"payto,omitempty"`
 	// Pix sets "pix".
 	Pix map[string]string `url:"pix,omitempty"`
 	// Promptpay sets "promptpay".
 	Promptpay map[string]string `url:"promptpay,omitempty"`
 	// RadarOptions sets "radar_options".
-	RadarOptions *RadarOptionsWithHiddenOptionsParams `url:"radar_options,omitempty"`
+	RadarOptions *SetupIntentPaymentMethodDataRadarOptionsParams `url:"radar_options,omitempty"`
 	// RevolutPay sets "revolut_pay".
 	RevolutPay map[string]string `url:"revolut_pay,omitempty"`
 	// SamsungPay sets "samsung_pay".
@@ -304,9 +304,9 @@ type PaymentMethodDataParams struct {
 	// Scalapay sets "scalapay".
 	Scalapay map[string]string `url:"scalapay,omitempty"`
 	// SEPADebit sets "sepa_debit".
-	SEPADebit *PaymentMethodDataSEPADebitParams `url:"sepa_debit,omitempty"`
+	SEPADebit *SetupIntentPaymentMethodDataSEPADebitParams `url:"sepa_debit,omitempty"`
 	// Sofort sets "sofort".
-	Sofort *PaymentMethodDataSofortParams `url:"sofort,omitempty"`
+	Sofort *SetupIntentPaymentMethodDataSofortParams `url:"sofort,omitempty"`
 	// Sunbit sets "sunbit".
 	Sunbit map[string]string `url:"sunbit,omitempty"`
 	// Swish sets "swish".
@@ -314,11 +314,11 @@ type PaymentMethodDataParams struct {
 	// Twint sets "twint".
 	Twint map[string]string `url:"twint,omitempty"`
 	// Type sets "type".
-	Type *PaymentMethodDataType `url:"type,omitempty"`
+	Type *SetupIntentPaymentMethodDataType `url:"type,omitempty"`
 	// UPI sets "upi".
-	UPI *PaymentMethodDataUPIParams `url:"upi,omitempty"`
+	UPI *SetupIntentPaymentMethodDataUPIParams `url:"upi,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *embedfin.PaymentMethodParams `url:"us_bank_account,omitempty"`
+	USBankAccount *embedfin.USBankAccountParams `url:"us_bank_account,omitempty"`
 	// WechatPay sets "wechat_pay".
 	WechatPay map[string]string `url:"wechat_pay,omitempty"`
 	// Zip sets "zip".
@@ -328,7 +328,7 @@ type PaymentMethodDataParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -378,8 +378,8 @@ func (p *PaymentMethodDataParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodParams is a nested object of request parameters.
-type PaymentMethodParams struct {
+// SetupIntentPaymentMethodDataACSSDebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataACSSDebitParams struct {
 	// AccountNumber sets "account_number".
 	AccountNumber *string `url:"account_number,omitempty"`
 	// InstitutionNumber sets "institution_number".
@@ -391,7 +391,7 @@ type PaymentMethodParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataACSSDebitParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -407,18 +407,18 @@ func (p *PaymentMethodParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataAllowRedisplay is a string enumeration with values "always", "limited", "unspecified"; the API may add values.
-type PaymentMethodDataAllowRedisplay string
+// SetupIntentPaymentMethodDataAllowRedisplay is a string enumeration with values "always", "limited", "unspecified"; the API may add values.
+type SetupIntentPaymentMethodDataAllowRedisplay string
 
-// Values of PaymentMethodDataAllowRedisplay.
+// Values of SetupIntentPaymentMethodDataAllowRedisplay.
 const (
-	PaymentMethodDataAllowRedisplayAlways      PaymentMethodDataAllowRedisplay = "always"
-	PaymentMethodDataAllowRedisplayLimited     PaymentMethodDataAllowRedisplay = "limited"
-	PaymentMethodDataAllowRedisplayUnspecified PaymentMethodDataAllowRedisplay = "unspecified"
+	SetupIntentPaymentMethodDataAllowRedisplayAlways      SetupIntentPaymentMethodDataAllowRedisplay = "always"
+	SetupIntentPaymentMethodDataAllowRedisplayLimited     SetupIntentPaymentMethodDataAllowRedisplay = "limited"
+	SetupIntentPaymentMethodDataAllowRedisplayUnspecified SetupIntentPaymentMethodDataAllowRedisplay = "unspecified"
 )
 
-// PaymentMethodDataAUBECSDebitParams is a nested object of request parameters.
-type PaymentMethodDataAUBECSDebitParams struct {
+// SetupIntentPaymentMethodDataAUBECSDebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataAUBECSDebitParams struct {
 	// AccountNumber sets "account_number".
 	AccountNumber *string `url:"account_number,omitempty"`
 	// BsbNumber sets "bsb_number".
@@ -428,7 +428,7 @@ type PaymentMethodDataAUBECSDebitParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataAUBECSDebitParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataAUBECSDebitParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -441,18 +441,18 @@ func (p *PaymentMethodDataAUBECSDebitParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataBACSDebitParams is a nested object of request parameters.
-type PaymentMethodDataBACSDebitParams struct {
+// SetupIntentPaymentMethodDataBACSDebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataBACSDebitParams struct {
 	// AccountNumber sets "account_number".
 	AccountNumber *string `url:"account_number,omitempty"`
 	// SortCode sets "sort_code".
 	SortCode *string `url:"sort_code,omitempty"`
 }
 
-// BillingDetailsInnerParams is a nested object of request parameters.
-type BillingDetailsInnerParams struct {
+// SetupIntentPaymentMethodDataBillingDetailsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataBillingDetailsParams struct {
 	// Address sets "address".
-	Address *embedfin.BillingDetailsAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// Name sets "name".
@@ -463,8 +463,8 @@ type BillingDetailsInnerParams struct {
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
-// PaymentMethodDataBoletoParams is a nested object of request parameters.
-type PaymentMethodDataBoletoParams struct {
+// SetupIntentPaymentMethodDataBoletoParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataBoletoParams struct {
 	// TaxID sets "tax_id".
 	TaxID *string `url:"tax_id,omitempty"`
 }
@@ -472,7 +472,7 @@ type PaymentMethodDataBoletoParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataBoletoParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataBoletoParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -482,57 +482,57 @@ func (p *PaymentMethodDataBoletoParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataEpsParams is a nested object of request parameters.
-type PaymentMethodDataEpsParams struct {
+// SetupIntentPaymentMethodDataEpsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataEpsParams struct {
 	// Bank sets "bank".
-	Bank *PaymentMethodDataEpsBank `url:"bank,omitempty"`
+	Bank *SetupIntentPaymentMethodDataEpsBank `url:"bank,omitempty"`
 }
 
-// PaymentMethodDataEpsBank is a string enumeration with values "arzte_und_apotheker_bank", "austrian_anadi_bank_ag", "bank_austria", "bankhaus_carl_spangler", "bankhaus_schelhammer_und_schattera_ag", "bawag_psk_ag", "bks_bank_ag", "brull_kallmus_bank_ag", "btv_vier_lander_bank", "capital_bank_grawe_gruppe_ag", "deutsche_bank_ag", "dolomitenbank", "easybank_ag", "erste_bank_und_sparkassen", "hypo_alpeadriabank_international_ag", "hypo_bank_burgenland_aktiengesellschaft", "hypo_noe_lb_fur_niederosterreich_u_wien", "hypo_oberosterreich_salzburg_steiermark", "hypo_tirol_bank_ag", "hypo_vorarlberg_bank_ag", "marchfelder_bank", "oberbank_ag", "raiffeisen_bankengruppe_osterreich", "schoellerbank_ag", "sparda_bank_wien", "volksbank_gruppe", "volkskreditbank_ag", "vr_bank_braunau"; the API may add values.
-type PaymentMethodDataEpsBank string
+// SetupIntentPaymentMethodDataEpsBank is a string enumeration with 28 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodDataEpsBank string
 
-// Values of PaymentMethodDataEpsBank.
+// Values of SetupIntentPaymentMethodDataEpsBank.
 const (
-	PaymentMethodDataEpsBankArzteUndApothekerBank                PaymentMethodDataEpsBank = "arzte_und_apotheker_bank"
-	PaymentMethodDataEpsBankAustrianAnadiBankAg                  PaymentMethodDataEpsBank = "austrian_anadi_bank_ag"
-	PaymentMethodDataEpsBankBankAustria                          PaymentMethodDataEpsBank = "bank_austria"
-	PaymentMethodDataEpsBankBankhausCarlSpangler                 PaymentMethodDataEpsBank = "bankhaus_carl_spangler"
-	PaymentMethodDataEpsBankBankhausSchelhammerUndSchatteraAg    PaymentMethodDataEpsBank = "bankhaus_schelhammer_und_schattera_ag"
-	PaymentMethodDataEpsBankBawagPskAg                           PaymentMethodDataEpsBank = "bawag_psk_ag"
-	PaymentMethodDataEpsBankBksBankAg                            PaymentMethodDataEpsBank = "bks_bank_ag"
-	PaymentMethodDataEpsBankBrullKallmusBankAg                   PaymentMethodDataEpsBank = "brull_kallmus_bank_ag"
-	PaymentMethodDataEpsBankBtvVierLanderBank                    PaymentMethodDataEpsBank = "btv_vier_lander_bank"
-	PaymentMethodDataEpsBankCapitalBankGraweGruppeAg             PaymentMethodDataEpsBank = "capital_bank_grawe_gruppe_ag"
-	PaymentMethodDataEpsBankDeutscheBankAg                       PaymentMethodDataEpsBank = "deutsche_bank_ag"
-	PaymentMethodDataEpsBankDolomitenbank                        PaymentMethodDataEpsBank = "dolomitenbank"
-	PaymentMethodDataEpsBankEasybankAg                           PaymentMethodDataEpsBank = "easybank_ag"
-	PaymentMethodDataEpsBankErsteBankUndSparkassen               PaymentMethodDataEpsBank = "erste_bank_und_sparkassen"
-	PaymentMethodDataEpsBankHypoAlpeadriabankInternationalAg     PaymentMethodDataEpsBank = "hypo_alpeadriabank_international_ag"
-	PaymentMethodDataEpsBankHypoBankBurgenlandAktiengesellschaft PaymentMethodDataEpsBank = "hypo_bank_burgenland_aktiengesellschaft"
-	PaymentMethodDataEpsBankHypoNoeLbFurNiederosterreichUWien    PaymentMethodDataEpsBank = "hypo_noe_lb_fur_niederosterreich_u_wien"
-	PaymentMethodDataEpsBankHypoOberosterreichSalzburgSteiermark PaymentMethodDataEpsBank = "hypo_oberosterreich_salzburg_steiermark"
-	PaymentMethodDataEpsBankHypoTirolBankAg                      PaymentMethodDataEpsBank = "hypo_tirol_bank_ag"
-	PaymentMethodDataEpsBankHypoVorarlbergBankAg                 PaymentMethodDataEpsBank = "hypo_vorarlberg_bank_ag"
-	PaymentMethodDataEpsBankMarchfelderBank                      PaymentMethodDataEpsBank = "marchfelder_bank"
-	PaymentMethodDataEpsBankOberbankAg                           PaymentMethodDataEpsBank = "oberbank_ag"
-	PaymentMethodDataEpsBankRaiffeisenBankengruppeOsterreich     PaymentMethodDataEpsBank = "raiffeisen_bankengruppe_osterreich"
-	PaymentMethodDataEpsBankSchoellerbankAg                      PaymentMethodDataEpsBank = "schoellerbank_ag"
-	PaymentMethodDataEpsBankSpardaBankWien                       PaymentMethodDataEpsBank = "sparda_bank_wien"
-	PaymentMethodDataEpsBankVolksbankGruppe                      PaymentMethodDataEpsBank = "volksbank_gruppe"
-	PaymentMethodDataEpsBankVolkskreditbankAg                    PaymentMethodDataEpsBank = "volkskreditbank_ag"
-	PaymentMethodDataEpsBankVrBankBraunau                        PaymentMethodDataEpsBank = "vr_bank_braunau"
+	SetupIntentPaymentMethodDataEpsBankArzteUndApothekerBank                SetupIntentPaymentMethodDataEpsBank = "arzte_und_apotheker_bank"
+	SetupIntentPaymentMethodDataEpsBankAustrianAnadiBankAg                  SetupIntentPaymentMethodDataEpsBank = "austrian_anadi_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankBankAustria                          SetupIntentPaymentMethodDataEpsBank = "bank_austria"
+	SetupIntentPaymentMethodDataEpsBankBankhausCarlSpangler                 SetupIntentPaymentMethodDataEpsBank = "bankhaus_carl_spangler"
+	SetupIntentPaymentMethodDataEpsBankBankhausSchelhammerUndSchatteraAg    SetupIntentPaymentMethodDataEpsBank = "bankhaus_schelhammer_und_schattera_ag"
+	SetupIntentPaymentMethodDataEpsBankBawagPskAg                           SetupIntentPaymentMethodDataEpsBank = "bawag_psk_ag"
+	SetupIntentPaymentMethodDataEpsBankBksBankAg                            SetupIntentPaymentMethodDataEpsBank = "bks_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankBrullKallmusBankAg                   SetupIntentPaymentMethodDataEpsBank = "brull_kallmus_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankBtvVierLanderBank                    SetupIntentPaymentMethodDataEpsBank = "btv_vier_lander_bank"
+	SetupIntentPaymentMethodDataEpsBankCapitalBankGraweGruppeAg             SetupIntentPaymentMethodDataEpsBank = "capital_bank_grawe_gruppe_ag"
+	SetupIntentPaymentMethodDataEpsBankDeutscheBankAg                       SetupIntentPaymentMethodDataEpsBank = "deutsche_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankDolomitenbank                        SetupIntentPaymentMethodDataEpsBank = "dolomitenbank"
+	SetupIntentPaymentMethodDataEpsBankEasybankAg                           SetupIntentPaymentMethodDataEpsBank = "easybank_ag"
+	SetupIntentPaymentMethodDataEpsBankErsteBankUndSparkassen               SetupIntentPaymentMethodDataEpsBank = "erste_bank_und_sparkassen"
+	SetupIntentPaymentMethodDataEpsBankHypoAlpeadriabankInternationalAg     SetupIntentPaymentMethodDataEpsBank = "hypo_alpeadriabank_international_ag"
+	SetupIntentPaymentMethodDataEpsBankHypoBankBurgenlandAktiengesellschaft SetupIntentPaymentMethodDataEpsBank = "hypo_bank_burgenland_aktiengesellschaft"
+	SetupIntentPaymentMethodDataEpsBankHypoNoeLbFurNiederosterreichUWien    SetupIntentPaymentMethodDataEpsBank = "hypo_noe_lb_fur_niederosterreich_u_wien"
+	SetupIntentPaymentMethodDataEpsBankHypoOberosterreichSalzburgSteiermark SetupIntentPaymentMethodDataEpsBank = "hypo_oberosterreich_salzburg_steiermark"
+	SetupIntentPaymentMethodDataEpsBankHypoTirolBankAg                      SetupIntentPaymentMethodDataEpsBank = "hypo_tirol_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankHypoVorarlbergBankAg                 SetupIntentPaymentMethodDataEpsBank = "hypo_vorarlberg_bank_ag"
+	SetupIntentPaymentMethodDataEpsBankMarchfelderBank                      SetupIntentPaymentMethodDataEpsBank = "marchfelder_bank"
+	SetupIntentPaymentMethodDataEpsBankOberbankAg                           SetupIntentPaymentMethodDataEpsBank = "oberbank_ag"
+	SetupIntentPaymentMethodDataEpsBankRaiffeisenBankengruppeOsterreich     SetupIntentPaymentMethodDataEpsBank = "raiffeisen_bankengruppe_osterreich"
+	SetupIntentPaymentMethodDataEpsBankSchoellerbankAg                      SetupIntentPaymentMethodDataEpsBank = "schoellerbank_ag"
+	SetupIntentPaymentMethodDataEpsBankSpardaBankWien                       SetupIntentPaymentMethodDataEpsBank = "sparda_bank_wien"
+	SetupIntentPaymentMethodDataEpsBankVolksbankGruppe                      SetupIntentPaymentMethodDataEpsBank = "volksbank_gruppe"
+	SetupIntentPaymentMethodDataEpsBankVolkskreditbankAg                    SetupIntentPaymentMethodDataEpsBank = "volkskreditbank_ag"
+	SetupIntentPaymentMethodDataEpsBankVrBankBraunau                        SetupIntentPaymentMethodDataEpsBank = "vr_bank_braunau"
 )
 
-// PaymentMethodDataFPXParams is a nested object of request parameters.
-type PaymentMethodDataFPXParams struct {
+// SetupIntentPaymentMethodDataFPXParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataFPXParams struct {
 	// Bank sets "bank".
-	Bank *PaymentMethodDataFPXBank `url:"bank,omitempty"`
+	Bank *SetupIntentPaymentMethodDataFPXBank `url:"bank,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataFPXParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataFPXParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -542,81 +542,81 @@ func (p *PaymentMethodDataFPXParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataFPXBank is a string enumeration with values "affin_bank", "agrobank", "alliance_bank", "ambank", "bank_islam", "bank_muamalat", "bank_of_china", "bank_rakyat", "bnp_paribas", "bsn", "cimb", "citibank", "deutsche_bank", "hong_leong_bank", "hsbc", "kfh", "maybank2e", "maybank2u", "mbsb_bank", "ocbc", "pb_enterprise", "public_bank", "rhb", "standard_chartered", "uob"; the API may add values.
-type PaymentMethodDataFPXBank string
+// SetupIntentPaymentMethodDataFPXBank is a string enumeration with 25 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodDataFPXBank string
 
-// Values of PaymentMethodDataFPXBank.
+// Values of SetupIntentPaymentMethodDataFPXBank.
 const (
-	PaymentMethodDataFPXBankAffinBank         PaymentMethodDataFPXBank = "affin_bank"
-	PaymentMethodDataFPXBankAgrobank          PaymentMethodDataFPXBank = "agrobank"
-	PaymentMethodDataFPXBankAllianceBank      PaymentMethodDataFPXBank = "alliance_bank"
-	PaymentMethodDataFPXBankAmbank            PaymentMethodDataFPXBank = "ambank"
-	PaymentMethodDataFPXBankBankIslam         PaymentMethodDataFPXBank = "bank_islam"
-	PaymentMethodDataFPXBankBankMuamalat      PaymentMethodDataFPXBank = "bank_muamalat"
-	PaymentMethodDataFPXBankBankOfChina       PaymentMethodDataFPXBank = "bank_of_china"
-	PaymentMethodDataFPXBankBankRakyat        PaymentMethodDataFPXBank = "bank_rakyat"
-	PaymentMethodDataFPXBankBnpParibas        PaymentMethodDataFPXBank = "bnp_paribas"
-	PaymentMethodDataFPXBankBsn               PaymentMethodDataFPXBank = "bsn"
-	PaymentMethodDataFPXBankCimb              PaymentMethodDataFPXBank = "cimb"
-	PaymentMethodDataFPXBankCitibank          PaymentMethodDataFPXBank = "citibank"
-	PaymentMethodDataFPXBankDeutscheBank      PaymentMethodDataFPXBank = "deutsche_bank"
-	PaymentMethodDataFPXBankHongLeongBank     PaymentMethodDataFPXBank = "hong_leong_bank"
-	PaymentMethodDataFPXBankHsbc              PaymentMethodDataFPXBank = "hsbc"
-	PaymentMethodDataFPXBankKfh               PaymentMethodDataFPXBank = "kfh"
-	PaymentMethodDataFPXBankMaybank2e         PaymentMethodDataFPXBank = "maybank2e"
-	PaymentMethodDataFPXBankMaybank2u         PaymentMethodDataFPXBank = "maybank2u"
-	PaymentMethodDataFPXBankMbsbBank          PaymentMethodDataFPXBank = "mbsb_bank"
-	PaymentMethodDataFPXBankOcbc              PaymentMethodDataFPXBank = "ocbc"
-	PaymentMethodDataFPXBankPbEnterprise      PaymentMethodDataFPXBank = "pb_enterprise"
-	PaymentMethodDataFPXBankPublicBank        PaymentMethodDataFPXBank = "public_bank"
-	PaymentMethodDataFPXBankRhb               PaymentMethodDataFPXBank = "rhb"
-	PaymentMethodDataFPXBankStandardChartered PaymentMethodDataFPXBank = "standard_chartered"
-	PaymentMethodDataFPXBankUob               PaymentMethodDataFPXBank = "uob"
+	SetupIntentPaymentMethodDataFPXBankAffinBank         SetupIntentPaymentMethodDataFPXBank = "affin_bank"
+	SetupIntentPaymentMethodDataFPXBankAgrobank          SetupIntentPaymentMethodDataFPXBank = "agrobank"
+	SetupIntentPaymentMethodDataFPXBankAllianceBank      SetupIntentPaymentMethodDataFPXBank = "alliance_bank"
+	SetupIntentPaymentMethodDataFPXBankAmbank            SetupIntentPaymentMethodDataFPXBank = "ambank"
+	SetupIntentPaymentMethodDataFPXBankBankIslam         SetupIntentPaymentMethodDataFPXBank = "bank_islam"
+	SetupIntentPaymentMethodDataFPXBankBankMuamalat      SetupIntentPaymentMethodDataFPXBank = "bank_muamalat"
+	SetupIntentPaymentMethodDataFPXBankBankOfChina       SetupIntentPaymentMethodDataFPXBank = "bank_of_china"
+	SetupIntentPaymentMethodDataFPXBankBankRakyat        SetupIntentPaymentMethodDataFPXBank = "bank_rakyat"
+	SetupIntentPaymentMethodDataFPXBankBnpParibas        SetupIntentPaymentMethodDataFPXBank = "bnp_paribas"
+	SetupIntentPaymentMethodDataFPXBankBsn               SetupIntentPaymentMethodDataFPXBank = "bsn"
+	SetupIntentPaymentMethodDataFPXBankCimb              SetupIntentPaymentMethodDataFPXBank = "cimb"
+	SetupIntentPaymentMethodDataFPXBankCitibank          SetupIntentPaymentMethodDataFPXBank = "citibank"
+	SetupIntentPaymentMethodDataFPXBankDeutscheBank      SetupIntentPaymentMethodDataFPXBank = "deutsche_bank"
+	SetupIntentPaymentMethodDataFPXBankHongLeongBank     SetupIntentPaymentMethodDataFPXBank = "hong_leong_bank"
+	SetupIntentPaymentMethodDataFPXBankHsbc              SetupIntentPaymentMethodDataFPXBank = "hsbc"
+	SetupIntentPaymentMethodDataFPXBankKfh               SetupIntentPaymentMethodDataFPXBank = "kfh"
+	SetupIntentPaymentMethodDataFPXBankMaybank2e         SetupIntentPaymentMethodDataFPXBank = "maybank2e"
+	SetupIntentPaymentMethodDataFPXBankMaybank2u         SetupIntentPaymentMethodDataFPXBank = "maybank2u"
+	SetupIntentPaymentMethodDataFPXBankMbsbBank          SetupIntentPaymentMethodDataFPXBank = "mbsb_bank"
+	SetupIntentPaymentMethodDataFPXBankOcbc              SetupIntentPaymentMethodDataFPXBank = "ocbc"
+	SetupIntentPaymentMethodDataFPXBankPbEnterprise      SetupIntentPaymentMethodDataFPXBank = "pb_enterprise"
+	SetupIntentPaymentMethodDataFPXBankPublicBank        SetupIntentPaymentMethodDataFPXBank = "public_bank"
+	SetupIntentPaymentMethodDataFPXBankRhb               SetupIntentPaymentMethodDataFPXBank = "rhb"
+	SetupIntentPaymentMethodDataFPXBankStandardChartered SetupIntentPaymentMethodDataFPXBank = "standard_chartered"
+	SetupIntentPaymentMethodDataFPXBankUob               SetupIntentPaymentMethodDataFPXBank = "uob"
 )
 
-// PaymentMethodDataIdealParams is a nested object of request parameters.
-type PaymentMethodDataIdealParams struct {
+// SetupIntentPaymentMethodDataIdealParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataIdealParams struct {
 	// Bank sets "bank".
-	Bank *PaymentMethodDataIdealBank `url:"bank,omitempty"`
+	Bank *SetupIntentPaymentMethodDataIdealBank `url:"bank,omitempty"`
 }
 
-// PaymentMethodDataIdealBank is a string enumeration with values "abn_amro", "adyen", "asn_bank", "bunq", "buut", "finom", "handelsbanken", "ing", "knab", "mollie", "moneyou", "n26", "nn", "rabobank", "regiobank", "revolut", "sns_bank", "triodos_bank", "van_lanschot", "yoursafe"; the API may add values.
-type PaymentMethodDataIdealBank string
+// SetupIntentPaymentMethodDataIdealBank is a string enumeration with 20 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodDataIdealBank string
 
-// Values of PaymentMethodDataIdealBank.
+// Values of SetupIntentPaymentMethodDataIdealBank.
 const (
-	PaymentMethodDataIdealBankAbnAmro       PaymentMethodDataIdealBank = "abn_amro"
-	PaymentMethodDataIdealBankAdyen         PaymentMethodDataIdealBank = "adyen"
-	PaymentMethodDataIdealBankAsnBank       PaymentMethodDataIdealBank = "asn_bank"
-	PaymentMethodDataIdealBankBunq          PaymentMethodDataIdealBank = "bunq"
-	PaymentMethodDataIdealBankBuut          PaymentMethodDataIdealBank = "buut"
-	PaymentMethodDataIdealBankFinom         PaymentMethodDataIdealBank = "finom"
-	PaymentMethodDataIdealBankHandelsbanken PaymentMethodDataIdealBank = "handelsbanken"
-	PaymentMethodDataIdealBankIng           PaymentMethodDataIdealBank = "ing"
-	PaymentMethodDataIdealBankKnab          PaymentMethodDataIdealBank = "knab"
-	PaymentMethodDataIdealBankMollie        PaymentMethodDataIdealBank = "mollie"
-	PaymentMethodDataIdealBankMoneyou       PaymentMethodDataIdealBank = "moneyou"
-	PaymentMethodDataIdealBankN26           PaymentMethodDataIdealBank = "n26"
-	PaymentMethodDataIdealBankNn            PaymentMethodDataIdealBank = "nn"
-	PaymentMethodDataIdealBankRabobank      PaymentMethodDataIdealBank = "rabobank"
-	PaymentMethodDataIdealBankRegiobank     PaymentMethodDataIdealBank = "regiobank"
-	PaymentMethodDataIdealBankRevolut       PaymentMethodDataIdealBank = "revolut"
-	PaymentMethodDataIdealBankSnsBank       PaymentMethodDataIdealBank = "sns_bank"
-	PaymentMethodDataIdealBankTriodosBank   PaymentMethodDataIdealBank = "triodos_bank"
-	PaymentMethodDataIdealBankVanLanschot   PaymentMethodDataIdealBank = "van_lanschot"
-	PaymentMethodDataIdealBankYoursafe      PaymentMethodDataIdealBank = "yoursafe"
+	SetupIntentPaymentMethodDataIdealBankAbnAmro       SetupIntentPaymentMethodDataIdealBank = "abn_amro"
+	SetupIntentPaymentMethodDataIdealBankAdyen         SetupIntentPaymentMethodDataIdealBank = "adyen"
+	SetupIntentPaymentMethodDataIdealBankAsnBank       SetupIntentPaymentMethodDataIdealBank = "asn_bank"
+	SetupIntentPaymentMethodDataIdealBankBunq          SetupIntentPaymentMethodDataIdealBank = "bunq"
+	SetupIntentPaymentMethodDataIdealBankBuut          SetupIntentPaymentMethodDataIdealBank = "buut"
+	SetupIntentPaymentMethodDataIdealBankFinom         SetupIntentPaymentMethodDataIdealBank = "finom"
+	SetupIntentPaymentMethodDataIdealBankHandelsbanken SetupIntentPaymentMethodDataIdealBank = "handelsbanken"
+	SetupIntentPaymentMethodDataIdealBankIng           SetupIntentPaymentMethodDataIdealBank = "ing"
+	SetupIntentPaymentMethodDataIdealBankKnab          SetupIntentPaymentMethodDataIdealBank = "knab"
+	SetupIntentPaymentMethodDataIdealBankMollie        SetupIntentPaymentMethodDataIdealBank = "mollie"
+	SetupIntentPaymentMethodDataIdealBankMoneyou       SetupIntentPaymentMethodDataIdealBank = "moneyou"
+	SetupIntentPaymentMethodDataIdealBankN26           SetupIntentPaymentMethodDataIdealBank = "n26"
+	SetupIntentPaymentMethodDataIdealBankNn            SetupIntentPaymentMethodDataIdealBank = "nn"
+	SetupIntentPaymentMethodDataIdealBankRabobank      SetupIntentPaymentMethodDataIdealBank = "rabobank"
+	SetupIntentPaymentMethodDataIdealBankRegiobank     SetupIntentPaymentMethodDataIdealBank = "regiobank"
+	SetupIntentPaymentMethodDataIdealBankRevolut       SetupIntentPaymentMethodDataIdealBank = "revolut"
+	SetupIntentPaymentMethodDataIdealBankSnsBank       SetupIntentPaymentMethodDataIdealBank = "sns_bank"
+	SetupIntentPaymentMethodDataIdealBankTriodosBank   SetupIntentPaymentMethodDataIdealBank = "triodos_bank"
+	SetupIntentPaymentMethodDataIdealBankVanLanschot   SetupIntentPaymentMethodDataIdealBank = "van_lanschot"
+	SetupIntentPaymentMethodDataIdealBankYoursafe      SetupIntentPaymentMethodDataIdealBank = "yoursafe"
 )
 
-// PaymentMethodDataKlarnaParams is a nested object of request parameters.
-type PaymentMethodDataKlarnaParams struct {
+// SetupIntentPaymentMethodDataKlarnaParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataKlarnaParams struct {
 	// DOB sets "dob".
-	DOB *DateOfBirthParams `url:"dob,omitempty"`
+	DOB *embedfin.DateParams `url:"dob,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataKlarnaParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataKlarnaParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -628,52 +628,23 @@ func (p *PaymentMethodDataKlarnaParams) Validate() error {
 	return nil
 }
 
-// DateOfBirthParams is a nested object of request parameters.
-type DateOfBirthParams struct {
-	// Day sets "day".
-	Day *int64 `url:"day,omitempty"`
-	// Month sets "month".
-	Month *int64 `url:"month,omitempty"`
-	// Year sets "year".
-	Year *int64 `url:"year,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *DateOfBirthParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Day == nil {
-		return embedfin.MissingParam("day")
-	}
-	if p.Month == nil {
-		return embedfin.MissingParam("month")
-	}
-	if p.Year == nil {
-		return embedfin.MissingParam("year")
-	}
-	return nil
-}
-
-// PaymentMethodDataNaverPayParams is a nested object of request parameters.
-type PaymentMethodDataNaverPayParams struct {
+// SetupIntentPaymentMethodDataNaverPayParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataNaverPayParams struct {
 	// Funding sets "funding".
-	Funding *PaymentMethodDataNaverPayFunding `url:"funding,omitempty"`
+	Funding *SetupIntentPaymentMethodDataNaverPayFunding `url:"funding,omitempty"`
 }
 
-// PaymentMethodDataNaverPayFunding is a string enumeration with values "card", "points"; the API may add values.
-type PaymentMethodDataNaverPayFunding string
+// SetupIntentPaymentMethodDataNaverPayFunding is a string enumeration with values "card", "points"; the API may add values.
+type SetupIntentPaymentMethodDataNaverPayFunding string
 
-// Values of PaymentMethodDataNaverPayFunding.
+// Values of SetupIntentPaymentMethodDataNaverPayFunding.
 const (
-	PaymentMethodDataNaverPayFundingCard   PaymentMethodDataNaverPayFunding = "card"
-	PaymentMethodDataNaverPayFundingPoints PaymentMethodDataNaverPayFunding = "points"
+	SetupIntentPaymentMethodDataNaverPayFundingCard   SetupIntentPaymentMethodDataNaverPayFunding = "card"
+	SetupIntentPaymentMethodDataNaverPayFundingPoints SetupIntentPaymentMethodDataNaverPayFunding = "points"
 )
 
-// PaymentMethodDataNZBankAccountParams is a nested object of request parameters.
-type PaymentMethodDataNZBankAccountParams struct {
+// SetupIntentPaymentMethodDataNZBankAccountParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataNZBankAccountParams struct {
 	// AccountHolderName sets "account_holder_name".
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
 	// AccountNumber sets "account_number".
@@ -691,7 +662,7 @@ type PaymentMethodDataNZBankAccountParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataNZBankAccountParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataNZBankAccountParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -710,47 +681,47 @@ func (p *PaymentMethodDataNZBankAccountParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataP24Params is a nested object of request parameters.
-type PaymentMethodDataP24Params struct {
+// SetupIntentPaymentMethodDataP24Params is a nested object of request parameters.
+type SetupIntentPaymentMethodDataP24Params struct {
 	// Bank sets "bank".
-	Bank *PaymentMethodDataP24Bank `url:"bank,omitempty"`
+	Bank *SetupIntentPaymentMethodDataP24Bank `url:"bank,omitempty"`
 }
 
-// PaymentMethodDataP24Bank is a string enumeration with values "alior_bank", "bank_millennium", "bank_nowy_bfg_sa", "bank_pekao_sa", "banki_spbdzielcze", "blik", "bnp_paribas", "boz", "citi_handlowy", "credit_agricole", "envelobank", "etransfer_pocztowy24", "getin_bank", "ideabank", "ing", "inteligo", "mbank_mtransfer", "nest_przelew", "noble_pay", "pbac_z_ipko", "plus_bank", "santander_przelew24", "tmobile_usbugi_bankowe", "toyota_bank", "velobank", "volkswagen_bank"; the API may add values.
-type PaymentMethodDataP24Bank string
+// SetupIntentPaymentMethodDataP24Bank is a string enumeration with 26 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodDataP24Bank string
 
-// Values of PaymentMethodDataP24Bank.
+// Values of SetupIntentPaymentMethodDataP24Bank.
 const (
-	PaymentMethodDataP24BankAliorBank            PaymentMethodDataP24Bank = "alior_bank"
-	PaymentMethodDataP24BankBankMillennium       PaymentMethodDataP24Bank = "bank_millennium"
-	PaymentMethodDataP24BankBankNowyBfgSa        PaymentMethodDataP24Bank = "bank_nowy_bfg_sa"
-	PaymentMethodDataP24BankBankPekaoSa          PaymentMethodDataP24Bank = "bank_pekao_sa"
-	PaymentMethodDataP24BankBankiSpbdzielcze     PaymentMethodDataP24Bank = "banki_spbdzielcze"
-	PaymentMethodDataP24BankBlik                 PaymentMethodDataP24Bank = "blik"
-	PaymentMethodDataP24BankBnpParibas           PaymentMethodDataP24Bank = "bnp_paribas"
-	PaymentMethodDataP24BankBoz                  PaymentMethodDataP24Bank = "boz"
-	PaymentMethodDataP24BankCitiHandlowy         PaymentMethodDataP24Bank = "citi_handlowy"
-	PaymentMethodDataP24BankCreditAgricole       PaymentMethodDataP24Bank = "credit_agricole"
-	PaymentMethodDataP24BankEnvelobank           PaymentMethodDataP24Bank = "envelobank"
-	PaymentMethodDataP24BankEtransferPocztowy24  PaymentMethodDataP24Bank = "etransfer_pocztowy24"
-	PaymentMethodDataP24BankGetinBank            PaymentMethodDataP24Bank = "getin_bank"
-	PaymentMethodDataP24BankIdeabank             PaymentMethodDataP24Bank = "ideabank"
-	PaymentMethodDataP24BankIng                  PaymentMethodDataP24Bank = "ing"
-	PaymentMethodDataP24BankInteligo             PaymentMethodDataP24Bank = "inteligo"
-	PaymentMethodDataP24BankMbankMtransfer       PaymentMethodDataP24Bank = "mbank_mtransfer"
-	PaymentMethodDataP24BankNestPrzelew          PaymentMethodDataP24Bank = "nest_przelew"
-	PaymentMethodDataP24BankNoblePay             PaymentMethodDataP24Bank = "noble_pay"
-	PaymentMethodDataP24BankPbacZIpko            PaymentMethodDataP24Bank = "pbac_z_ipko"
-	PaymentMethodDataP24BankPlusBank             PaymentMethodDataP24Bank = "plus_bank"
-	PaymentMethodDataP24BankSantanderPrzelew24   PaymentMethodDataP24Bank = "santander_przelew24"
-	PaymentMethodDataP24BankTmobileUsbugiBankowe PaymentMethodDataP24Bank = "tmobile_usbugi_bankowe"
-	PaymentMethodDataP24BankToyotaBank           PaymentMethodDataP24Bank = "toyota_bank"
-	PaymentMethodDataP24BankVelobank             PaymentMethodDataP24Bank = "velobank"
-	PaymentMethodDataP24BankVolkswagenBank       PaymentMethodDataP24Bank = "volkswagen_bank"
+	SetupIntentPaymentMethodDataP24BankAliorBank            SetupIntentPaymentMethodDataP24Bank = "alior_bank"
+	SetupIntentPaymentMethodDataP24BankBankMillennium       SetupIntentPaymentMethodDataP24Bank = "bank_millennium"
+	SetupIntentPaymentMethodDataP24BankBankNowyBfgSa        SetupIntentPaymentMethodDataP24Bank = "bank_nowy_bfg_sa"
+	SetupIntentPaymentMethodDataP24BankBankPekaoSa          SetupIntentPaymentMethodDataP24Bank = "bank_pekao_sa"
+	SetupIntentPaymentMethodDataP24BankBankiSpbdzielcze     SetupIntentPaymentMethodDataP24Bank = "banki_spbdzielcze"
+	SetupIntentPaymentMethodDataP24BankBlik                 SetupIntentPaymentMethodDataP24Bank = "blik"
+	SetupIntentPaymentMethodDataP24BankBnpParibas           SetupIntentPaymentMethodDataP24Bank = "bnp_paribas"
+	SetupIntentPaymentMethodDataP24BankBoz                  SetupIntentPaymentMethodDataP24Bank = "boz"
+	SetupIntentPaymentMethodDataP24BankCitiHandlowy         SetupIntentPaymentMethodDataP24Bank = "citi_handlowy"
+	SetupIntentPaymentMethodDataP24BankCreditAgricole       SetupIntentPaymentMethodDataP24Bank = "credit_agricole"
+	SetupIntentPaymentMethodDataP24BankEnvelobank           SetupIntentPaymentMethodDataP24Bank = "envelobank"
+	SetupIntentPaymentMethodDataP24BankEtransferPocztowy24  SetupIntentPaymentMethodDataP24Bank = "etransfer_pocztowy24"
+	SetupIntentPaymentMethodDataP24BankGetinBank            SetupIntentPaymentMethodDataP24Bank = "getin_bank"
+	SetupIntentPaymentMethodDataP24BankIdeabank             SetupIntentPaymentMethodDataP24Bank = "ideabank"
+	SetupIntentPaymentMethodDataP24BankIng                  SetupIntentPaymentMethodDataP24Bank = "ing"
+	SetupIntentPaymentMethodDataP24BankInteligo             SetupIntentPaymentMethodDataP24Bank = "inteligo"
+	SetupIntentPaymentMethodDataP24BankMbankMtransfer       SetupIntentPaymentMethodDataP24Bank = "mbank_mtransfer"
+	SetupIntentPaymentMethodDataP24BankNestPrzelew          SetupIntentPaymentMethodDataP24Bank = "nest_przelew"
+	SetupIntentPaymentMethodDataP24BankNoblePay             SetupIntentPaymentMethodDataP24Bank = "noble_pay"
+	SetupIntentPaymentMethodDataP24BankPbacZIpko            SetupIntentPaymentMethodDataP24Bank = "pbac_z_ipko"
+	SetupIntentPaymentMethodDataP24BankPlusBank             SetupIntentPaymentMethodDataP24Bank = "plus_bank"
+	SetupIntentPaymentMethodDataP24BankSantanderPrzelew24   SetupIntentPaymentMethodDataP24Bank = "santander_przelew24"
+	SetupIntentPaymentMethodDataP24BankTmobileUsbugiBankowe SetupIntentPaymentMethodDataP24Bank = "tmobile_usbugi_bankowe"
+	SetupIntentPaymentMethodDataP24BankToyotaBank           SetupIntentPaymentMethodDataP24Bank = "toyota_bank"
+	SetupIntentPaymentMethodDataP24BankVelobank             SetupIntentPaymentMethodDataP24Bank = "velobank"
+	SetupIntentPaymentMethodDataP24BankVolkswagenBank       SetupIntentPaymentMethodDataP24Bank = "volkswagen_bank"
 )
 
-// PaymentMethodDataPaytoParams is a nested object of request parameters.
-type PaymentMethodDataPaytoParams struct {
+// SetupIntentPaymentMethodDataPaytoParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataPaytoParams struct {
 	// AccountNumber sets "account_number".
 	AccountNumber *string `url:"account_number,omitempty"`
 	// BsbNumber sets "bsb_number".
@@ -759,14 +730,14 @@ type PaymentMethodDataPaytoParams struct {
 	PayID *string `url:"pay_id,omitempty"`
 }
 
-// RadarOptionsWithHiddenOptionsParams is a nested object of request parameters.
-type RadarOptionsWithHiddenOptionsParams struct {
+// SetupIntentPaymentMethodDataRadarOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataRadarOptionsParams struct {
 	// Session sets "session".
 	Session *string `url:"session,omitempty"`
 }
 
-// PaymentMethodDataSEPADebitParams is a nested object of request parameters.
-type PaymentMethodDataSEPADebitParams struct {
+// SetupIntentPaymentMethodDataSEPADebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataSEPADebitParams struct {
 	// IBAN sets "iban".
 	IBAN *string `url:"iban,omitempty"`
 }
@@ -774,7 +745,7 @@ type PaymentMethodDataSEPADebitParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataSEPADebitParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataSEPADebitParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -784,16 +755,16 @@ func (p *PaymentMethodDataSEPADebitParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataSofortParams is a nested object of request parameters.
-type PaymentMethodDataSofortParams struct {
+// SetupIntentPaymentMethodDataSofortParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataSofortParams struct {
 	// Country sets "country".
-	Country *PaymentMethodDataSofortCountry `url:"country,omitempty"`
+	Country *SetupIntentPaymentMethodDataSofortCountry `url:"country,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodDataSofortParams) Validate() error {
+func (p *SetupIntentPaymentMethodDataSofortParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -803,81 +774,81 @@ func (p *PaymentMethodDataSofortParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodDataSofortCountry is a string enumeration with values "AT", "BE", "DE", "ES", "IT", "NL"; the API may add values.
-type PaymentMethodDataSofortCountry string
+// SetupIntentPaymentMethodDataSofortCountry is a string enumeration with values "AT", "BE", "DE", "ES", "IT", "NL"; the API may add values.
+type SetupIntentPaymentMethodDataSofortCountry string
 
-// Values of PaymentMethodDataSofortCountry.
+// Values of SetupIntentPaymentMethodDataSofortCountry.
 const (
-	PaymentMethodDataSofortCountryAT PaymentMethodDataSofortCountry = "AT"
-	PaymentMethodDataSofortCountryBE PaymentMethodDataSofortCountry = "BE"
-	PaymentMethodDataSofortCountryDE PaymentMethodDataSofortCountry = "DE"
-	PaymentMethodDataSofortCountryES PaymentMethodDataSofortCountry = "ES"
-	PaymentMethodDataSofortCountryIT PaymentMethodDataSofortCountry = "IT"
-	PaymentMethodDataSofortCountryNL PaymentMethodDataSofortCountry = "NL"
+	SetupIntentPaymentMethodDataSofortCountryAT SetupIntentPaymentMethodDataSofortCountry = "AT"
+	SetupIntentPaymentMethodDataSofortCountryBE SetupIntentPaymentMethodDataSofortCountry = "BE"
+	SetupIntentPaymentMethodDataSofortCountryDE SetupIntentPaymentMethodDataSofortCountry = "DE"
+	SetupIntentPaymentMethodDataSofortCountryES SetupIntentPaymentMethodDataSofortCountry = "ES"
+	SetupIntentPaymentMethodDataSofortCountryIT SetupIntentPaymentMethodDataSofortCountry = "IT"
+	SetupIntentPaymentMethodDataSofortCountryNL SetupIntentPaymentMethodDataSofortCountry = "NL"
 )
 
-// PaymentMethodDataType is a string enumeration with values "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact", "billie", "bizum", "blik", "boleto", "cashapp", "crypto", "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal", "kakao_pay", "klarna", "konbini", "kr_card", "link", "mb_way", "mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal", "payto", "pix", "promptpay", "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sofort", "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat_pay", "zip"; the API may add values.
-type PaymentMethodDataType string
+// SetupIntentPaymentMethodDataType is a string enumeration with 53 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodDataType string
 
-// Values of PaymentMethodDataType.
+// Values of SetupIntentPaymentMethodDataType.
 const (
-	PaymentMethodDataTypeACSSDebit        PaymentMethodDataType = "acss_debit"
-	PaymentMethodDataTypeAffirm           PaymentMethodDataType = "affirm"
-	PaymentMethodDataTypeAfterpayClearpay PaymentMethodDataType = "afterpay_clearpay"
-	PaymentMethodDataTypeAlipay           PaymentMethodDataType = "alipay"
-	PaymentMethodDataTypeAlma             PaymentMethodDataType = "alma"
-	PaymentMethodDataTypeAmazonPay        PaymentMethodDataType = "amazon_pay"
-	PaymentMethodDataTypeAUBECSDebit      PaymentMethodDataType = "au_becs_debit"
-	PaymentMethodDataTypeBACSDebit        PaymentMethodDataType = "bacs_debit"
-	PaymentMethodDataTypeBancontact       PaymentMethodDataType = "bancontact"
-	PaymentMethodDataTypeBillie           PaymentMethodDataType = "billie"
-	PaymentMethodDataTypeBizum            PaymentMethodDataType = "bizum"
-	PaymentMethodDataTypeBlik             PaymentMethodDataType = "blik"
-	PaymentMethodDataTypeBoleto           PaymentMethodDataType = "boleto"
-	PaymentMethodDataTypeCashapp          PaymentMethodDataType = "cashapp"
-	PaymentMethodDataTypeCrypto           PaymentMethodDataType = "crypto"
-	PaymentMethodDataTypeCustomerBalance  PaymentMethodDataType = "customer_balance"
-	PaymentMethodDataTypeEps              PaymentMethodDataType = "eps"
-	PaymentMethodDataTypeFPX              PaymentMethodDataType = "fpx"
-	PaymentMethodDataTypeGiropay          PaymentMethodDataType = "giropay"
-	PaymentMethodDataTypeGrabpay          PaymentMethodDataType = "grabpay"
-	PaymentMethodDataTypeIdeal            PaymentMethodDataType = "ideal"
-	PaymentMethodDataTypeKakaoPay         PaymentMethodDataType = "kakao_pay"
-	PaymentMethodDataTypeKlarna           PaymentMethodDataType = "klarna"
-	PaymentMethodDataTypeKonbini          PaymentMethodDataType = "konbini"
-	PaymentMethodDataTypeKRCard           PaymentMethodDataType = "kr_card"
-	PaymentMethodDataTypeLink             PaymentMethodDataType = "link"
-	PaymentMethodDataTypeMbWay            PaymentMethodDataType = "mb_way"
-	PaymentMethodDataTypeMobilepay        PaymentMethodDataType = "mobilepay"
-	PaymentMethodDataTypeMultibanco       PaymentMethodDataType = "multibanco"
-	PaymentMethodDataTypeNaverPay         PaymentMethodDataType = "naver_pay"
-	PaymentMethodDataTypeNZBankAccount    PaymentMethodDataType = "nz_bank_account"
-	PaymentMethodDataTypeOxxo             PaymentMethodDataType = "oxxo"
-	PaymentMethodDataTypeP24              PaymentMethodDataType = "p24"
-	PaymentMethodDataTypePayByBank        PaymentMethodDataType = "pay_by_bank"
-	PaymentMethodDataTypePayco            PaymentMethodDataType = "payco"
-	PaymentMethodDataTypePaynow           PaymentMethodDataType = "paynow"
-	PaymentMethodDataTypePaypal           PaymentMethodDataType = "paypal"
-	PaymentMethodDataTypePayto            PaymentMethodDataType = "payto"
-	PaymentMethodDataTypePix              PaymentMethodDataType = "pix"
-	PaymentMethodDataTypePromptpay        PaymentMethodDataType = "promptpay"
-	PaymentMethodDataTypeRevolutPay       PaymentMethodDataType = "revolut_pay"
-	PaymentMethodDataTypeSamsungPay       PaymentMethodDataType = "samsung_pay"
-	PaymentMethodDataTypeSatispay         PaymentMethodDataType = "satispay"
-	PaymentMethodDataTypeScalapay         PaymentMethodDataType = "scalapay"
-	PaymentMethodDataTypeSEPADebit        PaymentMethodDataType = "sepa_debit"
-	PaymentMethodDataTypeSofort           PaymentMethodDataType = "sofort"
-	PaymentMethodDataTypeSunbit           PaymentMethodDataType = "sunbit"
-	PaymentMethodDataTypeSwish            PaymentMethodDataType = "swish"
-	PaymentMethodDataTypeTwint            PaymentMethodDataType = "twint"
-	PaymentMethodDataTypeUPI              PaymentMethodDataType = "upi"
-	PaymentMethodDataTypeUSBankAccount    PaymentMethodDataType = "us_bank_account"
-	PaymentMethodDataTypeWechatPay        PaymentMethodDataType = "wechat_pay"
-	PaymentMethodDataTypeZip              PaymentMethodDataType = "zip"
+	SetupIntentPaymentMethodDataTypeACSSDebit        SetupIntentPaymentMethodDataType = "acss_debit"
+	SetupIntentPaymentMethodDataTypeAffirm           SetupIntentPaymentMethodDataType = "affirm"
+	SetupIntentPaymentMethodDataTypeAfterpayClearpay SetupIntentPaymentMethodDataType = "afterpay_clearpay"
+	SetupIntentPaymentMethodDataTypeAlipay           SetupIntentPaymentMethodDataType = "alipay"
+	SetupIntentPaymentMethodDataTypeAlma             SetupIntentPaymentMethodDataType = "alma"
+	SetupIntentPaymentMethodDataTypeAmazonPay        SetupIntentPaymentMethodDataType = "amazon_pay"
+	SetupIntentPaymentMethodDataTypeAUBECSDebit      SetupIntentPaymentMethodDataType = "au_becs_debit"
+	SetupIntentPaymentMethodDataTypeBACSDebit        SetupIntentPaymentMethodDataType = "bacs_debit"
+	SetupIntentPaymentMethodDataTypeBancontact       SetupIntentPaymentMethodDataType = "bancontact"
+	SetupIntentPaymentMethodDataTypeBillie           SetupIntentPaymentMethodDataType = "billie"
+	SetupIntentPaymentMethodDataTypeBizum            SetupIntentPaymentMethodDataType = "bizum"
+	SetupIntentPaymentMethodDataTypeBlik             SetupIntentPaymentMethodDataType = "blik"
+	SetupIntentPaymentMethodDataTypeBoleto           SetupIntentPaymentMethodDataType = "boleto"
+	SetupIntentPaymentMethodDataTypeCashapp          SetupIntentPaymentMethodDataType = "cashapp"
+	SetupIntentPaymentMethodDataTypeCrypto           SetupIntentPaymentMethodDataType = "crypto"
+	SetupIntentPaymentMethodDataTypeCustomerBalance  SetupIntentPaymentMethodDataType = "customer_balance"
+	SetupIntentPaymentMethodDataTypeEps              SetupIntentPaymentMethodDataType = "eps"
+	SetupIntentPaymentMethodDataTypeFPX              SetupIntentPaymentMethodDataType = "fpx"
+	SetupIntentPaymentMethodDataTypeGiropay          SetupIntentPaymentMethodDataType = "giropay"
+	SetupIntentPaymentMethodDataTypeGrabpay          SetupIntentPaymentMethodDataType = "grabpay"
+	SetupIntentPaymentMethodDataTypeIdeal            SetupIntentPaymentMethodDataType = "ideal"
+	SetupIntentPaymentMethodDataTypeKakaoPay         SetupIntentPaymentMethodDataType = "kakao_pay"
+	SetupIntentPaymentMethodDataTypeKlarna           SetupIntentPaymentMethodDataType = "klarna"
+	SetupIntentPaymentMethodDataTypeKonbini          SetupIntentPaymentMethodDataType = "konbini"
+	SetupIntentPaymentMethodDataTypeKRCard           SetupIntentPaymentMethodDataType = "kr_card"
+	SetupIntentPaymentMethodDataTypeLink             SetupIntentPaymentMethodDataType = "link"
+	SetupIntentPaymentMethodDataTypeMbWay            SetupIntentPaymentMethodDataType = "mb_way"
+	SetupIntentPaymentMethodDataTypeMobilepay        SetupIntentPaymentMethodDataType = "mobilepay"
+	SetupIntentPaymentMethodDataTypeMultibanco       SetupIntentPaymentMethodDataType = "multibanco"
+	SetupIntentPaymentMethodDataTypeNaverPay         SetupIntentPaymentMethodDataType = "naver_pay"
+	SetupIntentPaymentMethodDataTypeNZBankAccount    SetupIntentPaymentMethodDataType = "nz_bank_account"
+	SetupIntentPaymentMethodDataTypeOxxo             SetupIntentPaymentMethodDataType = "oxxo"
+	SetupIntentPaymentMethodDataTypeP24              SetupIntentPaymentMethodDataType = "p24"
+	SetupIntentPaymentMethodDataTypePayByBank        SetupIntentPaymentMethodDataType = "pay_by_bank"
+	SetupIntentPaymentMethodDataTypePayco            SetupIntentPaymentMethodDataType = "payco"
+	SetupIntentPaymentMethodDataTypePaynow           SetupIntentPaymentMethodDataType = "paynow"
+	SetupIntentPaymentMethodDataTypePaypal           SetupIntentPaymentMethodDataType = "paypal"
+	SetupIntentPaymentMethodDataTypePayto            SetupIntentPaymentMethodDataType = "payto"
+	SetupIntentPaymentMethodDataTypePix              SetupIntentPaymentMethodDataType = "pix"
+	SetupIntentPaymentMethodDataTypePromptpay        SetupIntentPaymentMethodDataType = "promptpay"
+	SetupIntentPaymentMethodDataTypeRevolutPay       SetupIntentPaymentMethodDataType = "revolut_pay"
+	SetupIntentPaymentMethodDataTypeSamsungPay       SetupIntentPaymentMethodDataType = "samsung_pay"
+	SetupIntentPaymentMethodDataTypeSatispay         SetupIntentPaymentMethodDataType = "satispay"
+	SetupIntentPaymentMethodDataTypeScalapay         SetupIntentPaymentMethodDataType = "scalapay"
+	SetupIntentPaymentMethodDataTypeSEPADebit        SetupIntentPaymentMethodDataType = "sepa_debit"
+	SetupIntentPaymentMethodDataTypeSofort           SetupIntentPaymentMethodDataType = "sofort"
+	SetupIntentPaymentMethodDataTypeSunbit           SetupIntentPaymentMethodDataType = "sunbit"
+	SetupIntentPaymentMethodDataTypeSwish            SetupIntentPaymentMethodDataType = "swish"
+	SetupIntentPaymentMethodDataTypeTwint            SetupIntentPaymentMethodDataType = "twint"
+	SetupIntentPaymentMethodDataTypeUPI              SetupIntentPaymentMethodDataType = "upi"
+	SetupIntentPaymentMethodDataTypeUSBankAccount    SetupIntentPaymentMethodDataType = "us_bank_account"
+	SetupIntentPaymentMethodDataTypeWechatPay        SetupIntentPaymentMethodDataType = "wechat_pay"
+	SetupIntentPaymentMethodDataTypeZip              SetupIntentPaymentMethodDataType = "zip"
 )
 
-// PaymentMethodDataUPIParams is a nested object of request parameters.
-type PaymentMethodDataUPIParams struct {
+// SetupIntentPaymentMethodDataUPIParams is a nested object of request parameters.
+type SetupIntentPaymentMethodDataUPIParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *MandateOptionsParams `url:"mandate_options,omitempty"`
 }
@@ -894,42 +865,42 @@ type MandateOptionsParams struct {
 	EndDate *int64 `url:"end_date,omitempty"`
 }
 
-// PaymentMethodOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsParams struct {
+// SetupIntentPaymentMethodOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsParams struct {
 	// ACSSDebit sets "acss_debit".
-	ACSSDebit *SetupIntentPaymentMethodOptionsParams `url:"acss_debit,omitempty"`
+	ACSSDebit *SetupIntentPaymentMethodOptionsACSSDebitParams `url:"acss_debit,omitempty"`
 	// AmazonPay sets "amazon_pay".
 	AmazonPay map[string]string `url:"amazon_pay,omitempty"`
 	// BACSDebit sets "bacs_debit".
-	BACSDebit *PaymentMethodOptionsBACSDebitParams `url:"bacs_debit,omitempty"`
+	BACSDebit *SetupIntentPaymentMethodOptionsBACSDebitParams `url:"bacs_debit,omitempty"`
 	// Bizum sets "bizum".
 	Bizum map[string]string `url:"bizum,omitempty"`
 	// Card sets "card".
-	Card *SetupIntentParams `url:"card,omitempty"`
+	Card *SetupIntentPaymentMethodOptionsCardParams `url:"card,omitempty"`
 	// CardPresent sets "card_present".
 	CardPresent map[string]string `url:"card_present,omitempty"`
 	// Klarna sets "klarna".
-	Klarna *PaymentMethodOptionsKlarnaParams `url:"klarna,omitempty"`
+	Klarna *SetupIntentPaymentMethodOptionsKlarnaParams `url:"klarna,omitempty"`
 	// Link sets "link".
 	Link map[string]string `url:"link,omitempty"`
 	// Paypal sets "paypal".
-	Paypal *PaymentMethodOptionsPaypalParams `url:"paypal,omitempty"`
+	Paypal *SetupIntentPaymentMethodOptionsPaypalParams `url:"paypal,omitempty"`
 	// Payto sets "payto".
-	Payto *PaymentMethodOptionsPaytoParams `url:"payto,omitempty"`
+	Payto *SetupIntentPaymentMethodOptionsPaytoParams `url:"payto,omitempty"`
 	// Pix sets "pix".
-	Pix *PaymentMethodOptionsPixParams `url:"pix,omitempty"`
+	Pix *SetupIntentPaymentMethodOptionsPixParams `url:"pix,omitempty"`
 	// SEPADebit sets "sepa_debit".
-	SEPADebit *PaymentMethodOptionsBACSDebitParams `url:"sepa_debit,omitempty"`
+	SEPADebit *SetupIntentPaymentMethodOptionsBACSDebitParams `url:"sepa_debit,omitempty"`
 	// UPI sets "upi".
-	UPI *PaymentMethodOptionsUPIParams `url:"upi,omitempty"`
+	UPI *SetupIntentPaymentMethodOptionsUPIParams `url:"upi,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *PaymentMethodOptionsUSBankAccountParams `url:"us_bank_account,omitempty"`
+	USBankAccount *SetupIntentPaymentMethodOptionsUSBankAccountParams `url:"us_bank_account,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodOptionsParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -946,18 +917,18 @@ func (p *PaymentMethodOptionsParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsParams is a nested object of request parameters.
-type SetupIntentPaymentMethodOptionsParams struct {
+// SetupIntentPaymentMethodOptionsACSSDebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsACSSDebitParams struct {
 	// Currency sets "currency": a three-letter ISO currency code.
 	Currency *SetupIntentPaymentMethodOptionsACSSDebitCurrency `url:"currency,omitempty"`
 	// MandateOptions sets "mandate_options".
-	MandateOptions *SetupIntentPaymentMethodOptionsMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams `url:"mandate_options,omitempty"`
 	// VerificationMethod sets "verification_method".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPaytoVerificationMethod `url:"verification_method,omitempty"`
+	VerificationMethod *SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod `url:"verification_method,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsMandateOptionsParams is a nested object of request parameters.
-type SetupIntentPaymentMethodOptionsMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams struct {
 	// CustomMandateURL sets "custom_mandate_url".
 	CustomMandateURL *string `url:"custom_mandate_url,omitempty"`
 	// DefaultFor sets "default_for".
@@ -970,8 +941,8 @@ type SetupIntentPaymentMethodOptionsMandateOptionsParams struct {
 	TransactionType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType `url:"transaction_type,omitempty"`
 }
 
-// PaymentMethodOptionsBACSDebitParams is a nested object of request parameters.
-type PaymentMethodOptionsBACSDebitParams struct {
+// SetupIntentPaymentMethodOptionsBACSDebitParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsBACSDebitParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *PaymentMethodOptionsMandateOptionsParams `url:"mandate_options,omitempty"`
 }
@@ -982,22 +953,22 @@ type PaymentMethodOptionsMandateOptionsParams struct {
 	ReferencePrefix *string `url:"reference_prefix,omitempty"`
 }
 
-// SetupIntentParams is a nested object of request parameters.
-type SetupIntentParams struct {
+// SetupIntentPaymentMethodOptionsCardParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsCardParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *SetupIntentMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsCardMandateOptionsParams `url:"mandate_options,omitempty"`
 	// Network sets "network".
 	Network *SetupIntentPaymentMethodOptionsCardNetwork `url:"network,omitempty"`
 	// RequestThreeDSecure sets "request_three_d_secure".
 	RequestThreeDSecure *SetupIntentPaymentMethodOptionsCardRequestThreeDSecure `url:"request_three_d_secure,omitempty"`
 	// ThreeDSecure sets "three_d_secure".
-	ThreeDSecure *SetupIntentThreeDSecureParams `url:"three_d_secure,omitempty"`
+	ThreeDSecure *SetupIntentPaymentMethodOptionsCardThreeDSecureParams `url:"three_d_secure,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SetupIntentParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsCardParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -1014,12 +985,12 @@ func (p *SetupIntentParams) Validate() error {
 	return nil
 }
 
-// SetupIntentMandateOptionsParams is a nested object of request parameters.
-type SetupIntentMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsCardMandateOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsCardMandateOptionsParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type".
-	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Currency sets "currency": a three-letter ISO currency code.
 	Currency *string `url:"currency,omitempty"`
 	// Description sets "description".
@@ -1041,7 +1012,7 @@ type SetupIntentMandateOptionsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SetupIntentMandateOptionsParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsCardMandateOptionsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -1066,28 +1037,28 @@ func (p *SetupIntentMandateOptionsParams) Validate() error {
 	return nil
 }
 
-// SetupIntentThreeDSecureParams is a nested object of request parameters.
-type SetupIntentThreeDSecureParams struct {
+// SetupIntentPaymentMethodOptionsCardThreeDSecureParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureParams struct {
 	// AresTransStatus sets "ares_trans_status".
-	AresTransStatus *SetupIntentThreeDSecureAresTransStatus `url:"ares_trans_status,omitempty"`
+	AresTransStatus *SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus `url:"ares_trans_status,omitempty"`
 	// Cryptogram sets "cryptogram".
 	Cryptogram *string `url:"cryptogram,omitempty"`
 	// ElectronicCommerceIndicator sets "electronic_commerce_indicator".
-	ElectronicCommerceIndicator *SetupIntentThreeDSecureElectronicCommerceIndicator `url:"electronic_commerce_indicator,omitempty"`
+	ElectronicCommerceIndicator *SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator `url:"electronic_commerce_indicator,omitempty"`
 	// NetworkOptions sets "network_options".
-	NetworkOptions *NetworkOptionsParams `url:"network_options,omitempty"`
+	NetworkOptions *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams `url:"network_options,omitempty"`
 	// RequestorChallengeIndicator sets "requestor_challenge_indicator".
 	RequestorChallengeIndicator *string `url:"requestor_challenge_indicator,omitempty"`
 	// TransactionID sets "transaction_id".
 	TransactionID *string `url:"transaction_id,omitempty"`
 	// Version sets "version".
-	Version *SetupIntentThreeDSecureVersion `url:"version,omitempty"`
+	Version *SetupIntentPaymentMethodOptionsCardThreeDSecureVersion `url:"version,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SetupIntentThreeDSecureParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -1099,42 +1070,42 @@ func (p *SetupIntentThreeDSecureParams) Validate() error {
 	return nil
 }
 
-// SetupIntentThreeDSecureAresTransStatus is a string enumeration with values "A", "C", "I", "N", "R", "U", "Y"; the API may add values.
-type SetupIntentThreeDSecureAresTransStatus string
+// SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus is a string enumeration with values "A", "C", "I", "N", "R", "U", "Y"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus string
 
-// Values of SetupIntentThreeDSecureAresTransStatus.
+// Values of SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus.
 const (
-	SetupIntentThreeDSecureAresTransStatusA SetupIntentThreeDSecureAresTransStatus = "A"
-	SetupIntentThreeDSecureAresTransStatusC SetupIntentThreeDSecureAresTransStatus = "C"
-	SetupIntentThreeDSecureAresTransStatusI SetupIntentThreeDSecureAresTransStatus = "I"
-	SetupIntentThreeDSecureAresTransStatusN SetupIntentThreeDSecureAresTransStatus = "N"
-	SetupIntentThreeDSecureAresTransStatusR SetupIntentThreeDSecureAresTransStatus = "R"
-	SetupIntentThreeDSecureAresTransStatusU SetupIntentThreeDSecureAresTransStatus = "U"
-	SetupIntentThreeDSecureAresTransStatusY SetupIntentThreeDSecureAresTransStatus = "Y"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusA SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "A"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusC SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "C"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusI SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "I"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusN SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "N"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusR SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "R"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusU SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "U"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusY SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "Y"
 )
 
-// SetupIntentThreeDSecureElectronicCommerceIndicator is a string enumeration with values "01", "02", "05", "06", "07"; the API may add values.
-type SetupIntentThreeDSecureElectronicCommerceIndicator string
+// SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator is a string enumeration with values "01", "02", "05", "06", "07"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator string
 
-// Values of SetupIntentThreeDSecureElectronicCommerceIndicator.
+// Values of SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator.
 const (
-	SetupIntentThreeDSecureElectronicCommerceIndicatorN01 SetupIntentThreeDSecureElectronicCommerceIndicator = "01"
-	SetupIntentThreeDSecureElectronicCommerceIndicatorN02 SetupIntentThreeDSecureElectronicCommerceIndicator = "02"
-	SetupIntentThreeDSecureElectronicCommerceIndicatorN05 SetupIntentThreeDSecureElectronicCommerceIndicator = "05"
-	SetupIntentThreeDSecureElectronicCommerceIndicatorN06 SetupIntentThreeDSecureElectronicCommerceIndicator = "06"
-	SetupIntentThreeDSecureElectronicCommerceIndicatorN07 SetupIntentThreeDSecureElectronicCommerceIndicator = "07"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN01 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "01"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN02 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "02"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN05 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "05"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN06 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "06"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN07 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "07"
 )
 
-// NetworkOptionsParams is a nested object of request parameters.
-type NetworkOptionsParams struct {
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams struct {
 	// CartesBancaires sets "cartes_bancaires".
-	CartesBancaires *CartesBancairesNetworkOptionsParams `url:"cartes_bancaires,omitempty"`
+	CartesBancaires *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams `url:"cartes_bancaires,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *NetworkOptionsParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -1146,10 +1117,10 @@ func (p *NetworkOptionsParams) Validate() error {
 	return nil
 }
 
-// CartesBancairesNetworkOptionsParams is a nested object of request parameters.
-type CartesBancairesNetworkOptionsParams struct {
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams struct {
 	// CbAvalgo sets "cb_avalgo".
-	CbAvalgo *CartesBancairesNetworkOptionsCbAvalgo `url:"cb_avalgo,omitempty"`
+	CbAvalgo *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo `url:"cb_avalgo,omitempty"`
 	// CbExemption sets "cb_exemption".
 	CbExemption *string `url:"cb_exemption,omitempty"`
 	// CbScore sets "cb_score".
@@ -1159,7 +1130,7 @@ type CartesBancairesNetworkOptionsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CartesBancairesNetworkOptionsParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -1169,47 +1140,47 @@ func (p *CartesBancairesNetworkOptionsParams) Validate() error {
 	return nil
 }
 
-// CartesBancairesNetworkOptionsCbAvalgo is a string enumeration with values "0", "1", "2", "3", "4", "A"; the API may add values.
-type CartesBancairesNetworkOptionsCbAvalgo string
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo is a string enumeration with values "0", "1", "2", "3", "4", "A"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo string
 
-// Values of CartesBancairesNetworkOptionsCbAvalgo.
+// Values of SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo.
 const (
-	CartesBancairesNetworkOptionsCbAvalgoN0 CartesBancairesNetworkOptionsCbAvalgo = "0"
-	CartesBancairesNetworkOptionsCbAvalgoN1 CartesBancairesNetworkOptionsCbAvalgo = "1"
-	CartesBancairesNetworkOptionsCbAvalgoN2 CartesBancairesNetworkOptionsCbAvalgo = "2"
-	CartesBancairesNetworkOptionsCbAvalgoN3 CartesBancairesNetworkOptionsCbAvalgo = "3"
-	CartesBancairesNetworkOptionsCbAvalgoN4 CartesBancairesNetworkOptionsCbAvalgo = "4"
-	CartesBancairesNetworkOptionsCbAvalgoA  CartesBancairesNetworkOptionsCbAvalgo = "A"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoN0 SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "0"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoN1 SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "1"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoN2 SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "2"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoN3 SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "3"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoN4 SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "4"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoA  SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "A"
 )
 
-// SetupIntentThreeDSecureVersion is a string enumeration with values "1.0.2", "2.1.0", "2.2.0", "2.3.0", "2.3.1"; the API may add values.
-type SetupIntentThreeDSecureVersion string
+// SetupIntentPaymentMethodOptionsCardThreeDSecureVersion is a string enumeration with values "1.0.2", "2.1.0", "2.2.0", "2.3.0", "2.3.1"; the API may add values.
+type SetupIntentPaymentMethodOptionsCardThreeDSecureVersion string
 
-// Values of SetupIntentThreeDSecureVersion.
+// Values of SetupIntentPaymentMethodOptionsCardThreeDSecureVersion.
 const (
-	SetupIntentThreeDSecureVersionN102 SetupIntentThreeDSecureVersion = "1.0.2"
-	SetupIntentThreeDSecureVersionN210 SetupIntentThreeDSecureVersion = "2.1.0"
-	SetupIntentThreeDSecureVersionN220 SetupIntentThreeDSecureVersion = "2.2.0"
-	SetupIntentThreeDSecureVersionN230 SetupIntentThreeDSecureVersion = "2.3.0"
-	SetupIntentThreeDSecureVersionN231 SetupIntentThreeDSecureVersion = "2.3.1"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN102 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "1.0.2"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN210 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "2.1.0"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN220 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "2.2.0"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN230 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "2.3.0"
+	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN231 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "2.3.1"
 )
 
-// PaymentMethodOptionsKlarnaParams is a nested object of request parameters.
-type PaymentMethodOptionsKlarnaParams struct {
+// SetupIntentPaymentMethodOptionsKlarnaParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsKlarnaParams struct {
 	// Currency sets "currency": a three-letter ISO currency code.
 	Currency *string `url:"currency,omitempty"`
 	// OnDemand sets "on_demand".
-	OnDemand *OnDemandParams `url:"on_demand,omitempty"`
+	OnDemand *SetupIntentPaymentMethodOptionsKlarnaOnDemandParams `url:"on_demand,omitempty"`
 	// PreferredLocale sets "preferred_locale".
-	PreferredLocale *PaymentMethodOptionsKlarnaPreferredLocale `url:"preferred_locale,omitempty"`
+	PreferredLocale *SetupIntentPaymentMethodOptionsKlarnaPreferredLocale `url:"preferred_locale,omitempty"`
 	// Subscriptions sets "subscriptions".
-	Subscriptions []*SetupIntentSubscriptionParams `url:"subscriptions,omitempty"`
+	Subscriptions []*SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams `url:"subscriptions,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentMethodOptionsKlarnaParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsKlarnaParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -1221,8 +1192,8 @@ func (p *PaymentMethodOptionsKlarnaParams) Validate() error {
 	return nil
 }
 
-// OnDemandParams is a nested object of request parameters.
-type OnDemandParams struct {
+// SetupIntentPaymentMethodOptionsKlarnaOnDemandParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsKlarnaOnDemandParams struct {
 	// AverageAmount sets "average_amount".
 	AverageAmount *int64 `url:"average_amount,omitempty"`
 	// MaximumAmount sets "maximum_amount".
@@ -1230,85 +1201,85 @@ type OnDemandParams struct {
 	// MinimumAmount sets "minimum_amount".
 	MinimumAmount *int64 `url:"minimum_amount,omitempty"`
 	// PurchaseInterval sets "purchase_interval".
-	PurchaseInterval *OnDemandPurchaseInterval `url:"purchase_interval,omitempty"`
+	PurchaseInterval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"purchase_interval,omitempty"`
 	// PurchaseIntervalCount sets "purchase_interval_count".
 	PurchaseIntervalCount *int64 `url:"purchase_interval_count,omitempty"`
 }
 
-// OnDemandPurchaseInterval is a string enumeration with values "day", "month", "week", "year"; the API may add values.
-type OnDemandPurchaseInterval string
+// SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval is a string enumeration with values "day", "month", "week", "year"; the API may add values.
+type SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval string
 
-// Values of OnDemandPurchaseInterval.
+// Values of SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval.
 const (
-	OnDemandPurchaseIntervalDay   OnDemandPurchaseInterval = "day"
-	OnDemandPurchaseIntervalMonth OnDemandPurchaseInterval = "month"
-	OnDemandPurchaseIntervalWeek  OnDemandPurchaseInterval = "week"
-	OnDemandPurchaseIntervalYear  OnDemandPurchaseInterval = "year"
+	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalDay   SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "day"
+	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalMonth SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "month"
+	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalWeek  SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "week"
+	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalYear  SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "year"
 )
 
-// PaymentMethodOptionsKlarnaPreferredLocale is a string enumeration with values "cs-CZ", "da-DK", "de-AT", "de-CH", "de-DE", "el-GR", "en-AT", "en-AU", "en-BE", "en-CA", "en-CH", "en-CZ", "en-DE", "en-DK", "en-ES", "en-FI", "en-FR", "en-GB", "en-GR", "en-IE", "en-IT", "en-NL", "en-NO", "en-NZ", "en-PL", "en-PT", "en-RO", "en-SE", "en-US", "es-ES", "es-US", "fi-FI", "fr-BE", "fr-CA", "fr-CH", "fr-FR", "it-CH", "it-IT", "nb-NO", "nl-BE", "nl-NL", "pl-PL", "pt-PT", "ro-RO", "sv-FI", "sv-SE"; the API may add values.
-type PaymentMethodOptionsKlarnaPreferredLocale string
+// SetupIntentPaymentMethodOptionsKlarnaPreferredLocale is a string enumeration with 46 known values (see the constants); the API may add values.
+type SetupIntentPaymentMethodOptionsKlarnaPreferredLocale string
 
-// Values of PaymentMethodOptionsKlarnaPreferredLocale.
+// Values of SetupIntentPaymentMethodOptionsKlarnaPreferredLocale.
 const (
-	PaymentMethodOptionsKlarnaPreferredLocaleCsCZ PaymentMethodOptionsKlarnaPreferredLocale = "cs-CZ"
-	PaymentMethodOptionsKlarnaPreferredLocaleDaDK PaymentMethodOptionsKlarnaPreferredLocale = "da-DK"
-	PaymentMethodOptionsKlarnaPreferredLocaleDeAT PaymentMethodOptionsKlarnaPreferredLocale = "de-AT"
-	PaymentMethodOptionsKlarnaPreferredLocaleDeCH PaymentMethodOptionsKlarnaPreferredLocale = "de-CH"
-	PaymentMethodOptionsKlarnaPreferredLocaleDeDE PaymentMethodOptionsKlarnaPreferredLocale = "de-DE"
-	PaymentMethodOptionsKlarnaPreferredLocaleElGR PaymentMethodOptionsKlarnaPreferredLocale = "el-GR"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnAT PaymentMethodOptionsKlarnaPreferredLocale = "en-AT"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnAU PaymentMethodOptionsKlarnaPreferredLocale = "en-AU"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnBE PaymentMethodOptionsKlarnaPreferredLocale = "en-BE"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnCA PaymentMethodOptionsKlarnaPreferredLocale = "en-CA"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnCH PaymentMethodOptionsKlarnaPreferredLocale = "en-CH"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnCZ PaymentMethodOptionsKlarnaPreferredLocale = "en-CZ"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnDE PaymentMethodOptionsKlarnaPreferredLocale = "en-DE"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnDK PaymentMethodOptionsKlarnaPreferredLocale = "en-DK"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnES PaymentMethodOptionsKlarnaPreferredLocale = "en-ES"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnFI PaymentMethodOptionsKlarnaPreferredLocale = "en-FI"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnFR PaymentMethodOptionsKlarnaPreferredLocale = "en-FR"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnGB PaymentMethodOptionsKlarnaPreferredLocale = "en-GB"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnGR PaymentMethodOptionsKlarnaPreferredLocale = "en-GR"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnIE PaymentMethodOptionsKlarnaPreferredLocale = "en-IE"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnIT PaymentMethodOptionsKlarnaPreferredLocale = "en-IT"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnNL PaymentMethodOptionsKlarnaPreferredLocale = "en-NL"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnNO PaymentMethodOptionsKlarnaPreferredLocale = "en-NO"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnNZ PaymentMethodOptionsKlarnaPreferredLocale = "en-NZ"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnPL PaymentMethodOptionsKlarnaPreferredLocale = "en-PL"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnPT PaymentMethodOptionsKlarnaPreferredLocale = "en-PT"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnRO PaymentMethodOptionsKlarnaPreferredLocale = "en-RO"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnSE PaymentMethodOptionsKlarnaPreferredLocale = "en-SE"
-	PaymentMethodOptionsKlarnaPreferredLocaleEnUS PaymentMethodOptionsKlarnaPreferredLocale = "en-US"
-	PaymentMethodOptionsKlarnaPreferredLocaleEsES PaymentMethodOptionsKlarnaPreferredLocale = "es-ES"
-	PaymentMethodOptionsKlarnaPreferredLocaleEsUS PaymentMethodOptionsKlarnaPreferredLocale = "es-US"
-	PaymentMethodOptionsKlarnaPreferredLocaleFiFI PaymentMethodOptionsKlarnaPreferredLocale = "fi-FI"
-	PaymentMethodOptionsKlarnaPreferredLocaleFrBE PaymentMethodOptionsKlarnaPreferredLocale = "fr-BE"
-	PaymentMethodOptionsKlarnaPreferredLocaleFrCA PaymentMethodOptionsKlarnaPreferredLocale = "fr-CA"
-	PaymentMethodOptionsKlarnaPreferredLocaleFrCH PaymentMethodOptionsKlarnaPreferredLocale = "fr-CH"
-	PaymentMethodOptionsKlarnaPreferredLocaleFrFR PaymentMethodOptionsKlarnaPreferredLocale = "fr-FR"
-	PaymentMethodOptionsKlarnaPreferredLocaleItCH PaymentMethodOptionsKlarnaPreferredLocale = "it-CH"
-	PaymentMethodOptionsKlarnaPreferredLocaleItIT PaymentMethodOptionsKlarnaPreferredLocale = "it-IT"
-	PaymentMethodOptionsKlarnaPreferredLocaleNbNO PaymentMethodOptionsKlarnaPreferredLocale = "nb-NO"
-	PaymentMethodOptionsKlarnaPreferredLocaleNlBE PaymentMethodOptionsKlarnaPreferredLocale = "nl-BE"
-	PaymentMethodOptionsKlarnaPreferredLocaleNlNL PaymentMethodOptionsKlarnaPreferredLocale = "nl-NL"
-	PaymentMethodOptionsKlarnaPreferredLocalePlPL PaymentMethodOptionsKlarnaPreferredLocale = "pl-PL"
-	PaymentMethodOptionsKlarnaPreferredLocalePtPT PaymentMethodOptionsKlarnaPreferredLocale = "pt-PT"
-	PaymentMethodOptionsKlarnaPreferredLocaleRoRO PaymentMethodOptionsKlarnaPreferredLocale = "ro-RO"
-	PaymentMethodOptionsKlarnaPreferredLocaleSvFI PaymentMethodOptionsKlarnaPreferredLocale = "sv-FI"
-	PaymentMethodOptionsKlarnaPreferredLocaleSvSE PaymentMethodOptionsKlarnaPreferredLocale = "sv-SE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleCsCZ SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "cs-CZ"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleDaDK SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "da-DK"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleDeAT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "de-AT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleDeCH SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "de-CH"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleDeDE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "de-DE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleElGR SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "el-GR"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnAT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-AT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnAU SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-AU"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnBE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-BE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnCA SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-CA"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnCH SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-CH"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnCZ SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-CZ"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnDE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-DE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnDK SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-DK"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnES SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-ES"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnFI SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-FI"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnFR SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-FR"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnGB SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-GB"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnGR SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-GR"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnIE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-IE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnIT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-IT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnNL SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-NL"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnNO SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-NO"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnNZ SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-NZ"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnPL SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-PL"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnPT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-PT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnRO SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-RO"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnSE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-SE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEnUS SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "en-US"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEsES SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "es-ES"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleEsUS SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "es-US"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleFiFI SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "fi-FI"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleFrBE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "fr-BE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleFrCA SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "fr-CA"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleFrCH SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "fr-CH"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleFrFR SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "fr-FR"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleItCH SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "it-CH"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleItIT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "it-IT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleNbNO SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "nb-NO"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleNlBE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "nl-BE"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleNlNL SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "nl-NL"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocalePlPL SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "pl-PL"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocalePtPT SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "pt-PT"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleRoRO SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "ro-RO"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleSvFI SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "sv-FI"
+	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleSvSE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "sv-SE"
 )
 
-// SetupIntentSubscriptionParams is a nested object of request parameters.
-type SetupIntentSubscriptionParams struct {
+// SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams struct {
 	// Interval sets "interval".
-	Interval *OnDemandPurchaseInterval `url:"interval,omitempty"`
+	Interval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"interval,omitempty"`
 	// IntervalCount sets "interval_count".
 	IntervalCount *int64 `url:"interval_count,omitempty"`
 	// Name sets "name".
 	Name *string `url:"name,omitempty"`
 	// NextBilling sets "next_billing".
-	NextBilling *SubscriptionNextBillingParams `url:"next_billing,omitempty"`
+	NextBilling *SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams `url:"next_billing,omitempty"`
 	// Reference sets "reference".
 	Reference *string `url:"reference,omitempty"`
 }
@@ -1316,7 +1287,7 @@ type SetupIntentSubscriptionParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SetupIntentSubscriptionParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -1337,8 +1308,8 @@ func (p *SetupIntentSubscriptionParams) Validate() error {
 	return nil
 }
 
-// SubscriptionNextBillingParams is a nested object of request parameters.
-type SubscriptionNextBillingParams struct {
+// SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// Date sets "date".
@@ -1348,7 +1319,7 @@ type SubscriptionNextBillingParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SubscriptionNextBillingParams) Validate() error {
+func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -1361,95 +1332,95 @@ func (p *SubscriptionNextBillingParams) Validate() error {
 	return nil
 }
 
-// PaymentMethodOptionsPaypalParams is a nested object of request parameters.
-type PaymentMethodOptionsPaypalParams struct {
+// SetupIntentPaymentMethodOptionsPaypalParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsPaypalParams struct {
 	// BillingAgreementID sets "billing_agreement_id".
 	BillingAgreementID *string `url:"billing_agreement_id,omitempty"`
 }
 
-// PaymentMethodOptionsPaytoParams is a nested object of request parameters.
-type PaymentMethodOptionsPaytoParams struct {
+// SetupIntentPaymentMethodOptionsPaytoParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsPaytoParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *PaymentMethodOptionsPaytoMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// PaymentMethodOptionsPaytoMandateOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsPaytoMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type".
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam `url:"amount_type,omitempty"`
+	AmountType *SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
 	// EndDate sets "end_date".
 	EndDate *string `url:"end_date,omitempty"`
 	// PaymentSchedule sets "payment_schedule".
-	PaymentSchedule *PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam `url:"payment_schedule,omitempty"`
+	PaymentSchedule *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
 	// PaymentsPerPeriod sets "payments_per_period".
 	PaymentsPerPeriod *int64 `url:"payments_per_period,omitempty"`
 	// Purpose sets "purpose".
-	Purpose *PaymentMethodOptionsPaytoMandateOptionsPurposeParam `url:"purpose,omitempty"`
+	Purpose *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose `url:"purpose,omitempty"`
 	// StartDate sets "start_date".
 	StartDate *string `url:"start_date,omitempty"`
 }
 
-// PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam is a string enumeration with values "", "fixed", "maximum"; the API may add values.
-type PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam string
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType is a string enumeration with values "", "fixed", "maximum"; the API may add values.
+type SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType string
 
-// Values of PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam.
+// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType.
 const (
-	PaymentMethodOptionsPaytoMandateOptionsAmountTypeParamEmpty   PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam = ""
-	PaymentMethodOptionsPaytoMandateOptionsAmountTypeParamFixed   PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam = "fixed"
-	PaymentMethodOptionsPaytoMandateOptionsAmountTypeParamMaximum PaymentMethodOptionsPaytoMandateOptionsAmountTypeParam = "maximum"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeEmpty   SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = ""
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = "fixed"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = "maximum"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam is a string enumeration with values "", "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
-type PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam string
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a string enumeration with values "", "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule string
 
-// Values of PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam.
+// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule.
 const (
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamEmpty       PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = ""
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamAdhoc       PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "adhoc"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamAnnual      PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "annual"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamDaily       PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "daily"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamFortnightly PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "fortnightly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamMonthly     PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "monthly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamQuarterly   PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "quarterly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamSemiAnnual  PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "semi_annual"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParamWeekly      PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleParam = "weekly"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleEmpty       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = ""
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "adhoc"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "annual"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "daily"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "fortnightly"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "monthly"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "quarterly"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "semi_annual"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "weekly"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsPurposeParam is a string enumeration with values "", "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
-type PaymentMethodOptionsPaytoMandateOptionsPurposeParam string
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose is a string enumeration with values "", "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose string
 
-// Values of PaymentMethodOptionsPaytoMandateOptionsPurposeParam.
+// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose.
 const (
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamEmpty            PaymentMethodOptionsPaytoMandateOptionsPurposeParam = ""
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamDependantSupport PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "dependant_support"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamGovernment       PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "government"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamLoan             PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "loan"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamMortgage         PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "mortgage"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamOther            PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "other"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamPension          PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "pension"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamPersonal         PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "personal"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamRetail           PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "retail"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamSalary           PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "salary"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamTax              PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "tax"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeParamUtility          PaymentMethodOptionsPaytoMandateOptionsPurposeParam = "utility"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeEmpty            SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = ""
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "dependant_support"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "government"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "loan"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "mortgage"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "other"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "pension"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "personal"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "retail"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "salary"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "tax"
+	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "utility"
 )
 
-// PaymentMethodOptionsPixParams is a nested object of request parameters.
-type PaymentMethodOptionsPixParams struct {
+// SetupIntentPaymentMethodOptionsPixParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsPixParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *PaymentMethodOptionsPixMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsPixMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// PaymentMethodOptionsPixMandateOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsPixMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsPixMandateOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsPixMandateOptionsParams struct {
 	// Amount sets "amount".
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountIncludesIof sets "amount_includes_iof".
 	AmountIncludesIof *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof `url:"amount_includes_iof,omitempty"`
 	// AmountType sets "amount_type".
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Currency sets "currency": a three-letter ISO currency code.
 	Currency *string `url:"currency,omitempty"`
 	// EndDate sets "end_date".
@@ -1462,53 +1433,41 @@ type PaymentMethodOptionsPixMandateOptionsParams struct {
 	StartDate *string `url:"start_date,omitempty"`
 }
 
-// PaymentMethodOptionsUPIParams is a nested object of request parameters.
-type PaymentMethodOptionsUPIParams struct {
+// SetupIntentPaymentMethodOptionsUPIParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUPIParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *PaymentMethodOptionsUPIMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *MandateOptionsParams `url:"mandate_options,omitempty"`
 	// SetupFutureUsage sets "setup_future_usage".
-	SetupFutureUsage *PaymentMethodOptionsUPISetupFutureUsage `url:"setup_future_usage,omitempty"`
+	SetupFutureUsage *SetupIntentPaymentMethodOptionsUPISetupFutureUsage `url:"setup_future_usage,omitempty"`
 }
 
-// PaymentMethodOptionsUPIMandateOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsUPIMandateOptionsParams struct {
-	// Amount sets "amount".
-	Amount *int64 `url:"amount,omitempty"`
-	// AmountType sets "amount_type".
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
-	// Description sets "description".
-	Description *string `url:"description,omitempty"`
-	// EndDate sets "end_date": Unix time in seconds.
-	EndDate *int64 `url:"end_date,omitempty"`
-}
+// SetupIntentPaymentMethodOptionsUPISetupFutureUsage is a string enumeration with values "", "none", "off_session", "on_session"; the API may add values.
+type SetupIntentPaymentMethodOptionsUPISetupFutureUsage string
 
-// PaymentMethodOptionsUPISetupFutureUsage is a string enumeration with values "", "none", "off_session", "on_session"; the API may add values.
-type PaymentMethodOptionsUPISetupFutureUsage string
-
-// Values of PaymentMethodOptionsUPISetupFutureUsage.
+// Values of SetupIntentPaymentMethodOptionsUPISetupFutureUsage.
 const (
-	PaymentMethodOptionsUPISetupFutureUsageEmpty      PaymentMethodOptionsUPISetupFutureUsage = ""
-	PaymentMethodOptionsUPISetupFutureUsageNone       PaymentMethodOptionsUPISetupFutureUsage = "none"
-	PaymentMethodOptionsUPISetupFutureUsageOffSession PaymentMethodOptionsUPISetupFutureUsage = "off_session"
-	PaymentMethodOptionsUPISetupFutureUsageOnSession  PaymentMethodOptionsUPISetupFutureUsage = "on_session"
+	SetupIntentPaymentMethodOptionsUPISetupFutureUsageEmpty      SetupIntentPaymentMethodOptionsUPISetupFutureUsage = ""
+	SetupIntentPaymentMethodOptionsUPISetupFutureUsageNone       SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "none"
+	SetupIntentPaymentMethodOptionsUPISetupFutureUsageOffSession SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "off_session"
+	SetupIntentPaymentMethodOptionsUPISetupFutureUsageOnSession  SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "on_session"
 )
 
-// PaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
-type PaymentMethodOptionsUSBankAccountParams struct {
+// SetupIntentPaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUSBankAccountParams struct {
 	// FinancialConnections sets "financial_connections".
-	FinancialConnections *LinkedAccountOptionsParams `url:"financial_connections,omitempty"`
+	FinancialConnections *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams `url:"financial_connections,omitempty"`
 	// MandateOptions sets "mandate_options".
-	MandateOptions *PaymentMethodOptionsUSBankAccountMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams `url:"mandate_options,omitempty"`
 	// Networks sets "networks".
-	Networks *NetworksOptionsParams `url:"networks,omitempty"`
+	Networks *SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams `url:"networks,omitempty"`
 	// VerificationMethod sets "verification_method".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPixVerificationMethod `url:"verification_method,omitempty"`
+	VerificationMethod *SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod `url:"verification_method,omitempty"`
 }
 
-// LinkedAccountOptionsParams is a nested object of request parameters.
-type LinkedAccountOptionsParams struct {
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams struct {
 	// Filters sets "filters".
-	Filters *LinkedAccountOptionsFiltersParams `url:"filters,omitempty"`
+	Filters *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams `url:"filters,omitempty"`
 	// Permissions sets "permissions".
 	Permissions []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission `url:"permissions,omitempty"`
 	// Prefetch sets "prefetch".
@@ -1517,65 +1476,41 @@ type LinkedAccountOptionsParams struct {
 	ReturnURL *string `url:"return_url,omitempty"`
 }
 
-// LinkedAccountOptionsFiltersParams is a nested object of request parameters.
-type LinkedAccountOptionsFiltersParams struct {
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams struct {
 	// AccountSubcategories sets "account_subcategories".
 	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `url:"account_subcategories,omitempty"`
 }
 
-// PaymentMethodOptionsUSBankAccountMandateOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsUSBankAccountMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams struct {
 	// CollectionMethod sets "collection_method".
-	CollectionMethod *PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod `url:"collection_method,omitempty"`
+	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam `url:"collection_method,omitempty"`
 }
 
-// PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod is a string enumeration with values "", "paper"; the API may add values.
-type PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod string
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam is a string enumeration with values "", "paper"; the API may add values.
+type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam string
 
-// Values of PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod.
+// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam.
 const (
-	PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodEmpty PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod = ""
-	PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodPaper PaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod = "paper"
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParamEmpty SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam = ""
+	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParamPaper SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam = "paper"
 )
 
-// NetworksOptionsParams is a nested object of request parameters.
-type NetworksOptionsParams struct {
+// SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams is a nested object of request parameters.
+type SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams struct {
 	// Requested sets "requested".
-	Requested []NetworksOptionsRequested `url:"requested,omitempty"`
+	Requested []SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested `url:"requested,omitempty"`
 }
 
-// NetworksOptionsRequested is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
-type NetworksOptionsRequested string
+// SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+type SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested string
 
-// Values of NetworksOptionsRequested.
+// Values of SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested.
 const (
-	NetworksOptionsRequestedACH            NetworksOptionsRequested = "ach"
-	NetworksOptionsRequestedUSDomesticWire NetworksOptionsRequested = "us_domestic_wire"
+	SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequestedACH            SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested = "ach"
+	SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequestedUSDomesticWire SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested = "us_domestic_wire"
 )
-
-// SetupIntentCreateSingleUseParams is a nested object of request parameters.
-type SetupIntentCreateSingleUseParams struct {
-	// Amount sets "amount".
-	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
-	Currency *string `url:"currency,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *SetupIntentCreateSingleUseParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Amount == nil {
-		return embedfin.MissingParam("amount")
-	}
-	if p.Currency == nil {
-		return embedfin.MissingParam("currency")
-	}
-	return nil
-}
 
 // SetupIntentCreateUsage is a string enumeration with values "off_session", "on_session"; the API may add values.
 type SetupIntentCreateUsage string
@@ -1634,9 +1569,9 @@ type SetupIntentUpdateParams struct {
 	// PaymentMethodConfiguration sets "payment_method_configuration".
 	PaymentMethodConfiguration *string `url:"payment_method_configuration,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
-	PaymentMethodData *PaymentMethodDataParams `url:"payment_method_data,omitempty"`
+	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
 	// PaymentMethodOptions sets "payment_method_options".
-	PaymentMethodOptions *PaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
+	PaymentMethodOptions *SetupIntentPaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
 	// PaymentMethodTypes sets "payment_method_types".
 	PaymentMethodTypes []string `url:"payment_method_types,omitempty"`
 }
@@ -1671,17 +1606,17 @@ type SetupIntentConfirmParams struct {
 	// ConfirmationToken sets "confirmation_token".
 	ConfirmationToken *string `url:"confirmation_token,omitempty"`
 	// MandateData sets "mandate_data".
-	MandateData *SecretKeyParams `url:"mandate_data,omitempty"`
+	MandateData *SetupIntentMandateDataParams `url:"mandate_data,omitempty"`
 	// PaymentMethod sets "payment_method".
 	PaymentMethod *string `url:"payment_method,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
-	PaymentMethodData *PaymentMethodDataParams `url:"payment_method_data,omitempty"`
+	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
 	// PaymentMethodOptions sets "payment_method_options".
-	PaymentMethodOptions *PaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
+	PaymentMethodOptions *SetupIntentPaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
 	// ReturnURL sets "return_url".
 	ReturnURL *string `url:"return_url,omitempty"`
-	// UseStripeSdk sets "use_stripe_sdk".
-	UseStripeSdk *bool `url:"use_stripe_sdk,omitempty"`
+	// UseStripeSDK sets "use_stripe_sdk".
+	UseStripeSDK *bool `url:"use_stripe_sdk,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

@@ -13,9 +13,9 @@ import (
 )
 
 // Feature names a financial account feature ("card_issuing",
-// "financial_addresses.aba", ...). The constants of
-// FinancialAccountActiveFeature are its values.
-type Feature = FinancialAccountActiveFeature
+// "financial_addresses.aba", ...); the constants of FinancialAccountFeature
+// are its values.
+type Feature = FinancialAccountFeature
 
 // FeatureState is where a feature stands on an account.
 type FeatureState string
@@ -38,9 +38,9 @@ func (fa *FinancialAccount) StateOf(feature Feature) FeatureState {
 	switch {
 	case slices.Contains(fa.ActiveFeatures, feature):
 		return FeatureActive
-	case slices.Contains(fa.RestrictedFeatures, FinancialAccountRestrictedFeature(feature)):
+	case slices.Contains(fa.RestrictedFeatures, feature):
 		return FeatureRestricted
-	case slices.Contains(fa.PendingFeatures, FinancialAccountPendingFeature(feature)):
+	case slices.Contains(fa.PendingFeatures, feature):
 		return FeaturePending
 	}
 	return FeatureNotRequested

@@ -10,7 +10,7 @@ import (
 type FinancialAccount struct {
 	embedfin.APIResource
 	// ActiveFeatures is "active_features".
-	ActiveFeatures []FinancialAccountActiveFeature `json:"active_features"`
+	ActiveFeatures []FinancialAccountFeature `json:"active_features"`
 	// Balance is "balance".
 	Balance *FinancialAccountBalance `json:"balance"`
 	// Country is "country".
@@ -34,11 +34,11 @@ type FinancialAccount struct {
 	// Object is "object": the object's type.
 	Object string `json:"object"`
 	// PendingFeatures is "pending_features".
-	PendingFeatures []FinancialAccountPendingFeature `json:"pending_features"`
+	PendingFeatures []FinancialAccountFeature `json:"pending_features"`
 	// PlatformRestrictions is "platform_restrictions": nil when null.
 	PlatformRestrictions *FinancialAccountPlatformRestrictions `json:"platform_restrictions"`
 	// RestrictedFeatures is "restricted_features".
-	RestrictedFeatures []FinancialAccountRestrictedFeature `json:"restricted_features"`
+	RestrictedFeatures []FinancialAccountFeature `json:"restricted_features"`
 	// Status is "status".
 	Status FinancialAccountStatus `json:"status"`
 	// StatusDetails is "status_details".
@@ -208,58 +208,22 @@ type OutboundACHToggleSettings struct {
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// FinancialAccountActiveFeature is a string enumeration with values "card_issuing", "deposit_insurance", "financial_addresses.aba", "financial_addresses.aba.forwarding", "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach", "outbound_payments.us_domestic_wire", "outbound_transfers.ach", "outbound_transfers.us_domestic_wire", "remote_deposit_capture"; the API may add values.
-type FinancialAccountActiveFeature string
+// FinancialAccountFeature is a string enumeration with values "card_issuing", "deposit_insurance", "financial_addresses.aba", "financial_addresses.aba.forwarding", "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach", "outbound_payments.us_domestic_wire", "outbound_transfers.ach", "outbound_transfers.us_domestic_wire", "remote_deposit_capture"; the API may add values.
+type FinancialAccountFeature string
 
-// Values of FinancialAccountActiveFeature.
+// Values of FinancialAccountFeature.
 const (
-	FinancialAccountActiveFeatureCardIssuing                     FinancialAccountActiveFeature = "card_issuing"
-	FinancialAccountActiveFeatureDepositInsurance                FinancialAccountActiveFeature = "deposit_insurance"
-	FinancialAccountActiveFeatureFinancialAddressesABA           FinancialAccountActiveFeature = "financial_addresses.aba"
-	FinancialAccountActiveFeatureFinancialAddressesABAForwarding FinancialAccountActiveFeature = "financial_addresses.aba.forwarding"
-	FinancialAccountActiveFeatureInboundTransfersACH             FinancialAccountActiveFeature = "inbound_transfers.ach"
-	FinancialAccountActiveFeatureIntraStripeFlows                FinancialAccountActiveFeature = "intra_stripe_flows"
-	FinancialAccountActiveFeatureOutboundPaymentsACH             FinancialAccountActiveFeature = "outbound_payments.ach"
-	FinancialAccountActiveFeatureOutboundPaymentsUSDomesticWire  FinancialAccountActiveFeature = "outbound_payments.us_domestic_wire"
-	FinancialAccountActiveFeatureOutboundTransfersACH            FinancialAccountActiveFeature = "outbound_transfers.ach"
-	FinancialAccountActiveFeatureOutboundTransfersUSDomesticWire FinancialAccountActiveFeature = "outbound_transfers.us_domestic_wire"
-	FinancialAccountActiveFeatureRemoteDepositCapture            FinancialAccountActiveFeature = "remote_deposit_capture"
-)
-
-// FinancialAccountPendingFeature is a string enumeration with values "card_issuing", "deposit_insurance", "financial_addresses.aba", "financial_addresses.aba.forwarding", "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach", "outbound_payments.us_domestic_wire", "outbound_transfers.ach", "outbound_transfers.us_domestic_wire", "remote_deposit_capture"; the API may add values.
-type FinancialAccountPendingFeature string
-
-// Values of FinancialAccountPendingFeature.
-const (
-	FinancialAccountPendingFeatureCardIssuing                     FinancialAccountPendingFeature = "card_issuing"
-	FinancialAccountPendingFeatureDepositInsurance                FinancialAccountPendingFeature = "deposit_insurance"
-	FinancialAccountPendingFeatureFinancialAddressesABA           FinancialAccountPendingFeature = "financial_addresses.aba"
-	FinancialAccountPendingFeatureFinancialAddressesABAForwarding FinancialAccountPendingFeature = "financial_addresses.aba.forwarding"
-	FinancialAccountPendingFeatureInboundTransfersACH             FinancialAccountPendingFeature = "inbound_transfers.ach"
-	FinancialAccountPendingFeatureIntraStripeFlows                FinancialAccountPendingFeature = "intra_stripe_flows"
-	FinancialAccountPendingFeatureOutboundPaymentsACH             FinancialAccountPendingFeature = "outbound_payments.ach"
-	FinancialAccountPendingFeatureOutboundPaymentsUSDomesticWire  FinancialAccountPendingFeature = "outbound_payments.us_domestic_wire"
-	FinancialAccountPendingFeatureOutboundTransfersACH            FinancialAccountPendingFeature = "outbound_transfers.ach"
-	FinancialAccountPendingFeatureOutboundTransfersUSDomesticWire FinancialAccountPendingFeature = "outbound_transfers.us_domestic_wire"
-	FinancialAccountPendingFeatureRemoteDepositCapture            FinancialAccountPendingFeature = "remote_deposit_capture"
-)
-
-// FinancialAccountRestrictedFeature is a string enumeration with values "card_issuing", "deposit_insurance", "financial_addresses.aba", "financial_addresses.aba.forwarding", "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach", "outbound_payments.us_domestic_wire", "outbound_transfers.ach", "outbound_transfers.us_domestic_wire", "remote_deposit_capture"; the API may add values.
-type FinancialAccountRestrictedFeature string
-
-// Values of FinancialAccountRestrictedFeature.
-const (
-	FinancialAccountRestrictedFeatureCardIssuing                     FinancialAccountRestrictedFeature = "card_issuing"
-	FinancialAccountRestrictedFeatureDepositInsurance                FinancialAccountRestrictedFeature = "deposit_insurance"
-	FinancialAccountRestrictedFeatureFinancialAddressesABA           FinancialAccountRestrictedFeature = "financial_addresses.aba"
-	FinancialAccountRestrictedFeatureFinancialAddressesABAForwarding FinancialAccountRestrictedFeature = "financial_addresses.aba.forwarding"
-	FinancialAccountRestrictedFeatureInboundTransfersACH             FinancialAccountRestrictedFeature = "inbound_transfers.ach"
-	FinancialAccountRestrictedFeatureIntraStripeFlows                FinancialAccountRestrictedFeature = "intra_stripe_flows"
-	FinancialAccountRestrictedFeatureOutboundPaymentsACH             FinancialAccountRestrictedFeature = "outbound_payments.ach"
-	FinancialAccountRestrictedFeatureOutboundPaymentsUSDomesticWire  FinancialAccountRestrictedFeature = "outbound_payments.us_domestic_wire"
-	FinancialAccountRestrictedFeatureOutboundTransfersACH            FinancialAccountRestrictedFeature = "outbound_transfers.ach"
-	FinancialAccountRestrictedFeatureOutboundTransfersUSDomesticWire FinancialAccountRestrictedFeature = "outbound_transfers.us_domestic_wire"
-	FinancialAccountRestrictedFeatureRemoteDepositCapture            FinancialAccountRestrictedFeature = "remote_deposit_capture"
+	FinancialAccountFeatureCardIssuing                     FinancialAccountFeature = "card_issuing"
+	FinancialAccountFeatureDepositInsurance                FinancialAccountFeature = "deposit_insurance"
+	FinancialAccountFeatureFinancialAddressesABA           FinancialAccountFeature = "financial_addresses.aba"
+	FinancialAccountFeatureFinancialAddressesABAForwarding FinancialAccountFeature = "financial_addresses.aba.forwarding"
+	FinancialAccountFeatureInboundTransfersACH             FinancialAccountFeature = "inbound_transfers.ach"
+	FinancialAccountFeatureIntraStripeFlows                FinancialAccountFeature = "intra_stripe_flows"
+	FinancialAccountFeatureOutboundPaymentsACH             FinancialAccountFeature = "outbound_payments.ach"
+	FinancialAccountFeatureOutboundPaymentsUSDomesticWire  FinancialAccountFeature = "outbound_payments.us_domestic_wire"
+	FinancialAccountFeatureOutboundTransfersACH            FinancialAccountFeature = "outbound_transfers.ach"
+	FinancialAccountFeatureOutboundTransfersUSDomesticWire FinancialAccountFeature = "outbound_transfers.us_domestic_wire"
+	FinancialAccountFeatureRemoteDepositCapture            FinancialAccountFeature = "remote_deposit_capture"
 )
 
 // FinancialAccountStatus is a string enumeration with values "closed", "open"; the API may add values.

@@ -14,13 +14,13 @@ import (
 type FinancialAccountCreateParams struct {
 	embedfin.Params
 	// Features sets "features".
-	Features *FeatureAccessParams `url:"features,omitempty"`
+	Features *FinancialAccountFeaturesParams `url:"features,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Nickname sets "nickname".
 	Nickname *string `url:"nickname,omitempty"`
 	// PlatformRestrictions sets "platform_restrictions".
-	PlatformRestrictions *PlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
+	PlatformRestrictions *FinancialAccountPlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
 	// SupportedCurrencies sets "supported_currencies".
 	SupportedCurrencies []string `url:"supported_currencies,omitempty"`
 }
@@ -43,8 +43,8 @@ func (p *FinancialAccountCreateParams) Validate() error {
 	return nil
 }
 
-// FeatureAccessParams is a nested object of request parameters.
-type FeatureAccessParams struct {
+// FinancialAccountFeaturesParams is a nested object of request parameters.
+type FinancialAccountFeaturesParams struct {
 	// CardIssuing sets "card_issuing".
 	CardIssuing *AccessParams `url:"card_issuing,omitempty"`
 	// DepositInsurance sets "deposit_insurance".
@@ -64,7 +64,7 @@ type FeatureAccessParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *FeatureAccessParams) Validate() error {
+func (p *FinancialAccountFeaturesParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -128,7 +128,7 @@ func (p *AccessParams) Validate() error {
 // FinancialAddressesParams is a nested object of request parameters.
 type FinancialAddressesParams struct {
 	// ABA sets "aba".
-	ABA *ABAAccessParams `url:"aba,omitempty"`
+	ABA *AccessParams `url:"aba,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -146,29 +146,10 @@ func (p *FinancialAddressesParams) Validate() error {
 	return nil
 }
 
-// ABAAccessParams is a nested object of request parameters.
-type ABAAccessParams struct {
-	// Requested sets "requested".
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *ABAAccessParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Requested == nil {
-		return embedfin.MissingParam("requested")
-	}
-	return nil
-}
-
 // InboundTransfersParams is a nested object of request parameters.
 type InboundTransfersParams struct {
 	// ACH sets "ach".
-	ACH *AccessWithACHDetailsInboundParams `url:"ach,omitempty"`
+	ACH *AccessParams `url:"ach,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -186,29 +167,10 @@ func (p *InboundTransfersParams) Validate() error {
 	return nil
 }
 
-// AccessWithACHDetailsInboundParams is a nested object of request parameters.
-type AccessWithACHDetailsInboundParams struct {
-	// Requested sets "requested".
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccessWithACHDetailsInboundParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Requested == nil {
-		return embedfin.MissingParam("requested")
-	}
-	return nil
-}
-
 // OutboundPaymentsParams is a nested object of request parameters.
 type OutboundPaymentsParams struct {
 	// ACH sets "ach".
-	ACH *AccessWithACHDetailsOutboundParams `url:"ach,omitempty"`
+	ACH *AccessParams `url:"ach,omitempty"`
 	// USDomesticWire sets "us_domestic_wire".
 	USDomesticWire *AccessParams `url:"us_domestic_wire,omitempty"`
 }
@@ -233,29 +195,10 @@ func (p *OutboundPaymentsParams) Validate() error {
 	return nil
 }
 
-// AccessWithACHDetailsOutboundParams is a nested object of request parameters.
-type AccessWithACHDetailsOutboundParams struct {
-	// Requested sets "requested".
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccessWithACHDetailsOutboundParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Requested == nil {
-		return embedfin.MissingParam("requested")
-	}
-	return nil
-}
-
 // OutboundTransfersParams is a nested object of request parameters.
 type OutboundTransfersParams struct {
 	// ACH sets "ach".
-	ACH *AccessWithACHDetailsOutboundParams `url:"ach,omitempty"`
+	ACH *AccessParams `url:"ach,omitempty"`
 	// USDomesticWire sets "us_domestic_wire".
 	USDomesticWire *AccessParams `url:"us_domestic_wire,omitempty"`
 }
@@ -280,8 +223,8 @@ func (p *OutboundTransfersParams) Validate() error {
 	return nil
 }
 
-// PlatformRestrictionsParams is a nested object of request parameters.
-type PlatformRestrictionsParams struct {
+// FinancialAccountPlatformRestrictionsParams is a nested object of request parameters.
+type FinancialAccountPlatformRestrictionsParams struct {
 	// InboundFlows sets "inbound_flows".
 	InboundFlows *FinancialAccountPlatformRestrictionsInboundFlows `url:"inbound_flows,omitempty"`
 	// OutboundFlows sets "outbound_flows".
@@ -308,15 +251,15 @@ type FinancialAccountRetrieveParams struct {
 type FinancialAccountUpdateParams struct {
 	embedfin.Params
 	// Features sets "features".
-	Features *FeatureAccessParams `url:"features,omitempty"`
+	Features *FinancialAccountFeaturesParams `url:"features,omitempty"`
 	// ForwardingSettings sets "forwarding_settings".
-	ForwardingSettings *ForwardingSettingsParams `url:"forwarding_settings,omitempty"`
+	ForwardingSettings *FinancialAccountForwardingSettingsParams `url:"forwarding_settings,omitempty"`
 	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Nickname sets "nickname".
 	Nickname *string `url:"nickname,omitempty"`
 	// PlatformRestrictions sets "platform_restrictions".
-	PlatformRestrictions *PlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
+	PlatformRestrictions *FinancialAccountPlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -339,20 +282,20 @@ func (p *FinancialAccountUpdateParams) Validate() error {
 	return nil
 }
 
-// ForwardingSettingsParams is a nested object of request parameters.
-type ForwardingSettingsParams struct {
+// FinancialAccountForwardingSettingsParams is a nested object of request parameters.
+type FinancialAccountForwardingSettingsParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// PaymentMethod sets "payment_method".
 	PaymentMethod *string `url:"payment_method,omitempty"`
 	// Type sets "type".
-	Type *ForwardingSettingsType `url:"type,omitempty"`
+	Type *FinancialAccountForwardingSettingsType `url:"type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *ForwardingSettingsParams) Validate() error {
+func (p *FinancialAccountForwardingSettingsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -362,20 +305,20 @@ func (p *ForwardingSettingsParams) Validate() error {
 	return nil
 }
 
-// ForwardingSettingsType is a string enumeration with values "financial_account", "payment_method"; the API may add values.
-type ForwardingSettingsType string
+// FinancialAccountForwardingSettingsType is a string enumeration with values "financial_account", "payment_method"; the API may add values.
+type FinancialAccountForwardingSettingsType string
 
-// Values of ForwardingSettingsType.
+// Values of FinancialAccountForwardingSettingsType.
 const (
-	ForwardingSettingsTypeFinancialAccount ForwardingSettingsType = "financial_account"
-	ForwardingSettingsTypePaymentMethod    ForwardingSettingsType = "payment_method"
+	FinancialAccountForwardingSettingsTypeFinancialAccount FinancialAccountForwardingSettingsType = "financial_account"
+	FinancialAccountForwardingSettingsTypePaymentMethod    FinancialAccountForwardingSettingsType = "payment_method"
 )
 
 // FinancialAccountCloseParams holds the parameters of FinancialAccountService.Close (POST /v1/treasury/financial_accounts/{financial_account}/close).
 type FinancialAccountCloseParams struct {
 	embedfin.Params
 	// ForwardingSettings sets "forwarding_settings".
-	ForwardingSettings *ForwardingSettingsParams `url:"forwarding_settings,omitempty"`
+	ForwardingSettings *FinancialAccountForwardingSettingsParams `url:"forwarding_settings,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

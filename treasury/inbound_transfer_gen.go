@@ -122,7 +122,7 @@ const (
 	InboundTransferStatusSucceeded  InboundTransferStatus = "succeeded"
 )
 
-// InboundTransferFailureDetailsCode is a string enumeration with values "account_closed", "account_frozen", "bank_account_restricted", "bank_ownership_changed", "debit_not_authorized", "incorrect_account_holder_address", "incorrect_account_holder_name", "incorrect_account_holder_tax_id", "insufficient_funds", "invalid_account_number", "invalid_currency", "no_account", "other"; the API may add values.
+// InboundTransferFailureDetailsCode is a string enumeration with 13 known values (see the constants); the API may add values.
 type InboundTransferFailureDetailsCode string
 
 // Values of InboundTransferFailureDetailsCode.

@@ -88,7 +88,7 @@ type InboundTransferService struct {
 	c *embedfin.Client
 }
 
-// Create creates a inbound transfer.
+// Create creates an inbound transfer.
 //
 // API: POST /v1/treasury/inbound_transfers
 func (s *InboundTransferService) Create(ctx context.Context, params *InboundTransferCreateParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
@@ -124,7 +124,7 @@ func (s *InboundTransferService) All(ctx context.Context, params *InboundTransfe
 	}, (*InboundTransfer).GetID)
 }
 
-// Retrieve fetches a inbound transfer by its ID.
+// Retrieve fetches an inbound transfer by its ID.
 //
 // API: GET /v1/treasury/inbound_transfers/{id}
 func (s *InboundTransferService) Retrieve(ctx context.Context, id string, params *InboundTransferRetrieveParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {

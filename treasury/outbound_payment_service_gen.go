@@ -77,7 +77,7 @@ type OutboundPaymentCreateDestinationPaymentMethodDataParams struct {
 	// Type sets "type".
 	Type *OutboundPaymentDestinationPaymentMethodDetailsType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *embedfin.PaymentMethodParams `url:"us_bank_account,omitempty"`
+	USBankAccount *embedfin.USBankAccountParams `url:"us_bank_account,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -96,7 +96,7 @@ func (p *OutboundPaymentCreateDestinationPaymentMethodDataParams) Validate() err
 // OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams is a nested object of request parameters.
 type OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams struct {
 	// Address sets "address".
-	Address *embedfin.BillingDetailsAddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// Name sets "name".
@@ -114,7 +114,7 @@ type PaymentMethodOptionsParams struct {
 // PaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
 type PaymentMethodOptionsUSBankAccountParams struct {
 	// Network sets "network".
-	Network *FinancialAccountFinancialAddressSupportedNetwork `url:"network,omitempty"`
+	Network *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork `url:"network,omitempty"`
 }
 
 // OutboundPaymentCreateEndUserDetailsParams is a nested object of request parameters.
@@ -181,7 +181,7 @@ type OutboundPaymentService struct {
 	c *embedfin.Client
 }
 
-// Create creates a outbound payment.
+// Create creates an outbound payment.
 //
 // API: POST /v1/treasury/outbound_payments
 func (s *OutboundPaymentService) Create(ctx context.Context, params *OutboundPaymentCreateParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
@@ -217,7 +217,7 @@ func (s *OutboundPaymentService) All(ctx context.Context, params *OutboundPaymen
 	}, (*OutboundPayment).GetID)
 }
 
-// Retrieve fetches a outbound payment by its ID.
+// Retrieve fetches an outbound payment by its ID.
 //
 // API: GET /v1/treasury/outbound_payments/{id}
 func (s *OutboundPaymentService) Retrieve(ctx context.Context, id string, params *OutboundPaymentRetrieveParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {

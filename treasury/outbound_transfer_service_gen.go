@@ -123,7 +123,7 @@ type OutboundTransferService struct {
 	c *embedfin.Client
 }
 
-// Create creates a outbound transfer.
+// Create creates an outbound transfer.
 //
 // API: POST /v1/treasury/outbound_transfers
 func (s *OutboundTransferService) Create(ctx context.Context, params *OutboundTransferCreateParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
@@ -159,7 +159,7 @@ func (s *OutboundTransferService) All(ctx context.Context, params *OutboundTrans
 	}, (*OutboundTransfer).GetID)
 }
 
-// Retrieve fetches a outbound transfer by its ID.
+// Retrieve fetches an outbound transfer by its ID.
 //
 // API: GET /v1/treasury/outbound_transfers/{outbound_transfer}
 func (s *OutboundTransferService) Retrieve(ctx context.Context, id string, params *OutboundTransferRetrieveParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {

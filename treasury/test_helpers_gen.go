@@ -86,7 +86,7 @@ type ReceivedCreditTestCreateParams struct {
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
 	// Network sets "network".
-	Network *FinancialAccountFinancialAddressSupportedNetwork `url:"network,omitempty"`
+	Network *ReceivedCreditTestCreateNetwork `url:"network,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -119,7 +119,7 @@ func (p *ReceivedCreditTestCreateParams) Validate() error {
 // SourceParams is a nested object of request parameters.
 type SourceParams struct {
 	// Type sets "type".
-	Type *InboundTransferOriginPaymentMethodDetailsType `url:"type,omitempty"`
+	Type *SourceType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
 	USBankAccount *USBankAccountSourceParams `url:"us_bank_account,omitempty"`
 }
@@ -137,6 +137,14 @@ func (p *SourceParams) Validate() error {
 	return nil
 }
 
+// SourceType is a string enumeration with values "us_bank_account"; the API may add values.
+type SourceType string
+
+// Values of SourceType.
+const (
+	SourceTypeUSBankAccount SourceType = "us_bank_account"
+)
+
 // USBankAccountSourceParams is a nested object of request parameters.
 type USBankAccountSourceParams struct {
 	// AccountHolderName sets "account_holder_name".
@@ -146,6 +154,15 @@ type USBankAccountSourceParams struct {
 	// RoutingNumber sets "routing_number".
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
+
+// ReceivedCreditTestCreateNetwork is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+type ReceivedCreditTestCreateNetwork string
+
+// Values of ReceivedCreditTestCreateNetwork.
+const (
+	ReceivedCreditTestCreateNetworkACH            ReceivedCreditTestCreateNetwork = "ach"
+	ReceivedCreditTestCreateNetworkUSDomesticWire ReceivedCreditTestCreateNetwork = "us_domestic_wire"
+)
 
 // ReceivedDebitTestCreateParams holds the parameters of TestHelpersReceivedDebitService.Create (POST /v1/test_helpers/treasury/received_debits).
 type ReceivedDebitTestCreateParams struct {
@@ -161,7 +178,7 @@ type ReceivedDebitTestCreateParams struct {
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
 	// Network sets "network".
-	Network *InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork `url:"network,omitempty"`
+	Network *ReceivedDebitTestCreateNetwork `url:"network,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -191,27 +208,40 @@ func (p *ReceivedDebitTestCreateParams) Validate() error {
 	return nil
 }
 
-// TestHelpersInboundTransferService calls the inbound transfer endpoints. Get it from New(c).TestHelpers.InboundTransfers.
+// ReceivedDebitTestCreateNetwork is a string enumeration with values "ach"; the API may add values.
+type ReceivedDebitTestCreateNetwork string
+
+// Values of ReceivedDebitTestCreateNetwork.
+const (
+	ReceivedDebitTestCreateNetworkACH ReceivedDebitTestCreateNetwork = "ach"
+)
+
+// TestHelpersInboundTransferService drives test-mode inbound transfers through their lifecycle (test keys only).
+// Get it from New(c).TestHelpers.InboundTransfers.
 type TestHelpersInboundTransferService struct {
 	c *embedfin.Client
 }
 
-// TestHelpersOutboundPaymentService calls the outbound payment endpoints. Get it from New(c).TestHelpers.OutboundPayments.
+// TestHelpersOutboundPaymentService drives test-mode outbound payments through their lifecycle (test keys only).
+// Get it from New(c).TestHelpers.OutboundPayments.
 type TestHelpersOutboundPaymentService struct {
 	c *embedfin.Client
 }
 
-// TestHelpersOutboundTransferService calls the outbound transfer endpoints. Get it from New(c).TestHelpers.OutboundTransfers.
+// TestHelpersOutboundTransferService drives test-mode outbound transfers through their lifecycle (test keys only).
+// Get it from New(c).TestHelpers.OutboundTransfers.
 type TestHelpersOutboundTransferService struct {
 	c *embedfin.Client
 }
 
-// TestHelpersReceivedCreditService calls the received credit endpoints. Get it from New(c).TestHelpers.ReceivedCredits.
+// TestHelpersReceivedCreditService drives test-mode received credits through their lifecycle (test keys only).
+// Get it from New(c).TestHelpers.ReceivedCredits.
 type TestHelpersReceivedCreditService struct {
 	c *embedfin.Client
 }
 
-// TestHelpersReceivedDebitService calls the received debit endpoints. Get it from New(c).TestHelpers.ReceivedDebits.
+// TestHelpersReceivedDebitService drives test-mode received debits through their lifecycle (test keys only).
+// Get it from New(c).TestHelpers.ReceivedDebits.
 type TestHelpersReceivedDebitService struct {
 	c *embedfin.Client
 }

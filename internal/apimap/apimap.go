@@ -1,5 +1,3 @@
-// Package apimap lists the SDK's typed endpoints (generated) so tests can
-// check that every one of them is exercised.
 package apimap
 
 import "strings"

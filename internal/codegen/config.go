@@ -115,6 +115,27 @@ var eventTypePrefixes = []string{
 	"account.", "customer.", "financial_connections.", "issuing_", "setup_intent.", "treasury.",
 }
 
+// sharedEnums gives one enum type to fields that hold the same values
+// ("<schema>.<field>", "*" for every field of the schema): the three feature
+// lists of a financial account, the status of every Connect capability.
+var sharedEnums = map[string]string{
+	"treasury.financial_account.active_feature":     "FinancialAccountFeature",
+	"treasury.financial_account.pending_feature":    "FinancialAccountFeature",
+	"treasury.financial_account.restricted_feature": "FinancialAccountFeature",
+	"account_capabilities.*":                        "CapabilityStatus",
+}
+
+// shapeNames names small params objects used in several places under
+// different titles, by their sorted property names.
+var shapeNames = map[string]string{
+	"city,country,line1,line2,postal_code,state": "AddressParams",
+	"amount,currency": "AmountParams",
+	"day,month,year":  "DateParams",
+	"back,front":      "DocumentParams",
+	"account_holder_type,account_number,account_type,financial_connections_account,routing_number": "USBankAccountParams",
+	"requested": "AccessParams",
+}
+
 // unionNames names tagged unions by their sorted variant schemas.
 var unionNames = map[string]string{
 	"bank_account|card|source":                            "PaymentSource",
@@ -238,7 +259,7 @@ var verbDocs = map[string]string{
 	"Subscribe":           "subscribes the %s to periodic data refreshes of the given features.",
 	"Unsubscribe":         "stops periodic data refreshes of the given features for the %s.",
 	"Disconnect":          "disconnects the %s: Stripe stops reading its data and it can no longer be refreshed.",
-	"ListOwners":          "returns one page of the owners recorded by the %s's latest ownership refresh; use AllOwners to walk every page.",
+	"ListOwners":          "returns one page of the owners found by the account's latest ownership refresh; use AllOwners to walk every page.",
 	"Close":               "closes the %s.",
 	"RetrieveFeatures":    "returns the features of the %s and their status.",
 	"UpdateFeatures":      "requests or removes features of the %s.",

@@ -304,6 +304,9 @@ func (e *emitter) union(f *file, d *Decl) {
 // needsValidate reports whether a params struct has required fields,
 // directly or in nested structs.
 func (g *Gen) needsValidate(d *Decl) bool {
+	if d.RequireQuery {
+		return true
+	}
 	for _, fl := range d.Fields {
 		if fl.Required || (fl.Sub != nil && g.needsValidate(fl.Sub)) {
 			return true
@@ -313,6 +316,9 @@ func (g *Gen) needsValidate(d *Decl) bool {
 }
 
 func hasDirectRequired(d *Decl) bool {
+	if d.RequireQuery {
+		return true
+	}
 	for _, fl := range d.Fields {
 		if fl.Required {
 			return true
@@ -329,6 +335,9 @@ func (e *emitter) validate(f *file, d *Decl) {
 		f.p("\tif p == nil {\n\t\treturn %s(\"params\")\n\t}\n", f.root("MissingParam"))
 	} else {
 		f.p("\tif p == nil {\n\t\treturn nil\n\t}\n")
+	}
+	if d.RequireQuery {
+		f.p("\tif p.Query == \"\" {\n\t\treturn %s(\"query\")\n\t}\n", f.root("MissingParam"))
 	}
 	for _, fl := range d.Fields {
 		if fl.Required {
@@ -393,7 +402,11 @@ func (e *emitter) client(p *Pkg, svcs []*Service) {
 	f.p("\t}\n}\n\n")
 	for _, s := range svcs {
 		sf := e.file(p, s.File)
-		sf.p("// %s calls the %s endpoints. Get it from New(c).%s.\n", s.TypeName, proseForService(s), s.Field)
+		if strings.HasPrefix(s.Field, "TestHelpers.") {
+			sf.p("// %s drives test-mode %ss through their lifecycle (test keys only).\n// Get it from New(c).%s.\n", s.TypeName, proseForService(s), s.Field)
+		} else {
+			sf.p("// %s calls the %s endpoints. Get it from New(c).%s.\n", s.TypeName, proseForService(s), s.Field)
+		}
 		sf.p("type %s struct {\n\tc *%s\n}\n\n", s.TypeName, sf.root("Client"))
 	}
 }
@@ -448,7 +461,7 @@ func (e *emitter) method(f *file, s *Service, m *Method) {
 	case MSearch:
 		result = "*" + f.root("SearchResult") + "[" + f.qual(m.Elem) + "]"
 	}
-	f.p("// %s %s\n//\n// API: %s %s\n", name, fmt.Sprintf(verb, m.Prose), m.EP.Method, m.EP.Path)
+	f.p("// %s %s\n//\n// API: %s %s\n", name, methodDoc(verb, m.Prose), m.EP.Method, m.EP.Path)
 	f.p("func (s *%s) %s(ctx context.Context, %sparams *%s, opts ...%s) (%s, error) {\n", s.TypeName, name, idArgs, m.Params.Name, f.root("RequestOption"), result)
 	if e.g.needsValidate(m.Params) {
 		f.p("\tif err := params.Validate(); err != nil {\n\t\treturn nil, err\n\t}\n")
@@ -476,6 +489,22 @@ func (e *emitter) method(f *file, s *Service, m *Method) {
 	f.p("// %s returns an iterator over every %s matching the query, fetching\n// pages of %s as the loop needs them. params is copied, never modified.\n", it, m.Prose, name)
 	f.p("func (s *%s) %s(ctx context.Context, %sparams *%s, opts ...%s) iter.Seq2[*%s, error] {\n", s.TypeName, it, idArgs, m.Params.Name, f.root("RequestOption"), f.qual(m.Elem))
 	f.p("\treturn %s(ctx, params, func(ctx context.Context, p *%s) (%s, error) {\n\t\treturn s.%s(ctx, %s, opts...)\n\t})\n}\n\n", f.root("PaginateSearch"), m.Params.Name, result, name, call)
+}
+
+// methodDoc fills a verb's sentence with the object's name, with the
+// right article.
+func methodDoc(verb, prose string) string {
+	if !strings.Contains(verb, "%s") {
+		return verb
+	}
+	if strings.Contains(verb, "a %s") {
+		article := "a"
+		if strings.ContainsRune("aeiouAEIOU", rune(prose[0])) {
+			article = "an"
+		}
+		verb = strings.Replace(verb, "a %s", article+" %s", 1)
+	}
+	return fmt.Sprintf(verb, prose)
 }
 
 func methodConst(m string) string {

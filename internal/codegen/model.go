@@ -55,6 +55,10 @@ type Decl struct {
 	Doc    []string
 	Key    string // schema name, or a position path for inline objects
 	Schema *Schema
+	// Owner is the Go name of the API resource this type belongs to ("Card"),
+	// or "" for types shared by several. Enums are reused across fields only
+	// within one owner.
+	Owner string
 
 	// structs
 	Fields   []*Field
@@ -63,6 +67,9 @@ type Decl struct {
 	Params   bool   // a request params struct
 	Embed    string // embedded root type for params: Params, ListParams, SearchParams
 	Required []*Field
+	// RequireQuery: a search's query must be set (it lives in the
+	// embedded SearchParams).
+	RequireQuery bool
 	// AddDeleted adds a Deleted flag: the object may come back in its
 	// deleted_ form from a retrieve.
 	AddDeleted bool
@@ -409,16 +416,34 @@ func (g *Gen) declareComponents() {
 		s := g.schema(name)
 		d := &Decl{Kind: DStruct, Pkg: g.place[name], Key: name, Schema: s}
 		if o, ok := owned[name]; ok {
-			d.Name, d.File, d.Resource = o.Name, o.File, name
+			d.Name, d.File, d.Resource, d.Owner = o.Name, o.File, name, o.Name
 		} else {
 			d.Name = g.nameComponent(name)
 			d.File = g.fileFor(name)
+			d.Owner = g.commonOwner(name)
 		}
 		if _, ok := s.Properties["id"]; ok {
 			d.HasID = true
 		}
 		g.addDecl(d)
 	}
+}
+
+// commonOwner is the owner shared by every user of a component, or "".
+func (g *Gen) commonOwner(name string) string {
+	owner := ""
+	for i, u := range keys(g.users[name]) {
+		d := g.byKey[u]
+		if d == nil {
+			return ""
+		}
+		if i == 0 {
+			owner = d.Owner
+		} else if d.Owner != owner {
+			return ""
+		}
+	}
+	return owner
 }
 
 // fileFor puts a sub-object in its user's file when it has one user, in a
@@ -612,7 +637,7 @@ func (g *Gen) inlineStruct(d *Decl, field string, s *Schema) *Decl {
 	if sub := g.byKey[key]; sub != nil {
 		return sub
 	}
-	sub := &Decl{Kind: DStruct, Pkg: d.Pkg, Name: d.Name + goName(field), File: d.File, Key: key, Schema: s}
+	sub := &Decl{Kind: DStruct, Pkg: d.Pkg, Name: d.Name + goName(field), File: d.File, Key: key, Schema: s, Owner: d.Owner}
 	_, sub.HasID = s.Properties["id"]
 	return g.addDecl(sub)
 }
@@ -620,10 +645,27 @@ func (g *Gen) inlineStruct(d *Decl, field string, s *Schema) *Decl {
 // enumDecl declares a named string type for an enum field.
 func (g *Gen) enumDecl(d *Decl, field string, values []string) *Decl {
 	name := d.Name + goName(field)
+	if shared, ok := sharedEnums[d.Key+"."+field]; ok {
+		name = shared
+	} else if shared, ok := sharedEnums[d.Key+".*"]; ok {
+		name = shared
+	}
 	if prev := g.names[d.Pkg][name]; prev != nil && prev.Kind == DEnum {
+		if !sameStrings(prev.Values, values) {
+			prev.Values = unionStrings(prev.Values, values)
+		}
 		return prev
 	}
-	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: name, File: d.File, Values: values, Key: d.Key + "." + field + "#enum"})
+	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: name, File: d.File, Values: values, Key: d.Key + "." + field + "#enum", Owner: d.Owner})
+}
+
+// unionStrings merges two value lists, sorted.
+func unionStrings(a, b []string) []string {
+	set := map[string]bool{}
+	for _, v := range append(append([]string(nil), a...), b...) {
+		set[v] = true
+	}
+	return keys(set)
 }
 
 // unionType handles anyOf of several objects: a tagged union when every
@@ -741,7 +783,7 @@ func (g *Gen) unionDecl(d *Decl, field, key string, refs []string, vs variantSet
 	if name == "" {
 		name = d.Name + goName(field)
 	}
-	u := g.addDecl(&Decl{Kind: DUnion, Pkg: d.Pkg, Name: name, File: d.File, Key: setKey})
+	u := g.addDecl(&Decl{Kind: DUnion, Pkg: d.Pkg, Name: name, File: d.File, Key: setKey, Owner: d.Owner})
 	u.Variants, u.HasOther = vs.list, vs.other
 	g.byKey[key] = u
 	return u

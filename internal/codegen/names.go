@@ -17,6 +17,7 @@ var initialisms = map[string]string{
 	"nz": "NZ", "au": "AU", "mx": "MX", "ca": "CA", "dob": "DOB", "pii": "PII", "iin": "IIN",
 	"otp": "OTP", "pos": "POS", "fx": "FX", "sku": "SKU", "spei": "SPEI", "cad": "CAD", "usd": "USD",
 	"eur": "EUR", "gbp": "GBP", "pdf": "PDF", "html": "HTML", "kr": "KR", "qr": "QR",
+	"sdk": "SDK", "llc": "LLC", "llp": "LLP", "plc": "PLC", "nfc": "NFC", "emv": "EMV",
 }
 
 // goName turns a wire name such as "transaction_refresh" or

@@ -43,7 +43,10 @@ type paramUse struct {
 	title string
 	pkgs  map[*Pkg]bool
 	count int // positions it appears at
-	decl  *Decl
+	// places holds "Resource|field.path" of every position, to name a
+	// shape shared by create and update after its one field.
+	places map[string]bool
+	decl   *Decl
 }
 
 func (g *Gen) buildServices() {
@@ -53,8 +56,9 @@ func (g *Gen) buildServices() {
 	for _, ep := range endpoints {
 		p := pkgByName(ep.Pkg)
 		props, _ := g.endpointParams(ep)
+		res := g.service(p, ep.Service).Resource
 		for _, k := range sortedKeys(props) {
-			g.collectParamObjects(props[k], p, uses)
+			g.collectParamObjects(props[k], p, res, k, uses)
 		}
 	}
 	// Pass 2: declare services, methods and params.
@@ -79,12 +83,15 @@ func (g *Gen) buildServices() {
 			embed = "SearchParams"
 			skip["query"], skip["limit"], skip["page"] = true, true, true
 		}
+		_, requiredList := g.endpointParams(ep)
+		requireQuery := m.Kind == MSearch && contains(requiredList, "query")
 		name := svc.Resource + ep.GoMethod + "Params"
 		if strings.HasPrefix(ep.Service, "TestHelpers.") && ep.GoMethod == "Create" {
 			name = svc.Resource + "TestCreateParams"
 		}
-		d := &Decl{Kind: DStruct, Pkg: p, Name: name, File: svc.File, Params: true, Embed: embed, Key: "params:" + ep.Method + " " + ep.Path}
+		d := &Decl{Kind: DStruct, Pkg: p, Name: name, File: svc.File, Params: true, Embed: embed, Key: "params:" + ep.Method + " " + ep.Path, Owner: svc.Resource}
 		d.Doc = []string{fmt.Sprintf("%s holds the parameters of %s.%s (%s %s).", name, svc.TypeName, methodGoName(m), ep.Method, ep.Path)}
+		d.RequireQuery = requireQuery
 		g.addDecl(d)
 		d.Fields = []*Field{}
 		for _, k := range sortedKeys(props) {
@@ -213,7 +220,7 @@ func (g *Gen) resolveResult(m *Method, op *Operation) {
 			return
 		}
 		m.Kind, m.Result = MPlain, ptr(&T{Kind: KNamed, Decl: d})
-		m.Prose = proseOf(s.RefName())
+		m.Prose = proseOf(strings.TrimPrefix(s.RefName(), "deleted_"))
 	case isList(s):
 		m.Kind, m.Elem = MList, elemOf(s.Properties["data"].Items)
 		m.Prose = proseOf(s.Properties["data"].Items.RefName())
@@ -341,6 +348,11 @@ func (g *Gen) paramElem(d *Decl, wire string, s *Schema, uses map[string]*paramU
 func (g *Gen) paramScalar(d *Decl, wire string, s *Schema) *T {
 	switch s.Type {
 	case "string":
+		if d.Pkg.Name == "events" && (wire == "type" || wire == "types" || wire == "type_") {
+			if et := g.names[d.Pkg]["EventType"]; et != nil {
+				return &T{Kind: KNamed, Decl: et}
+			}
+		}
 		if vals := s.StringEnum(); len(vals) > 0 && !(len(vals) == 1 && vals[0] == "") {
 			return &T{Kind: KNamed, Decl: g.paramEnum(d, wire, vals)}
 		}
@@ -364,7 +376,7 @@ func (g *Gen) paramEnum(d *Decl, wire string, vals []string) *Decl {
 	var best *Decl
 	for _, n := range sortedKeys(g.names[d.Pkg]) {
 		c := g.names[d.Pkg][n]
-		if c.Kind == DEnum && strings.HasSuffix(n, suffix) && sameStrings(c.Values, vals) {
+		if c.Kind == DEnum && (c.Owner == d.Owner && d.Owner != "" || c.Owner == "") && strings.HasSuffix(n, suffix) && sameStrings(c.Values, vals) {
 			// Prefer the enum sharing the longest prefix with the params
 			// struct (SessionCreateParams takes SessionPermission over
 			// AccountPermission), then the shortest name.
@@ -381,7 +393,7 @@ func (g *Gen) paramEnum(d *Decl, wire string, vals []string) *Decl {
 	for _, n := range []string{name, name + "Param"} {
 		prev := g.names[d.Pkg][n]
 		if prev == nil {
-			return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: n, File: d.File, Values: vals, Key: d.Key + "." + wire + "#enum"})
+			return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: n, File: d.File, Values: vals, Key: d.Key + "." + wire + "#enum", Owner: d.Owner})
 		}
 		if prev.Kind == DEnum && sameStrings(prev.Values, vals) {
 			return prev
@@ -398,16 +410,29 @@ func sameStrings(a, b []string) bool {
 	return strings.Join(a2, "\x00") == strings.Join(b2, "\x00")
 }
 
-// paramSig is a structural signature of a params object.
+// paramSig is a structural signature of a params object. The spec's title
+// is part of it for objects holding objects, so that shapes the spec keeps
+// apart (outbound_payments and outbound_transfers features) keep their own
+// names; flat objects of scalars ({requested: bool}) merge whatever their
+// titles.
 func paramSig(s *Schema) string {
 	var sb strings.Builder
+	flat := true
+	for _, p := range s.Properties {
+		if p.Type == "object" || p.Type == "array" || len(p.AnyOf) > 0 {
+			flat = false
+		}
+	}
+	if !flat {
+		sb.WriteString("title:" + s.Title + "|")
+	}
 	var walk func(s *Schema)
 	walk = func(s *Schema) {
 		if s == nil {
 			sb.WriteString("nil")
 			return
 		}
-		sb.WriteString(s.Type + "|" + s.Format + "|" + s.Title + "|")
+		sb.WriteString(s.Type + "|" + s.Format + "|")
 		for _, v := range s.StringEnum() {
 			sb.WriteString(v + ",")
 		}
@@ -444,22 +469,23 @@ func paramSig(s *Schema) string {
 
 // collectParamObjects records every params object shape and the packages
 // that use it.
-func (g *Gen) collectParamObjects(s *Schema, p *Pkg, uses map[string]*paramUse) {
+func (g *Gen) collectParamObjects(s *Schema, p *Pkg, resource, path string, uses map[string]*paramUse) {
 	for _, a := range paramAlternatives(s) {
 		switch {
 		case a.Type == "array" && a.Items != nil:
-			g.collectParamObjects(a.Items, p, uses)
+			g.collectParamObjects(a.Items, p, resource, singularWire(path), uses)
 		case a.Type == "object" && len(a.Properties) > 0 && !isRangeQuery(a):
 			sig := paramSig(a)
 			u := uses[sig]
 			if u == nil {
-				u = &paramUse{sig: sig, title: a.Title, pkgs: map[*Pkg]bool{}}
+				u = &paramUse{sig: sig, title: a.Title, pkgs: map[*Pkg]bool{}, places: map[string]bool{}}
 				uses[sig] = u
 			}
 			u.pkgs[p] = true
 			u.count++
+			u.places[resource+"|"+path] = true
 			for _, k := range sortedKeys(a.Properties) {
-				g.collectParamObjects(a.Properties[k], p, uses)
+				g.collectParamObjects(a.Properties[k], p, resource, path+"."+k, uses)
 			}
 		}
 	}
@@ -484,7 +510,24 @@ func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema, uses map[string]
 		p = pkgs[0]
 	}
 	var name string
-	if !genericTitles[s.Title] && u.count > 1 {
+	if len(u.places) > 1 {
+		name = shapeNames[strings.Join(sortedKeys(s.Properties), ",")]
+		if name != "" && g.names[p][name] != nil {
+			name = ""
+		}
+	}
+	if name == "" && len(u.places) == 1 && u.count > 1 && p == parent.Pkg {
+		// One field of one resource, shared by several endpoints (create
+		// and update): named after the field.
+		for place := range u.places {
+			res, path, _ := strings.Cut(place, "|")
+			name = res + goName(path) + "Params"
+		}
+		if g.names[p][name] != nil {
+			name = ""
+		}
+	}
+	if name == "" && !genericTitles[s.Title] && u.count > 1 {
 		t := s.Title
 		for _, suf := range []string{"_params", "_param", "_specs", "_spec"} {
 			t = strings.TrimSuffix(t, suf)
@@ -501,7 +544,7 @@ func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema, uses map[string]
 	if p != parent.Pkg {
 		file = "params"
 	}
-	d := g.addDecl(&Decl{Kind: DStruct, Pkg: p, Name: name, File: file, Params: true, Key: "paramobj:" + sig})
+	d := g.addDecl(&Decl{Kind: DStruct, Pkg: p, Name: name, File: file, Params: true, Key: "paramobj:" + sig, Owner: parent.Owner})
 	d.Doc = []string{fmt.Sprintf("%s is a nested object of request parameters.", name)}
 	u.decl = d
 	d.Fields = []*Field{}

@@ -91,11 +91,11 @@ func init() {
 					},
 					RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
 				},
-				Capabilities: &connect.CapabilitiesParams{
-					Transfers:                &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-					CardIssuing:              &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-					Treasury:                 &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-					USBankAccountACHPayments: &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
+				Capabilities: &connect.AccountCapabilitiesParams{
+					Transfers:                &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					CardIssuing:              &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					Treasury:                 &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					USBankAccountACHPayments: &connect.AccessParams{Requested: embedfin.Ptr(true)},
 				},
 				BusinessProfile: &connect.AccountCreateBusinessProfileParams{
 					Name:               embedfin.Ptr("Rocket Rides"),
@@ -108,7 +108,7 @@ func init() {
 					Name:  embedfin.Ptr("Rocket Rides Inc."),
 					Phone: embedfin.Ptr("+14155550123"),
 					TaxID: embedfin.Ptr("000000000"),
-					Address: &connect.LegalEntityAndKYCAddressParams{
+					Address: &embedfin.AddressParams{
 						Line1:      embedfin.Ptr("354 Oyster Point Blvd"),
 						City:       embedfin.Ptr("South San Francisco"),
 						State:      embedfin.Ptr("CA"),
@@ -117,14 +117,14 @@ func init() {
 					},
 				},
 				Settings: &connect.AccountCreateSettingsParams{
-					CardIssuing: &connect.CardIssuingSettingsParams{
+					CardIssuing: &connect.AccountSettingsCardIssuingParams{
 						TOSAcceptance: &connect.SettingsTermsOfServiceParams{
 							Date:      embedfin.Ptr(tosAcceptedAt),
 							IP:        embedfin.Ptr(clientIP),
 							UserAgent: embedfin.Ptr(clientUA),
 						},
 					},
-					Treasury: &connect.TreasurySettingsParams{
+					Treasury: &connect.AccountSettingsTreasuryParams{
 						TOSAcceptance: &connect.SettingsTermsOfServiceParams{
 							Date:      embedfin.Ptr(tosAcceptedAt),
 							IP:        embedfin.Ptr(clientIP),
@@ -132,7 +132,7 @@ func init() {
 						},
 					},
 				},
-				TOSAcceptance: &connect.TOSAcceptanceParams{
+				TOSAcceptance: &connect.AccountTOSAcceptanceParams{
 					Date: embedfin.Ptr(tosAcceptedAt),
 					IP:   embedfin.Ptr(clientIP),
 				},
@@ -187,10 +187,10 @@ func init() {
 		endpointCase{"connect/Accounts.Update", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := connect.New(c).Accounts.Update(ctx, connectedAccountID, &connect.AccountUpdateParams{
 				Email: embedfin.Ptr("jenny.rosen@example.com"),
-				Capabilities: &connect.CapabilitiesParams{
-					Transfers:   &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-					Treasury:    &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-					CardIssuing: &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
+				Capabilities: &connect.AccountCapabilitiesParams{
+					Transfers:   &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					Treasury:    &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					CardIssuing: &connect.AccessParams{Requested: embedfin.Ptr(true)},
 				},
 				Metadata: map[string]string{"onboarding_step": "capabilities_requested"},
 			})
@@ -203,11 +203,11 @@ func init() {
 		endpointCase{"connect/Accounts.Update/payout_schedule", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := connect.New(c).Accounts.Update(ctx, connectedAccountID, &connect.AccountUpdateParams{
 				Settings: &connect.AccountUpdateSettingsParams{
-					Payouts: &connect.PayoutSettingsParams{
-						Schedule: &connect.TransferScheduleParams{
-							Interval:        embedfin.Ptr(connect.TransferScheduleIntervalWeekly),
-							WeeklyAnchor:    embedfin.Ptr(connect.TransferScheduleWeeklyAnchorFriday),
-							DelayDaysString: embedfin.Ptr(connect.TransferScheduleDelayDaysMinimum),
+					Payouts: &connect.AccountSettingsPayoutsParams{
+						Schedule: &connect.AccountSettingsPayoutsScheduleParams{
+							Interval:        embedfin.Ptr(connect.AccountSettingsPayoutsScheduleIntervalWeekly),
+							WeeklyAnchor:    embedfin.Ptr(connect.AccountSettingsPayoutsScheduleWeeklyAnchorFriday),
+							DelayDaysString: embedfin.Ptr(connect.AccountSettingsPayoutsScheduleDelayDaysMinimum),
 						},
 						StatementDescriptor: embedfin.Ptr("ROCKET RIDES"),
 					},

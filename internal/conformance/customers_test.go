@@ -19,7 +19,7 @@ func init() {
 				Name:        embedfin.Ptr("Jenny Rosen"),
 				Phone:       embedfin.Ptr("+14155550142"),
 				Description: embedfin.Ptr("Signed up from the budgeting app"),
-				Address: &customers.OptionalFieldsCustomerAddressParams{
+				Address: &embedfin.AddressParams{
 					Line1:      embedfin.Ptr("510 Townsend St"),
 					City:       embedfin.Ptr("San Francisco"),
 					State:      embedfin.Ptr("CA"),
@@ -110,7 +110,7 @@ func init() {
 				Shipping: &customers.CustomerShippingParams{
 					Name:  embedfin.Ptr("Jenny Rosen"),
 					Phone: embedfin.Ptr("+14155550142"),
-					Address: &customers.OptionalFieldsCustomerAddressParams{
+					Address: &embedfin.AddressParams{
 						Line1:      embedfin.Ptr("1 Market St"),
 						Line2:      embedfin.Ptr("Suite 400"),
 						City:       embedfin.Ptr("San Francisco"),

@@ -18,9 +18,9 @@ func init() {
 		endpointCase{"events/Events.List", func(ctx context.Context, c *embedfin.Client) error {
 			page, err := events.New(c).Events.List(ctx, &events.EventListParams{
 				ListParams: embedfin.ListParams{Limit: embedfin.Ptr(int64(25))},
-				Types: []string{
-					"financial_connections.account.refreshed_transactions",
-					"treasury.financial_account.features_status_updated",
+				Types: []events.EventType{
+					events.EventTypeFinancialConnectionsAccountRefreshedTransactions,
+					events.EventTypeTreasuryFinancialAccountFeaturesStatusUpdated,
 				},
 				CreatedRange: &embedfin.RangeQueryParams{GreaterThanOrEqual: embedfin.Ptr(int64(1706742786))},
 			})
@@ -37,7 +37,7 @@ func init() {
 		endpointCase{"events/Events.All", func(ctx context.Context, c *embedfin.Client) error {
 			first, err := firstYielded(events.New(c).Events.All(ctx, &events.EventListParams{
 				ListParams:      embedfin.ListParams{Limit: embedfin.Ptr(int64(100))},
-				Type:            embedfin.Ptr("issuing_authorization.request"),
+				Type:            embedfin.Ptr(events.EventTypeIssuingAuthorizationRequest),
 				DeliverySuccess: embedfin.Ptr(false),
 			}))
 			if err != nil {

@@ -16,8 +16,8 @@ const (
 
 // headquarters is the connected account's head office, the billing address
 // of its cardholders.
-func headquarters() *issuing.RequiredAddressParams {
-	return &issuing.RequiredAddressParams{
+func headquarters() *issuing.AddressParams {
+	return &issuing.AddressParams{
 		Line1:      embedfin.Ptr("1234 Main Street"),
 		Line2:      embedfin.Ptr("Floor 3"),
 		City:       embedfin.Ptr("San Francisco"),
@@ -38,17 +38,17 @@ func init() {
 				Email:       embedfin.Ptr("jenny.rosen@example.com"),
 				PhoneNumber: embedfin.Ptr("+18008675309"),
 				Status:      embedfin.Ptr(issuing.CardholderCreateStatusActive),
-				Billing:     &issuing.BillingParams{Address: headquarters()},
-				Individual: &issuing.IndividualParams{
+				Billing:     &issuing.CardholderBillingParams{Address: headquarters()},
+				Individual: &issuing.CardholderIndividualParams{
 					FirstName: embedfin.Ptr("Jenny"),
 					LastName:  embedfin.Ptr("Rosen"),
-					DOB: &embedfin.DateOfBirthParams{
+					DOB: &embedfin.DateParams{
 						Day:   embedfin.Ptr(int64(1)),
 						Month: embedfin.Ptr(int64(11)),
 						Year:  embedfin.Ptr(int64(1981)),
 					},
-					CardIssuing: &issuing.CardIssuingParams{
-						UserTermsAcceptance: &issuing.TermsAcceptanceParams{
+					CardIssuing: &issuing.CardholderIndividualCardIssuingParams{
+						UserTermsAcceptance: &issuing.CardholderIndividualCardIssuingUserTermsAcceptanceParams{
 							Date:      embedfin.Ptr(tosAcceptedAt),
 							IP:        embedfin.Ptr(clientIP),
 							UserAgent: embedfin.Ptr(clientUA),
@@ -56,13 +56,13 @@ func init() {
 					},
 				},
 				PreferredLocales: []issuing.CardholderPreferredLocale{issuing.CardholderPreferredLocaleEn},
-				SpendingControls: &issuing.AuthorizationControlsParamV2Params{
+				SpendingControls: &issuing.CardholderSpendingControlsParams{
 					SpendingLimitsCurrency: embedfin.Ptr("usd"),
 					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(500000)), Interval: embedfin.Ptr(issuing.CardSpendingControlsSpendingLimitIntervalMonthly)},
+						{Amount: embedfin.Ptr(int64(500000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalMonthly)},
 					},
-					BlockedCategories: []issuing.CardSpendingControlsBlockedCategory{
-						issuing.CardSpendingControlsBlockedCategoryBettingCasinoGambling,
+					BlockedCategories: []issuing.CardholderSpendingControlsBlockedCategory{
+						issuing.CardholderSpendingControlsBlockedCategoryBettingCasinoGambling,
 					},
 				},
 				Metadata: map[string]string{"employee_id": "emp_118"},
@@ -106,11 +106,11 @@ func init() {
 		}},
 		endpointCase{"issuing/Cardholders.Update", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := issuing.New(c).Cardholders.Update(ctx, cardholderID, &issuing.CardholderUpdateParams{
-				Billing:     &issuing.BillingParams{Address: headquarters()},
+				Billing:     &issuing.CardholderBillingParams{Address: headquarters()},
 				PhoneNumber: embedfin.Ptr("+18008675310"),
-				SpendingControls: &issuing.AuthorizationControlsParamV2Params{
+				SpendingControls: &issuing.CardholderSpendingControlsParams{
 					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(750000)), Interval: embedfin.Ptr(issuing.CardSpendingControlsSpendingLimitIntervalMonthly)},
+						{Amount: embedfin.Ptr(int64(750000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalMonthly)},
 					},
 				},
 				Metadata: map[string]string{"team": "operations"},
@@ -127,11 +127,11 @@ func init() {
 				Cardholder:       embedfin.Ptr(cardholderID),
 				Currency:         embedfin.Ptr("usd"),
 				Type:             embedfin.Ptr(issuing.CardTypeVirtual),
-				Status:           embedfin.Ptr(issuing.CardholderCreateStatusActive),
+				Status:           embedfin.Ptr(issuing.CardCreateStatusActive),
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				SpendingControls: &issuing.AuthorizationControlsParams{
+				SpendingControls: &issuing.CardSpendingControlsParams{
 					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(100000)), Interval: embedfin.Ptr(issuing.CardSpendingControlsSpendingLimitIntervalPerAuthorization)},
+						{Amount: embedfin.Ptr(int64(100000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalPerAuthorization)},
 					},
 					AllowedCategories: []issuing.CardSpendingControlsAllowedCategory{
 						issuing.CardSpendingControlsAllowedCategoryTaxicabsLimousines,

@@ -12,11 +12,11 @@ const setupIntentID = "seti_1NvPzBQ9RKHgCVdKgkQX7BzR"
 
 // onlineAcceptance is the mandate acceptance the platform records when the
 // account owner agrees to the ACH terms in the browser.
-func onlineAcceptance() *setupintents.SecretKeyParams {
-	return &setupintents.SecretKeyParams{
-		CustomerAcceptance: &setupintents.CustomerAcceptanceParams{
-			Type: embedfin.Ptr(setupintents.CustomerAcceptanceTypeOnline),
-			Online: &setupintents.OnlineParams{
+func onlineAcceptance() *setupintents.SetupIntentMandateDataParams {
+	return &setupintents.SetupIntentMandateDataParams{
+		CustomerAcceptance: &setupintents.SetupIntentMandateDataCustomerAcceptanceParams{
+			Type: embedfin.Ptr(setupintents.SetupIntentMandateDataCustomerAcceptanceTypeOnline),
+			Online: &setupintents.SetupIntentMandateDataCustomerAcceptanceOnlineParams{
 				IPAddress: embedfin.Ptr(clientIP),
 				UserAgent: embedfin.Ptr(clientUA),
 			},
@@ -37,14 +37,14 @@ func init() {
 					setupintents.SetupIntentFlowDirectionOutbound,
 				},
 				PaymentMethodTypes: []string{"us_bank_account"},
-				PaymentMethodData: &setupintents.PaymentMethodDataParams{
-					Type: embedfin.Ptr(setupintents.PaymentMethodDataTypeUSBankAccount),
-					USBankAccount: &embedfin.PaymentMethodParams{
+				PaymentMethodData: &setupintents.SetupIntentPaymentMethodDataParams{
+					Type: embedfin.Ptr(setupintents.SetupIntentPaymentMethodDataTypeUSBankAccount),
+					USBankAccount: &embedfin.USBankAccountParams{
 						RoutingNumber:     embedfin.Ptr("110000000"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
-						AccountHolderType: embedfin.Ptr(embedfin.PaymentMethodAccountHolderTypeCompany),
+						AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeCompany),
 					},
-					BillingDetails: &setupintents.BillingDetailsInnerParams{
+					BillingDetails: &setupintents.SetupIntentPaymentMethodDataBillingDetailsParams{
 						Name: embedfin.Ptr("Company Corp"),
 					},
 				},
@@ -64,10 +64,10 @@ func init() {
 				PaymentMethodTypes: []string{"us_bank_account"},
 				Usage:              embedfin.Ptr(setupintents.SetupIntentCreateUsageOffSession),
 				Description:        embedfin.Ptr("Bank account for monthly rent"),
-				PaymentMethodOptions: &setupintents.PaymentMethodOptionsParams{
-					USBankAccount: &setupintents.PaymentMethodOptionsUSBankAccountParams{
-						VerificationMethod: embedfin.Ptr(setupintents.SetupIntentPaymentMethodOptionsPixVerificationMethodAutomatic),
-						FinancialConnections: &setupintents.LinkedAccountOptionsParams{
+				PaymentMethodOptions: &setupintents.SetupIntentPaymentMethodOptionsParams{
+					USBankAccount: &setupintents.SetupIntentPaymentMethodOptionsUSBankAccountParams{
+						VerificationMethod: embedfin.Ptr(setupintents.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodAutomatic),
+						FinancialConnections: &setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams{
 							Permissions: []setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission{
 								setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermissionPaymentMethod,
 								setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermissionBalances,
@@ -77,8 +77,8 @@ func init() {
 							},
 							ReturnURL: embedfin.Ptr("https://example.com/setup/complete"),
 						},
-						Networks: &setupintents.NetworksOptionsParams{
-							Requested: []setupintents.NetworksOptionsRequested{setupintents.NetworksOptionsRequestedACH},
+						Networks: &setupintents.SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams{
+							Requested: []setupintents.SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested{setupintents.SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequestedACH},
 						},
 					},
 				},

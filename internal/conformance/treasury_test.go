@@ -22,20 +22,20 @@ const (
 
 // guideFeatures are the features the embedded-finance guide requests for a
 // connected account's financial account.
-func guideFeatures() *treasury.FeatureAccessParams {
+func guideFeatures() *treasury.FinancialAccountFeaturesParams {
 	yes := func() *bool { return embedfin.Ptr(true) }
-	return &treasury.FeatureAccessParams{
+	return &treasury.FinancialAccountFeaturesParams{
 		CardIssuing:        &treasury.AccessParams{Requested: yes()},
 		DepositInsurance:   &treasury.AccessParams{Requested: yes()},
-		FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.ABAAccessParams{Requested: yes()}},
-		InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessWithACHDetailsInboundParams{Requested: yes()}},
+		FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: yes()}},
+		InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: yes()}},
 		IntraStripeFlows:   &treasury.AccessParams{Requested: yes()},
 		OutboundPayments: &treasury.OutboundPaymentsParams{
-			ACH:            &treasury.AccessWithACHDetailsOutboundParams{Requested: yes()},
+			ACH:            &treasury.AccessParams{Requested: yes()},
 			USDomesticWire: &treasury.AccessParams{Requested: yes()},
 		},
 		OutboundTransfers: &treasury.OutboundTransfersParams{
-			ACH:            &treasury.AccessWithACHDetailsOutboundParams{Requested: yes()},
+			ACH:            &treasury.AccessParams{Requested: yes()},
 			USDomesticWire: &treasury.AccessParams{Requested: yes()},
 		},
 	}
@@ -104,7 +104,7 @@ func init() {
 		endpointCase{"treasury/FinancialAccounts.Update", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := treasury.New(c).FinancialAccounts.Update(ctx, financialAccountID, &treasury.FinancialAccountUpdateParams{
 				Nickname: embedfin.Ptr("Payroll wallet"),
-				Features: &treasury.FeatureAccessParams{
+				Features: &treasury.FinancialAccountFeaturesParams{
 					OutboundPayments: &treasury.OutboundPaymentsParams{
 						USDomesticWire: &treasury.AccessParams{Requested: embedfin.Ptr(false)},
 					},
@@ -120,8 +120,8 @@ func init() {
 		// financial account.
 		endpointCase{"treasury/FinancialAccounts.Close", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := treasury.New(c).FinancialAccounts.Close(ctx, financialAccountID, &treasury.FinancialAccountCloseParams{
-				ForwardingSettings: &treasury.ForwardingSettingsParams{
-					Type:             embedfin.Ptr(treasury.ForwardingSettingsTypeFinancialAccount),
+				ForwardingSettings: &treasury.FinancialAccountForwardingSettingsParams{
+					Type:             embedfin.Ptr(treasury.FinancialAccountForwardingSettingsTypeFinancialAccount),
 					FinancialAccount: embedfin.Ptr(platformFinancialAccountID),
 				},
 			}, onBehalf)
@@ -140,8 +140,8 @@ func init() {
 		// Requesting the ABA address later, once the account is verified.
 		endpointCase{"treasury/FinancialAccounts.UpdateFeatures", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := treasury.New(c).FinancialAccounts.UpdateFeatures(ctx, financialAccountID, &treasury.FinancialAccountUpdateFeaturesParams{
-				FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.ABAAccessParams{Requested: embedfin.Ptr(true)}},
-				InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessWithACHDetailsInboundParams{Requested: embedfin.Ptr(true)}},
+				FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: embedfin.Ptr(true)}},
+				InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: embedfin.Ptr(true)}},
 				CardIssuing:        &treasury.AccessParams{Requested: embedfin.Ptr(true)},
 			}, onBehalf)
 			if err != nil {
@@ -215,7 +215,7 @@ func init() {
 				DestinationPaymentMethod: embedfin.Ptr(paymentMethodID),
 				DestinationPaymentMethodOptions: &treasury.PaymentMethodOptionsParams{
 					USBankAccount: &treasury.PaymentMethodOptionsUSBankAccountParams{
-						Network: embedfin.Ptr(treasury.FinancialAccountFinancialAddressSupportedNetworkACH),
+						Network: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH),
 					},
 				},
 				Description:         embedfin.Ptr("Invoice INV-2024-0193"),
@@ -239,16 +239,16 @@ func init() {
 				Currency:         embedfin.Ptr("usd"),
 				DestinationPaymentMethodData: &treasury.OutboundPaymentCreateDestinationPaymentMethodDataParams{
 					Type: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount),
-					USBankAccount: &embedfin.PaymentMethodParams{
+					USBankAccount: &embedfin.USBankAccountParams{
 						RoutingNumber:     embedfin.Ptr("110000000"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
-						AccountHolderType: embedfin.Ptr(embedfin.PaymentMethodAccountHolderTypeIndividual),
-						AccountType:       embedfin.Ptr(embedfin.PaymentMethodAccountTypeChecking),
+						AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeIndividual),
+						AccountType:       embedfin.Ptr(embedfin.USBankAccountAccountTypeChecking),
 					},
 					BillingDetails: &treasury.OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams{
 						Name:  embedfin.Ptr("Jenny Rosen"),
 						Email: embedfin.Ptr("jenny.rosen@example.com"),
-						Address: &embedfin.BillingDetailsAddressParams{
+						Address: &embedfin.AddressParams{
 							Line1:      embedfin.Ptr("510 Townsend St"),
 							City:       embedfin.Ptr("San Francisco"),
 							State:      embedfin.Ptr("CA"),
@@ -316,7 +316,7 @@ func init() {
 				DestinationPaymentMethod: embedfin.Ptr(paymentMethodID),
 				DestinationPaymentMethodOptions: &treasury.PaymentMethodOptionsParams{
 					USBankAccount: &treasury.PaymentMethodOptionsUSBankAccountParams{
-						Network: embedfin.Ptr(treasury.FinancialAccountFinancialAddressSupportedNetworkACH),
+						Network: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH),
 					},
 				},
 				Description:         embedfin.Ptr("Weekly sweep to operating account"),
@@ -559,10 +559,10 @@ func init() {
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				Amount:           embedfin.Ptr(int64(30000)),
 				Currency:         embedfin.Ptr("usd"),
-				Network:          embedfin.Ptr(treasury.FinancialAccountFinancialAddressSupportedNetworkACH),
+				Network:          embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
 				Description:      embedfin.Ptr("Customer payment for order 5581"),
 				InitiatingPaymentMethodDetails: &treasury.SourceParams{
-					Type: embedfin.Ptr(treasury.InboundTransferOriginPaymentMethodDetailsTypeUSBankAccount),
+					Type: embedfin.Ptr(treasury.SourceTypeUSBankAccount),
 					USBankAccount: &treasury.USBankAccountSourceParams{
 						AccountHolderName: embedfin.Ptr("Jenny Rosen"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
@@ -581,10 +581,10 @@ func init() {
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				Amount:           embedfin.Ptr(int64(7500)),
 				Currency:         embedfin.Ptr("usd"),
-				Network:          embedfin.Ptr(treasury.InboundTransferOriginPaymentMethodDetailsUSBankAccountNetworkACH),
+				Network:          embedfin.Ptr(treasury.ReceivedDebitTestCreateNetworkACH),
 				Description:      embedfin.Ptr("Utility bill autopay"),
 				InitiatingPaymentMethodDetails: &treasury.SourceParams{
-					Type: embedfin.Ptr(treasury.InboundTransferOriginPaymentMethodDetailsTypeUSBankAccount),
+					Type: embedfin.Ptr(treasury.SourceTypeUSBankAccount),
 					USBankAccount: &treasury.USBankAccountSourceParams{
 						AccountHolderName: embedfin.Ptr("Bay Power & Light"),
 						AccountNumber:     embedfin.Ptr("000111111116"),

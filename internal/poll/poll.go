@@ -14,8 +14,10 @@ import (
 // later one Factor times longer, never above Max. Every sleep is spread by
 // ±20% so that many waiters do not poll in step.
 type Interval struct {
+	// Min is the first pause; Max the longest.
 	Min, Max time.Duration
-	Factor   float64
+	// Factor multiplies the pause after each check (at least 1).
+	Factor float64
 }
 
 // Normalize fills zero fields with the given defaults and repairs

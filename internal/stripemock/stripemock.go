@@ -1,8 +1,3 @@
-// Package stripemock gives tests the pinned stripe-mock server and the
-// OpenAPI spec it embeds. STRIPE_MOCK_URL points the tests at a server that
-// is already running; otherwise the pinned version is installed once into
-// the user cache directory (go install, so only Go is needed) and started on
-// a free loopback port. stripe-mock never enters the SDK's go.mod.
 package stripemock
 
 import (
@@ -32,6 +27,7 @@ const EnvURL = "STRIPE_MOCK_URL"
 
 // Server is a running stripe-mock.
 type Server struct {
+	// URL is the base URL to give embedfin.WithBaseURL.
 	URL string
 	cmd *exec.Cmd
 }

@@ -1,6 +1,3 @@
-// Package stripeversion parses and composes the Stripe-Version header: a base
-// API version optionally followed by beta feature versions, joined with "; ",
-// as in "2026-08-26.dahlia; financial_connections_ownership_match_api_preview=v1".
 package stripeversion
 
 import (
@@ -12,7 +9,9 @@ import (
 
 // Beta is one beta feature pinned at a numeric version (the N of "vN").
 type Beta struct {
-	Name    string
+	// Name of the beta, e.g. financial_connections_ownership_match_api_preview.
+	Name string
+	// Version is N of "vN".
 	Version int
 }
 

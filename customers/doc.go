@@ -1,0 +1,31 @@
+// Package customers calls Stripe's Customers API: create, retrieve, update,
+// delete, list and search Customer objects.
+//
+// In the bank-data flows a Customer stands for the end user. It is the
+// account holder of a Financial Connections session (its email lets the
+// linking flow recognise returning Link users), the record whose name,
+// email, phone and address Ownership Match compares with a linked
+// account's owners, and the customer of a SetupIntent that saves a bank
+// account. Search takes a query in Stripe's search language, such as
+// email:'jennyrosen@example.com'.
+//
+// Get the package client from an *embedfin.Client:
+//
+//	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
+//	if err != nil { ... }
+//	cs := customers.New(c)
+//	cust, err := cs.Customers.Create(ctx, &customers.CustomerCreateParams{
+//		Name:  embedfin.Ptr("Jenny Rosen"),
+//		Email: embedfin.Ptr("jennyrosen@example.com"),
+//	})
+//	// ... then financialconnections.SessionCreateAccountHolderParams{Customer: &cust.ID, ...}
+//
+// IDs are positional arguments checked before sending; optional fields are
+// pointers set with embedfin.Ptr. List and Search return one page; All and
+// SearchAll iterate over every page. Retrieving a deleted customer returns a
+// Customer with Deleted set, while Delete returns a DeletedCustomer.
+// DefaultSource is a *embedfin.Expandable[PaymentSource], a union of
+// connect.BankAccount, connect.Card and embedfin.RawObject; subscriptions
+// and test clocks are outside the SDK's scope and arrive as
+// embedfin.RawObject.
+package customers

@@ -1,0 +1,45 @@
+// Package financialconnections calls Stripe's Financial Connections API:
+// Sessions, in which a user links external bank accounts through Stripe.js;
+// the linked Accounts with their balance, ownership and transaction
+// refreshes and subscriptions; the AccountOwners read from them; and their
+// Transactions.
+//
+// Collecting bank data starts with a Session for an account holder (a
+// customer or a connected account) and the permissions the product needs;
+// its ClientSecret goes to Stripe.js, and the linked accounts are listed
+// with Accounts.All and Session set. To keep transactions current, call
+// Accounts.Subscribe or Accounts.Refresh; refreshes are asynchronous, so
+// wait for the financial_connections.account.refreshed_transactions event
+// (package events) or use RefreshAndWait / WaitForRefresh, then fetch only
+// what changed with TransactionRefresh.After, which SyncTransactions and
+// SyncMany do for you. For ownership checks, request the "ownership"
+// permission and read the account's Ownership (expanded) or AllOwners;
+// Ownership Match, a private beta, is in package ownershipmatch.
+//
+//	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
+//	if err != nil { ... }
+//	fc := financialconnections.New(c)
+//	sess, err := fc.Sessions.Create(ctx, &financialconnections.SessionCreateParams{
+//		AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+//			Type:     embedfin.Ptr(financialconnections.AccountHolderTypeCustomer),
+//			Customer: embedfin.Ptr("cus_NffrFeUfNV2Hib"),
+//		},
+//		Permissions: []financialconnections.SessionPermission{financialconnections.SessionPermissionTransactions},
+//		Prefetch:    []financialconnections.SessionPrefetch{financialconnections.SessionPrefetchTransactions},
+//	})
+//	// ... the user links an account in the browser with *sess.ClientSecret ...
+//	for txn, err := range fc.Transactions.All(ctx, &financialconnections.TransactionListParams{
+//		Account: embedfin.Ptr("fca_1LDYuMGxLVUXRs6HW0lrat9T"),
+//	}) {
+//		if err != nil { ... }
+//		fmt.Println(txn.ID, txn.Amount, txn.Status)
+//	}
+//
+// As in every resource package, IDs are positional arguments and required
+// parameters are checked before anything is sent (failures are
+// *embedfin.ValidationError); optional fields are pointers set with
+// embedfin.Ptr; List returns one page and All iterates over every page.
+// References such as Account.Ownership and AccountHolder.Customer are
+// *embedfin.Expandable[T], holding the object only when expanded with
+// Params.AddExpand; objects outside the SDK's scope are embedfin.RawObject.
+package financialconnections
