@@ -396,6 +396,9 @@ type fieldInfo struct {
 	opts      valueOpts
 	codec     *codec
 	err       error // set when the field cannot be encoded at all
+	// nested reports whether the field holds a struct, map, slice or array
+	// (through pointers): it takes keys with children ("a[b]").
+	nested bool
 }
 
 // embeddedInfo is an anonymous struct field whose fields are promoted.
@@ -403,6 +406,24 @@ type embeddedInfo struct {
 	index int
 	ptr   bool
 	codec *codec // of the struct type; may still be under construction
+}
+
+// isNested reports whether t (through pointers) is a struct other than
+// time.Time, a map, a slice or an array.
+func isNested(t reflect.Type) bool {
+	for i := 0; t.Kind() == reflect.Pointer; i++ {
+		if i > 8 { // a pointer type that points to itself
+			return false
+		}
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Array:
+		return true
+	case reflect.Struct:
+		return t != timeType
+	}
+	return false
 }
 
 func (b *builder) fillStruct(c *codec, t reflect.Type) {
@@ -447,6 +468,7 @@ func (b *builder) fillStruct(c *codec, t reflect.Type) {
 			isEmpty:   emptyFunc(sf.Type),
 			opts:      opts,
 			codec:     b.codec(sf.Type, opts),
+			nested:    isNested(sf.Type),
 		}
 		if strings.ContainsAny(name, "[]") {
 			f.err = &TypeError{Type: t, Key: name, Reason: "field name " + strconv.Quote(name) + " (field " + sf.Name + ") contains a bracket"}

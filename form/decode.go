@@ -306,6 +306,21 @@ type decField struct {
 type decodeIndex struct {
 	byName   map[string]*decField
 	numbered []*decField
+	// alt holds a second field with the same name at the same depth, of the
+	// other shape: params that take a value or an object under one name
+	// (Created int64 and CreatedRange RangeQueryParams, both "created").
+	alt map[string]*decField
+}
+
+// pick chooses between a field and its alternative by the shape of the
+// key: children ("created[gte]") go to the nested one, a bare value
+// ("created=5") to the scalar one.
+func (idx *decodeIndex) pick(name string, n *node) *decField {
+	f := idx.byName[name]
+	if alt := idx.alt[name]; alt != nil && f != nil && f.info.nested != (n.first != nil) && alt.info.nested == (n.first != nil) {
+		return alt
+	}
+	return f
 }
 
 // index builds, on first use, the name lookup of the struct with the
@@ -328,7 +343,13 @@ func (si *structInfo) index() *decodeIndex {
 					if f.err != nil {
 						continue
 					}
-					if _, dup := idx.byName[f.name]; dup {
+					if prev, dup := idx.byName[f.name]; dup {
+						if len(prev.path) == len(l.path)+1 && prev.info.nested != f.nested && idx.alt[f.name] == nil {
+							if idx.alt == nil {
+								idx.alt = map[string]*decField{}
+							}
+							idx.alt[f.name] = &decField{path: append(slices.Clip(l.path), f.index), info: f}
+						}
 						continue
 					}
 					df := &decField{path: append(slices.Clip(l.path), f.index), info: f}
@@ -398,7 +419,7 @@ func (si *structInfo) decode(d *decState, v reflect.Value, n *node) {
 	idx := si.index()
 	if len(idx.numbered) == 0 {
 		for k := n.first; k != nil; k = k.next {
-			f := idx.byName[k.seg]
+			f := idx.pick(k.seg, k)
 			if f == nil {
 				d.addUnknown(k)
 				continue
@@ -427,7 +448,7 @@ func (si *structInfo) decode(d *decState, v reflect.Value, n *node) {
 		return &groups[len(groups)-1]
 	}
 	for k := n.first; k != nil; k = k.next {
-		if f := idx.byName[k.seg]; f != nil {
+		if f := idx.pick(k.seg, k); f != nil {
 			find(f).base = k
 			continue
 		}

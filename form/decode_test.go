@@ -560,3 +560,39 @@ func TestDecodeScalarWithOnlyChildren(t *testing.T) {
 	assert.Equal(t, []string{"count[x]", "count[y][z]"}, unknown.Keys)
 	assert.Zero(t, p.Count)
 }
+
+// Params that accept a value or an object under one name decode each shape
+// into its own field.
+func TestDecodeAlternativeShapes(t *testing.T) {
+	t.Parallel()
+	type rng struct {
+		GTE *int64 `url:"gte,omitempty"`
+		LT  *int64 `url:"lt,omitempty"`
+	}
+	type params struct {
+		CreatedRange *rng   `url:"created,omitempty"`
+		Created      *int64 `url:"created,omitempty"`
+		Limit        *int64 `url:"limit,omitempty"`
+	}
+	var a params
+	require.NoError(t, form.Decode(url.Values{"created": {"5"}}, &a))
+	require.NotNil(t, a.Created)
+	assert.Equal(t, int64(5), *a.Created)
+	assert.Nil(t, a.CreatedRange)
+
+	var b params
+	require.NoError(t, form.Decode(url.Values{"created[gte]": {"1"}, "created[lt]": {"9"}}, &b))
+	require.NotNil(t, b.CreatedRange)
+	assert.Equal(t, int64(1), *b.CreatedRange.GTE)
+	assert.Equal(t, int64(9), *b.CreatedRange.LT)
+	assert.Nil(t, b.Created)
+
+	// Encoding and decoding agree for both shapes.
+	for _, p := range []params{a, b} {
+		body, err := form.Marshal(&p)
+		require.NoError(t, err)
+		var back params
+		require.NoError(t, form.Unmarshal(body, &back))
+		assert.Equal(t, p, back)
+	}
+}
