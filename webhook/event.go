@@ -1,0 +1,77 @@
+package webhook
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/events"
+)
+
+// Event is a verified event received by webhook. It embeds the generated
+// events.Event, so its fields read as in the Events API: ev.ID, ev.Type (an
+// events.EventType, with a constant per event type of the SDK's products),
+// ev.Created, ev.Livemode, ev.Account, ev.PendingWebhooks, ev.Request and
+// ev.Data.Object, the object as raw JSON (decode it with Data).
+type Event struct {
+	events.Event
+	// APIVersionMismatch is true when the event was rendered in another API
+	// version than embedfin.APIVersion, the version the SDK's types follow
+	// ("; beta=vN" suffixes are ignored in the comparison). Fields of
+	// data.object may then be missing from, or unknown to, the SDK's types.
+	// It is false when the event has no api_version.
+	APIVersionMismatch bool
+}
+
+// pinnedBase is embedfin.APIVersion without any beta suffix.
+var pinnedBase = baseVersion(embedfin.APIVersion)
+
+// baseVersion returns an API version without its "; beta=vN" parts.
+func baseVersion(v string) string {
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		v = v[:i]
+	}
+	return strings.TrimSpace(v)
+}
+
+// ErrNoData is returned by Data for an event without data.object, which
+// ConstructEvent never returns.
+var ErrNoData = errors.New("webhook: event has no data.object")
+
+// Data decodes the event's data.object into a new T, the type of the object
+// the event is about: for example financialconnections.Account for the
+// financial_connections.account.* events, or treasury.ReceivedCredit for
+// treasury.received_credit.created.
+//
+//	acct, err := webhook.Data[financialconnections.Account](ev)
+//
+// The error names the event and T; it wraps ErrNoData or the JSON decoding
+// error.
+func Data[T any](ev Event) (*T, error) {
+	if ev.Data == nil || len(ev.Data.Object) == 0 {
+		return nil, fmt.Errorf("%w (event %s)", ErrNoData, ev.ID)
+	}
+	obj := new(T)
+	if err := json.Unmarshal(ev.Data.Object, obj); err != nil {
+		return nil, fmt.Errorf("webhook: decoding data.object of event %s (%s) into %T: %w", ev.ID, ev.Type, obj, err)
+	}
+	return obj, nil
+}
+
+// PreviousAttributes decodes the event's data.previous_attributes into a new
+// T. Stripe sends it with *.updated events: the values the changed fields
+// had before the change, and only those fields, so T is typically a struct
+// of pointers or a map[string]json.RawMessage. It returns nil and no error
+// when the event has no previous attributes.
+func PreviousAttributes[T any](ev Event) (*T, error) {
+	if ev.Data == nil || len(ev.Data.PreviousAttributes) == 0 || string(ev.Data.PreviousAttributes) == "null" {
+		return nil, nil
+	}
+	prev := new(T)
+	if err := json.Unmarshal(ev.Data.PreviousAttributes, prev); err != nil {
+		return nil, fmt.Errorf("webhook: decoding data.previous_attributes of event %s (%s) into %T: %w", ev.ID, ev.Type, prev, err)
+	}
+	return prev, nil
+}
