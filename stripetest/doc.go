@@ -1,0 +1,36 @@
+// Package stripetest is a stateful emulator of the Stripe API surfaces
+// this SDK covers, for tests and for running the examples offline. Start
+// one like an httptest server:
+//
+//	srv := stripetest.NewServer()
+//	defer srv.Close()
+//	c := srv.Client() // an *embedfin.Client for srv.URL with a test key
+//	cust, err := customers.New(c).Customers.Create(ctx, &customers.CustomerCreateParams{...})
+//
+// Unlike stripe-mock, which answers every call with a fixture, the emulator
+// remembers: objects created are retrieved, listed and updated; state is
+// kept per secret key (each key is its own Stripe account) and per connected
+// account (Stripe-Account); IDs of another account are 404. It validates
+// parameters with Stripe's error shapes (unknown and missing parameters,
+// 401 without a test key), replays idempotent POSTs, paginates lists, and
+// runs the asynchronous parts of the products:
+//
+//   - Financial Connections: linking accounts needs a browser in the real
+//     product, so POST /v1/test_helpers/financial_connections/sessions/{id}/complete
+//     links accounts as a user would. Refreshes go pending, then succeeded or
+//     failed after a delay; subscribing to transactions starts one. Linked
+//     accounts carry months of realistic transactions, and later refreshes
+//     add and update some, so transaction_refresh[after] works as documented.
+//   - Ownership Match (beta header required) scores the owner data you send
+//     against the account's owners in the guide's bands.
+//   - Treasury and Issuing move money: received credits fund cash; an
+//     authorization moves its amount from cash to outbound_pending (or is
+//     declined when funds are short); a capture creates the transaction and
+//     clears outbound_pending.
+//   - Every state change is an event, listed by the events endpoints and,
+//     with WithWebhook, delivered signed (webhook.SignHeader) with retries.
+//
+// The emulator speaks the wire format of the real API: its responses are
+// the SDK's generated types, encoded. cmd/embedfin-emulator serves it
+// stand-alone.
+package stripetest
