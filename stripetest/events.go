@@ -175,5 +175,3 @@ func matchType(t, filter string) bool {
 	}
 	return t == filter
 }
-
-

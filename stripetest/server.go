@@ -478,4 +478,3 @@ func rawJSON(v any) json.RawMessage {
 	}
 	return b
 }
-

@@ -220,4 +220,3 @@ func idsOf(cs []*customers.Customer) []string {
 	}
 	return out
 }
-
