@@ -4,6 +4,8 @@ package stripetest
 func (s *Server) routes() {
 	s.customerRoutes()
 	s.eventRoutes()
+	s.connectRoutes()
+	s.fcRoutes()
 }
 
 // settle applies the state changes that are due (finished refreshes,

@@ -59,6 +59,7 @@ type env struct {
 	objects map[string]any
 	order   map[string][]string // kind -> IDs, oldest first
 	idem    map[string]*idemRecord
+	fc      map[string]*fcState // Financial Connections accounts' bank-side state
 }
 
 type idemRecord struct {
@@ -184,7 +185,7 @@ func (s *Server) keyState(key string) *keyState {
 }
 
 func (s *Server) newEnv(key, account string) *env {
-	return &env{srv: s, key: key, account: account, objects: map[string]any{}, order: map[string][]string{}, idem: map[string]*idemRecord{}}
+	return &env{srv: s, key: key, account: account, objects: map[string]any{}, order: map[string][]string{}, idem: map[string]*idemRecord{}, fc: map[string]*fcState{}}
 }
 
 // ---- object store ----
