@@ -27,18 +27,18 @@ var merchants = []struct {
 	spread int64
 	every  int
 }{
-	{"Rocket Rides", -1850, 900, 6},
-	{"Blue Bottle Coffee", -575, 200, 3},
-	{"Whole Foods Market", -8640, 4000, 7},
-	{"Trader Joe's", -5420, 2500, 9},
-	{"Shell Oil", -4870, 1500, 10},
+	{"Rocket Rides", -1850, 900, 15},
+	{"Blue Bottle Coffee", -575, 200, 12},
+	{"Whole Foods Market", -8640, 4000, 12},
+	{"Trader Joe's", -5420, 2500, 20},
+	{"Shell Oil", -4870, 1500, 20},
 	{"Netflix.com", -1549, 0, 30},
 	{"Spotify USA", -1199, 0, 30},
 	{"PG&E Utility Bill", -12480, 3000, 30},
 	{"Comcast Xfinity", -8999, 0, 30},
-	{"Amazon Marketplace", -3299, 2500, 8},
-	{"Sweetgreen", -1625, 400, 5},
-	{"Walgreens", -2215, 1200, 14},
+	{"Amazon Marketplace", -3299, 2500, 25},
+	{"Sweetgreen", -1625, 400, 20},
+	{"Walgreens", -2215, 1200, 40},
 }
 
 // generateHistory makes about six months of a checking account's activity
@@ -69,6 +69,9 @@ func generateHistory(rng *rand.Rand, now time.Time, newID func() string) []*bank
 			add(d.Add(time.Duration(rng.IntN(12*60))*time.Minute), min(amount, -100), m.desc)
 		}
 	}
+	// Card activity of the last two days, still pending at the bank.
+	add(now.Add(-30*time.Hour), -1730, "Rocket Rides")
+	add(now.Add(-5*time.Hour), -575, "Blue Bottle Coffee")
 	sort.Slice(out, func(i, j int) bool { return out[i].transactedAt < out[j].transactedAt })
 	recent := now.Add(-72 * time.Hour).Unix()
 	for _, t := range out {
