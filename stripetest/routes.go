@@ -6,6 +6,7 @@ func (s *Server) routes() {
 	s.eventRoutes()
 	s.connectRoutes()
 	s.fcRoutes()
+	s.ownershipRoutes()
 }
 
 // settle applies the state changes that are due (finished refreshes,
