@@ -7,8 +7,7 @@ func (s *Server) routes() {
 	s.connectRoutes()
 	s.fcRoutes()
 	s.ownershipRoutes()
+	s.treasuryRoutes()
+	s.issuingRoutes()
+	s.setupIntentRoutes()
 }
-
-// settle applies the state changes that are due (finished refreshes,
-// activated features). Called with s.mu held before every request.
-func (s *Server) settle() {}

@@ -314,7 +314,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 			return
 		}
 	}
-	s.settle()
 
 	// Idempotency: a POST with a key seen before replays the first answer,
 	// provided the request is the same.

@@ -1,0 +1,164 @@
+// Command quickstart is the whole journey in one run: link a customer's
+// bank account with Financial Connections, read its balance and
+// transactions, check that the customer owns it, then open a Treasury
+// financial account for a connected account, fund it, issue a card and
+// spend with it.
+//
+//	go run ./examples/quickstart
+//
+// Without STRIPE_SECRET_KEY it runs on an in-process emulator of the API,
+// so it needs no account and no network. With a test key it runs against
+// Stripe's test mode (STRIPE_API_BASE overrides the base URL;
+// EMBEDFIN_LOG=debug logs every request).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+
+	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/connect"
+	"github.com/embedfin/embedfin-go/customers"
+	"github.com/embedfin/embedfin-go/examples/internal/demo"
+	fc "github.com/embedfin/embedfin-go/financialconnections"
+	"github.com/embedfin/embedfin-go/issuing"
+	om "github.com/embedfin/embedfin-go/ownershipmatch"
+	"github.com/embedfin/embedfin-go/treasury"
+)
+
+func main() { demo.Main(run) }
+
+func run(ctx context.Context, out io.Writer) error {
+	env, err := demo.Setup(out, demo.Config{})
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	bank := fc.New(env.Client)
+
+	env.Step("A customer links their bank account")
+	cust, err := customers.New(env.Client).Customers.Create(ctx, &customers.CustomerCreateParams{
+		Name: embedfin.Ptr("Jenny Rosen"), Email: embedfin.Ptr("jennyrosen@example.com"), Phone: embedfin.Ptr("+1 212-555-5555"),
+	})
+	if err != nil {
+		return err
+	}
+	sess, err := bank.Sessions.Create(ctx, &fc.SessionCreateParams{
+		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionOwnership, fc.SessionPermissionTransactions},
+		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
+	})
+	if err != nil {
+		return err
+	}
+	accts, err := env.LinkAccounts(ctx, sess.ID, url.Values{"accounts[0][owners][0][name]": {"Jenny Rosen"}, "accounts[0][owners][0][email]": {"jennyrosen@example.com"}})
+	if err != nil {
+		return err
+	}
+	acct := accts[0]
+	env.Printf("customer %s linked %s (%s at %s)", cust.ID, acct.ID, embedfin.Deref(acct.DisplayName), acct.InstitutionName)
+
+	env.Step("Balance and transactions")
+	acct, err = bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureBalance, nil)
+	if err != nil {
+		return err
+	}
+	env.Printf("available balance %s", demo.Money(acct.Balance.Cash.Available["usd"]))
+	if _, err := bank.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureTransactions, nil); err != nil {
+		return err
+	}
+	stored := map[string]int64{}
+	res := bank.Transactions.SyncTransactions(ctx, acct.ID, "", func(_ context.Context, t *fc.Transaction) error {
+		stored[t.ID] = t.Amount
+		return nil
+	})
+	if res.Err != nil {
+		return res.Err
+	}
+	env.Printf("%d transactions stored; next sync starts after refresh %s", res.Upserted, res.Cursor)
+
+	env.Step("Does the customer own the account? (Ownership Match, beta)")
+	if _, err := bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, nil); err != nil {
+		return err
+	}
+	match, err := om.New(env.Client).Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(acct.ID)})
+	if err != nil {
+		return err
+	}
+	decision, err := om.DefaultPolicy().Decide(&match.Results)
+	if err != nil {
+		return err
+	}
+	env.Printf("score %.0f over %v: %s", decision.Score, decision.Used, decision.Decision)
+
+	env.Step("Embedded finance: a connected account with a funded financial account")
+	yes := embedfin.Ptr(true)
+	biz, err := connect.New(env.Client).Accounts.Create(ctx, &connect.AccountCreateParams{
+		Country: embedfin.Ptr("US"),
+		Capabilities: &connect.AccountCapabilitiesParams{
+			Transfers: &connect.AccessParams{Requested: yes}, Treasury: &connect.AccessParams{Requested: yes}, CardIssuing: &connect.AccessParams{Requested: yes},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	onBehalf := embedfin.WithStripeAccount(biz.ID)
+	tr := treasury.New(env.Client)
+	fa, err := tr.FinancialAccounts.Create(ctx, &treasury.FinancialAccountCreateParams{
+		SupportedCurrencies: []string{"usd"},
+		Features:            &treasury.FinancialAccountFeaturesParams{CardIssuing: &treasury.AccessParams{Requested: yes}},
+	}, onBehalf)
+	if err != nil {
+		return err
+	}
+	if _, err := tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, nil, onBehalf); err != nil {
+		return err
+	}
+	if _, err := tr.TestHelpers.ReceivedCredits.Create(ctx, &treasury.ReceivedCreditTestCreateParams{
+		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(20000)), Currency: embedfin.Ptr("usd"),
+		Network: embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+	}, onBehalf); err != nil {
+		return err
+	}
+	env.Printf("connected account %s, financial account %s funded with %s", biz.ID, fa.ID, demo.Money(20000))
+
+	env.Step("Issue a card and spend $10.00 with it")
+	is := issuing.New(env.Client)
+	holder, err := is.Cardholders.Create(ctx, &issuing.CardholderCreateParams{
+		Type: embedfin.Ptr(issuing.CardholderTypeIndividual), Name: embedfin.Ptr("Jenny Rosen"),
+		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+			Line1: embedfin.Ptr("1234 Main Street"), City: embedfin.Ptr("San Francisco"), State: embedfin.Ptr("CA"),
+			PostalCode: embedfin.Ptr("94111"), Country: embedfin.Ptr("US"),
+		}},
+	}, onBehalf)
+	if err != nil {
+		return err
+	}
+	card, err := is.Cards.Create(ctx, &issuing.CardCreateParams{
+		Cardholder: embedfin.Ptr(holder.ID), Currency: embedfin.Ptr("usd"), Type: embedfin.Ptr(issuing.CardTypeVirtual),
+		Status: embedfin.Ptr(issuing.CardCreateStatusActive), FinancialAccount: embedfin.Ptr(fa.ID),
+	}, onBehalf)
+	if err != nil {
+		return err
+	}
+	auth, err := is.TestHelpers.Authorizations.Create(ctx, &issuing.AuthorizationTestCreateParams{Card: embedfin.Ptr(card.ID), Amount: embedfin.Ptr(int64(1000))}, onBehalf)
+	if err != nil {
+		return err
+	}
+	if _, err := is.TestHelpers.Authorizations.Capture(ctx, auth.ID, nil, onBehalf); err != nil {
+		return err
+	}
+	fa, err = tr.FinancialAccounts.Retrieve(ctx, fa.ID, nil, onBehalf)
+	if err != nil {
+		return err
+	}
+	b := fa.BalanceIn("usd")
+	env.Printf("card %s ending %s: authorization %s approved=%v, captured", card.ID, card.Last4, auth.ID, auth.Approved)
+	env.Printf("financial account balance: cash %s, outbound pending %s", demo.Money(b.Cash), demo.Money(b.OutboundPending))
+	if b.Cash != 19000 || b.OutboundPending != 0 {
+		return fmt.Errorf("unexpected balance %+v", b)
+	}
+	return nil
+}
