@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,10 +37,15 @@ func newClient(t *testing.T, bodies ...string) (*treasury.Client, *atomic.Int32,
 	t.Helper()
 	mock := httpmock.NewMockTransport()
 	var calls atomic.Int32
+	var mu sync.Mutex
 	var headers []http.Header
 	mock.RegisterResponder("GET", base+"/v1/treasury/financial_accounts/fa_1", func(r *http.Request) (*http.Response, error) {
 		n := int(calls.Add(1)) - 1
+		// httpmock may run a responder on its own goroutine when the
+		// request's context can end: guard what it records.
+		mu.Lock()
 		headers = append(headers, r.Header.Clone())
+		mu.Unlock()
 		return httpmock.NewStringResponse(200, bodies[min(n, len(bodies)-1)]), nil
 	})
 	c, err := embedfin.NewClient("sk_test_123", embedfin.WithHTTPClient(&http.Client{Transport: mock}), embedfin.WithBaseURL(base))
