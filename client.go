@@ -21,13 +21,16 @@ import (
 // per key with NewClient and share it; it is safe for concurrent use and
 // immutable once built.
 type Client struct {
-	key        string
+	// key and authHeader hold the secret key. They are functions so that fmt
+	// prints them as addresses even when it walks a Client value (not a
+	// pointer) by reflection, where Format is not called.
+	key        hidden[string]
 	baseURL    string
 	apiVersion string
 	betas      []stripeversion.Beta
 
 	// Header values computed once.
-	authHeader    []string
+	authHeader    hidden[[]string]
 	versionHeader []string
 	userAgent     []string
 	clientUA      []string
@@ -63,11 +66,11 @@ func NewClient(key string, opts ...Option) (*Client, error) {
 		}
 	}
 	c := &Client{
-		key:              key,
+		key:              hide(key),
 		baseURL:          cfg.baseURL,
 		apiVersion:       cfg.apiVersion,
 		betas:            cfg.betas,
-		authHeader:       []string{"Bearer " + key},
+		authHeader:       hide([]string{"Bearer " + key}),
 		versionHeader:    []string{stripeversion.Compose(cfg.apiVersion, cfg.betas)},
 		logger:           cfg.logger,
 		limiter:          cfg.limiter,
@@ -85,7 +88,9 @@ func NewClient(key string, opts ...Option) (*Client, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	inner.Transport = &attemptTransport{next: next, limiter: cfg.limiter, logger: cfg.logger}
+	// The attempt transport applies the Timeout itself (see attemptTransport).
+	inner.Transport = &attemptTransport{next: next, limiter: cfg.limiter, logger: cfg.logger, timeout: inner.Timeout}
+	inner.Timeout = 0
 
 	policy := retry.Policy{RetryRateLimited: cfg.retryRateLimited}
 	c.rc = &retryablehttp.Client{
@@ -170,7 +175,7 @@ func (c *Client) String() string {
 	if c == nil {
 		return "embedfin.Client(nil)"
 	}
-	return fmt.Sprintf("embedfin.Client{base: %s, version: %s, key: %s}", c.baseURL, c.versionHeader[0], redact.Key(c.key))
+	return fmt.Sprintf("embedfin.Client{base: %s, version: %s, key: %s}", c.baseURL, c.versionHeader[0], redact.Key(c.key()))
 }
 
 // GoString is String, so %#v does not reveal the key either.
@@ -184,3 +189,9 @@ func (c *Client) Format(f fmt.State, verb rune) {
 	}
 	_, _ = f.Write([]byte(c.String()))
 }
+
+// hidden holds a value fmt must never print: a function prints as an
+// address under every verb.
+type hidden[T any] func() T
+
+func hide[T any](v T) hidden[T] { return func() T { return v } }

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,16 +21,15 @@ import (
 	"github.com/embedfin/embedfin-go/internal/redact"
 	"github.com/embedfin/embedfin-go/internal/retry"
 	"github.com/embedfin/embedfin-go/internal/stripeversion"
-	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
 // Do is the single request path under every typed method: it encodes params
-// (a query string for GET via go-querystring, a form body for POST and
-// DELETE via package form), sets the headers, sends the request through the
-// retry engine, and decodes a 2xx JSON body into out (which may be nil to
-// discard it). Non-2xx responses return *Error; a context that ended returns
+// with package form (a query string for GET, a form body for POST and
+// DELETE), sets the headers, sends the request through the retry engine, and
+// decodes a 2xx JSON body into out with Unmarshal (out may be nil to discard
+// it). Non-2xx responses return *Error; a context that ended returns
 // ctx.Err(); no response at all returns *ConnectionError; an undecodable body
 // returns *DecodeError; bad arguments return *ValidationError before
 // anything is sent. params is never modified.
@@ -49,9 +47,9 @@ func (c *Client) Do(ctx context.Context, method, path string, params, out any, o
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxResponseBytes))
 		return nil
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
+	buf := bufPool.Get().(*bodyBuffer)
 	defer putBuf(buf)
-	if err := c.readBody(resp, buf); err != nil {
+	if err := c.readBody(resp, &buf.Buffer, &buf.limit); err != nil {
 		return err
 	}
 	if err := c.unmarshal(buf.Bytes(), out); err != nil {
@@ -81,16 +79,24 @@ func (c *Client) RawRequest(ctx context.Context, method, path string, params any
 	}
 	defer resp.Body.Close()
 	var buf bytes.Buffer
-	if err := c.readBody(resp, &buf); err != nil {
+	if err := c.readBody(resp, &buf, new(io.LimitedReader)); err != nil {
 		return nil, err
 	}
 	return &RawResponse{Response: *meta, Body: buf.Bytes()}, nil
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyBuffer is a pooled response buffer with the limited reader that
+// fills it, so that reading a body allocates nothing once the pool is warm.
+type bodyBuffer struct {
+	bytes.Buffer
+	limit io.LimitedReader
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bodyBuffer) }}
 
 // putBuf returns a buffer to the pool unless it grew unusually large.
-func putBuf(b *bytes.Buffer) {
+func putBuf(b *bodyBuffer) {
+	b.limit = io.LimitedReader{}
 	if b.Cap() > 4<<20 {
 		return
 	}
@@ -98,9 +104,9 @@ func putBuf(b *bytes.Buffer) {
 	bufPool.Put(b)
 }
 
-// readBody reads a 2xx body into buf, enforcing the size limit and
-// refusing an empty body.
-func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer) error {
+// readBody reads a 2xx body into buf through lr, enforcing the size limit
+// and refusing an empty body.
+func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer, lr *io.LimitedReader) error {
 	fail := func(err error) error {
 		return &DecodeError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("Request-Id"), ContentType: resp.Header.Get("Content-Type"), Err: err}
 	}
@@ -110,7 +116,8 @@ func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer) error {
 	if resp.ContentLength > 0 {
 		buf.Grow(int(resp.ContentLength))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	*lr = io.LimitedReader{R: resp.Body, N: c.maxResponseBytes + 1}
+	n, err := buf.ReadFrom(lr)
 	switch {
 	case err != nil:
 		return fail(fmt.Errorf("reading the body: %w", err))
@@ -123,7 +130,7 @@ func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer) error {
 }
 
 func (c *Client) unmarshal(data []byte, out any) error {
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := Unmarshal(data, out); err != nil {
 		return err
 	}
 	if c.strict {
@@ -184,11 +191,47 @@ func diffKeys(path string, a, b any, out *[]string) {
 	}
 }
 
-// callKey carries a *callState in the request context so that the transport
+// callKey finds the *callState of a request context, so that the transport
 // can count the attempts of one logical call.
 type callKey struct{}
 
-type callState struct{ attempts int }
+// callState is the context of one logical call: the caller's context plus
+// what its attempts share (their count, the body, the idempotency header),
+// in one allocation.
+type callState struct {
+	context.Context
+	attempts int
+	idem     [1]string
+	body     []byte
+	rd       bytes.Reader
+	readers  int
+}
+
+// Value returns the state itself for callKey and defers to the caller's
+// context otherwise.
+func (s *callState) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// reader is the body's retryablehttp.ReaderFunc. Its first two results
+// are the state's own reader, rewound: retryablehttp asks once for the
+// length, then once per attempt. Later attempts (and net/http's rewinds
+// through GetBody) get readers of their own, since a failed attempt's
+// transport may still hold the previous one. A *bytes.Reader (which
+// retryablehttp wraps in io.NopCloser) is a body net/http knows to be in
+// memory, so it writes headers and body in one go rather than flushing the
+// headers first.
+func (s *callState) reader() (io.Reader, error) {
+	s.readers++
+	if s.readers <= 2 {
+		s.rd.Reset(s.body)
+		return &s.rd, nil
+	}
+	return bytes.NewReader(s.body), nil
+}
 
 // emptyBody replays as http.NoBody, so a POST without params is sent with
 // Content-Length: 0 rather than chunked.
@@ -220,29 +263,27 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 
 	hasBody := method != http.MethodGet
 	var body []byte
-	target := c.baseURL + path
+	var target string
 	if hasBody {
 		var err error
 		if body, err = encodeBody(params); err != nil {
 			return nil, nil, invalid("params", "%v", err)
 		}
+		target = c.baseURL + path
 	} else {
-		q, err := encodeQuery(params)
-		if err != nil {
+		var err error
+		if target, err = c.queryURL(path, params); err != nil {
 			return nil, nil, invalid("params", "%v", err)
-		}
-		if q != "" {
-			target += "?" + q
 		}
 	}
 
-	state := &callState{}
-	ctx = context.WithValue(ctx, callKey{}, state)
+	state := &callState{Context: ctx, body: body}
+	ctx = state
 	var raw any
 	if hasBody {
 		raw = emptyBody
 		if len(body) > 0 {
-			raw = body
+			raw = retryablehttp.ReaderFunc(state.reader)
 		}
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, raw)
@@ -253,7 +294,7 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 	for k, v := range cc.header {
 		h[k] = v
 	}
-	h["Authorization"] = c.authHeader
+	h["Authorization"] = c.authHeader()
 	h["User-Agent"] = c.userAgent
 	h["X-Stripe-Client-User-Agent"] = c.clientUA
 	if len(cc.betas) > 0 {
@@ -271,7 +312,8 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 		if meta.IdempotencyKey == "" {
 			meta.IdempotencyKey = idempotency.NewKey()
 		}
-		h["Idempotency-Key"] = []string{meta.IdempotencyKey}
+		state.idem[0] = meta.IdempotencyKey
+		h["Idempotency-Key"] = state.idem[:]
 	}
 
 	resp, err := c.rc.Do(req)
@@ -330,48 +372,105 @@ func encodeBody(params any) ([]byte, error) {
 	return form.Marshal(params)
 }
 
-// encodeQuery turns params into a query string with go-querystring, then
-// appends any Params extras.
-func encodeQuery(params any) (string, error) {
+// queryURL returns the URL of a GET: the base URL and path, then the
+// params as a query string. Params structs are encoded by package form,
+// straight into the URL, with the same pairs go-querystring gives for them
+// (form's differential tests hold it to that) and Params extras after them;
+// url.Values are encoded as they are.
+func (c *Client) queryURL(path string, params any) (string, error) {
 	switch p := params.(type) {
 	case nil:
-		return "", nil
+		return c.baseURL + path, nil
 	case url.Values:
-		return p.Encode(), nil
+		if len(p) == 0 {
+			return c.baseURL + path, nil
+		}
+		return c.baseURL + path + "?" + p.Encode(), nil
 	}
-	if isNilPointer(params) {
-		return "", nil
-	}
-	vals, err := query.Values(params)
+	buf := make([]byte, 0, len(c.baseURL)+len(path)+96)
+	buf = append(append(append(buf, c.baseURL...), path...), '?')
+	n := len(buf)
+	buf, err := form.AppendMarshal(buf, params)
 	if err != nil {
 		return "", err
 	}
-	q := vals.Encode()
-	if ep, ok := params.(form.ExtraProvider); ok {
-		for _, pair := range ep.FormExtra() {
-			if q != "" {
-				q += "&"
-			}
-			q += url.QueryEscape(pair.Key) + "=" + url.QueryEscape(pair.Value)
-		}
+	if len(buf) == n {
+		buf = buf[:n-1] // no pairs: no '?'
 	}
-	return q, nil
+	return string(buf), nil
 }
 
-func isNilPointer(v any) bool {
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
-
-// attemptTransport runs around every attempt: it waits for the rate limit,
-// counts the attempt, and writes the debug log line.
+// attemptTransport runs around every attempt: it bounds the attempt by the
+// HTTP client's Timeout, waits for the rate limit, counts the attempt, and
+// writes the debug log line.
+//
+// The timeout is applied here, and the http.Client the SDK uses has none:
+// net/http runs a client Timeout cheaply (a context deadline) only when the
+// client's transport is an *http.Transport; around any other RoundTripper,
+// such as this one, it falls back to its pre-context mechanism, which costs a
+// goroutine, a timer, two channels and a handful of allocations per attempt.
 type attemptTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
 	logger  *slog.Logger
+	timeout time.Duration // the caller's http.Client.Timeout
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.attempt(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.attempt(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		if ctx.Err() == context.DeadlineExceeded && req.Context().Err() == nil {
+			err = &attemptTimeoutError{limit: t.timeout, err: err}
+		}
+		return nil, err
+	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// attemptBody ends the attempt's deadline once the body is read or closed:
+// as with http.Client.Timeout, the deadline covers reading the body.
+type attemptBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// attemptTimeoutError is an attempt that outlasted the HTTP client's
+// Timeout. Like net/http's own, it is a timeout (a net.Error) and matches
+// context.DeadlineExceeded; the retry policy retries it.
+type attemptTimeoutError struct {
+	limit time.Duration
+	err   error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("attempt timed out after %v (the HTTP client's Timeout): %v", e.limit, e.err)
+}
+func (e *attemptTimeoutError) Unwrap() error        { return e.err }
+func (e *attemptTimeoutError) Timeout() bool        { return true }
+func (e *attemptTimeoutError) Temporary() bool      { return true }
+func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func (t *attemptTransport) attempt(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {

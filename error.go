@@ -275,7 +275,7 @@ func (e *DecodeError) Error() string {
 	if e.RequestID != "" {
 		msg += ", request " + e.RequestID
 	}
-	return redact.String(msg + "): " + e.Err.Error())
+	return redact.String(fmt.Sprintf("%s): %v", msg, e.Err))
 }
 
 // Unwrap returns the decoding failure.

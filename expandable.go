@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 )
 
 // Expandable is a reference to another API object: the ID always, and the
@@ -20,6 +21,10 @@ type Expandable[T any] struct {
 // Expanded reports whether the full object is present.
 func (e *Expandable[T]) Expanded() bool { return e != nil && e.Object != nil }
 
+// expandedType tells Unmarshal the type of the object, so that it decodes
+// expandable fields itself, in one pass.
+func (e *Expandable[T]) expandedType() reflect.Type { return reflect.TypeFor[T]() }
+
 // UnmarshalJSON accepts an ID string or an object with an "id" field.
 func (e *Expandable[T]) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
@@ -33,7 +38,7 @@ func (e *Expandable[T]) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	obj := new(T)
-	if err := json.Unmarshal(data, obj); err != nil {
+	if err := Unmarshal(data, obj); err != nil {
 		return err
 	}
 	if g, ok := any(obj).(interface{ GetID() string }); ok {
@@ -108,5 +113,5 @@ func (o *RawObject) Decode(v any) error {
 	if o == nil || len(o.Raw) == 0 {
 		return errors.New("embedfin: no object to decode")
 	}
-	return json.Unmarshal(o.Raw, v)
+	return Unmarshal(o.Raw, v)
 }

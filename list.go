@@ -3,6 +3,7 @@ package embedfin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 )
 
@@ -65,10 +66,19 @@ type SearchParamsHolder[P any] interface {
 // page in reverse, so objects arrive in the order the walk meets them. The
 // caller's params are never modified: each page is fetched with a copy.
 //
-// An error ends the iteration after being yielded once with a nil object.
+// An error ends the iteration after being yielded once with a nil object;
+// otherwise the object is never nil (a null in a page's data is skipped). A
+// page decoded from a response whose object is not "list" (an empty or
+// foreign JSON object from a misbehaving server or proxy) is a
+// *DecodeError, so that a walk never ends early as if the list were
+// complete; pages that fetch builds itself may leave Object empty.
 // id returns an object's ID, the cursor for the next page.
 func Paginate[T any, P any, PP ListParamsHolder[P]](ctx context.Context, params PP, fetch func(context.Context, PP) (*List[T], error), id func(*T) string) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		if fetch == nil || id == nil {
+			yield(nil, invalid("Paginate", "fetch and id must not be nil"))
+			return
+		}
 		cp := PP(new(P))
 		if params != nil {
 			*cp = *params
@@ -78,6 +88,9 @@ func Paginate[T any, P any, PP ListParamsHolder[P]](ctx context.Context, params 
 		var last string
 		for {
 			page, err := fetch(ctx, cp)
+			if err == nil {
+				err = page.check()
+			}
 			if err != nil {
 				yield(nil, err)
 				return
@@ -87,6 +100,9 @@ func Paginate[T any, P any, PP ListParamsHolder[P]](ctx context.Context, params 
 				item := page.Data[i]
 				if backward {
 					item = page.Data[n-1-i]
+				}
+				if item == nil {
+					continue // a JSON null in data: no object to hand over
 				}
 				if !yield(item, nil) {
 					return
@@ -124,6 +140,10 @@ func Paginate[T any, P any, PP ListParamsHolder[P]](ctx context.Context, params 
 // never modifies the caller's params, yields an error once and ends.
 func PaginateSearch[T any, P any, PP SearchParamsHolder[P]](ctx context.Context, params PP, fetch func(context.Context, PP) (*SearchResult[T], error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		if fetch == nil {
+			yield(nil, invalid("PaginateSearch", "fetch must not be nil"))
+			return
+		}
 		cp := PP(new(P))
 		if params != nil {
 			*cp = *params
@@ -132,11 +152,17 @@ func PaginateSearch[T any, P any, PP SearchParamsHolder[P]](ctx context.Context,
 		var last string
 		for {
 			page, err := fetch(ctx, cp)
+			if err == nil {
+				err = page.check()
+			}
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			for _, item := range page.Data {
+				if item == nil {
+					continue
+				}
 				if !yield(item, nil) {
 					return
 				}
@@ -153,4 +179,36 @@ func PaginateSearch[T any, P any, PP SearchParamsHolder[P]](ctx context.Context,
 			sp.Page = &next
 		}
 	}
+}
+
+// check returns a *DecodeError when the page is missing, or when it came
+// from a response (LastResponse is set) or names an object type, and that
+// type is not "list".
+func (l *List[T]) check() error {
+	if l == nil {
+		return pageError("", "list", nil)
+	}
+	if l.Object != "list" && (l.Object != "" || l.LastResponse != nil) {
+		return pageError(l.Object, "list", l.LastResponse)
+	}
+	return nil
+}
+
+// check is List.check for search results.
+func (s *SearchResult[T]) check() error {
+	if s == nil {
+		return pageError("", "search_result", nil)
+	}
+	if s.Object != "search_result" && (s.Object != "" || s.LastResponse != nil) {
+		return pageError(s.Object, "search_result", s.LastResponse)
+	}
+	return nil
+}
+
+func pageError(object, want string, meta *Response) error {
+	e := &DecodeError{Err: fmt.Errorf("the response is not a page: its object is %q, not %q", object, want)}
+	if meta != nil {
+		e.StatusCode, e.RequestID, e.ContentType = meta.StatusCode, meta.RequestID, meta.Header.Get("Content-Type")
+	}
+	return e
 }

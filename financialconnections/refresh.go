@@ -85,7 +85,11 @@ type AccountNotActiveError struct {
 
 // Error names the account and its status.
 func (e *AccountNotActiveError) Error() string {
-	return fmt.Sprintf("financialconnections: account %s is %s: its data cannot be refreshed", e.Account.ID, e.Account.Status)
+	var status AccountStatus
+	if e.Account != nil {
+		status = e.Account.Status
+	}
+	return fmt.Sprintf("financialconnections: account %s is %s: its data cannot be refreshed", e.Account.GetID(), status)
 }
 
 // Is makes errors.Is(err, ErrAccountNotActive) true.
@@ -106,7 +110,7 @@ type RefreshFailedError struct {
 
 // Error names the feature and the account.
 func (e *RefreshFailedError) Error() string {
-	return fmt.Sprintf("financialconnections: %s refresh of account %s failed", e.Feature, e.Account.ID)
+	return fmt.Sprintf("financialconnections: %s refresh of account %s failed", e.Feature, e.Account.GetID())
 }
 
 // Is makes errors.Is(err, ErrRefreshFailed) true.
@@ -139,6 +143,9 @@ var defaultWait = poll.Interval{Min: 500 * time.Millisecond, Max: 10 * time.Seco
 // Refreshes finish asynchronously; a webhook
 // (financial_connections.account.refreshed_*) is the push alternative.
 func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
+	if ctx == nil {
+		return nil, &embedfin.ValidationError{Param: "ctx", Reason: "context must not be nil"}
+	}
 	if err := checkFeature(feature); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/internal/redact"
 )
 
 // UpsertFunc stores one transaction, replacing any earlier version with the
@@ -45,7 +46,9 @@ type UpsertError struct {
 
 // Error names the transaction and the cause.
 func (e *UpsertError) Error() string {
-	return fmt.Sprintf("financialconnections: storing transaction %s: %v", e.TransactionID, e.Err)
+	// The cause is the caller's own error; mask anything secret-looking in
+	// it all the same, since this string ends up in logs.
+	return redact.String(fmt.Sprintf("financialconnections: storing transaction %s: %v", e.TransactionID, e.Err))
 }
 
 // Unwrap returns the upsert function's error.
@@ -145,7 +148,7 @@ func (s *TransactionService) SyncMany(ctx context.Context, targets []SyncTarget,
 		}()
 	}
 	for i := range targets {
-		if ctx.Err() != nil {
+		if ctx != nil && ctx.Err() != nil { // a nil ctx fails in each SyncTransactions
 			results[i] = SyncResult{Account: targets[i].Account, Cursor: targets[i].Cursor, Err: ctx.Err()}
 			continue
 		}

@@ -90,26 +90,27 @@ type BalanceTransactionSource struct {
 	Other *embedfin.RawObject
 }
 
-// UnmarshalJSON decodes the variant named by the object's "object" field.
+// UnmarshalJSON decodes the variant named by the object's "object" field,
+// with embedfin.Unmarshal.
 func (u *BalanceTransactionSource) UnmarshalJSON(data []byte) error {
 	var head struct {
 		Object  string `json:"object"`
 		Deleted bool   `json:"deleted"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := embedfin.Unmarshal(data, &head); err != nil {
 		return err
 	}
 	*u = BalanceTransactionSource{Object: head.Object}
 	switch {
 	case head.Object == "issuing.authorization" && head.Deleted == false:
 		u.Authorization = new(Authorization)
-		return json.Unmarshal(data, u.Authorization)
+		return embedfin.Unmarshal(data, u.Authorization)
 	case head.Object == "issuing.transaction" && head.Deleted == false:
 		u.Transaction = new(Transaction)
-		return json.Unmarshal(data, u.Transaction)
+		return embedfin.Unmarshal(data, u.Transaction)
 	}
 	u.Other = new(embedfin.RawObject)
-	return json.Unmarshal(data, u.Other)
+	return embedfin.Unmarshal(data, u.Other)
 }
 
 // MarshalJSON encodes the variant held, or null.

@@ -812,26 +812,27 @@ type PaymentSource struct {
 	Other *embedfin.RawObject
 }
 
-// UnmarshalJSON decodes the variant named by the object's "object" field.
+// UnmarshalJSON decodes the variant named by the object's "object" field,
+// with embedfin.Unmarshal.
 func (u *PaymentSource) UnmarshalJSON(data []byte) error {
 	var head struct {
 		Object  string `json:"object"`
 		Deleted bool   `json:"deleted"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := embedfin.Unmarshal(data, &head); err != nil {
 		return err
 	}
 	*u = PaymentSource{Object: head.Object}
 	switch {
 	case head.Object == "bank_account" && head.Deleted == false:
 		u.BankAccount = new(connect.BankAccount)
-		return json.Unmarshal(data, u.BankAccount)
+		return embedfin.Unmarshal(data, u.BankAccount)
 	case head.Object == "card" && head.Deleted == false:
 		u.Card = new(connect.Card)
-		return json.Unmarshal(data, u.Card)
+		return embedfin.Unmarshal(data, u.Card)
 	}
 	u.Other = new(embedfin.RawObject)
-	return json.Unmarshal(data, u.Other)
+	return embedfin.Unmarshal(data, u.Other)
 }
 
 // MarshalJSON encodes the variant held, or null.

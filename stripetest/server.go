@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/form"
@@ -312,6 +313,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 		if len(r.URL.RawQuery) > 0 {
 			writeError(w, invalidRequest("", "", "POST parameters go in the body, not the query string."))
 			return
+		}
+	}
+	// Stripe refuses parameters that are not UTF-8 rather than storing
+	// them with the bad bytes replaced. The value is not quoted back.
+	for k, vs := range c.values {
+		for _, v := range vs {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
+				param := strings.ToValidUTF8(k, "\uFFFD")
+				writeError(w, invalidRequest("", param, "Invalid UTF-8 characters found in the request parameters (%s).", param))
+				return
+			}
 		}
 	}
 

@@ -70,7 +70,7 @@ func (e *FeaturesRestrictedError) Error() string {
 	if len(e.NotRequested) > 0 {
 		parts = append(parts, "not requested: "+joinFeatures(e.NotRequested))
 	}
-	return fmt.Sprintf("treasury: financial account %s features cannot activate (%s)", e.Account.ID, strings.Join(parts, "; "))
+	return fmt.Sprintf("treasury: financial account %s features cannot activate (%s)", e.Account.GetID(), strings.Join(parts, "; "))
 }
 
 // Is makes errors.Is(err, ErrFeaturesRestricted) true.
@@ -108,6 +108,9 @@ var defaultFeatureWait = poll.Interval{Min: 2 * time.Second, Max: time.Minute, F
 // connected account with opts (embedfin.WithStripeAccount) as for any
 // Treasury call. wait may be nil.
 func (s *FinancialAccountService) WaitForFeatures(ctx context.Context, id string, features []Feature, wait *FeatureWaitOptions, opts ...embedfin.RequestOption) (*FinancialAccount, error) {
+	if ctx == nil {
+		return nil, &embedfin.ValidationError{Param: "ctx", Reason: "context must not be nil"}
+	}
 	if len(features) == 0 {
 		return nil, &embedfin.ValidationError{Param: "features", Reason: "name at least one feature to wait for"}
 	}

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,7 +53,7 @@ func Data[T any](ev Event) (*T, error) {
 		return nil, fmt.Errorf("%w (event %s)", ErrNoData, ev.ID)
 	}
 	obj := new(T)
-	if err := json.Unmarshal(ev.Data.Object, obj); err != nil {
+	if err := embedfin.Unmarshal(ev.Data.Object, obj); err != nil {
 		return nil, fmt.Errorf("webhook: decoding data.object of event %s (%s) into %T: %w", ev.ID, ev.Type, obj, err)
 	}
 	return obj, nil
@@ -70,7 +69,7 @@ func PreviousAttributes[T any](ev Event) (*T, error) {
 		return nil, nil
 	}
 	prev := new(T)
-	if err := json.Unmarshal(ev.Data.PreviousAttributes, prev); err != nil {
+	if err := embedfin.Unmarshal(ev.Data.PreviousAttributes, prev); err != nil {
 		return nil, fmt.Errorf("webhook: decoding data.previous_attributes of event %s (%s) into %T: %w", ev.ID, ev.Type, prev, err)
 	}
 	return prev, nil

@@ -275,16 +275,16 @@ func (e *emitter) union(f *file, d *Decl) {
 	f.p("\t// Other holds an object of a type this SDK does not model.\n\tOther *%s\n}\n\n", f.root("RawObject"))
 	f.imports["encoding/json"] = true
 
-	f.p("// UnmarshalJSON decodes the variant named by the object's \"object\" field.\n")
+	f.p("// UnmarshalJSON decodes the variant named by the object's \"object\" field,\n// with %s.\n", f.root("Unmarshal"))
 	f.p("func (u *%s) UnmarshalJSON(data []byte) error {\n", d.Name)
 	f.p("\tvar head struct {\n\t\tObject string `json:\"object\"`\n\t\tDeleted bool `json:\"deleted\"`\n\t}\n")
-	f.p("\tif err := json.Unmarshal(data, &head); err != nil {\n\t\treturn err\n\t}\n")
+	f.p("\tif err := %s(data, &head); err != nil {\n\t\treturn err\n\t}\n", f.root("Unmarshal"))
 	f.p("\t*u = %s{Object: head.Object}\n\tswitch {\n", d.Name)
 	for _, v := range d.Variants {
 		f.p("\tcase head.Object == %q && head.Deleted == %v:\n", v.Object, v.Deleted)
-		f.p("\t\tu.%s = new(%s)\n\t\treturn json.Unmarshal(data, u.%s)\n", v.GoName, f.typ(deref(v.Type)), v.GoName)
+		f.p("\t\tu.%s = new(%s)\n\t\treturn %s(data, u.%s)\n", v.GoName, f.typ(deref(v.Type)), f.root("Unmarshal"), v.GoName)
 	}
-	f.p("\t}\n\tu.Other = new(%s)\n\treturn json.Unmarshal(data, u.Other)\n}\n\n", f.root("RawObject"))
+	f.p("\t}\n\tu.Other = new(%s)\n\treturn %s(data, u.Other)\n}\n\n", f.root("RawObject"), f.root("Unmarshal"))
 
 	f.p("// MarshalJSON encodes the variant held, or null.\n")
 	f.p("func (u %s) MarshalJSON() ([]byte, error) {\n\tswitch {\n", d.Name)
