@@ -14,13 +14,9 @@ const (
 )
 
 func (s *Server) connectRoutes() {
-	s.handle("POST /v1/accounts", func(c *call) (any, error) {
+	route(s, "POST /v1/accounts", func(c *call, p *connect.AccountCreateParams) (any, error) {
 		if c.env.account != "" {
 			return nil, newAPIError(http.StatusBadRequest, embedfin.ErrorTypeInvalidRequest, "", "", "Connected accounts cannot create connected accounts: drop the Stripe-Account header.")
-		}
-		var p connect.AccountCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
 		}
 		acct := &connect.Account{
 			ID:               c.s.newID("acct"),
@@ -39,7 +35,7 @@ func (s *Server) connectRoutes() {
 			},
 			ExternalAccounts: &embedfin.List[connect.ExternalAccount]{Object: "list", Data: []*connect.ExternalAccount{}},
 		}
-		applyParams(acct, &p)
+		applyParams(acct, p)
 		acct.Metadata = metadataOf(p.Metadata)
 		if p.Type != nil {
 			acct.Type = embedfin.Ptr(connect.AccountType(*p.Type))
@@ -54,26 +50,14 @@ func (s *Server) connectRoutes() {
 		c.ks.connected[acct.ID] = c.s.newEnv(c.ks.key, acct.ID)
 		return acct, nil
 	})
-	s.handle("GET /v1/accounts", func(c *call) (any, error) {
-		var p connect.AccountListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/accounts", func(c *call, p *connect.AccountListParams) (any, error) {
 		items := all(c.ks.platform, kindAccount, func(a *connect.Account) bool { return inRange(embedfin.Deref(a.Created), p.Created, p.CreatedRange) })
 		return page(items, p.ListParams, "/v1/accounts", (*connect.Account).GetID)
 	})
-	s.handle("GET /v1/accounts/{account}", func(c *call) (any, error) {
-		var p connect.AccountRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/accounts/{account}", func(c *call, p *connect.AccountRetrieveParams) (any, error) {
 		return c.connected(c.id("account"))
 	})
-	s.handle("POST /v1/accounts/{account}", func(c *call) (any, error) {
-		var p connect.AccountUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/accounts/{account}", func(c *call, p *connect.AccountUpdateParams) (any, error) {
 		acct, err := c.connected(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -81,7 +65,7 @@ func (s *Server) connectRoutes() {
 		before := snapshot(acct)
 		meta := p.Metadata
 		p.Metadata = nil
-		applyParams(acct, &p)
+		applyParams(acct, p)
 		acct.Metadata = mergeMetadata(acct.Metadata, meta)
 		requestCapabilities(acct, p.Capabilities)
 		if prev := previous(before, acct); prev != nil {
@@ -89,11 +73,7 @@ func (s *Server) connectRoutes() {
 		}
 		return acct, nil
 	})
-	s.handle("DELETE /v1/accounts/{account}", func(c *call) (any, error) {
-		var p connect.AccountDeleteParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "DELETE /v1/accounts/{account}", func(c *call, p *connect.AccountDeleteParams) (any, error) {
 		acct, err := c.connected(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -102,11 +82,7 @@ func (s *Server) connectRoutes() {
 		delete(c.ks.connected, acct.ID)
 		return &connect.DeletedAccount{ID: acct.ID, Object: "account", Deleted: true}, nil
 	})
-	s.handle("POST /v1/account_links", func(c *call) (any, error) {
-		var p connect.AccountLinkCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/account_links", func(c *call, p *connect.AccountLinkCreateParams) (any, error) {
 		if _, err := c.connectedParam(*p.Account, "account"); err != nil {
 			return nil, err
 		}
@@ -118,11 +94,7 @@ func (s *Server) connectRoutes() {
 			URL:       c.s.URL + "/connect/onboarding/" + *p.Account + "/" + c.s.newID("link"),
 		}, nil
 	})
-	s.handle("POST /v1/account_sessions", func(c *call) (any, error) {
-		var p connect.AccountSessionCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/account_sessions", func(c *call, p *connect.AccountSessionCreateParams) (any, error) {
 		if _, err := c.connectedParam(*p.Account, "account"); err != nil {
 			return nil, err
 		}

@@ -16,11 +16,7 @@ const kindCustomer = "customer"
 func sortStrings(s []string) { sort.Strings(s) }
 
 func (s *Server) customerRoutes() {
-	s.handle("POST /v1/customers", func(c *call) (any, error) {
-		var p customers.CustomerCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/customers", func(c *call, p *customers.CustomerCreateParams) (any, error) {
 		cust := &customers.Customer{
 			ID:                  c.s.newID("cus"),
 			Object:              "customer",
@@ -49,21 +45,13 @@ func (s *Server) customerRoutes() {
 		c.env.emit(c, events.EventTypeCustomerCreated, cust, nil)
 		return cust, nil
 	})
-	s.handle("GET /v1/customers", func(c *call) (any, error) {
-		var p customers.CustomerListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/customers", func(c *call, p *customers.CustomerListParams) (any, error) {
 		items := all(c.env, kindCustomer, func(cu *customers.Customer) bool {
 			return !cu.Deleted && (p.Email == nil || embedfin.Deref(cu.Email) == *p.Email) && inRange(cu.Created, p.Created, p.CreatedRange)
 		})
 		return page(items, p.ListParams, "/v1/customers", (*customers.Customer).GetID)
 	})
-	s.handle("GET /v1/customers/search", func(c *call) (any, error) {
-		var p customers.CustomerSearchParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/customers/search", func(c *call, p *customers.CustomerSearchParams) (any, error) {
 		match, err := parseSearch(p.Query)
 		if err != nil {
 			return nil, err
@@ -71,11 +59,7 @@ func (s *Server) customerRoutes() {
 		items := all(c.env, kindCustomer, func(cu *customers.Customer) bool { return !cu.Deleted && match(cu) })
 		return searchPage(items, p.SearchParams, "/v1/customers/search")
 	})
-	s.handle("GET /v1/customers/{customer}", func(c *call) (any, error) {
-		var p customers.CustomerRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/customers/{customer}", func(c *call, p *customers.CustomerRetrieveParams) (any, error) {
 		cust, ok := get[customers.Customer](c.env, c.id("customer"))
 		if !ok {
 			return nil, notFound("customer", c.id("customer"), "id")
@@ -85,11 +69,7 @@ func (s *Server) customerRoutes() {
 		}
 		return cust, nil
 	})
-	s.handle("POST /v1/customers/{customer}", func(c *call) (any, error) {
-		var p customers.CustomerUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/customers/{customer}", func(c *call, p *customers.CustomerUpdateParams) (any, error) {
 		cust, ok := get[customers.Customer](c.env, c.id("customer"))
 		if !ok || cust.Deleted {
 			return nil, notFound("customer", c.id("customer"), "id")
@@ -120,11 +100,7 @@ func (s *Server) customerRoutes() {
 		}
 		return cust, nil
 	})
-	s.handle("DELETE /v1/customers/{customer}", func(c *call) (any, error) {
-		var p customers.CustomerDeleteParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "DELETE /v1/customers/{customer}", func(c *call, p *customers.CustomerDeleteParams) (any, error) {
 		cust, ok := get[customers.Customer](c.env, c.id("customer"))
 		if !ok || cust.Deleted {
 			return nil, notFound("customer", c.id("customer"), "id")

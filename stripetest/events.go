@@ -139,11 +139,7 @@ func (d *deliverer) deliver(payload []byte) bool {
 // ---- events endpoints ----
 
 func (s *Server) eventRoutes() {
-	s.handle("GET /v1/events", func(c *call) (any, error) {
-		var p events.EventListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/events", func(c *call, p *events.EventListParams) (any, error) {
 		types := map[events.EventType]bool{}
 		for _, t := range p.Types {
 			types[t] = true
@@ -155,11 +151,7 @@ func (s *Server) eventRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/events", (*events.Event).GetID)
 	})
-	s.handle("GET /v1/events/{id}", func(c *call) (any, error) {
-		var p events.EventRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/events/{id}", func(c *call, p *events.EventRetrieveParams) (any, error) {
 		ev, ok := get[events.Event](c.env, c.id("id"))
 		if !ok {
 			return nil, notFound("event", c.id("id"), "id")

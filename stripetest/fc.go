@@ -62,11 +62,7 @@ type ownerSpec struct {
 }
 
 func (s *Server) fcRoutes() {
-	s.handle("POST /v1/financial_connections/sessions", func(c *call) (any, error) {
-		var p fc.SessionCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/financial_connections/sessions", func(c *call, p *fc.SessionCreateParams) (any, error) {
 		holder, err := c.accountHolder(p.AccountHolder.Type, p.AccountHolder.Customer, p.AccountHolder.Account)
 		if err != nil {
 			return nil, err
@@ -96,22 +92,14 @@ func (s *Server) fcRoutes() {
 		put(c.env, kindFCSession, sess.ID, sess)
 		return sess, nil
 	})
-	s.handle("GET /v1/financial_connections/sessions/{session}", func(c *call) (any, error) {
-		var p fc.SessionRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/sessions/{session}", func(c *call, p *fc.SessionRetrieveParams) (any, error) {
 		sess, ok := get[fc.Session](c.env, c.id("session"))
 		if !ok {
 			return nil, notFound("financial connections session", c.id("session"), "session")
 		}
 		return c.sessionView(sess), nil
 	})
-	s.handle("POST /v1/test_helpers/financial_connections/sessions/{session}/complete", func(c *call) (any, error) {
-		var p completeParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/financial_connections/sessions/{session}/complete", func(c *call, p *completeParams) (any, error) {
 		sess, ok := get[fc.Session](c.env, c.id("session"))
 		if !ok {
 			return nil, notFound("financial connections session", c.id("session"), "session")
@@ -129,11 +117,7 @@ func (s *Server) fcRoutes() {
 		return c.sessionView(sess), nil
 	})
 
-	s.handle("GET /v1/financial_connections/accounts", func(c *call) (any, error) {
-		var p fc.AccountListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/accounts", func(c *call, p *fc.AccountListParams) (any, error) {
 		var ids map[string]bool
 		if p.Session != nil {
 			sess, ok := get[fc.Session](c.env, *p.Session)
@@ -161,22 +145,14 @@ func (s *Server) fcRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/financial_connections/accounts", (*fc.Account).GetID)
 	})
-	s.handle("GET /v1/financial_connections/accounts/{account}", func(c *call) (any, error) {
-		var p fc.AccountRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/accounts/{account}", func(c *call, p *fc.AccountRetrieveParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
 		}
 		return c.accountView(acct), nil
 	})
-	s.handle("POST /v1/financial_connections/accounts/{account}/refresh", func(c *call) (any, error) {
-		var p fc.AccountRefreshParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/financial_connections/accounts/{account}/refresh", func(c *call, p *fc.AccountRefreshParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -191,11 +167,7 @@ func (s *Server) fcRoutes() {
 		}
 		return c.accountView(acct), nil
 	})
-	s.handle("POST /v1/financial_connections/accounts/{account}/subscribe", func(c *call) (any, error) {
-		var p fc.AccountSubscribeParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/financial_connections/accounts/{account}/subscribe", func(c *call, p *fc.AccountSubscribeParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -217,11 +189,7 @@ func (s *Server) fcRoutes() {
 		}
 		return c.accountView(acct), nil
 	})
-	s.handle("POST /v1/financial_connections/accounts/{account}/unsubscribe", func(c *call) (any, error) {
-		var p fc.AccountUnsubscribeParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/financial_connections/accounts/{account}/unsubscribe", func(c *call, p *fc.AccountUnsubscribeParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -231,11 +199,7 @@ func (s *Server) fcRoutes() {
 		}
 		return c.accountView(acct), nil
 	})
-	s.handle("POST /v1/financial_connections/accounts/{account}/disconnect", func(c *call) (any, error) {
-		var p fc.AccountDisconnectParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/financial_connections/accounts/{account}/disconnect", func(c *call, p *fc.AccountDisconnectParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -247,11 +211,7 @@ func (s *Server) fcRoutes() {
 		}
 		return c.accountView(acct), nil
 	})
-	s.handle("GET /v1/financial_connections/accounts/{account}/owners", func(c *call) (any, error) {
-		var p fc.AccountListOwnersParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/accounts/{account}/owners", func(c *call, p *fc.AccountListOwnersParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
 		if err != nil {
 			return nil, err
@@ -262,11 +222,7 @@ func (s *Server) fcRoutes() {
 		}
 		return page(own.Owners.Data, p.ListParams, "/v1/financial_connections/accounts/"+acct.ID+"/owners", (*fc.AccountOwner).GetID)
 	})
-	s.handle("GET /v1/financial_connections/transactions", func(c *call) (any, error) {
-		var p fc.TransactionListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/transactions", func(c *call, p *fc.TransactionListParams) (any, error) {
 		acct, err := c.fcAccount(*p.Account)
 		if err != nil {
 			return nil, err
@@ -286,11 +242,7 @@ func (s *Server) fcRoutes() {
 		sort.SliceStable(items, func(i, j int) bool { return items[i].TransactedAt > items[j].TransactedAt })
 		return page(items, p.ListParams, "/v1/financial_connections/transactions", (*fc.Transaction).GetID)
 	})
-	s.handle("GET /v1/financial_connections/transactions/{transaction}", func(c *call) (any, error) {
-		var p fc.TransactionRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/financial_connections/transactions/{transaction}", func(c *call, p *fc.TransactionRetrieveParams) (any, error) {
 		t, ok := get[fc.Transaction](c.env, c.id("transaction"))
 		if !ok {
 			return nil, notFound("financial connections transaction", c.id("transaction"), "transaction")

@@ -218,11 +218,7 @@ func (e *env) itxView(c *call, t *issuing.Transaction) *issuing.Transaction {
 // issuingRoutes registers the Issuing endpoints: cardholders, cards,
 // authorizations (with the test helpers that drive them) and transactions.
 func (s *Server) issuingRoutes() {
-	s.handle("POST /v1/issuing/cardholders", func(c *call) (any, error) {
-		var p issuing.CardholderCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/cardholders", func(c *call, p *issuing.CardholderCreateParams) (any, error) {
 		if strings.TrimSpace(*p.Name) == "" {
 			return nil, invalidRequest("parameter_invalid_empty", "name", "You passed an empty string for 'name'. We assume empty values are an attempt to unset a parameter; however 'name' cannot be unset.")
 		}
@@ -252,11 +248,7 @@ func (s *Server) issuingRoutes() {
 		c.env.emit(c, events.EventTypeIssuingCardholderCreated, cardholderView(ch), nil)
 		return cardholderView(ch), nil
 	})
-	s.handle("GET /v1/issuing/cardholders", func(c *call) (any, error) {
-		var p issuing.CardholderListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/cardholders", func(c *call, p *issuing.CardholderListParams) (any, error) {
 		items := all(c.env, kindCardholder, func(ch *issuing.Cardholder) bool {
 			return (p.Email == nil || strings.EqualFold(embedfin.Deref(ch.Email), *p.Email)) &&
 				(p.PhoneNumber == nil || embedfin.Deref(ch.PhoneNumber) == *p.PhoneNumber) &&
@@ -265,22 +257,14 @@ func (s *Server) issuingRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/issuing/cardholders", (*issuing.Cardholder).GetID)
 	})
-	s.handle("GET /v1/issuing/cardholders/{cardholder}", func(c *call) (any, error) {
-		var p issuing.CardholderRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/cardholders/{cardholder}", func(c *call, p *issuing.CardholderRetrieveParams) (any, error) {
 		ch, err := c.cardholder(c.id("cardholder"), "cardholder")
 		if err != nil {
 			return nil, err
 		}
 		return cardholderView(ch), nil
 	})
-	s.handle("POST /v1/issuing/cardholders/{cardholder}", func(c *call) (any, error) {
-		var p issuing.CardholderUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/cardholders/{cardholder}", func(c *call, p *issuing.CardholderUpdateParams) (any, error) {
 		ch, err := c.cardholder(c.id("cardholder"), "cardholder")
 		if err != nil {
 			return nil, err
@@ -307,11 +291,7 @@ func (s *Server) issuingRoutes() {
 		return after, nil
 	})
 
-	s.handle("POST /v1/issuing/cards", func(c *call) (any, error) {
-		var p issuing.CardCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/cards", func(c *call, p *issuing.CardCreateParams) (any, error) {
 		if p.Cardholder == nil {
 			return nil, invalidRequest("parameter_missing", "cardholder", "Missing required param: cardholder.")
 		}
@@ -407,11 +387,7 @@ func (s *Server) issuingRoutes() {
 		c.env.emit(c, events.EventTypeIssuingCardCreated, c.env.cardView(nil, card), nil)
 		return c.env.cardView(c, card), nil
 	})
-	s.handle("GET /v1/issuing/cards", func(c *call) (any, error) {
-		var p issuing.CardListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/cards", func(c *call, p *issuing.CardListParams) (any, error) {
 		items := all(c.env, kindCard, func(card *issuing.Card) bool {
 			return (p.Cardholder == nil || card.Cardholder.ID == *p.Cardholder) &&
 				(p.Status == nil || card.Status == *p.Status) && (p.Type == nil || card.Type == *p.Type) &&
@@ -426,22 +402,14 @@ func (s *Server) issuingRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/issuing/cards", (*issuing.Card).GetID)
 	})
-	s.handle("GET /v1/issuing/cards/{card}", func(c *call) (any, error) {
-		var p issuing.CardRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/cards/{card}", func(c *call, p *issuing.CardRetrieveParams) (any, error) {
 		card, err := c.card(c.id("card"), "card")
 		if err != nil {
 			return nil, err
 		}
 		return c.env.cardView(c, card), nil
 	})
-	s.handle("POST /v1/issuing/cards/{card}", func(c *call) (any, error) {
-		var p issuing.CardUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/cards/{card}", func(c *call, p *issuing.CardUpdateParams) (any, error) {
 		card, err := c.card(c.id("card"), "card")
 		if err != nil {
 			return nil, err
@@ -475,25 +443,13 @@ func (s *Server) issuingRoutes() {
 		return c.env.cardView(c, card), nil
 	})
 
-	s.handle("POST /v1/test_helpers/issuing/authorizations", func(c *call) (any, error) {
-		var p issuing.AuthorizationTestCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
-		return c.createAuthorization(&p)
+	route(s, "POST /v1/test_helpers/issuing/authorizations", func(c *call, p *issuing.AuthorizationTestCreateParams) (any, error) {
+		return c.createAuthorization(p)
 	})
-	s.handle("POST /v1/test_helpers/issuing/authorizations/{authorization}/capture", func(c *call) (any, error) {
-		var p issuing.AuthorizationCaptureParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
-		return c.authChange(func(auth *issuing.Authorization) error { return c.capture(auth, &p) })
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/capture", func(c *call, p *issuing.AuthorizationCaptureParams) (any, error) {
+		return c.authChange(func(auth *issuing.Authorization) error { return c.capture(auth, p) })
 	})
-	s.handle("POST /v1/test_helpers/issuing/authorizations/{authorization}/expire", func(c *call) (any, error) {
-		var p issuing.AuthorizationExpireParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/expire", func(c *call, p *issuing.AuthorizationExpireParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "expire"); err != nil {
 				return err
@@ -506,11 +462,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	s.handle("POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse", func(c *call) (any, error) {
-		var p issuing.AuthorizationReverseParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse", func(c *call, p *issuing.AuthorizationReverseParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "reverse"); err != nil {
 				return err
@@ -540,11 +492,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	s.handle("POST /v1/test_helpers/issuing/authorizations/{authorization}/increment", func(c *call) (any, error) {
-		var p issuing.AuthorizationIncrementParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/increment", func(c *call, p *issuing.AuthorizationIncrementParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "increment"); err != nil {
 				return err
@@ -569,11 +517,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	s.handle("POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount", func(c *call) (any, error) {
-		var p issuing.AuthorizationFinalizeAmountParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount", func(c *call, p *issuing.AuthorizationFinalizeAmountParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "finalize the amount of"); err != nil {
 				return err
@@ -597,11 +541,7 @@ func (s *Server) issuingRoutes() {
 		})
 	})
 
-	s.handle("GET /v1/issuing/authorizations", func(c *call) (any, error) {
-		var p issuing.AuthorizationListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/authorizations", func(c *call, p *issuing.AuthorizationListParams) (any, error) {
 		items := all(c.env, kindAuthorization, func(a *issuing.Authorization) bool {
 			return (p.Card == nil || a.Card.ID == *p.Card) && (p.Cardholder == nil || a.Cardholder != nil && a.Cardholder.ID == *p.Cardholder) &&
 				(p.Status == nil || a.Status == *p.Status) && inRange(a.Created, p.Created, p.CreatedRange)
@@ -612,32 +552,20 @@ func (s *Server) issuingRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/issuing/authorizations", (*issuing.Authorization).GetID)
 	})
-	s.handle("GET /v1/issuing/authorizations/{authorization}", func(c *call) (any, error) {
-		var p issuing.AuthorizationRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/authorizations/{authorization}", func(c *call, p *issuing.AuthorizationRetrieveParams) (any, error) {
 		auth, err := c.authorization(c.id("authorization"))
 		if err != nil {
 			return nil, err
 		}
 		return c.env.authView(c, auth), nil
 	})
-	s.handle("POST /v1/issuing/authorizations/{authorization}", func(c *call) (any, error) {
-		var p issuing.AuthorizationUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/authorizations/{authorization}", func(c *call, p *issuing.AuthorizationUpdateParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			auth.Metadata = mergeMetadata(auth.Metadata, p.Metadata)
 			return nil
 		})
 	})
-	s.handle("POST /v1/issuing/authorizations/{authorization}/approve", func(c *call) (any, error) {
-		var p issuing.AuthorizationApproveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/authorizations/{authorization}/approve", func(c *call, p *issuing.AuthorizationApproveParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if auth.Status != issuing.AuthorizationStatusPending || !auth.Approved {
 				return invalidRequest("authorization_not_pending", "", "The authorization %s is not pending approval (status %s, approved %t).", auth.ID, auth.Status, auth.Approved)
@@ -654,11 +582,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	s.handle("POST /v1/issuing/authorizations/{authorization}/decline", func(c *call) (any, error) {
-		var p issuing.AuthorizationDeclineParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/authorizations/{authorization}/decline", func(c *call, p *issuing.AuthorizationDeclineParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if auth.Status != issuing.AuthorizationStatusPending || !auth.Approved {
 				return invalidRequest("authorization_not_pending", "", "The authorization %s is not pending approval (status %s, approved %t).", auth.ID, auth.Status, auth.Approved)
@@ -678,11 +602,7 @@ func (s *Server) issuingRoutes() {
 		})
 	})
 
-	s.handle("GET /v1/issuing/transactions", func(c *call) (any, error) {
-		var p issuing.TransactionListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/transactions", func(c *call, p *issuing.TransactionListParams) (any, error) {
 		items := all(c.env, kindIssuingTxn, func(t *issuing.Transaction) bool {
 			return (p.Card == nil || t.Card.ID == *p.Card) && (p.Cardholder == nil || t.Cardholder != nil && t.Cardholder.ID == *p.Cardholder) &&
 				(p.Type == nil || t.Type == *p.Type) && inRange(t.Created, p.Created, p.CreatedRange)
@@ -693,22 +613,14 @@ func (s *Server) issuingRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/issuing/transactions", (*issuing.Transaction).GetID)
 	})
-	s.handle("GET /v1/issuing/transactions/{transaction}", func(c *call) (any, error) {
-		var p issuing.TransactionRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/issuing/transactions/{transaction}", func(c *call, p *issuing.TransactionRetrieveParams) (any, error) {
 		t, ok := get[issuing.Transaction](c.env, c.id("transaction"))
 		if !ok {
 			return nil, notFound("issuing transaction", c.id("transaction"), "transaction")
 		}
 		return c.env.itxView(c, t), nil
 	})
-	s.handle("POST /v1/issuing/transactions/{transaction}", func(c *call) (any, error) {
-		var p issuing.TransactionUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/issuing/transactions/{transaction}", func(c *call, p *issuing.TransactionUpdateParams) (any, error) {
 		t, ok := get[issuing.Transaction](c.env, c.id("transaction"))
 		if !ok {
 			return nil, notFound("issuing transaction", c.id("transaction"), "transaction")

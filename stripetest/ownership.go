@@ -14,14 +14,10 @@ import (
 const betaRequired = om.BetaName + "=" + om.BetaVersion
 
 func (s *Server) ownershipRoutes() {
-	s.handle("POST "+om.Path, func(c *call) (any, error) {
+	route(s, "POST "+om.Path, func(c *call, p *om.CreateParams) (any, error) {
 		if !hasBeta(c.r.Header.Get("Stripe-Version"), betaRequired) {
 			return nil, newAPIError(http.StatusBadRequest, embedfin.ErrorTypeInvalidRequest, "", "",
 				"Ownership Match is in private beta: send Stripe-Version with '; %s'.", betaRequired)
-		}
-		var p om.CreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
 		}
 		acct, err := c.fcAccount(*p.FinancialConnectionsAccount)
 		if err != nil {

@@ -490,3 +490,15 @@ func rawJSON(v any) json.RawMessage {
 	}
 	return b
 }
+
+// route registers a handler that receives its parameters already decoded
+// into P (a generated params struct) and validated.
+func route[P any](s *Server, pattern string, h func(c *call, p *P) (any, error)) {
+	s.handle(pattern, func(c *call) (any, error) {
+		p := new(P)
+		if err := c.decode(p); err != nil {
+			return nil, err
+		}
+		return h(c, p)
+	})
+}

@@ -313,11 +313,7 @@ func (c *call) setupCustomer(id string) (*embedfin.Expandable[customers.Customer
 
 // setupIntentRoutes registers the SetupIntent endpoints.
 func (s *Server) setupIntentRoutes() {
-	s.handle("POST /v1/setup_intents", func(c *call) (any, error) {
-		var p si.SetupIntentCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/setup_intents", func(c *call, p *si.SetupIntentCreateParams) (any, error) {
 		if embedfin.Deref(p.AttachToSelf) && p.Customer != nil {
 			return nil, invalidRequest("parameter_invalid", "attach_to_self", "attach_to_self cannot be true when the SetupIntent sets up a payment method for a customer.")
 		}
@@ -375,11 +371,7 @@ func (s *Server) setupIntentRoutes() {
 		}
 		return c.env.siView(c, intent), nil
 	})
-	s.handle("GET /v1/setup_intents", func(c *call) (any, error) {
-		var p si.SetupIntentListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/setup_intents", func(c *call, p *si.SetupIntentListParams) (any, error) {
 		items := all(c.env, kindSetupIntent, func(x *si.SetupIntent) bool {
 			return (p.Customer == nil || customerID(x) == *p.Customer) &&
 				(p.AttachToSelf == nil || embedfin.Deref(x.AttachToSelf) == *p.AttachToSelf) &&
@@ -392,11 +384,7 @@ func (s *Server) setupIntentRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/setup_intents", (*si.SetupIntent).GetID)
 	})
-	s.handle("GET /v1/setup_intents/{intent}", func(c *call) (any, error) {
-		var p si.SetupIntentRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/setup_intents/{intent}", func(c *call, p *si.SetupIntentRetrieveParams) (any, error) {
 		intent, err := c.setupIntent()
 		if err != nil {
 			return nil, err
@@ -406,11 +394,7 @@ func (s *Server) setupIntentRoutes() {
 		}
 		return c.env.siView(c, intent), nil
 	})
-	s.handle("POST /v1/setup_intents/{intent}", func(c *call) (any, error) {
-		var p si.SetupIntentUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/setup_intents/{intent}", func(c *call, p *si.SetupIntentUpdateParams) (any, error) {
 		intent, err := c.setupIntent()
 		if err != nil {
 			return nil, err
@@ -445,11 +429,7 @@ func (s *Server) setupIntentRoutes() {
 		intent.Metadata = mergeMetadata(intent.Metadata, p.Metadata)
 		return c.env.siView(c, intent), nil
 	})
-	s.handle("POST /v1/setup_intents/{intent}/confirm", func(c *call) (any, error) {
-		var p si.SetupIntentConfirmParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/setup_intents/{intent}/confirm", func(c *call, p *si.SetupIntentConfirmParams) (any, error) {
 		intent, err := c.setupIntent()
 		if err != nil {
 			return nil, err
@@ -468,11 +448,7 @@ func (s *Server) setupIntentRoutes() {
 		}
 		return c.env.siView(c, intent), nil
 	})
-	s.handle("POST /v1/setup_intents/{intent}/verify_microdeposits", func(c *call) (any, error) {
-		var p si.SetupIntentVerifyMicrodepositsParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/setup_intents/{intent}/verify_microdeposits", func(c *call, p *si.SetupIntentVerifyMicrodepositsParams) (any, error) {
 		intent, err := c.setupIntent()
 		if err != nil {
 			return nil, err
@@ -524,11 +500,7 @@ func (s *Server) setupIntentRoutes() {
 		c.succeed(intent)
 		return c.env.siView(c, intent), nil
 	})
-	s.handle("POST /v1/setup_intents/{intent}/cancel", func(c *call) (any, error) {
-		var p si.SetupIntentCancelParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/setup_intents/{intent}/cancel", func(c *call, p *si.SetupIntentCancelParams) (any, error) {
 		intent, err := c.setupIntent()
 		if err != nil {
 			return nil, err

@@ -477,11 +477,7 @@ func (e *env) flowDetails(txn *treasury.Transaction) *treasury.FlowDetails {
 // and transactions.
 func (s *Server) treasuryRoutes() {
 	s.treasuryFlowRoutes()
-	s.handle("POST /v1/treasury/financial_accounts", func(c *call) (any, error) {
-		var p treasury.FinancialAccountCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/financial_accounts", func(c *call, p *treasury.FinancialAccountCreateParams) (any, error) {
 		currencies := []string{}
 		for _, cur := range p.SupportedCurrencies {
 			cur = strings.ToLower(cur)
@@ -521,11 +517,7 @@ func (s *Server) treasuryRoutes() {
 		c.env.emit(c, events.EventTypeTreasuryFinancialAccountCreated, c.env.faView(nil, fa), nil)
 		return c.env.faView(c, fa), nil
 	})
-	s.handle("GET /v1/treasury/financial_accounts", func(c *call) (any, error) {
-		var p treasury.FinancialAccountListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/financial_accounts", func(c *call, p *treasury.FinancialAccountListParams) (any, error) {
 		items := all(c.env, kindFinancialAccount, func(fa *treasury.FinancialAccount) bool {
 			return (p.Status == nil || fa.Status == *p.Status) && inRange(fa.Created, p.Created, p.CreatedRange)
 		})
@@ -535,22 +527,14 @@ func (s *Server) treasuryRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/treasury/financial_accounts", (*treasury.FinancialAccount).GetID)
 	})
-	s.handle("GET /v1/treasury/financial_accounts/{financial_account}", func(c *call) (any, error) {
-		var p treasury.FinancialAccountRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/financial_accounts/{financial_account}", func(c *call, p *treasury.FinancialAccountRetrieveParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
 		if err != nil {
 			return nil, err
 		}
 		return c.env.faView(c, fa), nil
 	})
-	s.handle("POST /v1/treasury/financial_accounts/{financial_account}", func(c *call) (any, error) {
-		var p treasury.FinancialAccountUpdateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/financial_accounts/{financial_account}", func(c *call, p *treasury.FinancialAccountUpdateParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
 		if err != nil {
 			return nil, err
@@ -568,11 +552,7 @@ func (s *Server) treasuryRoutes() {
 		}
 		return c.env.faView(c, fa), nil
 	})
-	s.handle("POST /v1/treasury/financial_accounts/{financial_account}/close", func(c *call) (any, error) {
-		var p treasury.FinancialAccountCloseParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/financial_accounts/{financial_account}/close", func(c *call, p *treasury.FinancialAccountCloseParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
 		if err != nil {
 			return nil, err
@@ -603,22 +583,14 @@ func (s *Server) treasuryRoutes() {
 		c.env.emit(c, events.EventTypeTreasuryFinancialAccountClosed, c.env.faView(nil, fa), nil)
 		return c.env.faView(c, fa), nil
 	})
-	s.handle("GET /v1/treasury/financial_accounts/{financial_account}/features", func(c *call) (any, error) {
-		var p treasury.FinancialAccountRetrieveFeaturesParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/financial_accounts/{financial_account}/features", func(c *call, p *treasury.FinancialAccountRetrieveFeaturesParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
 		if err != nil {
 			return nil, err
 		}
 		return snapshot(fa.Features), nil
 	})
-	s.handle("POST /v1/treasury/financial_accounts/{financial_account}/features", func(c *call) (any, error) {
-		var p treasury.FinancialAccountUpdateFeaturesParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/financial_accounts/{financial_account}/features", func(c *call, p *treasury.FinancialAccountUpdateFeaturesParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
 		if err != nil {
 			return nil, err
@@ -634,11 +606,7 @@ func (s *Server) treasuryRoutes() {
 		return snapshot(fa.Features), nil
 	})
 
-	s.handle("POST /v1/test_helpers/treasury/received_credits", func(c *call) (any, error) {
-		var p treasury.ReceivedCreditTestCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/received_credits", func(c *call, p *treasury.ReceivedCreditTestCreateParams) (any, error) {
 		fa, cur, err := c.moneyTarget(*p.FinancialAccount, *p.Currency, *p.Amount)
 		if err != nil {
 			return nil, err
@@ -682,11 +650,7 @@ func (s *Server) treasuryRoutes() {
 		c.env.emit(c, events.EventTypeTreasuryReceivedCreditSucceeded, rc, nil)
 		return c.expandTxn(rc.Transaction, rc), nil
 	})
-	s.handle("GET /v1/treasury/received_credits", func(c *call) (any, error) {
-		var p treasury.ReceivedCreditListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/received_credits", func(c *call, p *treasury.ReceivedCreditListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -706,11 +670,7 @@ func (s *Server) treasuryRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/treasury/received_credits", (*treasury.ReceivedCredit).GetID)
 	})
-	s.handle("GET /v1/treasury/received_credits/{id}", func(c *call) (any, error) {
-		var p treasury.ReceivedCreditRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/received_credits/{id}", func(c *call, p *treasury.ReceivedCreditRetrieveParams) (any, error) {
 		rc, ok := get[treasury.ReceivedCredit](c.env, c.id("id"))
 		if !ok {
 			return nil, notFound("received credit", c.id("id"), "id")
@@ -718,11 +678,7 @@ func (s *Server) treasuryRoutes() {
 		return c.expandTxn(rc.Transaction, rc), nil
 	})
 
-	s.handle("POST /v1/test_helpers/treasury/received_debits", func(c *call) (any, error) {
-		var p treasury.ReceivedDebitTestCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/received_debits", func(c *call, p *treasury.ReceivedDebitTestCreateParams) (any, error) {
 		fa, cur, err := c.moneyTarget(*p.FinancialAccount, *p.Currency, *p.Amount)
 		if err != nil {
 			return nil, err
@@ -765,11 +721,7 @@ func (s *Server) treasuryRoutes() {
 		c.env.emit(c, events.EventTypeTreasuryReceivedDebitCreated, rd, nil)
 		return c.expandTxn(rd.Transaction, rd), nil
 	})
-	s.handle("GET /v1/treasury/received_debits", func(c *call) (any, error) {
-		var p treasury.ReceivedDebitListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/received_debits", func(c *call, p *treasury.ReceivedDebitListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -778,11 +730,7 @@ func (s *Server) treasuryRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/treasury/received_debits", (*treasury.ReceivedDebit).GetID)
 	})
-	s.handle("GET /v1/treasury/received_debits/{id}", func(c *call) (any, error) {
-		var p treasury.ReceivedDebitRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/received_debits/{id}", func(c *call, p *treasury.ReceivedDebitRetrieveParams) (any, error) {
 		rd, ok := get[treasury.ReceivedDebit](c.env, c.id("id"))
 		if !ok {
 			return nil, notFound("received debit", c.id("id"), "id")
@@ -790,11 +738,7 @@ func (s *Server) treasuryRoutes() {
 		return c.expandTxn(rd.Transaction, rd), nil
 	})
 
-	s.handle("GET /v1/treasury/transactions", func(c *call) (any, error) {
-		var p treasury.TransactionListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/transactions", func(c *call, p *treasury.TransactionListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -822,11 +766,7 @@ func (s *Server) treasuryRoutes() {
 		}
 		return page(views, p.ListParams, "/v1/treasury/transactions", (*treasury.Transaction).GetID)
 	})
-	s.handle("GET /v1/treasury/transactions/{id}", func(c *call) (any, error) {
-		var p treasury.TransactionRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/transactions/{id}", func(c *call, p *treasury.TransactionRetrieveParams) (any, error) {
 		t, ok := get[treasury.Transaction](c.env, c.id("id"))
 		if !ok {
 			return nil, notFound("transaction", c.id("id"), "id")
@@ -1026,11 +966,7 @@ func (s *Server) traceID() string { return fmt.Sprintf("%015d", s.rng.Int64N(1_0
 // outbound payments, with the test helpers that move them to their final
 // states.
 func (s *Server) treasuryFlowRoutes() {
-	s.handle("POST /v1/treasury/inbound_transfers", func(c *call) (any, error) {
-		var p treasury.InboundTransferCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/inbound_transfers", func(c *call, p *treasury.InboundTransferCreateParams) (any, error) {
 		fa, cur, err := c.moneyTarget(*p.FinancialAccount, *p.Currency, *p.Amount)
 		if err != nil {
 			return nil, err
@@ -1070,11 +1006,7 @@ func (s *Server) treasuryFlowRoutes() {
 		c.env.emit(c, events.EventTypeTreasuryInboundTransferCreated, it, nil)
 		return it, nil
 	})
-	s.handle("GET /v1/treasury/inbound_transfers", func(c *call) (any, error) {
-		var p treasury.InboundTransferListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/inbound_transfers", func(c *call, p *treasury.InboundTransferListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -1083,11 +1015,7 @@ func (s *Server) treasuryFlowRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/treasury/inbound_transfers", (*treasury.InboundTransfer).GetID)
 	})
-	s.handle("GET /v1/treasury/inbound_transfers/{id}", func(c *call) (any, error) {
-		var p treasury.InboundTransferRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/inbound_transfers/{id}", func(c *call, p *treasury.InboundTransferRetrieveParams) (any, error) {
 		return c.inboundTransfer(c.id("id"))
 	})
 	// inboundEnd moves a processing inbound transfer to a final state.
@@ -1126,11 +1054,7 @@ func (s *Server) treasuryFlowRoutes() {
 		inboundEnd("inbound_transfer", treasury.InboundTransferStatusCanceled, events.EventTypeTreasuryInboundTransferCanceled, nil)))
 	s.handle("POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed", decoded[treasury.InboundTransferSucceedParams](
 		inboundEnd("id", treasury.InboundTransferStatusSucceeded, events.EventTypeTreasuryInboundTransferSucceeded, nil)))
-	s.handle("POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail", func(c *call) (any, error) {
-		var p treasury.InboundTransferFailParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail", func(c *call, p *treasury.InboundTransferFailParams) (any, error) {
 		return inboundEnd("id", treasury.InboundTransferStatusFailed, events.EventTypeTreasuryInboundTransferFailed, func(*call) *treasury.InboundTransferFailureDetails {
 			code := treasury.InboundTransferFailureDetailsCodeOther
 			if p.FailureDetails != nil && p.FailureDetails.Code != nil {
@@ -1139,11 +1063,7 @@ func (s *Server) treasuryFlowRoutes() {
 			return &treasury.InboundTransferFailureDetails{Code: code}
 		})(c)
 	})
-	s.handle("POST /v1/test_helpers/treasury/inbound_transfers/{id}/return", func(c *call) (any, error) {
-		var p treasury.InboundTransferReturnParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/return", func(c *call, p *treasury.InboundTransferReturnParams) (any, error) {
 		it, err := c.inboundTransfer(c.id("id"))
 		if err != nil {
 			return nil, err
@@ -1169,11 +1089,7 @@ func (s *Server) treasuryFlowRoutes() {
 		return it, nil
 	})
 
-	s.handle("POST /v1/treasury/outbound_transfers", func(c *call) (any, error) {
-		var p treasury.OutboundTransferCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/outbound_transfers", func(c *call, p *treasury.OutboundTransferCreateParams) (any, error) {
 		fa, cur, err := c.moneyTarget(*p.FinancialAccount, *p.Currency, *p.Amount)
 		if err != nil {
 			return nil, err
@@ -1252,11 +1168,7 @@ func (s *Server) treasuryFlowRoutes() {
 		}
 		return ot, nil
 	})
-	s.handle("GET /v1/treasury/outbound_transfers", func(c *call) (any, error) {
-		var p treasury.OutboundTransferListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/outbound_transfers", func(c *call, p *treasury.OutboundTransferListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -1265,11 +1177,7 @@ func (s *Server) treasuryFlowRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/treasury/outbound_transfers", (*treasury.OutboundTransfer).GetID)
 	})
-	s.handle("GET /v1/treasury/outbound_transfers/{outbound_transfer}", func(c *call) (any, error) {
-		var p treasury.OutboundTransferRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/outbound_transfers/{outbound_transfer}", func(c *call, p *treasury.OutboundTransferRetrieveParams) (any, error) {
 		return c.outboundTransfer(c.id("outbound_transfer"))
 	})
 	// outboundTransferEnd applies a state change to a processing (or, to
@@ -1315,32 +1223,16 @@ func (s *Server) treasuryFlowRoutes() {
 		c.env.emit(c, ev, ot, nil)
 		return ot, nil
 	}
-	s.handle("POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel", func(c *call) (any, error) {
-		var p treasury.OutboundTransferCancelParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel", func(c *call, p *treasury.OutboundTransferCancelParams) (any, error) {
 		return outboundTransferEnd(c, treasury.OutboundTransferStatusCanceled, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", func(c *call) (any, error) {
-		var p treasury.OutboundTransferPostParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", func(c *call, p *treasury.OutboundTransferPostParams) (any, error) {
 		return outboundTransferEnd(c, treasury.OutboundTransferStatusPosted, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", func(c *call) (any, error) {
-		var p treasury.OutboundTransferFailParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", func(c *call, p *treasury.OutboundTransferFailParams) (any, error) {
 		return outboundTransferEnd(c, treasury.OutboundTransferStatusFailed, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", func(c *call) (any, error) {
-		var p treasury.OutboundTransferReturnParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", func(c *call, p *treasury.OutboundTransferReturnParams) (any, error) {
 		var code *treasury.OutboundPaymentReturnedDetailsCode
 		if p.ReturnedDetails != nil {
 			code = p.ReturnedDetails.Code
@@ -1348,11 +1240,7 @@ func (s *Server) treasuryFlowRoutes() {
 		return outboundTransferEnd(c, treasury.OutboundTransferStatusReturned, code)
 	})
 
-	s.handle("POST /v1/treasury/outbound_payments", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentCreateParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/outbound_payments", func(c *call, p *treasury.OutboundPaymentCreateParams) (any, error) {
 		fa, cur, err := c.moneyTarget(*p.FinancialAccount, *p.Currency, *p.Amount)
 		if err != nil {
 			return nil, err
@@ -1462,11 +1350,7 @@ func (s *Server) treasuryFlowRoutes() {
 		}
 		return op, nil
 	})
-	s.handle("GET /v1/treasury/outbound_payments", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentListParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/outbound_payments", func(c *call, p *treasury.OutboundPaymentListParams) (any, error) {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
@@ -1476,11 +1360,7 @@ func (s *Server) treasuryFlowRoutes() {
 		})
 		return page(items, p.ListParams, "/v1/treasury/outbound_payments", (*treasury.OutboundPayment).GetID)
 	})
-	s.handle("GET /v1/treasury/outbound_payments/{id}", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentRetrieveParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "GET /v1/treasury/outbound_payments/{id}", func(c *call, p *treasury.OutboundPaymentRetrieveParams) (any, error) {
 		return c.outboundPayment(c.id("id"))
 	})
 	// outboundPaymentEnd applies a state change to a processing (or, to
@@ -1526,32 +1406,16 @@ func (s *Server) treasuryFlowRoutes() {
 		c.env.emit(c, ev, op, nil)
 		return op, nil
 	}
-	s.handle("POST /v1/treasury/outbound_payments/{id}/cancel", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentCancelParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/treasury/outbound_payments/{id}/cancel", func(c *call, p *treasury.OutboundPaymentCancelParams) (any, error) {
 		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusCanceled, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_payments/{id}/post", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentPostParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/post", func(c *call, p *treasury.OutboundPaymentPostParams) (any, error) {
 		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusPosted, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_payments/{id}/fail", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentFailParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/fail", func(c *call, p *treasury.OutboundPaymentFailParams) (any, error) {
 		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusFailed, nil)
 	})
-	s.handle("POST /v1/test_helpers/treasury/outbound_payments/{id}/return", func(c *call) (any, error) {
-		var p treasury.OutboundPaymentReturnParams
-		if err := c.decode(&p); err != nil {
-			return nil, err
-		}
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/return", func(c *call, p *treasury.OutboundPaymentReturnParams) (any, error) {
 		var code *treasury.OutboundPaymentReturnedDetailsCode
 		if p.ReturnedDetails != nil {
 			code = p.ReturnedDetails.Code
