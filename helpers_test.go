@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -152,7 +151,5 @@ type objListParams struct {
 	Customer *string                    `url:"customer,omitempty"`
 	Created  *embedfin.RangeQueryParams `url:"created,omitempty"`
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 var bg = context.Background()

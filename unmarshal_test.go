@@ -49,11 +49,13 @@ type oddPtrEmbedded struct {
 
 type oddities struct {
 	OddEmbedded
-	Shadowed    string                         `json:"shadowed"`
-	Plain       string                         // no tag: its Go name, matched case-insensitively
-	Skipped     string                         `json:"-"`
-	Dash        string                         `json:"-,"`
-	unexported  string                         //nolint:unused // must stay untouched
+	Shadowed string `json:"shadowed"`
+	Plain    string // no tag: its Go name, matched case-insensitively
+	Skipped  string `json:"-"`
+	//lint:ignore SA5008 the "-," tag (a field named "-") is an edge case the decoder must match
+	Dash string `json:"-,"`
+	//lint:ignore U1000 an unexported field the decoder must leave untouched
+	unexported  string
 	Raw         json.RawMessage                `json:"raw"`
 	RawPtr      *json.RawMessage               `json:"raw_ptr"`
 	Any         any                            `json:"any"`

@@ -43,10 +43,6 @@ func issuingAddress(p *issuing.AddressParams) *embedfin.Address {
 	return &embedfin.Address{City: p.City, Country: p.Country, Line1: p.Line1, Line2: p.Line2, PostalCode: p.PostalCode, State: p.State}
 }
 
-// containsString reports whether a slice of string enums holds v.
-func containsString[T ~string](s []T, v string) bool {
-	return slices.ContainsFunc(s, func(x T) bool { return string(x) == v })
-}
 
 // cardholderControls applies spending-control parameters to a
 // cardholder's controls (nil: the empty defaults).

@@ -76,7 +76,8 @@ func checkMethod(t *testing.T, build Build, name string) {
 	// A nil context.
 	params, err := m.Filled()
 	require.NoError(t, err)
-	r := m.Call(nil, "obj_1", params) // a nil context is the bad input
+	//lint:ignore SA1012 a nil context is the bad input under test
+	r := m.Call(nil, "obj_1", params)
 	noPanic(r, "a nil context")
 	var ve *embedfin.ValidationError
 	require.ErrorAs(t, r.Err, &ve, "a nil context")
