@@ -43,7 +43,6 @@ func issuingAddress(p *issuing.AddressParams) *embedfin.Address {
 	return &embedfin.Address{City: p.City, Country: p.Country, Line1: p.Line1, Line2: p.Line2, PostalCode: p.PostalCode, State: p.State}
 }
 
-
 // cardholderControls applies spending-control parameters to a
 // cardholder's controls (nil: the empty defaults).
 func cardholderControls(sc *issuing.CardholderSpendingControls, p *issuing.CardholderSpendingControlsParams) *issuing.CardholderSpendingControls {
