@@ -223,21 +223,60 @@ func invalid(param, format string, args ...any) *ValidationError {
 	return &ValidationError{Param: param, Reason: fmt.Sprintf(format, args...)}
 }
 
-// ConnectionError reports a request that never got an HTTP response after all
-// its attempts: DNS failure, refused or reset connection, TLS failure,
-// timeout. Err is the last cause; errors.Is and errors.As see through it.
+// ConnectionError reports a call whose attempts all failed without a usable
+// response: DNS failure, refused or reset connection, TLS failure, timeout,
+// or a response whose body was cut short or stalled. Err is the last cause;
+// errors.Is and errors.As see through it.
+//
+// When MaybeApplied reports true, the outcome is unknown: at least one
+// attempt reached the server, which may have carried out the request. Every
+// attempt carried the same IdempotencyKey, so re-issuing the call with
+//
+//	embedfin.WithIdempotencyKey(err.IdempotencyKey)
+//
+// is safe: Stripe either carries the request out once or replays the result
+// it saved for that key (keys are kept for at least 24 hours).
 type ConnectionError struct {
 	// Method and Path identify the call (the path has no query string).
 	Method, Path string
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// IdempotencyKey is the Idempotency-Key every attempt of a POST or DELETE
+	// carried ("" for GET).
+	IdempotencyKey string
+	// StatusCode is the status of the last attempt when its response headers
+	// arrived but its body was cut short or stalled; 0 when no response
+	// arrived.
+	StatusCode int
+	// ReachedServer reports that at least one attempt may have reached the
+	// server: it was not refused while connecting (dial, DNS or TLS
+	// failures, or the client's own rate limit).
+	ReachedServer bool
 	// Err is the cause of the last failure.
 	Err error
 }
 
+// MaybeApplied reports whether a POST or DELETE may have been carried out by
+// the server although no result came back. Re-issue it with
+// WithIdempotencyKey(e.IdempotencyKey) to learn the outcome without risking
+// a duplicate. A GET changes nothing, so it is never "applied".
+func (e *ConnectionError) MaybeApplied() bool {
+	return e.ReachedServer && e.Method != http.MethodGet
+}
+
 // Error renders the call and the cause.
 func (e *ConnectionError) Error() string {
-	return redact.String(fmt.Sprintf("embedfin: %s %s: no response after %d attempt(s): %v", e.Method, e.Path, e.Attempts, e.Err))
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "embedfin: %s %s: ", e.Method, e.Path)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&sb, "response body lost after %d attempt(s) (last status %d): %v", e.Attempts, e.StatusCode, e.Err)
+	} else {
+		fmt.Fprintf(&sb, "no response after %d attempt(s): %v", e.Attempts, e.Err)
+	}
+	if e.MaybeApplied() && e.IdempotencyKey != "" {
+		fmt.Fprintf(&sb, "; the request may have been applied: re-issue it with Idempotency-Key %s to learn its outcome", e.IdempotencyKey)
+	}
+	return redact.String(sb.String())
 }
 
 // Unwrap returns the cause.
