@@ -72,3 +72,23 @@ func Query(raw string) string {
 	}
 	return sb.String()
 }
+
+// URL renders a URL for a message or a log line: credentials in it are
+// dropped, every query value is masked (Query) and the rest goes through
+// String. Text that does not parse as a URL is passed through String.
+func URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return String(raw)
+	}
+	u.User = nil
+	q := u.RawQuery
+	u.RawQuery = ""
+	u.Fragment = ""
+	u.RawFragment = ""
+	s := String(u.String())
+	if q != "" {
+		s += "?" + Query(q)
+	}
+	return s
+}

@@ -40,3 +40,16 @@ func TestQuery(t *testing.T) {
 	assert.Equal(t, "client_secret=***&limit=***&transaction_refresh[after]=***", Query("limit=3&client_secret=abc&transaction_refresh%5Bafter%5D=fctxnref_1"))
 	assert.Equal(t, Mask, Query("%zz"))
 }
+
+func TestURL(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"https://user:sk_test_abcdef123@evil.example:8443/v1/x?key=sk_test_abcdef123&a=1#frag": "https://evil.example:8443/v1/x?a=***&key=***",
+		"http://127.0.0.1:9/v1/sk_live_zzzzzzzz/":                                              "http://127.0.0.1:9/v1/sk_live_***",
+		"/relative/path?client_secret=seti_1_secret_abc":                                       "/relative/path?client_secret=***",
+		"%zz not a url sk_test_12345678":                                                       "%zz not a url sk_test_***",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, URL(in), in)
+	}
+}
