@@ -89,8 +89,13 @@ func NewClient(key string, opts ...Option) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	// The attempt transport applies the Timeout itself (see attemptTransport).
-	inner.Transport = &attemptTransport{next: next, limiter: cfg.limiter, logger: cfg.logger, timeout: inner.Timeout}
+	inner.Transport = &attemptTransport{next: next, limiter: cfg.limiter, logger: cfg.logger, timeout: inner.Timeout, maxBody: cfg.maxResponseBytes}
 	inner.Timeout = 0
+	// Redirects are never followed: the 3xx comes back as an *Error.
+	// Following one would send the key (net/http keeps Authorization when
+	// only the port differs), and the body of a 307/308, to the Location,
+	// even from https to plain http. The caller's client is not modified.
+	inner.CheckRedirect = refuseRedirect
 
 	policy := retry.Policy{RetryRateLimited: cfg.retryRateLimited}
 	c.rc = &retryablehttp.Client{
@@ -107,6 +112,9 @@ func NewClient(key string, opts ...Option) (*Client, error) {
 	}
 	return c, nil
 }
+
+// refuseRedirect makes net/http hand back a redirect response as it is.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // checkKey accepts sk_ and rk_ keys with a non-empty, printable body.
 func checkKey(key string) error {

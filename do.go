@@ -1,59 +1,52 @@
 package embedfin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/embedfin/embedfin-go/form"
 	"github.com/embedfin/embedfin-go/internal/idempotency"
-	"github.com/embedfin/embedfin-go/internal/redact"
-	"github.com/embedfin/embedfin-go/internal/retry"
 	"github.com/embedfin/embedfin-go/internal/stripeversion"
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // Do is the single request path under every typed method: it encodes params
 // with package form (a query string for GET, a form body for POST and
-// DELETE), sets the headers, sends the request through the retry engine, and
-// decodes a 2xx JSON body into out with Unmarshal (out may be nil to discard
-// it). Non-2xx responses return *Error; a context that ended returns
-// ctx.Err(); no response at all returns *ConnectionError; an undecodable body
-// returns *DecodeError; bad arguments return *ValidationError before
-// anything is sent. params is never modified.
+// DELETE), sets the headers, sends the request through the retry engine
+// (each attempt reads the whole body; see attemptTransport), and decodes a
+// 2xx JSON body into out with Unmarshal (out may be nil to discard it).
+// Non-2xx responses, redirects included (they are never followed), return
+// *Error; a context that ended returns ctx.Err(); attempts that all failed
+// without a usable response return *ConnectionError (see its MaybeApplied);
+// a complete 2xx body that cannot be decoded returns *DecodeError; bad
+// arguments return *ValidationError before anything is sent. params is
+// never modified.
 //
 // path is the request path ("/v1/customers/cus_123"); build it with Path so
 // IDs are checked and escaped. Resource packages call Do; applications use
 // the typed methods, or RawRequest for endpoints not typed yet.
 func (c *Client) Do(ctx context.Context, method, path string, params, out any, opts ...RequestOption) error {
-	resp, meta, err := c.send(ctx, method, path, params, opts)
+	body, meta, err := c.send(ctx, method, path, params, opts)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer body.Close()
 	if out == nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, c.maxResponseBytes))
 		return nil
 	}
-	buf := bufPool.Get().(*bodyBuffer)
-	defer putBuf(buf)
-	if err := c.readBody(resp, &buf.Buffer, &buf.limit); err != nil {
+	if err := c.checkBody(body, meta); err != nil {
 		return err
 	}
-	if err := c.unmarshal(buf.Bytes(), out); err != nil {
-		return &DecodeError{StatusCode: resp.StatusCode, RequestID: meta.RequestID, ContentType: resp.Header.Get("Content-Type"), Err: err}
+	if err := c.unmarshal(body.data, out); err != nil {
+		return &DecodeError{StatusCode: meta.StatusCode, RequestID: meta.RequestID, ContentType: meta.Header.Get("Content-Type"), Err: err}
 	}
 	if r, ok := out.(responseRecorder); ok {
 		r.setLastResponse(meta)
@@ -73,60 +66,29 @@ type RawResponse struct {
 // a params struct (with url tags), url.Values, or nil. Non-2xx responses
 // still return *Error.
 func (c *Client) RawRequest(ctx context.Context, method, path string, params any, opts ...RequestOption) (*RawResponse, error) {
-	resp, meta, err := c.send(ctx, method, path, params, opts)
+	body, meta, err := c.send(ctx, method, path, params, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if err := c.readBody(resp, &buf, new(io.LimitedReader)); err != nil {
+	defer body.Close()
+	if err := c.checkBody(body, meta); err != nil {
 		return nil, err
 	}
-	return &RawResponse{Response: *meta, Body: buf.Bytes()}, nil
+	return &RawResponse{Response: *meta, Body: body.take()}, nil
 }
 
-// bodyBuffer is a pooled response buffer with the limited reader that
-// fills it, so that reading a body allocates nothing once the pool is warm.
-type bodyBuffer struct {
-	bytes.Buffer
-	limit io.LimitedReader
-}
-
-var bufPool = sync.Pool{New: func() any { return new(bodyBuffer) }}
-
-// putBuf returns a buffer to the pool unless it grew unusually large.
-func putBuf(b *bodyBuffer) {
-	b.limit = io.LimitedReader{}
-	if b.Cap() > 4<<20 {
-		return
-	}
-	b.Reset()
-	bufPool.Put(b)
-}
-
-// readBody reads a 2xx body into buf through lr, enforcing the size limit
-// and refusing an empty body.
-func (c *Client) readBody(resp *http.Response, buf *bytes.Buffer, lr *io.LimitedReader) error {
-	fail := func(err error) error {
-		return &DecodeError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("Request-Id"), ContentType: resp.Header.Get("Content-Type"), Err: err}
-	}
-	if resp.ContentLength > c.maxResponseBytes {
-		return fail(ErrResponseTooLarge)
-	}
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
-	}
-	*lr = io.LimitedReader{R: resp.Body, N: c.maxResponseBytes + 1}
-	n, err := buf.ReadFrom(lr)
+// checkBody refuses a 2xx body over the size limit or empty.
+func (c *Client) checkBody(body *memBody, meta *Response) error {
+	var err error
 	switch {
-	case err != nil:
-		return fail(fmt.Errorf("reading the body: %w", err))
-	case n > c.maxResponseBytes:
-		return fail(ErrResponseTooLarge)
-	case n == 0:
-		return fail(ErrEmptyResponse)
+	case body.over:
+		err = ErrResponseTooLarge
+	case len(body.data) == 0:
+		err = ErrEmptyResponse
+	default:
+		return nil
 	}
-	return nil
+	return &DecodeError{StatusCode: meta.StatusCode, RequestID: meta.RequestID, ContentType: meta.Header.Get("Content-Type"), Err: err}
 }
 
 func (c *Client) unmarshal(data []byte, out any) error {
@@ -191,20 +153,18 @@ func diffKeys(path string, a, b any, out *[]string) {
 	}
 }
 
-// callKey finds the *callState of a request context, so that the transport
-// can count the attempts of one logical call.
+// callKey finds the *callState of a request context, so that the attempt
+// transport can count the attempts of one logical call.
 type callKey struct{}
 
 // callState is the context of one logical call: the caller's context plus
-// what its attempts share (their count, the body, the idempotency header),
-// in one allocation.
+// what its attempts share (their count, whether any reached the server, the
+// idempotency header), in one allocation.
 type callState struct {
 	context.Context
 	attempts int
+	reached  bool
 	idem     [1]string
-	body     []byte
-	rd       bytes.Reader
-	readers  int
 }
 
 // Value returns the state itself for callKey and defers to the caller's
@@ -216,30 +176,26 @@ func (s *callState) Value(key any) any {
 	return s.Context.Value(key)
 }
 
-// reader is the body's retryablehttp.ReaderFunc. Its first two results
-// are the state's own reader, rewound: retryablehttp asks once for the
-// length, then once per attempt. Later attempts (and net/http's rewinds
-// through GetBody) get readers of their own, since a failed attempt's
-// transport may still hold the previous one. A *bytes.Reader (which
-// retryablehttp wraps in io.NopCloser) is a body net/http knows to be in
-// memory, so it writes headers and body in one go rather than flushing the
-// headers first.
-func (s *callState) reader() (io.Reader, error) {
-	s.readers++
-	if s.readers <= 2 {
-		s.rd.Reset(s.body)
-		return &s.rd, nil
+// countAttempt counts an attempt about to be sent and returns its number.
+func (s *callState) countAttempt() int {
+	if s == nil {
+		return 1
 	}
-	return bytes.NewReader(s.body), nil
+	s.attempts++
+	return s.attempts
 }
 
-// emptyBody replays as http.NoBody, so a POST without params is sent with
-// Content-Length: 0 rather than chunked.
-var emptyBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return http.NoBody, nil })
+// noteOutcome records whether an attempt may have reached the server.
+func (s *callState) noteOutcome(resp *http.Response, err error) {
+	if s != nil && (resp != nil || (err != nil && !notSent(err))) {
+		s.reached = true
+	}
+}
 
 // send builds and sends the request and turns every failure into the SDK's
-// error types. On success the caller owns resp.Body.
-func (c *Client) send(ctx context.Context, method, path string, params any, opts []RequestOption) (*http.Response, *Response, error) {
+// error types. On success the caller owns the body, which holds a 2xx
+// response read in full (or its first part when over the size limit).
+func (c *Client) send(ctx context.Context, method, path string, params any, opts []RequestOption) (*memBody, *Response, error) {
 	if ctx == nil {
 		return nil, nil, invalid("ctx", "context must not be nil")
 	}
@@ -262,12 +218,15 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 	}
 
 	hasBody := method != http.MethodGet
-	var body []byte
+	var raw any // the body for the retry engine: nil, or []byte it replays per attempt
 	var target string
 	if hasBody {
-		var err error
-		if body, err = encodeBody(params); err != nil {
+		body, err := encodeBody(params)
+		if err != nil {
 			return nil, nil, invalid("params", "%v", err)
+		}
+		if len(body) > 0 {
+			raw = body
 		}
 		target = c.baseURL + path
 	} else {
@@ -277,15 +236,8 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 		}
 	}
 
-	state := &callState{Context: ctx, body: body}
+	state := &callState{Context: ctx}
 	ctx = state
-	var raw any
-	if hasBody {
-		raw = emptyBody
-		if len(body) > 0 {
-			raw = retryablehttp.ReaderFunc(state.reader)
-		}
-	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, raw)
 	if err != nil {
 		return nil, nil, invalid("path", "cannot build a request: %v", err)
@@ -320,7 +272,7 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 	meta.Attempts = state.attempts
 	if err != nil {
 		if resp != nil {
-			drainClose(resp.Body)
+			_ = resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
@@ -329,31 +281,39 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 		if errors.As(err, &ue) {
 			err = ue.Err // its URL may hold query values
 		}
-		return nil, nil, &ConnectionError{Method: method, Path: path, Attempts: state.attempts, Err: err}
+		ce := &ConnectionError{Method: method, Path: path, Attempts: state.attempts, IdempotencyKey: meta.IdempotencyKey, ReachedServer: state.reached, Err: err}
+		var be *bodyError
+		if errors.As(err, &be) {
+			if be.status < 200 || be.status > 299 {
+				// The status is known and says the call failed: report it,
+				// with what arrived of its body.
+				return nil, nil, newAPIError(be.status, be.header, be.partial, be.describe())
+			}
+			ce.StatusCode = be.status
+		}
+		return nil, nil, ce
+	}
+	body, ok := resp.Body.(*memBody)
+	if !ok {
+		// Only the attempt transport makes responses; this is a defect.
+		_ = resp.Body.Close()
+		return nil, nil, &ConnectionError{Method: method, Path: path, Attempts: state.attempts, IdempotencyKey: meta.IdempotencyKey, ReachedServer: true,
+			Err: fmt.Errorf("response body of type %T was not read by the attempt", resp.Body)}
 	}
 	meta.StatusCode = resp.StatusCode
 	meta.Header = resp.Header
 	meta.RequestID = resp.Header.Get("Request-Id")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		data, truncated, rerr := readCapped(resp.Body, maxErrorBody)
-		drainClose(resp.Body)
-		if rerr != nil && ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+		kind := ""
+		if body.over {
+			kind = "a body over 1 MiB (its first MiB is kept)"
 		}
-		return nil, nil, newAPIError(resp.StatusCode, resp.Header, data, truncated || rerr != nil)
+		return nil, nil, newAPIError(resp.StatusCode, resp.Header, body.take(), kind)
 	}
-	return resp, meta, nil
+	return body, meta, nil
 }
 
 var formContentType = []string{"application/x-www-form-urlencoded"}
-
-func readCapped(r io.Reader, limit int64) (data []byte, truncated bool, err error) {
-	data, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(data)) > limit {
-		return data[:limit], true, err
-	}
-	return data, false, err
-}
 
 func drainClose(body io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
@@ -398,117 +358,4 @@ func (c *Client) queryURL(path string, params any) (string, error) {
 		buf = buf[:n-1] // no pairs: no '?'
 	}
 	return string(buf), nil
-}
-
-// attemptTransport runs around every attempt: it bounds the attempt by the
-// HTTP client's Timeout, waits for the rate limit, counts the attempt, and
-// writes the debug log line.
-//
-// The timeout is applied here, and the http.Client the SDK uses has none:
-// net/http runs a client Timeout cheaply (a context deadline) only when the
-// client's transport is an *http.Transport; around any other RoundTripper,
-// such as this one, it falls back to its pre-context mechanism, which costs a
-// goroutine, a timer, two channels and a handful of allocations per attempt.
-type attemptTransport struct {
-	next    http.RoundTripper
-	limiter *rate.Limiter
-	logger  *slog.Logger
-	timeout time.Duration // the caller's http.Client.Timeout
-}
-
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.timeout <= 0 {
-		return t.attempt(req)
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
-	resp, err := t.attempt(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		if ctx.Err() == context.DeadlineExceeded && req.Context().Err() == nil {
-			err = &attemptTimeoutError{limit: t.timeout, err: err}
-		}
-		return nil, err
-	}
-	resp.Body = &attemptBody{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// attemptBody ends the attempt's deadline once the body is read or closed:
-// as with http.Client.Timeout, the deadline covers reading the body.
-type attemptBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *attemptBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.cancel()
-	}
-	return n, err
-}
-
-func (b *attemptBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
-// attemptTimeoutError is an attempt that outlasted the HTTP client's
-// Timeout. Like net/http's own, it is a timeout (a net.Error) and matches
-// context.DeadlineExceeded; the retry policy retries it.
-type attemptTimeoutError struct {
-	limit time.Duration
-	err   error
-}
-
-func (e *attemptTimeoutError) Error() string {
-	return fmt.Sprintf("attempt timed out after %v (the HTTP client's Timeout): %v", e.limit, e.err)
-}
-func (e *attemptTimeoutError) Unwrap() error        { return e.err }
-func (e *attemptTimeoutError) Timeout() bool        { return true }
-func (e *attemptTimeoutError) Temporary() bool      { return true }
-func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-
-func (t *attemptTransport) attempt(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	if t.limiter != nil {
-		if err := t.limiter.Wait(ctx); err != nil {
-			if req.Body != nil {
-				_ = req.Body.Close()
-			}
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
-			}
-			// The limiter refuses a wait that would outlast the deadline.
-			return nil, retry.Permanent(fmt.Errorf("waiting for the client rate limit: %w", context.DeadlineExceeded))
-		}
-	}
-	st, _ := ctx.Value(callKey{}).(*callState)
-	attempt := 1
-	if st != nil {
-		st.attempts++
-		attempt = st.attempts
-	}
-	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
-		return t.next.RoundTrip(req)
-	}
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", redact.String(req.URL.Path)),
-	}
-	if req.URL.RawQuery != "" {
-		attrs = append(attrs, slog.String("query", redact.Query(req.URL.RawQuery)))
-	}
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("Request-Id")))
-	}
-	attrs = append(attrs, slog.Int("attempt", attempt), slog.Duration("duration", time.Since(start)))
-	if err != nil {
-		attrs = append(attrs, slog.String("error", redact.String(err.Error())))
-	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "embedfin: request", attrs...)
-	return resp, err
 }

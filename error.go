@@ -120,21 +120,34 @@ func (e *Error) Error() string {
 	return redact.String(sb.String())
 }
 
-// newAPIError builds an *Error from a non-2xx response whose body has been read.
-func newAPIError(status int, header http.Header, body []byte, truncated bool) *Error {
+// newAPIError builds an *Error from a non-2xx response whose body has been
+// read. bodyIssue describes a body that did not arrive whole ("" when it
+// did): cut short, or over the 1 MiB kept of error bodies.
+func newAPIError(status int, header http.Header, body []byte, bodyIssue string) *Error {
 	e := &Error{HTTPStatusCode: status, Header: header, RequestID: header.Get("Request-Id"), RawBody: body}
+	if status >= 300 && status <= 399 {
+		// Never followed: Stripe's API does not redirect, and following
+		// one would send the key and the request to another place.
+		loc := header.Get("Location")
+		if loc == "" {
+			loc = "no Location"
+		}
+		e.Message = fmt.Sprintf("%s: redirect to %s not followed (the API does not redirect; check the base URL and any proxy)", statusLine(status), redact.URL(loc))
+		return e
+	}
 	var env struct {
 		Error *Error `json:"error"`
 	}
-	if !truncated && json.Unmarshal(body, &env) == nil && env.Error != nil {
+	if bodyIssue == "" && json.Unmarshal(body, &env) == nil && env.Error != nil {
 		env.Error.HTTPStatusCode, env.Error.Header, env.Error.RequestID, env.Error.RawBody = e.HTTPStatusCode, e.Header, e.RequestID, e.RawBody
 		return env.Error
 	}
-	kind := "an empty body"
+	kind := bodyIssue
 	switch {
-	case truncated:
-		kind = "a body over 1 MiB"
-	case len(body) > 0:
+	case kind != "":
+	case len(body) == 0:
+		kind = "an empty body"
+	default:
 		ct := header.Get("Content-Type")
 		if ct == "" {
 			ct = "unknown content type"

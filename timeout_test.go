@@ -93,11 +93,26 @@ func TestAttemptTimeoutCoversTheBody(t *testing.T) {
 	}))
 	defer srv.Close()
 
+	// A stalled body is a failed attempt: retried, then reported as a
+	// connection failure that names the status that did arrive.
+	c := timeoutClient(t, srv.URL, 100*time.Millisecond, 1)
 	var out map[string]any
-	err := timeoutClient(t, srv.URL, 100*time.Millisecond, 0).Do(context.Background(), http.MethodGet, "/v1/customers", nil, &out)
-	var de *embedfin.DecodeError
-	require.ErrorAs(t, err, &de, "got %v", err)
+	err := c.Do(context.Background(), http.MethodGet, "/v1/customers", nil, &out)
+	var ce *embedfin.ConnectionError
+	require.ErrorAs(t, err, &ce, "got %v", err)
+	assert.Equal(t, 2, ce.Attempts)
+	assert.Equal(t, http.StatusOK, ce.StatusCode)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
+	assert.False(t, ce.MaybeApplied(), "a GET changes nothing")
+	assert.Empty(t, ce.IdempotencyKey)
+
+	// A POST whose 2xx body stalled may have been applied: the error says
+	// so and carries the key every attempt used.
+	err = c.Do(context.Background(), http.MethodPost, "/v1/customers", nil, &out, embedfin.WithIdempotencyKey("key-stall-1"))
+	require.ErrorAs(t, err, &ce, "got %v", err)
+	assert.True(t, ce.MaybeApplied())
+	assert.Equal(t, "key-stall-1", ce.IdempotencyKey)
+	assert.Contains(t, ce.Error(), "may have been applied")
 }
 
 // TestCallerDeadlineWins checks that the caller's own deadline is reported

@@ -55,6 +55,16 @@ func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) 
 		if errors.As(err, &perm) {
 			return false, nil
 		}
+		// A response whose body was cut: its headers still speak first.
+		var cut interface{ ResponseHeader() http.Header }
+		if errors.As(err, &cut) {
+			switch cut.ResponseHeader().Get(HeaderShouldRetry) {
+			case "true":
+				return true, nil
+			case "false":
+				return false, nil
+			}
+		}
 		return retryableTransportError(err), nil
 	}
 	if resp == nil {
@@ -113,17 +123,25 @@ func retryableTransportError(err error) bool {
 	return true
 }
 
-// PeekErrorCode reads the "error.code" of a JSON error body and puts the body
-// back so that it can be read again. It returns "" when the body holds none.
+// PeekErrorCode reads the "error.code" of a JSON error body, leaving the
+// body readable. A body already in memory (one with a Bytes method, as the
+// SDK's attempts make) is read in place; any other is read and put back. It
+// returns "" when the body holds none.
 func PeekErrorCode(resp *http.Response) string {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return ""
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, peekLimit))
-	rest := resp.Body
-	resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(data), rest), closer: rest}
-	if err != nil {
-		return ""
+	var data []byte
+	if mem, ok := resp.Body.(interface{ Bytes() []byte }); ok {
+		data = mem.Bytes()
+	} else {
+		var err error
+		data, err = io.ReadAll(io.LimitReader(resp.Body, peekLimit))
+		rest := resp.Body
+		resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(data), rest), closer: rest}
+		if err != nil {
+			return ""
+		}
 	}
 	var env struct {
 		Error struct {
