@@ -189,7 +189,7 @@ type bodyError struct {
 }
 
 func (e *bodyError) Error() string {
-	return fmt.Sprintf("reading the body of a %d response: %v", e.status, e.err)
+	return fmt.Sprintf("reading the body of a %d response: %v; %s", e.status, e.err, e.describe())
 }
 
 func (e *bodyError) Unwrap() error { return e.err }
@@ -202,7 +202,7 @@ func (e *bodyError) describe() string {
 	if e.length >= 0 {
 		return fmt.Sprintf("a body cut short (%d of %d bytes arrived)", len(e.partial), e.length)
 	}
-	return fmt.Sprintf("a body cut short (%d bytes arrived)", len(e.partial))
+	return fmt.Sprintf("a body cut short (%d bytes arrived, length not announced)", len(e.partial))
 }
 
 // attemptTimeoutError is an attempt that outlasted the HTTP client's

@@ -2,7 +2,6 @@ package embedfin
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 )
@@ -65,7 +64,7 @@ func readLimited(r io.Reader, length, limit int64) (data []byte, over bool, err 
 		data = data[:n]
 		switch {
 		case err == io.ErrUnexpectedEOF || (err == io.EOF && length > 0):
-			return data, false, fmt.Errorf("%w: %d of %d bytes arrived", errBodyCut, n, length)
+			return data, false, errBodyCut
 		case err != nil && err != io.EOF:
 			return data, false, err
 		}
