@@ -31,10 +31,23 @@
 // # Errors
 //
 // An API failure is an *Error (status, type, code, parameter, message,
-// request ID); bad input caught before sending is a *ValidationError; a
-// request that got no response is a *ConnectionError; an unreadable 2xx body
-// is a *DecodeError; a context that ended returns ctx.Err(). Error strings
-// never contain keys, client secrets or account numbers.
+// request ID; redirects, which are never followed, are one too); bad input
+// caught before sending is a *ValidationError; a call whose attempts all
+// failed without a usable response (no response, or a body cut short or
+// stalled) is a *ConnectionError; a complete 2xx body that cannot be decoded
+// is a *DecodeError; a context that ended returns ctx.Err(). Neither error
+// strings nor any fmt verb or slog handler show keys, client secrets or
+// account numbers.
+//
+// A *ConnectionError whose MaybeApplied reports true leaves the outcome
+// unknown: some attempt reached the server. Re-issue the call with the key
+// its attempts carried; Stripe then carries it out once, or replays the
+// saved result:
+//
+//	var ce *embedfin.ConnectionError
+//	if errors.As(err, &ce) && ce.MaybeApplied() {
+//		cus, err = svc.Create(ctx, params, embedfin.WithIdempotencyKey(ce.IdempotencyKey))
+//	}
 //
 // # Lists
 //
