@@ -16,8 +16,9 @@ var (
 	// Client secrets of SetupIntents, PaymentIntents and Financial Connections
 	// sessions ("seti_123_secret_abc", "fcsess_client_secret_abc").
 	clientSecretRE = regexp.MustCompile(`(_secret_)[A-Za-z0-9]+`)
-	// JSON or form fields that hold account numbers.
-	accountFieldRE = regexp.MustCompile(`((?:"account_number"\s*:\s*")|(?:account_number\]?=))([^"&\s]+)`)
+	// JSON or form fields that hold account numbers, the JSON ones also
+	// when quoted again inside a string (\"account_number\":\"...\").
+	accountFieldRE = regexp.MustCompile(`((?:"account_number\\*"\s*:\s*\\*")|(?:account_number\]?=))([^"&\s\\]+)`)
 	// Twelve or more consecutive digits: shorter runs are amounts, timestamps
 	// and routing numbers far more often than account numbers.
 	longDigitsRE = regexp.MustCompile(`\d{12,}`)

@@ -16,6 +16,8 @@ func TestString(t *testing.T) {
 		"fcsess_client_secret_abcdef":                             "fcsess_client_secret_***",
 		`{"account_number":"000123456789","routing":"110000000"}`: `{"account_number":"***","routing":"110000000"}`,
 		"us_bank_account[account_number]=000123456789&x=1":        "us_bank_account[account_number]=***&x=1",
+		`quoted "{\"account_number\":\"11223344\"}"`:              `quoted "{\"account_number\":\"***\"}"`,
+		`twice \\\"account_number\\\": \\\"11223344\\\"`:          `twice \\\"account_number\\\": \\\"***\\\"`,
 		"number 000123456789012 here":                             "number ***9012 here",
 		"created 1700000000 amount 2500 routing 110000000":        "created 1700000000 amount 2500 routing 110000000",
 		"cus_123 acct_1Nxyz fca_123":                              "cus_123 acct_1Nxyz fca_123",
