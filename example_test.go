@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/form"
@@ -146,4 +149,48 @@ func ExamplePaginate() {
 	}
 	fmt.Println()
 	// Output: w1 w2 w3 w4 w5
+}
+
+// A create whose answer is lost (here: the server drops every response
+// after carrying the request out, until the network heals) ends with a
+// *ConnectionError that says the outcome is unknown and carries the key.
+// Re-issuing with that key returns the object created the first time.
+func ExampleConnectionError_MaybeApplied() {
+	var healed atomic.Bool
+	var mu sync.Mutex
+	created := map[string]string{} // Idempotency-Key -> widget ID
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		mu.Lock()
+		if _, ok := created[key]; !ok {
+			created[key] = fmt.Sprintf("wid_%d", len(created)+1)
+		}
+		id := created[key]
+		mu.Unlock()
+		if !healed.Load() {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close() // the work is done, the answer is lost
+			return
+		}
+		fmt.Fprintf(w, `{"id":%q,"amount":500}`, id)
+	}))
+	defer srv.Close()
+	c, _ := embedfin.NewClient("sk_test_4eC39HqLyjWDarjtT1zdp7dc", embedfin.WithBaseURL(srv.URL),
+		embedfin.WithMaxRetries(1), embedfin.WithBackoff(time.Millisecond, time.Millisecond))
+
+	ctx := context.Background()
+	var w widget
+	err := c.Do(ctx, http.MethodPost, "/v1/widgets", &widgetParams{Amount: embedfin.Ptr(int64(500))}, &w)
+	var ce *embedfin.ConnectionError
+	if errors.As(err, &ce) && ce.MaybeApplied() {
+		fmt.Println("outcome unknown after", ce.Attempts, "attempts")
+		healed.Store(true)
+		err = c.Do(ctx, http.MethodPost, "/v1/widgets", &widgetParams{Amount: embedfin.Ptr(int64(500))}, &w, embedfin.WithIdempotencyKey(ce.IdempotencyKey))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Println(w.ID, err, len(created))
+	// Output:
+	// outcome unknown after 2 attempts
+	// wid_1 <nil> 1
 }
