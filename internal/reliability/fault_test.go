@@ -27,15 +27,16 @@ const (
 )
 
 // faultyClient returns a client that reaches srv through a fault proxy,
-// retrying hard with short waits, and the transport to close afterwards.
-func faultyClient(t *testing.T, proxy *faultProxy, key string) (*embedfin.Client, *http.Transport) {
+// retrying up to retries times with short waits, and the transport to close
+// afterwards.
+func faultyClient(t *testing.T, proxy *faultProxy, key string, retries int) (*embedfin.Client, *http.Transport) {
 	t.Helper()
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 	c, err := embedfin.NewClient(key,
 		embedfin.WithBaseURL(proxy.URL()),
 		embedfin.WithHTTPClient(&http.Client{Timeout: clientTimeout, Transport: tr}),
 		embedfin.WithBackoff(time.Millisecond, 20*time.Millisecond),
-		embedfin.WithMaxRetries(8),
+		embedfin.WithMaxRetries(retries),
 		embedfin.WithRetryRateLimited(true),
 	)
 	require.NoError(t, err)
@@ -89,7 +90,7 @@ func TestFaultConcurrentCreates(t *testing.T) {
 	)
 	srv := stripetest.NewServer()
 	proxy := newFaultProxy(srv.URL, faultRate, faultSeed, slowDelay)
-	client, clientTr := faultyClient(t, proxy, key)
+	client, clientTr := faultyClient(t, proxy, key, 8)
 	cs := customers.New(client).Customers
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -198,6 +199,8 @@ func TestFaultConcurrentCreates(t *testing.T) {
 		assert.Positive(t, faults[f], "fault %s was injected", f)
 	}
 	assert.Positive(t, permanent, "some calls outlived the SDK's retries (decode errors, Should-Retry: false)")
+	assert.LessOrEqual(t, st.permanent["decode_error"], faults[faultTruncated]+faults[faultHTMLPage],
+		"a *DecodeError only for a complete 2xx body that is not JSON: cut and stalled bodies are retried")
 
 	directTr.CloseIdleConnections()
 	srv.Close()
@@ -235,7 +238,7 @@ func TestFaultTransactionSync(t *testing.T) {
 	)
 	srv := stripetest.NewServer(stripetest.WithRefreshDelay(5 * time.Millisecond))
 	proxy := newFaultProxy(srv.URL, faultRate, faultSeed+1, slowDelay)
-	client, clientTr := faultyClient(t, proxy, key)
+	client, clientTr := faultyClient(t, proxy, key, 8)
 	direct, directTr := directClient(srv, key)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -360,7 +363,11 @@ func TestFaultTransactionSync(t *testing.T) {
 	}
 	assert.Empty(t, untyped, "every failed sync reports a typed error")
 
-	attempts, faults := proxy.stats()
+	_, faults := proxy.stats()
+	assert.LessOrEqual(t, failures["decode_error"], faults[faultTruncated]+faults[faultHTMLPage],
+		"a *DecodeError only for a complete 2xx body that is not JSON: cut and stalled bodies are retried")
+
+	attempts, _ := proxy.stats()
 	t.Logf("sync: %d accounts, %d transactions stored (%d upserts), %d proxy requests", accounts, len(store.txns), store.upserts, attempts)
 	logCounts(t, "faults by kind", faults)
 	t.Logf("failed sync passes re-run from the stored cursor: %d single-account runs, SyncMany rounds per cycle %v; failures: %s", runs, rounds, formatCounts(failures))
