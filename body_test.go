@@ -191,3 +191,26 @@ func TestBodyMemoryAtTheLimit(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestAPIErrorCarriesTheIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Idempotency-Key"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, `{"error":{"type":"api_error","message":"Something went wrong."}}`)
+	}))
+	defer srv.Close()
+	err := bodyClient(t, srv.URL, 1).Do(context.Background(), http.MethodPost, "/v1/customers", nil, nil)
+	var apiErr *embedfin.Error
+	require.ErrorAs(t, err, &apiErr)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 2)
+	assert.Equal(t, got[0], got[1])
+	assert.Equal(t, got[0], apiErr.IdempotencyKey, "a 5xx may have been applied: the key to re-issue with is on the error")
+}

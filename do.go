@@ -287,7 +287,9 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 			if be.status < 200 || be.status > 299 {
 				// The status is known and says the call failed: report it,
 				// with what arrived of its body.
-				return nil, nil, newAPIError(be.status, be.header, be.partial, be.describe())
+				e := newAPIError(be.status, be.header, be.partial, be.describe())
+				e.IdempotencyKey = meta.IdempotencyKey
+				return nil, nil, e
 			}
 			ce.StatusCode = be.status
 		}
@@ -308,7 +310,9 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 		if body.over {
 			kind = "a body over 1 MiB (its first MiB is kept)"
 		}
-		return nil, nil, newAPIError(resp.StatusCode, resp.Header, body.take(), kind)
+		e := newAPIError(resp.StatusCode, resp.Header, body.take(), kind)
+		e.IdempotencyKey = meta.IdempotencyKey
+		return nil, nil, e
 	}
 	return body, meta, nil
 }

@@ -75,6 +75,11 @@ type Error struct {
 	RequestLogURL string `json:"request_log_url,omitempty"`
 	// RequestID is the Request-Id response header, to quote to Stripe support.
 	RequestID string `json:"-"`
+	// IdempotencyKey is the Idempotency-Key the request carried (POST and
+	// DELETE). After a 5xx the request may still have been carried out;
+	// re-issuing it with WithIdempotencyKey(e.IdempotencyKey) cannot
+	// duplicate it.
+	IdempotencyKey string `json:"-"`
 	// Header holds the response headers.
 	Header http.Header `json:"-"`
 	// RawBody is the response body as received, at most 1 MiB of it.

@@ -27,6 +27,7 @@ func (e Error) GoString() string {
 		URL("DocURL", e.DocURL).
 		URL("RequestLogURL", e.RequestLogURL).
 		Str("RequestID", e.RequestID).
+		Str("IdempotencyKey", e.IdempotencyKey).
 		Header("Header", e.Header).
 		Bytes("RawBody", e.RawBody).
 		Done()
