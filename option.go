@@ -91,9 +91,10 @@ func isLoopback(host string) bool {
 }
 
 // WithHTTPClient sets the HTTP client that sends each attempt. The SDK uses a
-// shallow copy whose Transport is wrapped (for the rate limit, per-attempt
-// logging and attempt counting), so changes made to hc afterwards are not
-// seen. Its Timeout bounds each attempt, not the whole call; bound the whole
+// shallow copy whose Transport is wrapped (for the rate limit, the body read
+// of each attempt, per-attempt logging and attempt counting) and whose
+// CheckRedirect refuses every redirect (a 3xx comes back as an *Error); hc
+// itself is not modified, and changes made to it afterwards are not seen. Its Timeout bounds each attempt, not the whole call; bound the whole
 // call with the context. The default has an 80 s timeout and a transport
 // tuned for many concurrent calls to one host.
 func WithHTTPClient(hc *http.Client) Option {
