@@ -19,34 +19,7 @@ func Format(f fmt.State, verb rune, text, gostring string) {
 		_, _ = io.WriteString(f, gostring)
 		return
 	}
-	if verb == 'v' {
-		// %+v would mean nothing more for a string; drop the flag so the
-		// directive stays a plain string one.
-		fmt.Fprintf(f, formatString(f, verb, "+"), text)
-		return
-	}
-	fmt.Fprintf(f, formatString(f, verb, ""), text)
-}
-
-// formatString rebuilds the directive of f (flags, width, precision and
-// verb), leaving out the flags in drop.
-func formatString(f fmt.State, verb rune, drop string) string {
-	var sb strings.Builder
-	sb.WriteByte('%')
-	for _, c := range "+-# 0" {
-		if f.Flag(int(c)) && !strings.ContainsRune(drop, c) {
-			sb.WriteRune(c)
-		}
-	}
-	if w, ok := f.Width(); ok {
-		sb.WriteString(strconv.Itoa(w))
-	}
-	if p, ok := f.Precision(); ok {
-		sb.WriteByte('.')
-		sb.WriteString(strconv.Itoa(p))
-	}
-	sb.WriteRune(verb)
-	return sb.String()
+	fmt.Fprintf(f, fmt.FormatString(f, verb), text)
 }
 
 // Struct builds a Go-syntax-like rendering of a struct for a GoString
