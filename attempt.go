@@ -14,7 +14,6 @@ import (
 
 	"github.com/embedfin/embedfin-go/internal/redact"
 	"github.com/embedfin/embedfin-go/internal/retry"
-	"golang.org/x/time/rate"
 )
 
 // attemptTransport is one attempt of a call, the RoundTripper under the
@@ -33,7 +32,7 @@ import (
 // channels per attempt.
 type attemptTransport struct {
 	next    http.RoundTripper
-	limiter *rate.Limiter
+	limiter Limiter
 	logger  *slog.Logger
 	timeout time.Duration // the caller's http.Client.Timeout
 	maxBody int64         // limit of 2xx bodies (WithMaxResponseBytes)
@@ -44,7 +43,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	st, _ := ctx.Value(callKey{}).(*callState)
 
 	// 1. Rate limit. A refused wait is not an attempt.
-	if err := t.waitTurn(ctx); err != nil {
+	if err := t.waitTurn(ctx, req); err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
@@ -85,17 +84,19 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
-// waitTurn waits for the client's rate limit, if any.
-func (t *attemptTransport) waitTurn(ctx context.Context) error {
+// waitTurn waits for the client's limiter, if any, as the account the
+// request is made as.
+func (t *attemptTransport) waitTurn(ctx context.Context, req *http.Request) error {
 	if t.limiter == nil {
 		return nil
 	}
-	if err := t.limiter.Wait(ctx); err != nil {
+	if err := t.limiter.Wait(ctx, req.Header.Get("Stripe-Account")); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
-		// The limiter refuses a wait that would outlast the deadline.
-		return retry.Permanent(fmt.Errorf("waiting for the client rate limit: %w", context.DeadlineExceeded))
+		// The limiter's own refusal (a wait past the deadline, a store
+		// that is down) is not retried: the call fails unsent.
+		return retry.Permanent(fmt.Errorf("rate limiter: %w", err))
 	}
 	return nil
 }

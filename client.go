@@ -13,7 +13,6 @@ import (
 	"github.com/embedfin/embedfin-go/internal/retry"
 	"github.com/embedfin/embedfin-go/internal/stripeversion"
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 )
 
 // Client is the shared transport every resource package uses: it holds the
@@ -37,7 +36,7 @@ type Client struct {
 
 	rc               *retryablehttp.Client
 	logger           *slog.Logger
-	limiter          *rate.Limiter
+	limiter          Limiter
 	maxResponseBytes int64
 	strict           bool
 }
@@ -173,9 +172,9 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // included.
 func (c *Client) APIVersion() string { return c.versionHeader[0] }
 
-// Limiter returns the client's rate limiter, or nil when WithRateLimit was
-// not used. Helpers that fan out work share it.
-func (c *Client) Limiter() *rate.Limiter { return c.limiter }
+// Limiter returns the client's rate limiter (a *TokenBucket after
+// WithRateLimit, the caller's after WithLimiter), or nil when there is none.
+func (c *Client) Limiter() Limiter { return c.limiter }
 
 // String describes the client without its key: only the key's kind and
 // mode are shown ("sk_test_***").

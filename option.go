@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/embedfin/embedfin-go/internal/stripeversion"
-	"golang.org/x/time/rate"
 )
 
 // Option configures a Client. Options are checked by NewClient, which
@@ -39,7 +38,7 @@ type config struct {
 	apiVersion       string
 	betas            []stripeversion.Beta
 	app              *AppInfo
-	limiter          *rate.Limiter
+	limiter          Limiter
 	retryRateLimited bool
 	maxResponseBytes int64
 	strict           bool
@@ -181,13 +180,18 @@ func WithAppInfo(app AppInfo) Option {
 // a bucket refilled at perSecond with room for burst, shared by all
 // goroutines using the client. Stripe allows about 25 requests per second in
 // test mode and 100 in live mode; staying under that avoids 429s in bulk
-// work. A wait is bounded by the call's context.
+// work. A wait is bounded by the call's context. It is WithLimiter with a
+// TokenBucket; for a budget shared by several processes, use WithLimiter.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(c *config) error {
 		if !(perSecond > 0) || burst < 1 {
 			return invalid("WithRateLimit", "need perSecond > 0 and burst >= 1, got %v and %d", perSecond, burst)
 		}
-		c.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		b, err := NewTokenBucket(perSecond, burst)
+		if err != nil {
+			return err
+		}
+		c.limiter = b
 		return nil
 	}
 }
