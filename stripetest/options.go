@@ -28,6 +28,7 @@ type config struct {
 	webhookAttempts int
 	webhookBackoff  time.Duration
 	webhookClient   *http.Client
+	rateLimit       float64
 }
 
 func defaultConfig() config {
@@ -96,4 +97,16 @@ func WithWebhookRetries(attempts int, backoff time.Duration) Option {
 		c.webhookAttempts = max(attempts, 1)
 		c.webhookBackoff = max(backoff, time.Millisecond)
 	}
+}
+
+// WithRateLimit makes the emulator enforce a rate limit of perSecond
+// requests per second per account (each secret key's platform, and each
+// connected account it acts for through Stripe-Account, has its own), as a
+// token bucket holding perSecond requests. Past it, a request is answered
+// as Stripe answers one over its limit: 429 with an error of code
+// rate_limit and a Stripe-Rate-Limited-Reason header, before anything runs
+// (and before idempotency is considered). Zero or less (the default)
+// enforces none. The limit runs on real time, not WithClock's.
+func WithRateLimit(perSecond float64) Option {
+	return func(c *config) { c.rateLimit = max(perSecond, 0) }
 }

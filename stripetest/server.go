@@ -13,11 +13,13 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/form"
+	"golang.org/x/time/rate"
 )
 
 // DefaultKey is the test key of Server.Client. Any sk_test_ key is
@@ -41,6 +43,9 @@ type Server struct {
 	timers []*time.Timer
 	closed bool
 	hooks  *deliverer
+
+	limits      map[string]*rate.Limiter // per key and account, with WithRateLimit
+	rateLimited atomic.Int64
 }
 
 // keyState is one secret key's Stripe account: its own objects and its
@@ -259,6 +264,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// admitLocked takes a token from the account's bucket when a rate limit
+// is set, counting the requests it refuses.
+func (s *Server) admitLocked(key, account string) bool {
+	if s.cfg.rateLimit <= 0 {
+		return true
+	}
+	id := key + "|" + account
+	l, ok := s.limits[id]
+	if !ok {
+		if s.limits == nil {
+			s.limits = map[string]*rate.Limiter{}
+		}
+		burst := max(int(s.cfg.rateLimit), 1)
+		l = rate.NewLimiter(rate.Limit(s.cfg.rateLimit), burst)
+		s.limits[id] = l
+	}
+	if l.Allow() {
+		return true
+	}
+	s.rateLimited.Add(1)
+	return false
+}
+
+// RateLimited returns how many requests the emulator answered with 429
+// because of WithRateLimit.
+func (s *Server) RateLimited() int64 { return s.rateLimited.Load() }
+
 func (s *Server) lockedID(prefix string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -300,6 +332,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 			return
 		}
 		c.env = e
+	}
+	if !s.admitLocked(key, r.Header.Get("Stripe-Account")) {
+		w.Header().Set("Stripe-Rate-Limited-Reason", "global-rate")
+		writeError(w, newAPIError(http.StatusTooManyRequests, embedfin.ErrorTypeInvalidRequest, string(embedfin.ErrorCodeRateLimit), "",
+			"This account sent more than the %v requests per second this emulator allows; slow down and retry later.", s.cfg.rateLimit))
+		return
 	}
 	var err error
 	if r.Method == http.MethodGet {

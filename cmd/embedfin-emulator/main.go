@@ -31,6 +31,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	refresh := fs.Duration("refresh-delay", time.Second, "how long Financial Connections refreshes stay pending")
 	features := fs.Duration("feature-delay", time.Second, "how long Treasury features stay pending")
 	seed := fs.Int64("seed", 1, "seed for deterministic IDs and generated data")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per account; past it, 429 as Stripe answers (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,6 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		stripetest.WithRefreshDelay(*refresh),
 		stripetest.WithFeatureActivationDelay(*features),
 		stripetest.WithSeed(*seed),
+		stripetest.WithRateLimit(*rateLimit),
 	}
 	if *hookURL != "" {
 		opts = append(opts, stripetest.WithWebhook(*hookURL, *hookSecret))
