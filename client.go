@@ -39,6 +39,11 @@ type Client struct {
 	limiter          Limiter
 	maxResponseBytes int64
 	strict           bool
+
+	// defaults are the request options of With, applied before each call's
+	// own; defaultsErr is why they cannot be used, returned by every call.
+	defaults    []RequestOption
+	defaultsErr error
 }
 
 // NewClient returns a client for the secret (sk_) or restricted (rk_) key.
@@ -163,6 +168,33 @@ func userAgents(app *AppInfo) (ua, clientUA []string) {
 	}{Version, "go", runtime.Version(), "embedfin", runtime.GOOS + "/" + runtime.GOARCH, app}
 	b, _ := json.Marshal(payload) // plain strings: cannot fail
 	return []string{s}, []string{string(b)}
+}
+
+// With returns a client that applies opts to every call, before the call's
+// own options (so a call's WithStripeAccount or WithHeader wins over the
+// client's). It shares c's connection pool, retries, limiter and
+// everything else; c itself is unchanged. Services built on the returned
+// client inherit the options:
+//
+//	acct := c.With(embedfin.WithStripeAccount("acct_1032D82eZvKYlo2C"))
+//	fa, err := treasury.New(acct).FinancialAccounts.Create(ctx, params)
+//
+// Options are checked here: an invalid one, or WithIdempotencyKey (a key
+// belongs to one call, never to all of them), makes every call of the
+// returned client fail with that *ValidationError, unsent.
+func (c *Client) With(opts ...RequestOption) *Client {
+	nc := *c
+	nc.defaults = append(c.defaults[:len(c.defaults):len(c.defaults)], opts...)
+	cc, err := applyOptions(nc.defaults)
+	switch {
+	case err != nil:
+		nc.defaultsErr = err
+	case cc.idempotencyKey != "":
+		nc.defaultsErr = invalid("With", "WithIdempotencyKey applies to one call; it cannot be set for every call of a client")
+	default:
+		nc.defaultsErr = nil
+	}
+	return &nc
 }
 
 // BaseURL returns the API root requests go to.

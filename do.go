@@ -207,14 +207,17 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?# \t\r\n") {
 		return nil, nil, invalid("path", "%q must start with / and hold no query, fragment or whitespace", path)
 	}
-	var cc callConfig
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cc); err != nil {
-			return nil, nil, err
-		}
+	if c.defaultsErr != nil {
+		return nil, nil, c.defaultsErr
+	}
+	cc, err := applyOptions(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(c.defaults) > 0 {
+		base, _ := applyOptions(c.defaults) // checked by With
+		base.override(&cc)
+		cc = base
 	}
 
 	hasBody := method != http.MethodGet

@@ -194,3 +194,21 @@ func ExampleConnectionError_MaybeApplied() {
 	// outcome unknown after 2 attempts
 	// wid_1 <nil> 1
 }
+
+// A platform working for one connected account sets the account once.
+func ExampleClient_With() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"id":"wdg_1","amount":1}`)
+		fmt.Println(r.Method, r.URL.Path, "as", r.Header.Get("Stripe-Account"))
+	}))
+	defer srv.Close()
+	c, _ := embedfin.NewClient("sk_test_4eC39HqLyjWDarjtT1zdp7dc", embedfin.WithBaseURL(srv.URL))
+
+	acct := c.With(embedfin.WithStripeAccount("acct_1032D82eZvKYlo2C"))
+	var w widget
+	_ = acct.Do(context.Background(), http.MethodGet, "/v1/widgets/wdg_1", nil, &w)
+	_ = acct.Do(context.Background(), http.MethodGet, "/v1/widgets/wdg_1", nil, &w, embedfin.WithStripeAccount("acct_other"))
+	// Output:
+	// GET /v1/widgets/wdg_1 as acct_1032D82eZvKYlo2C
+	// GET /v1/widgets/wdg_1 as acct_other
+}

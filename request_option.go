@@ -21,6 +21,40 @@ type callConfig struct {
 	header         http.Header
 }
 
+// applyOptions fills a callConfig from opts, skipping nil ones.
+func applyOptions(opts []RequestOption) (callConfig, error) {
+	var cc callConfig
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cc); err != nil {
+			return callConfig{}, err
+		}
+	}
+	return cc, nil
+}
+
+// override lays the options of one call over a client's (Client.With):
+// what the call sets wins, header by header; betas of both are merged.
+func (c *callConfig) override(call *callConfig) {
+	if call.stripeAccount != "" {
+		c.stripeAccount = call.stripeAccount
+	}
+	if call.idempotencyKey != "" {
+		c.idempotencyKey = call.idempotencyKey
+	}
+	c.betas = append(c.betas, call.betas...)
+	if len(call.header) > 0 {
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		for k, v := range call.header {
+			c.header[k] = v
+		}
+	}
+}
+
 // WithStripeAccount makes the call on behalf of a connected account (the
 // Stripe-Account header), e.g. "acct_1032D82eZvKYlo2C".
 func WithStripeAccount(accountID string) RequestOption {
