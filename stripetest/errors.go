@@ -23,6 +23,7 @@ func newAPIError(status int, typ embedfin.ErrorType, code, param, format string,
 		Code:    embedfin.ErrorCode(code),
 		Param:   param,
 		Message: fmt.Sprintf(format, args...),
+		DocURL:  docURL(code),
 	}}
 }
 

@@ -129,7 +129,7 @@ func TestParameterValidation(t *testing.T) {
 	srv := newServer(t)
 	status, body, _ := raw(t, srv, "POST", "/v1/customers", stripetest.DefaultKey, "email=a%40b.c&nickname=x")
 	assert.Equal(t, 400, status)
-	assert.JSONEq(t, `{"error":{"type":"invalid_request_error","code":"parameter_unknown","param":"nickname","message":"Received unknown parameter: nickname"}}`, body)
+	assert.JSONEq(t, `{"error":{"type":"invalid_request_error","code":"parameter_unknown","param":"nickname","message":"Received unknown parameter: nickname","doc_url":"https://docs.stripe.com/error-codes/parameter-unknown"}}`, body)
 
 	status, body, _ = raw(t, srv, "POST", "/v1/customers", stripetest.DefaultKey, "balance=abc")
 	assert.Equal(t, 400, status)
