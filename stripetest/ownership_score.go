@@ -670,18 +670,27 @@ done:
 	return d
 }
 
+// omSubscriberDigits is the length of a subscriber number: the last seven
+// digits of a number; the digits before them are its area code (with the
+// country code of an international number).
+const omSubscriberDigits = 7
+
 // scorePhone scores the input phone number against the owner's, 0-100, or
 // omMissing (-1) if either has no digits. Numbers are compared as digits
-// (see omPhoneDigits), so formatting never matters:
+// (see omPhoneDigits), so formatting never matters, and the score depends
+// on the kind of difference only, never on which digits are involved (the
+// rows of the guide's phone table):
 //
 //	100    same number
-//	90     one digit wrong, missing, extra or swapped
-//	72     two such edits
-//	60     same 7-digit subscriber number, other area code (50 with one
-//	       subscriber digit off)
-//	25-49  same area code (10-digit numbers), other subscriber number
-//	       (more for closer ones)
-//	0-19   nothing in common
+//	90     one digit wrong, missing or extra, or two neighbours swapped,
+//	       anywhere except a change confined to the area code
+//	72     two such differences in the subscriber number (same area code),
+//	       or two digits missing or extra
+//	60     same subscriber number, other area code (of the same length, or
+//	       none on one side)
+//	50     other area code and one digit off in the subscriber number
+//	25-39  same area code, other subscriber number (more for closer ones)
+//	0-19   nothing of the above
 func scorePhone(input, owner string) int {
 	if input > owner {
 		input, owner = owner, input
@@ -693,27 +702,34 @@ func scorePhone(input, owner string) int {
 	if a == b {
 		return 100
 	}
-	ra, rb := []rune(a), []rune(b)
-	d := omOSA(ra, rb)
+	const n = omSubscriberDigits
 	short := min(len(a), len(b))
-	switch {
-	case short >= 6 && d == 1:
-		return 90
-	case short >= 7 && d == 2:
-		return 72
+	// The same subscriber number behind two area codes, or behind one and
+	// none: whatever the area codes' digits, that is the "other area code"
+	// row. (Area codes of different lengths are a digit missing or extra.)
+	if short >= n && a[len(a)-n:] == b[len(b)-n:] && (len(a) == len(b) || short == n) {
+		return 60
 	}
-	if short >= 7 {
-		sa, sb := a[len(a)-7:], b[len(b)-7:]
-		switch omOSA([]rune(sa), []rune(sb)) {
-		case 0:
-			return 60
-		case 1:
-			return 50
+	d := omOSA([]rune(a), []rune(b))
+	if d == 1 {
+		return 90
+	}
+	if len(a) == len(b) && len(a) >= n {
+		p := len(a) - n
+		sub := omOSA([]rune(a[p:]), []rune(b[p:]))
+		switch {
+		case a[:p] != b[:p]:
+			if sub == 1 {
+				return 50
+			}
+		case sub == 2:
+			return 72
+		case p >= 3:
+			// Same area code, another subscriber number (sub >= 3 here).
+			return 25 + int(math.Round(14*float64(n-sub)/float64(n-3)))
 		}
-		if len(a) == 10 && len(b) == 10 && a[:3] == b[:3] {
-			sub := 1 - float64(omOSA([]rune(a[3:]), []rune(b[3:])))/7
-			return 25 + int(math.Round(24*max(sub, 0)))
-		}
+	} else if d == 2 {
+		return 72
 	}
 	sim := 1 - float64(d)/float64(max(len(a), len(b)))
 	return min(19, int(math.Round(19*max(sim, 0))))

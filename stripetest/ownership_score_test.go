@@ -282,11 +282,15 @@ func TestScorePhoneKinds(t *testing.T) {
 		band  omBand
 		input string
 	}{
-		{omBand{70, 99}, "212 555 5565"},  // transposition
-		{omBand{70, 99}, "212 5555 5555"}, // extra digit
-		{omBand{70, 99}, "213 555 5555"},  // one digit of the area code
-		{omBand{50, 69}, "555-5555"},      // area code missing
-		{omBand{20, 49}, "212 555 1234"},  // area code and exchange
+		{omBand{70, 99}, "212 555 5565"},    // transposition
+		{omBand{70, 99}, "212 5555 5555"},   // extra digit
+		{omBand{70, 99}, "21 555 5555"},     // a digit missing from the area code
+		{omBand{70, 99}, "212 555 55"},      // two digits missing
+		{omBand{70, 99}, "212 555 5577"},    // two digits wrong
+		{omBand{50, 69}, "213 555 5555"},    // one digit of the area code
+		{omBand{50, 69}, "555-5555"},        // area code missing
+		{omBand{50, 69}, "+1 213 555 5556"}, // other area code, one digit off
+		{omBand{20, 49}, "212 555 1234"},    // area code and exchange
 		{omBand{0, 19}, "+44 20 7946 0958"},
 		{omBand{0, 19}, "7"},
 	}
