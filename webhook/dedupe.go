@@ -64,8 +64,12 @@ const DefaultDedupeTTL = 72 * time.Hour
 // delivery may take the event over, in case processing never ends.
 const DefaultClaimTimeout = 5 * time.Minute
 
-// MemoryStore is a DedupeStore in the process's memory, for a single
-// instance. Processed events are forgotten after a time to live and
+// MemoryStore is a DedupeStore in the process's memory, for a service
+// that runs as a single instance: with several replicas, a redelivery that
+// reaches another replica is processed again there. Replicas share the
+// stores of the fleet module instead (dedupe.PostgresStore and
+// dedupe.RedisStore in github.com/embedfin/embedfin-go/fleet), which pass
+// the same conformance suite (package webhook/dedupetest). Processed events are forgotten after a time to live and
 // unfinished claims after a claim timeout; expired entries are swept as
 // claims arrive, so memory stays proportional to the events of one TTL.
 // Create it with NewMemoryStore; it is safe for concurrent use.
