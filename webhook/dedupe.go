@@ -69,9 +69,11 @@ const DefaultClaimTimeout = 5 * time.Minute
 // reaches another replica is processed again there. Replicas share the
 // stores of the fleet module instead (dedupe.PostgresStore and
 // dedupe.RedisStore in github.com/embedfin/embedfin-go/fleet), which pass
-// the same conformance suite (package webhook/dedupetest). Processed events are forgotten after a time to live and
-// unfinished claims after a claim timeout; expired entries are swept as
-// claims arrive, so memory stays proportional to the events of one TTL.
+// the same conformance suite (package webhook/dedupetest).
+//
+// Processed events are forgotten after a time to live and unfinished
+// claims after a claim timeout; expired entries are swept as claims
+// arrive, so memory stays proportional to the events of one TTL.
 // Create it with NewMemoryStore; it is safe for concurrent use.
 type MemoryStore struct {
 	ttl, claimTimeout time.Duration
