@@ -1,0 +1,63 @@
+package interop
+
+// knownGaps lists the steps where the emulator still differs from what
+// Stripe documents, by the step's full test name, each with the request,
+// what Stripe answers (the seeds, the spec) and what the emulator answers
+// (issue 13). A listed step still runs: its failures are logged and it is
+// skipped; once it passes, the test fails until its entry is removed, so
+// the table only shrinks. It is the emulator's to-do list.
+var knownGaps = map[string]string{
+	// Idempotency (issue 13, point 1).
+	"TestAPIConventions/idempotency_key_echoed": "POST /v1/customers with Idempotency-Key: Stripe echoes the key in the " +
+		"Idempotency-Key response header (stripe-go's LastResponse.IdempotencyKey); the emulator sends no such header",
+	"TestAPIConventions/failed_validation_not_saved": "POST /v1/customers with an unknown parameter and key K is refused 400 " +
+		"parameter_unknown, then the corrected POST with K: Stripe saves nothing for a request that failed validation and " +
+		"creates the customer; the emulator saved the 400 under K and answers 400 idempotency_error",
+	"TestAPIConventions/key_over_255_characters_refused": "POST /v1/customers with a 256-character Idempotency-Key: Stripe " +
+		"refuses keys over 255 characters (400 invalid_request_error); the emulator accepts it and creates the customer",
+
+	// Validation from the spec (issue 13, point 4).
+	"TestAPIConventions/enum_value_checked": "POST /v1/customers tax_exempt=bogus: Stripe answers 400 invalid_request_error " +
+		"with param tax_exempt (the enum is none, exempt, reverse); the emulator creates the customer",
+	"TestAPIConventions/enum_value_kept": "POST /v1/customers tax_exempt=exempt: Stripe returns tax_exempt \"exempt\"; " +
+		"the emulator returns \"none\"",
+	"TestAPIConventions/metadata_limits": "POST /v1/customers with 51 metadata keys, a 41-character key, or a 500+-character " +
+		"value: Stripe answers 400 invalid_request_error (limits 50 keys, 40, 500); the emulator creates the customer each time",
+
+	// Default shapes and expansion (issue 13, point 3).
+	"TestCollectAccountData/customer_default_shape": "POST /v1/customers: Stripe leaves out sources, subscriptions, tax_ids, " +
+		"cash_balance, tax and invoice_credit_balance unless expanded (stripe-mock's fixture has none of them); the emulator " +
+		"returns each as a null key",
+	"TestCollectAccountData/variants_of_their_type_only": "GET /v1/financial_connections/accounts/{id} for a customer-held " +
+		"account with a cash balance: Stripe sends account_holder {customer, type} and balance {as_of, cash, current, type}; " +
+		"the emulator adds account_holder.account, account_holder.customer_account and balance.credit as null keys",
+	"TestCollectAccountData/expand_data_ownership_on_list": "GET /v1/financial_connections/accounts?session=...&expand[]=data.ownership: " +
+		"Stripe returns each account's ownership as a financial_connections.account_ownership object; the emulator returns " +
+		"the fcaowns_ ID string",
+	"TestCollectAccountData/expand_account_holder_customer": "GET /v1/financial_connections/accounts/{id}?expand[]=account_holder.customer: " +
+		"Stripe returns the Customer object; the emulator returns the cus_ ID string",
+	"TestCollectAccountData/unknown_expansion_refused": "GET /v1/financial_connections/accounts/{id}?expand[]=no_such_field: " +
+		"Stripe answers 400 invalid_request_error (the field cannot be expanded); the emulator answers 200 with the account",
+	"TestEmbeddedFinance/next_action_of_its_type_only": "POST /v1/setup_intents (us_bank_account, confirm=true): Stripe's " +
+		"next_action has type and verify_with_microdeposits only; the emulator adds blik_authorize, " +
+		"cashapp_handle_redirect_or_display_qr_code, pix_display_qr_code, redirect_to_url, " +
+		"upi_handle_redirect_or_display_qr_code and use_stripe_sdk as null keys",
+	"TestEmbeddedFinance/card_default_shape": "POST /v1/issuing/cards: Stripe leaves out number and cvc unless expanded " +
+		"on retrieve; the emulator returns both as null keys",
+
+	// Connect (issue 13, point 2).
+	"TestEmbeddedFinance/controller_as_the_guide_shows": "POST /v1/accounts with controller[...]=application: the guide's " +
+		"response has controller.is_controller true and controller.type \"application\"; the emulator returns " +
+		"is_controller null and type \"\" (not in the spec's enum)",
+	"TestEmbeddedFinance/only_requested_capabilities": "POST /v1/accounts requesting card_issuing, transfers, treasury and " +
+		"us_bank_account_ach_payments: Stripe's capabilities hash lists those four; the emulator lists all 66 capability " +
+		"keys, the 62 not requested as null",
+	"TestEmbeddedFinance/capabilities_await_onboarding": "POST /v1/accounts (nothing known about the business yet): Stripe " +
+		"starts the requested capabilities inactive (or pending) with requirements.currently_due listing what onboarding " +
+		"collects; the emulator makes them active at once with currently_due []",
+	"TestEmbeddedFinance/onboarding_page": "GET account_link.url of POST /v1/account_links: Stripe serves the hosted " +
+		"onboarding page; the emulator's URL (/connect/onboarding/{acct}/{link} on itself) answers 404 Unrecognized request URL",
+	"TestEmbeddedFinance/hosted_verification_page": "GET next_action.verify_with_microdeposits.hosted_verification_url of a " +
+		"confirmed us_bank_account SetupIntent: Stripe serves the microdeposit verification page; the emulator points at " +
+		"https://payments.stripe.com/microdeposit/sacs_test_..., a page it does not serve (and a test must not leave loopback for)",
+}
