@@ -88,7 +88,9 @@
 //	fc_cursors        per account, the transaction refresh stored up to, and
 //	                  how many transactions its syncs upserted.
 //	fc_events         every event received, once: ID, type, account, Connect
-//	                  account, created, received_at, the job it enqueued.
+//	                  account, created, received_at, the job it enqueued. Rows
+//	                  older than Stripe's redelivery window (3 days) may be
+//	                  deleted.
 //	fc_sync_failures  jobs that ended without syncing: account, feature,
 //	                  FailureReason, detail, job, event, time.
 //	fc_sync_locks     SQLite's per-account leases.

@@ -76,7 +76,7 @@ Usage: embedfin-sync [flags]
 	fs.StringVar(&o.state, "state", defaultState(), "state directory (the SQLite database)")
 	fs.StringVar(&o.database, "database", "", "postgres://... to use PostgreSQL (one replica of many); default SQLite in -state")
 	fs.StringVar(&o.redis, "redis", "", "redis://... to share the Stripe rate limit with every replica (fleet/ratelimit)")
-	fs.Float64Var(&o.rate, "rate", 0, "requests per second per Stripe account (default 25 with -redis or a Stripe key, none on the embedded emulator)")
+	fs.Float64Var(&o.rate, "rate", 0, "requests per second per Stripe account (0: 25 with -redis or a Stripe key or -api-base, none on the embedded emulator; -1: none)")
 	fs.StringVar(&o.stripeKey, "stripe-key", "", "Stripe test-mode secret key (default $STRIPE_SECRET_KEY); none: the embedded emulator")
 	fs.StringVar(&o.apiBase, "api-base", "", "API base URL, e.g. a running cmd/embedfin-emulator (its key is the default without -stripe-key)")
 	fs.StringVar(&o.webhookSecret, "webhook-secret", "", "webhook signing secret (default $STRIPE_WEBHOOK_SECRET; generated for the embedded emulator)")
