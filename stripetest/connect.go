@@ -51,8 +51,7 @@ func (s *Server) connectRoutes() {
 		return acct, nil
 	})
 	route(s, "GET /v1/accounts", func(c *call, p *connect.AccountListParams) (any, error) {
-		items := all(c.ks.platform, kindAccount, func(a *connect.Account) bool { return inRange(embedfin.Deref(a.Created), p.Created, p.CreatedRange) })
-		return page(items, p.ListParams, "/v1/accounts", (*connect.Account).GetID)
+		return listPage(c.ks.platform, kindAccount, listQuery[connect.Account]{at: p.Created, atRange: p.CreatedRange}, p.ListParams, "/v1/accounts")
 	})
 	route(s, "GET /v1/accounts/{account}", func(c *call, p *connect.AccountRetrieveParams) (any, error) {
 		return c.connected(c.id("account"))

@@ -46,10 +46,13 @@ func (s *Server) customerRoutes() {
 		return cust, nil
 	})
 	route(s, "GET /v1/customers", func(c *call, p *customers.CustomerListParams) (any, error) {
-		items := all(c.env, kindCustomer, func(cu *customers.Customer) bool {
-			return !cu.Deleted && (p.Email == nil || embedfin.Deref(cu.Email) == *p.Email) && inRange(cu.Created, p.Created, p.CreatedRange)
-		})
-		return page(items, p.ListParams, "/v1/customers", (*customers.Customer).GetID)
+		q := listQuery[customers.Customer]{at: p.Created, atRange: p.CreatedRange, keep: func(cu *customers.Customer) bool {
+			return !cu.Deleted && (p.Email == nil || embedfin.Deref(cu.Email) == *p.Email)
+		}}
+		if p.Email != nil && *p.Email != "" {
+			q.filter = "email=" + *p.Email
+		}
+		return listPage(c.env, kindCustomer, q, p.ListParams, "/v1/customers")
 	})
 	route(s, "GET /v1/customers/search", func(c *call, p *customers.CustomerSearchParams) (any, error) {
 		match, err := parseSearch(p.Query)
@@ -95,6 +98,7 @@ func (s *Server) customerRoutes() {
 		if c.values.Has("shipping") && c.values.Get("shipping") == "" {
 			cust.Shipping = nil
 		}
+		put(c.env, kindCustomer, cust.ID, cust) // the email index follows
 		if prev := previous(before, cust); prev != nil {
 			c.env.emit(c, events.EventTypeCustomerUpdated, cust, prev)
 		}
@@ -107,6 +111,7 @@ func (s *Server) customerRoutes() {
 		}
 		c.env.emit(c, events.EventTypeCustomerDeleted, cust, nil)
 		cust.Deleted = true
+		put(c.env, kindCustomer, cust.ID, cust) // out of the lists
 		return &customers.DeletedCustomer{ID: cust.ID, Object: "customer", Deleted: true}, nil
 	})
 }

@@ -12,8 +12,25 @@
 // kept per secret key (each key is its own Stripe account) and per connected
 // account (Stripe-Account); IDs of another account are 404. It validates
 // parameters with Stripe's error shapes (unknown and missing parameters,
-// 401 without a test key), replays idempotent POSTs, paginates lists, and
-// runs the asynchronous parts of the products:
+// 401 without a test key; doc_url on errors whose code has a reference
+// page), paginates lists, and runs the asynchronous parts of the products
+// listed below. Idempotency follows Stripe's contract: the result of a POST
+// with an Idempotency-Key (at most 255 characters) is saved once its
+// endpoint begins to run, so a request refused by authentication, the
+// account, the rate limit or parameter validation can be corrected and
+// sent again with the same key; a saved result is replayed (with
+// Idempotent-Replayed: true) for 24 hours on the emulator's clock; every
+// response echoes the request's Idempotency-Key. Saved results take at most
+// 64 MiB, the oldest leaving first.
+//
+// One server can be shared by many clients: responses are written after
+// the state lock is released, connections have read, write and idle
+// deadlines, and the cost of a list page does not grow with the number of
+// objects stored (indexes by position, by created time and by the filters
+// the list endpoints take, such as a transaction's account), only with the
+// objects a filter without an index (a status) passes over.
+//
+// What it runs:
 //
 //   - Financial Connections: linking accounts needs a browser in the real
 //     product, so POST /v1/test_helpers/financial_connections/sessions/{id}/complete

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,12 +145,13 @@ func (s *Server) eventRoutes() {
 		for _, t := range p.Types {
 			types[t] = true
 		}
-		items := all(c.env, kindEvent, func(ev *events.Event) bool {
-			return (p.Type == nil || matchType(string(ev.Type), string(*p.Type))) &&
-				(len(types) == 0 || types[ev.Type]) &&
-				inRange(ev.Created, p.Created, p.CreatedRange)
-		})
-		return page(items, p.ListParams, "/v1/events", (*events.Event).GetID)
+		q := listQuery[events.Event]{at: p.Created, atRange: p.CreatedRange, keep: func(ev *events.Event) bool {
+			return (p.Type == nil || matchType(string(ev.Type), string(*p.Type))) && (len(types) == 0 || types[ev.Type])
+		}}
+		if p.Type != nil && *p.Type != "" && !strings.HasSuffix(string(*p.Type), "*") {
+			q.filter = "type=" + string(*p.Type)
+		}
+		return listPage(c.env, kindEvent, q, p.ListParams, "/v1/events")
 	})
 	route(s, "GET /v1/events/{id}", func(c *call, p *events.EventRetrieveParams) (any, error) {
 		ev, ok := get[events.Event](c.env, c.id("id"))

@@ -3,7 +3,6 @@ package stripetest
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -118,21 +117,8 @@ func (s *Server) fcRoutes() {
 	})
 
 	route(s, "GET /v1/financial_connections/accounts", func(c *call, p *fc.AccountListParams) (any, error) {
-		var ids map[string]bool
-		if p.Session != nil {
-			sess, ok := get[fc.Session](c.env, *p.Session)
-			if !ok {
-				return nil, notFound("financial connections session", *p.Session, "session")
-			}
-			ids = map[string]bool{}
-			for _, a := range sess.Accounts.Data {
-				ids[a.ID] = true
-			}
-		}
-		items := all(c.env, kindFCAccount, func(a *fc.Account) bool {
-			if ids != nil && !ids[a.ID] {
-				return false
-			}
+		const url = "/v1/financial_connections/accounts"
+		q := listQuery[fc.Account]{keep: func(a *fc.Account) bool {
 			if h := p.AccountHolder; h != nil {
 				if h.Customer != nil && (a.AccountHolder == nil || a.AccountHolder.Customer == nil || a.AccountHolder.Customer.ID != *h.Customer) {
 					return false
@@ -142,8 +128,27 @@ func (s *Server) fcRoutes() {
 				}
 			}
 			return true
-		})
-		return page(items, p.ListParams, "/v1/financial_connections/accounts", (*fc.Account).GetID)
+		}}
+		if p.Session != nil {
+			// A session's accounts, newest first.
+			sess, ok := get[fc.Session](c.env, *p.Session)
+			if !ok {
+				return nil, notFound("financial connections session", *p.Session, "session")
+			}
+			var items []*fc.Account
+			for i := len(sess.Accounts.Data) - 1; i >= 0; i-- {
+				if a, ok := get[fc.Account](c.env, sess.Accounts.Data[i].ID); ok && q.keep(a) {
+					items = append(items, a)
+				}
+			}
+			return page(items, p.ListParams, url, (*fc.Account).GetID)
+		}
+		if h := p.AccountHolder; h != nil && h.Customer != nil {
+			q.filter = "customer=" + *h.Customer
+		} else if h != nil && h.Account != nil {
+			q.filter = "account=" + *h.Account
+		}
+		return listPage(c.env, kindFCAccount, q, p.ListParams, url)
 	})
 	route(s, "GET /v1/financial_connections/accounts/{account}", func(c *call, p *fc.AccountRetrieveParams) (any, error) {
 		acct, err := c.fcAccount(c.id("account"))
@@ -235,12 +240,16 @@ func (s *Server) fcRoutes() {
 				return nil, invalidRequest("resource_missing", "transaction_refresh[after]", "No such transaction refresh: '%s'", *p.TransactionRefresh.After)
 			}
 		}
-		items := all(c.env, kindFCTransaction, func(t *fc.Transaction) bool {
-			return t.Account == acct.ID && inRange(t.TransactedAt, p.TransactedAt, p.TransactedAtRange) &&
-				slices.Index(st.refreshes, t.TransactionRefresh) > after
-		})
-		sort.SliceStable(items, func(i, j int) bool { return items[i].TransactedAt > items[j].TransactedAt })
-		return page(items, p.ListParams, "/v1/financial_connections/transactions", (*fc.Transaction).GetID)
+		// Newest transacted_at first: the account's index is in that order.
+		q := listQuery[fc.Transaction]{filter: "account=" + acct.ID, at: p.TransactedAt, atRange: p.TransactedAtRange}
+		if after >= 0 {
+			later := map[string]bool{}
+			for _, r := range st.refreshes[after+1:] {
+				later[r] = true
+			}
+			q.keep = func(t *fc.Transaction) bool { return later[t.TransactionRefresh] }
+		}
+		return listPage(c.env, kindFCTransaction, q, p.ListParams, "/v1/financial_connections/transactions")
 	})
 	route(s, "GET /v1/financial_connections/transactions/{transaction}", func(c *call, p *fc.TransactionRetrieveParams) (any, error) {
 		t, ok := get[fc.Transaction](c.env, c.id("transaction"))
@@ -553,10 +562,6 @@ func (e *env) fetchTransactions(acct *fc.Account, st *fcState, refresh string, n
 
 // hasFetched reports whether the account's transactions were fetched once.
 func hasFetched(e *env, account string) bool {
-	for _, id := range e.order[kindFCTransaction] {
-		if t, ok := get[fc.Transaction](e, id); ok && t.Account == account {
-			return true
-		}
-	}
-	return false
+	x := e.index(kindFCTransaction, "account="+account)
+	return x != nil && len(x.entries) > 0
 }

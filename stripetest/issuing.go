@@ -244,13 +244,12 @@ func (s *Server) issuingRoutes() {
 		return cardholderView(ch), nil
 	})
 	route(s, "GET /v1/issuing/cardholders", func(c *call, p *issuing.CardholderListParams) (any, error) {
-		items := all(c.env, kindCardholder, func(ch *issuing.Cardholder) bool {
+		q := listQuery[issuing.Cardholder]{at: p.Created, atRange: p.CreatedRange, keep: func(ch *issuing.Cardholder) bool {
 			return (p.Email == nil || strings.EqualFold(embedfin.Deref(ch.Email), *p.Email)) &&
 				(p.PhoneNumber == nil || embedfin.Deref(ch.PhoneNumber) == *p.PhoneNumber) &&
-				(p.Status == nil || ch.Status == *p.Status) && (p.Type == nil || ch.Type == *p.Type) &&
-				inRange(ch.Created, p.Created, p.CreatedRange)
-		})
-		return page(items, p.ListParams, "/v1/issuing/cardholders", (*issuing.Cardholder).GetID)
+				(p.Status == nil || ch.Status == *p.Status) && (p.Type == nil || ch.Type == *p.Type)
+		}}
+		return listPage(c.env, kindCardholder, q, p.ListParams, "/v1/issuing/cardholders")
 	})
 	route(s, "GET /v1/issuing/cardholders/{cardholder}", func(c *call, p *issuing.CardholderRetrieveParams) (any, error) {
 		ch, err := c.cardholder(c.id("cardholder"), "cardholder")
@@ -383,19 +382,18 @@ func (s *Server) issuingRoutes() {
 		return c.env.cardView(c, card), nil
 	})
 	route(s, "GET /v1/issuing/cards", func(c *call, p *issuing.CardListParams) (any, error) {
-		items := all(c.env, kindCard, func(card *issuing.Card) bool {
+		q := listQuery[issuing.Card]{at: p.Created, atRange: p.CreatedRange, view: func(card *issuing.Card) *issuing.Card { return c.env.cardView(c, card) }}
+		if p.Cardholder != nil {
+			q.filter = "cardholder=" + *p.Cardholder
+		}
+		q.keep = func(card *issuing.Card) bool {
 			return (p.Cardholder == nil || card.Cardholder.ID == *p.Cardholder) &&
 				(p.Status == nil || card.Status == *p.Status) && (p.Type == nil || card.Type == *p.Type) &&
 				(p.ExpMonth == nil || card.ExpMonth == *p.ExpMonth) && (p.ExpYear == nil || card.ExpYear == *p.ExpYear) &&
 				(p.Last4 == nil || card.Last4 == *p.Last4) &&
-				(p.PersonalizationDesign == nil || card.PersonalizationDesign != nil && card.PersonalizationDesign.ID == *p.PersonalizationDesign) &&
-				inRange(card.Created, p.Created, p.CreatedRange)
-		})
-		views := make([]*issuing.Card, len(items))
-		for i, card := range items {
-			views[i] = c.env.cardView(c, card)
+				(p.PersonalizationDesign == nil || card.PersonalizationDesign != nil && card.PersonalizationDesign.ID == *p.PersonalizationDesign)
 		}
-		return page(views, p.ListParams, "/v1/issuing/cards", (*issuing.Card).GetID)
+		return listPage(c.env, kindCard, q, p.ListParams, "/v1/issuing/cards")
 	})
 	route(s, "GET /v1/issuing/cards/{card}", func(c *call, p *issuing.CardRetrieveParams) (any, error) {
 		card, err := c.card(c.id("card"), "card")
@@ -537,15 +535,12 @@ func (s *Server) issuingRoutes() {
 	})
 
 	route(s, "GET /v1/issuing/authorizations", func(c *call, p *issuing.AuthorizationListParams) (any, error) {
-		items := all(c.env, kindAuthorization, func(a *issuing.Authorization) bool {
+		q := listQuery[issuing.Authorization]{at: p.Created, atRange: p.CreatedRange, keep: func(a *issuing.Authorization) bool {
 			return (p.Card == nil || a.Card.ID == *p.Card) && (p.Cardholder == nil || a.Cardholder != nil && a.Cardholder.ID == *p.Cardholder) &&
-				(p.Status == nil || a.Status == *p.Status) && inRange(a.Created, p.Created, p.CreatedRange)
-		})
-		views := make([]*issuing.Authorization, len(items))
-		for i, a := range items {
-			views[i] = c.env.authView(c, a)
-		}
-		return page(views, p.ListParams, "/v1/issuing/authorizations", (*issuing.Authorization).GetID)
+				(p.Status == nil || a.Status == *p.Status)
+		}, view: func(a *issuing.Authorization) *issuing.Authorization { return c.env.authView(c, a) }}
+		q.filter = cardFilter(p.Card, p.Cardholder)
+		return listPage(c.env, kindAuthorization, q, p.ListParams, "/v1/issuing/authorizations")
 	})
 	route(s, "GET /v1/issuing/authorizations/{authorization}", func(c *call, p *issuing.AuthorizationRetrieveParams) (any, error) {
 		auth, err := c.authorization(c.id("authorization"))
@@ -598,15 +593,12 @@ func (s *Server) issuingRoutes() {
 	})
 
 	route(s, "GET /v1/issuing/transactions", func(c *call, p *issuing.TransactionListParams) (any, error) {
-		items := all(c.env, kindIssuingTxn, func(t *issuing.Transaction) bool {
+		q := listQuery[issuing.Transaction]{at: p.Created, atRange: p.CreatedRange, keep: func(t *issuing.Transaction) bool {
 			return (p.Card == nil || t.Card.ID == *p.Card) && (p.Cardholder == nil || t.Cardholder != nil && t.Cardholder.ID == *p.Cardholder) &&
-				(p.Type == nil || t.Type == *p.Type) && inRange(t.Created, p.Created, p.CreatedRange)
-		})
-		views := make([]*issuing.Transaction, len(items))
-		for i, t := range items {
-			views[i] = c.env.itxView(c, t)
-		}
-		return page(views, p.ListParams, "/v1/issuing/transactions", (*issuing.Transaction).GetID)
+				(p.Type == nil || t.Type == *p.Type)
+		}, view: func(t *issuing.Transaction) *issuing.Transaction { return c.env.itxView(c, t) }}
+		q.filter = cardFilter(p.Card, p.Cardholder)
+		return listPage(c.env, kindIssuingTxn, q, p.ListParams, "/v1/issuing/transactions")
 	})
 	route(s, "GET /v1/issuing/transactions/{transaction}", func(c *call, p *issuing.TransactionRetrieveParams) (any, error) {
 		t, ok := get[issuing.Transaction](c.env, c.id("transaction"))
@@ -823,11 +815,11 @@ func (e *env) controlsAllow(card *issuing.Card, ch *issuing.Cardholder, total in
 	type scope struct {
 		allowed, blocked []string
 		limits           []spendingLimit
-		cards            func(*issuing.Authorization) bool
+		filter           string // the authorizations in scope
 	}
 	var scopes []scope
 	if sc := card.SpendingControls; sc != nil {
-		s := scope{cards: func(a *issuing.Authorization) bool { return a.Card.ID == card.ID }}
+		s := scope{filter: "card=" + card.ID}
 		for _, x := range sc.AllowedCategories {
 			s.allowed = append(s.allowed, string(x))
 		}
@@ -845,7 +837,7 @@ func (e *env) controlsAllow(card *issuing.Card, ch *issuing.Cardholder, total in
 	}
 	if ch != nil && ch.SpendingControls != nil {
 		sc := ch.SpendingControls
-		s := scope{cards: func(a *issuing.Authorization) bool { return a.Cardholder != nil && a.Cardholder.ID == ch.ID }}
+		s := scope{filter: "cardholder=" + ch.ID}
 		for _, x := range sc.AllowedCategories {
 			s.allowed = append(s.allowed, string(x))
 		}
@@ -873,12 +865,13 @@ func (e *env) controlsAllow(card *issuing.Card, ch *issuing.Cardholder, total in
 			spent := int64(0)
 			if l.interval != "per_authorization" {
 				since := intervalStart(l.interval, now)
-				for _, a := range all(e, kindAuthorization, s.cards) {
+				each(e, kindAuthorization, s.filter, func(a *issuing.Authorization) bool {
 					if a.ID == exclude || !a.Approved || a.Created < since || (len(l.categories) > 0 && !slices.Contains(l.categories, a.MerchantData.Category)) {
-						continue
+						return true
 					}
 					spent += a.Amount
-				}
+					return true
+				})
 			}
 			if spent+total > l.amount {
 				return false
@@ -1175,4 +1168,16 @@ func purchaseDetails(p *issuing.AuthorizationCapturePurchaseDetailsParams) *issu
 		}
 	}
 	return pd
+}
+
+// cardFilter is the index of a list filtered by card or cardholder ("" for
+// neither): the card's when both are given, as it is the narrower.
+func cardFilter(card, cardholder *string) string {
+	switch {
+	case card != nil:
+		return "card=" + *card
+	case cardholder != nil:
+		return "cardholder=" + *cardholder
+	}
+	return ""
 }

@@ -29,6 +29,16 @@ const DefaultKey = "sk_test_emulator"
 // maxBody caps request bodies.
 const maxBody = 1 << 20
 
+// Connection deadlines of the HTTP server: reading a request's headers,
+// reading a whole request, writing a response (counted from the end of
+// the request's headers), and keeping an idle keep-alive connection.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
 // Server is a running emulator.
 type Server struct {
 	// URL is the base URL, http://127.0.0.1:PORT.
@@ -40,10 +50,12 @@ type Server struct {
 	mu     sync.Mutex // guards all state below
 	keys   map[string]*keyState
 	rng    *rand.Rand
-	timers []*time.Timer
+	timers map[uint64]*time.Timer // pending ones; a timer leaves when it fires
+	timerN uint64
 	closed bool
 	hooks  *deliverer
 
+	idem        idemStore                // saved idempotent results
 	limits      map[string]*rate.Limiter // per key and account, with WithRateLimit
 	rateLimited atomic.Int64
 }
@@ -62,17 +74,10 @@ type env struct {
 	srv     *Server
 	key     string
 	account string // "" for the platform
-	objects map[string]any
-	order   map[string][]string // kind -> IDs, oldest first
-	idem    map[string]*idemRecord
+	objects map[string]*record
+	lists   map[string]*index   // see store.go
+	seq     uint64              // objects created so far
 	fc      map[string]*fcState // Financial Connections accounts' bank-side state
-}
-
-type idemRecord struct {
-	fingerprint [32]byte
-	status      int
-	body        []byte
-	requestID   string
 }
 
 // NewServer starts an emulator on a free loopback port; it panics if it
@@ -107,15 +112,23 @@ func Start(addr string, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:  cfg,
-		keys: map[string]*keyState{},
-		rng:  rand.New(rand.NewPCG(uint64(cfg.seed), uint64(cfg.seed)^0x9e3779b97f4a7c15)),
-		mux:  http.NewServeMux(),
+		cfg:    cfg,
+		keys:   map[string]*keyState{},
+		timers: map[uint64]*time.Timer{},
+		rng:    rand.New(rand.NewPCG(uint64(cfg.seed), uint64(cfg.seed)^0x9e3779b97f4a7c15)),
+		mux:    http.NewServeMux(),
 	}
 	s.routes()
 	s.http = httptest.NewUnstartedServer(s)
 	s.http.Listener.Close()
 	s.http.Listener = ln
+	// Per-connection deadlines: a client that stalls while sending a
+	// request, or stops reading its responses, loses its connection
+	// instead of keeping it (and its goroutine) forever.
+	s.http.Config.ReadHeaderTimeout = readHeaderTimeout
+	s.http.Config.ReadTimeout = readTimeout
+	s.http.Config.WriteTimeout = writeTimeout
+	s.http.Config.IdleTimeout = idleTimeout
 	s.http.Start()
 	s.URL = s.http.URL
 	s.hooks = newDeliverer(cfg)
@@ -169,14 +182,23 @@ func (s *Server) newID(prefix string) string {
 // after runs f with s.mu held once d has passed (right away for d <= 0,
 // still asynchronously).
 func (s *Server) after(d time.Duration, f func()) {
-	t := time.AfterFunc(max(d, 0), func() {
+	s.timerN++
+	n := s.timerN
+	s.timers[n] = time.AfterFunc(max(d, 0), func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		delete(s.timers, n)
 		if !s.closed {
 			f()
 		}
 	})
-	s.timers = append(s.timers, t)
+}
+
+// pendingTimers returns how many timers have not fired yet.
+func (s *Server) pendingTimers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.timers)
 }
 
 // keyState returns the state of a key, creating it on first use.
@@ -191,40 +213,19 @@ func (s *Server) keyState(key string) *keyState {
 }
 
 func (s *Server) newEnv(key, account string) *env {
-	return &env{srv: s, key: key, account: account, objects: map[string]any{}, order: map[string][]string{}, idem: map[string]*idemRecord{}, fc: map[string]*fcState{}}
+	return &env{srv: s, key: key, account: account, objects: map[string]*record{}, lists: map[string]*index{}, fc: map[string]*fcState{}}
 }
 
-// ---- object store ----
-
-func put[T any](e *env, kind, id string, v *T) {
-	if _, exists := e.objects[id]; !exists {
-		e.order[kind] = append(e.order[kind], id)
-	}
-	e.objects[id] = v
-}
-
-func get[T any](e *env, id string) (*T, bool) {
-	v, ok := e.objects[id].(*T)
-	return v, ok
-}
-
-func remove(e *env, kind, id string) {
-	delete(e.objects, id)
-	ids := e.order[kind]
-	for i, x := range ids {
-		if x == id {
-			e.order[kind] = append(ids[:i:i], ids[i+1:]...)
-			break
-		}
-	}
-}
-
-// all returns the objects of a kind, newest first, that pass keep.
+// all returns the objects in a kind's index, newest first, that pass
+// keep: a scan, for search.
 func all[T any](e *env, kind string, keep func(*T) bool) []*T {
-	ids := e.order[kind]
-	out := make([]*T, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		if v, ok := get[T](e, ids[i]); ok && (keep == nil || keep(v)) {
+	x := e.index(kind, "")
+	if x == nil {
+		return []*T{}
+	}
+	out := make([]*T, 0, len(x.entries))
+	for i := len(x.entries) - 1; i >= 0; i-- {
+		if v, ok := get[T](e, x.entries[i].id); ok && (keep == nil || keep(v)) {
 			out = append(out, v)
 		}
 	}
@@ -236,13 +237,14 @@ func all[T any](e *env, kind string, keep func(*T) bool) []*T {
 // call is one request being served.
 type call struct {
 	s         *Server
-	w         http.ResponseWriter
 	r         *http.Request
+	header    http.Header // response headers
 	ks        *keyState
 	env       *env
 	values    url.Values
 	requestID string
 	idemKey   string
+	began     bool // the endpoint began to run: parameters decoded and valid
 }
 
 type handler func(c *call) (any, error)
@@ -255,8 +257,10 @@ func (s *Server) handle(pattern string, h handler) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		rid := "req_" + strings.TrimPrefix(s.lockedID("req"), "req_")
-		w.Header().Set("Request-Id", rid)
+		w.Header().Set("Request-Id", s.lockedID("req"))
+		if key, ok := idempotencyKey(r); ok {
+			w.Header().Set("Idempotency-Key", key)
+		}
 		writeError(w, newAPIError(http.StatusNotFound, embedfin.ErrorTypeInvalidRequest, "", "",
 			"Unrecognized request URL (%s: %s).", r.Method, r.URL.Path))
 		return
@@ -297,8 +301,17 @@ func (s *Server) lockedID(prefix string) string {
 	return s.newID(prefix)
 }
 
-// serve authenticates, resolves the account, parses parameters, applies
-// idempotency, and runs h under the state lock.
+// response is an answer computed under the state lock, written once the
+// lock is released: a client that does not read its responses holds up
+// its own connection only.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// serve answers one request: the body is read before the state lock is
+// taken, the response encoded under it and written after it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 	var body []byte
 	if r.Body != nil {
@@ -308,36 +321,56 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 		}
 		body = b
 	}
+	resp := s.run(r, body, h)
+	hdr := w.Header()
+	for k, v := range resp.header {
+		hdr[k] = v
+	}
+	hdr.Set("Content-Type", "application/json")
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+// run authenticates, resolves the account, applies the rate limit, parses
+// parameters, applies idempotency and runs h, all under the state lock.
+func (s *Server) run(r *http.Request, body []byte, h handler) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, w: w, r: r, requestID: s.newID("req")}
-	w.Header().Set("Request-Id", c.requestID)
-	w.Header().Set("Stripe-Version", embedfin.APIVersion)
+	c := &call{s: s, r: r, requestID: s.newID("req"), header: http.Header{}}
+	c.header.Set("Request-Id", c.requestID)
+	c.header.Set("Stripe-Version", embedfin.APIVersion)
+	idemKey, hasIdemKey := idempotencyKey(r)
+	if hasIdemKey {
+		c.header.Set("Idempotency-Key", idemKey)
+	}
+	fail := func(ae *apiError) response { return response{ae.status, c.header, errorBody(ae)} }
 	if len(body) > maxBody {
-		writeError(w, newAPIError(http.StatusRequestEntityTooLarge, embedfin.ErrorTypeInvalidRequest, "", "", "Request body too large."))
-		return
+		return fail(newAPIError(http.StatusRequestEntityTooLarge, embedfin.ErrorTypeInvalidRequest, "", "", "Request body too large."))
 	}
 	key, aerr := apiKey(r)
 	if aerr != nil {
-		writeError(w, aerr)
-		return
+		return fail(aerr)
 	}
 	c.ks = s.keyState(key)
 	c.env = c.ks.platform
 	if acct := r.Header.Get("Stripe-Account"); acct != "" {
 		e, ok := c.ks.connected[acct]
 		if !ok {
-			writeError(w, newAPIError(http.StatusForbidden, embedfin.ErrorTypeInvalidRequest, "account_invalid", "",
+			return fail(newAPIError(http.StatusForbidden, embedfin.ErrorTypeInvalidRequest, "account_invalid", "",
 				"The provided key '%s' does not have access to account '%s' (or that account does not exist).", maskKey(key), acct))
-			return
 		}
 		c.env = e
 	}
 	if !s.admitLocked(key, r.Header.Get("Stripe-Account")) {
-		w.Header().Set("Stripe-Rate-Limited-Reason", "global-rate")
-		writeError(w, newAPIError(http.StatusTooManyRequests, embedfin.ErrorTypeInvalidRequest, string(embedfin.ErrorCodeRateLimit), "",
+		c.header.Set("Stripe-Rate-Limited-Reason", "global-rate")
+		return fail(newAPIError(http.StatusTooManyRequests, embedfin.ErrorTypeInvalidRequest, string(embedfin.ErrorCodeRateLimit), "",
 			"This account sent more than the %v requests per second this emulator allows; slow down and retry later.", s.cfg.rateLimit))
-		return
+	}
+	if r.Method == http.MethodPost && hasIdemKey {
+		if ae := idemKeyError(idemKey); ae != nil {
+			return fail(ae)
+		}
+		c.idemKey = idemKey
 	}
 	var err error
 	if r.Method == http.MethodGet {
@@ -345,12 +378,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 	} else {
 		c.values, err = url.ParseQuery(string(body))
 		if err != nil {
-			writeError(w, invalidRequest("", "", "Invalid request body: %v", err))
-			return
+			return fail(invalidRequest("", "", "Invalid request body: %v", err))
 		}
 		if len(r.URL.RawQuery) > 0 {
-			writeError(w, invalidRequest("", "", "POST parameters go in the body, not the query string."))
-			return
+			return fail(invalidRequest("", "", "POST parameters go in the body, not the query string."))
 		}
 	}
 	// Stripe refuses parameters that are not UTF-8 rather than storing
@@ -359,8 +390,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 		for _, v := range vs {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
 				param := strings.ToValidUTF8(k, "\uFFFD")
-				writeError(w, invalidRequest("", param, "Invalid UTF-8 characters found in the request parameters (%s).", param))
-				return
+				return fail(invalidRequest("", param, "Invalid UTF-8 characters found in the request parameters (%s).", param))
 			}
 		}
 	}
@@ -368,23 +398,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 	// Idempotency: a POST with a key seen before replays the first answer,
 	// provided the request is the same.
 	var fp [32]byte
-	if r.Method == http.MethodPost {
-		c.idemKey = r.Header.Get("Idempotency-Key")
-		if c.idemKey != "" {
-			fp = sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + r.Header.Get("Stripe-Account") + "\n" + canonical(c.values)))
-			if rec, ok := c.env.idem[c.idemKey]; ok {
-				if rec.fingerprint != fp {
-					writeError(w, newAPIError(http.StatusBadRequest, embedfin.ErrorTypeIdempotency, "", "",
-						"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '%s' if you meant to execute a different request.", c.idemKey))
-					return
-				}
-				w.Header().Set("Idempotent-Replayed", "true")
-				w.Header().Set("Original-Request", rec.requestID)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(rec.status)
-				_, _ = w.Write(rec.body)
-				return
+	var id idemID
+	if c.idemKey != "" {
+		id = idemID{key: key, account: c.env.account, idem: c.idemKey}
+		fp = sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + r.Header.Get("Stripe-Account") + "\n" + canonical(c.values)))
+		if rec := s.idem.lookup(id, s.now()); rec != nil {
+			if rec.fingerprint != fp {
+				return fail(newAPIError(http.StatusBadRequest, embedfin.ErrorTypeIdempotency, "", "",
+					"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '%s' if you meant to execute a different request.", c.idemKey))
 			}
+			c.header.Set("Idempotent-Replayed", "true")
+			c.header.Set("Original-Request", rec.requestID)
+			return response{rec.status, c.header, rec.body}
 		}
 	}
 
@@ -403,14 +428,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 			status, payload = http.StatusInternalServerError, errorBody(newAPIError(500, embedfin.ErrorTypeAPI, "", "", "encoding the response: %v", err))
 		}
 	}
-	// Stripe keeps the result of any request that got past validation;
-	// 5xx are not kept, so that a retry can succeed.
-	if c.idemKey != "" && status < 500 {
-		c.env.idem[c.idemKey] = &idemRecord{fingerprint: fp, status: status, body: payload, requestID: c.requestID}
+	// Stripe saves the result of a request once the endpoint has begun
+	// to run (parameters decoded and validated), errors included; a 5xx is
+	// not saved here, so that a retry can succeed.
+	if c.idemKey != "" && c.began && status < 500 {
+		s.idem.save(&idemRecord{id: id, fingerprint: fp, status: status, body: payload, requestID: c.requestID, saved: s.now()})
+		c.header.Set("Original-Request", c.requestID)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(payload)
+	return response{status, c.header, payload}
+}
+
+// idempotencyKey returns the request's Idempotency-Key and whether it sent
+// one (possibly empty).
+func idempotencyKey(r *http.Request) (string, bool) {
+	v, ok := r.Header["Idempotency-Key"]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return v[0], true
 }
 
 // apiKey reads the key from Authorization: Bearer (or Basic with the key
@@ -476,6 +511,7 @@ func (c *call) decode(params any) error {
 			return paramsError(err)
 		}
 	}
+	c.began = true
 	return nil
 }
 

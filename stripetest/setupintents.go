@@ -372,17 +372,15 @@ func (s *Server) setupIntentRoutes() {
 		return c.env.siView(c, intent), nil
 	})
 	route(s, "GET /v1/setup_intents", func(c *call, p *si.SetupIntentListParams) (any, error) {
-		items := all(c.env, kindSetupIntent, func(x *si.SetupIntent) bool {
+		q := listQuery[si.SetupIntent]{at: p.Created, atRange: p.CreatedRange, keep: func(x *si.SetupIntent) bool {
 			return (p.Customer == nil || customerID(x) == *p.Customer) &&
 				(p.AttachToSelf == nil || embedfin.Deref(x.AttachToSelf) == *p.AttachToSelf) &&
-				(p.PaymentMethod == nil || x.PaymentMethod != nil && x.PaymentMethod.ID == *p.PaymentMethod) &&
-				inRange(x.Created, p.Created, p.CreatedRange)
-		})
-		views := make([]*si.SetupIntent, len(items))
-		for i, x := range items {
-			views[i] = c.env.siView(c, x)
+				(p.PaymentMethod == nil || x.PaymentMethod != nil && x.PaymentMethod.ID == *p.PaymentMethod)
+		}, view: func(x *si.SetupIntent) *si.SetupIntent { return c.env.siView(c, x) }}
+		if p.Customer != nil && *p.Customer != "" {
+			q.filter = "customer=" + *p.Customer
 		}
-		return page(views, p.ListParams, "/v1/setup_intents", (*si.SetupIntent).GetID)
+		return listPage(c.env, kindSetupIntent, q, p.ListParams, "/v1/setup_intents")
 	})
 	route(s, "GET /v1/setup_intents/{intent}", func(c *call, p *si.SetupIntentRetrieveParams) (any, error) {
 		intent, err := c.setupIntent()
@@ -427,6 +425,7 @@ func (s *Server) setupIntentRoutes() {
 			return restore(err)
 		}
 		intent.Metadata = mergeMetadata(intent.Metadata, p.Metadata)
+		put(c.env, kindSetupIntent, intent.ID, intent) // the customer index follows
 		return c.env.siView(c, intent), nil
 	})
 	route(s, "POST /v1/setup_intents/{intent}/confirm", func(c *call, p *si.SetupIntentConfirmParams) (any, error) {

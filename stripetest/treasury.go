@@ -439,11 +439,10 @@ func (c *call) txnView(txn *treasury.Transaction) *treasury.Transaction {
 	}
 	if c.expandedItem("entries") {
 		var entries []*treasury.TransactionEntry
-		for _, id := range c.env.order[kindTreasuryEntry] {
-			if en, ok := get[treasury.TransactionEntry](c.env, id); ok && en.Transaction.ID == txn.ID {
-				entries = append(entries, en)
-			}
-		}
+		each(c.env, kindTreasuryEntry, "transaction="+txn.ID, func(en *treasury.TransactionEntry) bool {
+			entries = append(entries, en)
+			return true
+		})
 		v.Entries = &embedfin.List[treasury.TransactionEntry]{Object: "list", URL: "/v1/treasury/transaction_entries?transaction=" + txn.ID, Data: nonNil(entries)}
 	}
 	return v
@@ -518,14 +517,11 @@ func (s *Server) treasuryRoutes() {
 		return c.env.faView(c, fa), nil
 	})
 	route(s, "GET /v1/treasury/financial_accounts", func(c *call, p *treasury.FinancialAccountListParams) (any, error) {
-		items := all(c.env, kindFinancialAccount, func(fa *treasury.FinancialAccount) bool {
-			return (p.Status == nil || fa.Status == *p.Status) && inRange(fa.Created, p.Created, p.CreatedRange)
-		})
-		views := make([]*treasury.FinancialAccount, len(items))
-		for i, fa := range items {
-			views[i] = c.env.faView(c, fa)
-		}
-		return page(views, p.ListParams, "/v1/treasury/financial_accounts", (*treasury.FinancialAccount).GetID)
+		return listPage(c.env, kindFinancialAccount, listQuery[treasury.FinancialAccount]{
+			at: p.Created, atRange: p.CreatedRange,
+			keep: func(fa *treasury.FinancialAccount) bool { return p.Status == nil || fa.Status == *p.Status },
+			view: func(fa *treasury.FinancialAccount) *treasury.FinancialAccount { return c.env.faView(c, fa) },
+		}, p.ListParams, "/v1/treasury/financial_accounts")
 	})
 	route(s, "GET /v1/treasury/financial_accounts/{financial_account}", func(c *call, p *treasury.FinancialAccountRetrieveParams) (any, error) {
 		fa, err := c.financialAccount(c.id("financial_account"), "financial_account")
@@ -654,7 +650,7 @@ func (s *Server) treasuryRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindReceivedCredit, func(rc *treasury.ReceivedCredit) bool {
+		keep := func(rc *treasury.ReceivedCredit) bool {
 			if embedfin.Deref(rc.FinancialAccount) != *p.FinancialAccount || p.Status != nil && rc.Status != *p.Status {
 				return false
 			}
@@ -667,8 +663,9 @@ func (s *Server) treasuryRoutes() {
 				return got == want
 			}
 			return true
-		})
-		return page(items, p.ListParams, "/v1/treasury/received_credits", (*treasury.ReceivedCredit).GetID)
+		}
+		q := listQuery[treasury.ReceivedCredit]{filter: "financial_account=" + *p.FinancialAccount, keep: keep}
+		return listPage(c.env, kindReceivedCredit, q, p.ListParams, "/v1/treasury/received_credits")
 	})
 	route(s, "GET /v1/treasury/received_credits/{id}", func(c *call, p *treasury.ReceivedCreditRetrieveParams) (any, error) {
 		rc, ok := get[treasury.ReceivedCredit](c.env, c.id("id"))
@@ -725,10 +722,10 @@ func (s *Server) treasuryRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindReceivedDebit, func(rd *treasury.ReceivedDebit) bool {
+		q := listQuery[treasury.ReceivedDebit]{filter: "financial_account=" + *p.FinancialAccount, keep: func(rd *treasury.ReceivedDebit) bool {
 			return embedfin.Deref(rd.FinancialAccount) == *p.FinancialAccount && (p.Status == nil || rd.Status == *p.Status)
-		})
-		return page(items, p.ListParams, "/v1/treasury/received_debits", (*treasury.ReceivedDebit).GetID)
+		}}
+		return listPage(c.env, kindReceivedDebit, q, p.ListParams, "/v1/treasury/received_debits")
 	})
 	route(s, "GET /v1/treasury/received_debits/{id}", func(c *call, p *treasury.ReceivedDebitRetrieveParams) (any, error) {
 		rd, ok := get[treasury.ReceivedDebit](c.env, c.id("id"))
@@ -743,8 +740,8 @@ func (s *Server) treasuryRoutes() {
 			return nil, err
 		}
 		byPosted := p.OrderBy != nil && *p.OrderBy == treasury.TransactionListOrderByPostedAt
-		items := all(c.env, kindTreasuryTxn, func(t *treasury.Transaction) bool {
-			if t.FinancialAccount != *p.FinancialAccount || p.Status != nil && t.Status != *p.Status || !inRange(t.Created, p.Created, p.CreatedRange) {
+		keep := func(t *treasury.Transaction) bool {
+			if t.FinancialAccount != *p.FinancialAccount || p.Status != nil && t.Status != *p.Status {
 				return false
 			}
 			posted := t.StatusTransitions.PostedAt
@@ -754,17 +751,33 @@ func (s *Server) treasuryRoutes() {
 				}
 			}
 			return !byPosted || posted != nil
+		}
+		const url = "/v1/treasury/transactions"
+		q := listQuery[treasury.Transaction]{filter: "financial_account=" + *p.FinancialAccount, at: p.Created, atRange: p.CreatedRange, keep: keep, view: c.txnView}
+		if !byPosted {
+			return listPage(c.env, kindTreasuryTxn, q, p.ListParams, url)
+		}
+		// Ordered by posted_at: the financial account's posted
+		// transactions, sorted.
+		var items []*treasury.Transaction
+		each(c.env, kindTreasuryTxn, q.filter, func(t *treasury.Transaction) bool {
+			if inRange(t.Created, p.Created, p.CreatedRange) && keep(t) {
+				items = append(items, t)
+			}
+			return true
 		})
-		if byPosted {
-			sort.SliceStable(items, func(i, j int) bool {
-				return *items[i].StatusTransitions.PostedAt > *items[j].StatusTransitions.PostedAt
-			})
+		slices.Reverse(items) // newest first, then stable by posted_at
+		sort.SliceStable(items, func(i, j int) bool {
+			return *items[i].StatusTransitions.PostedAt > *items[j].StatusTransitions.PostedAt
+		})
+		res, err := page(items, p.ListParams, url, (*treasury.Transaction).GetID)
+		if err != nil {
+			return nil, err
 		}
-		views := make([]*treasury.Transaction, len(items))
-		for i, t := range items {
-			views[i] = c.txnView(t)
+		for i, t := range res.Data {
+			res.Data[i] = c.txnView(t)
 		}
-		return page(views, p.ListParams, "/v1/treasury/transactions", (*treasury.Transaction).GetID)
+		return res, nil
 	})
 	route(s, "GET /v1/treasury/transactions/{id}", func(c *call, p *treasury.TransactionRetrieveParams) (any, error) {
 		t, ok := get[treasury.Transaction](c.env, c.id("id"))
@@ -1010,10 +1023,10 @@ func (s *Server) treasuryFlowRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindInboundTransfer, func(x *treasury.InboundTransfer) bool {
+		q := listQuery[treasury.InboundTransfer]{filter: "financial_account=" + *p.FinancialAccount, keep: func(x *treasury.InboundTransfer) bool {
 			return x.FinancialAccount == *p.FinancialAccount && (p.Status == nil || x.Status == *p.Status)
-		})
-		return page(items, p.ListParams, "/v1/treasury/inbound_transfers", (*treasury.InboundTransfer).GetID)
+		}}
+		return listPage(c.env, kindInboundTransfer, q, p.ListParams, "/v1/treasury/inbound_transfers")
 	})
 	route(s, "GET /v1/treasury/inbound_transfers/{id}", func(c *call, p *treasury.InboundTransferRetrieveParams) (any, error) {
 		return c.inboundTransfer(c.id("id"))
@@ -1172,10 +1185,10 @@ func (s *Server) treasuryFlowRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindOutboundTransfer, func(x *treasury.OutboundTransfer) bool {
+		q := listQuery[treasury.OutboundTransfer]{filter: "financial_account=" + *p.FinancialAccount, keep: func(x *treasury.OutboundTransfer) bool {
 			return x.FinancialAccount == *p.FinancialAccount && (p.Status == nil || x.Status == *p.Status)
-		})
-		return page(items, p.ListParams, "/v1/treasury/outbound_transfers", (*treasury.OutboundTransfer).GetID)
+		}}
+		return listPage(c.env, kindOutboundTransfer, q, p.ListParams, "/v1/treasury/outbound_transfers")
 	})
 	route(s, "GET /v1/treasury/outbound_transfers/{outbound_transfer}", func(c *call, p *treasury.OutboundTransferRetrieveParams) (any, error) {
 		return c.outboundTransfer(c.id("outbound_transfer"))
@@ -1354,11 +1367,11 @@ func (s *Server) treasuryFlowRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindOutboundPayment, func(x *treasury.OutboundPayment) bool {
+		q := listQuery[treasury.OutboundPayment]{filter: "financial_account=" + *p.FinancialAccount, at: p.Created, atRange: p.CreatedRange, keep: func(x *treasury.OutboundPayment) bool {
 			return x.FinancialAccount == *p.FinancialAccount && (p.Status == nil || x.Status == *p.Status) &&
-				(p.Customer == nil || embedfin.Deref(x.Customer) == *p.Customer) && inRange(x.Created, p.Created, p.CreatedRange)
-		})
-		return page(items, p.ListParams, "/v1/treasury/outbound_payments", (*treasury.OutboundPayment).GetID)
+				(p.Customer == nil || embedfin.Deref(x.Customer) == *p.Customer)
+		}}
+		return listPage(c.env, kindOutboundPayment, q, p.ListParams, "/v1/treasury/outbound_payments")
 	})
 	route(s, "GET /v1/treasury/outbound_payments/{id}", func(c *call, p *treasury.OutboundPaymentRetrieveParams) (any, error) {
 		return c.outboundPayment(c.id("id"))
