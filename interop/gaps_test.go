@@ -7,15 +7,6 @@ package interop
 // skipped; once it passes, the test fails until its entry is removed, so
 // the table only shrinks. It is the emulator's to-do list.
 var knownGaps = map[string]string{
-	// Idempotency (issue 13, point 1).
-	"TestAPIConventions/idempotency_key_echoed": "POST /v1/customers with Idempotency-Key: Stripe echoes the key in the " +
-		"Idempotency-Key response header (stripe-go's LastResponse.IdempotencyKey); the emulator sends no such header",
-	"TestAPIConventions/failed_validation_not_saved": "POST /v1/customers with an unknown parameter and key K is refused 400 " +
-		"parameter_unknown, then the corrected POST with K: Stripe saves nothing for a request that failed validation and " +
-		"creates the customer; the emulator saved the 400 under K and answers 400 idempotency_error",
-	"TestAPIConventions/key_over_255_characters_refused": "POST /v1/customers with a 256-character Idempotency-Key: Stripe " +
-		"refuses keys over 255 characters (400 invalid_request_error); the emulator accepts it and creates the customer",
-
 	// Validation from the spec (issue 13, point 4).
 	"TestAPIConventions/enum_value_checked": "POST /v1/customers tax_exempt=bogus: Stripe answers 400 invalid_request_error " +
 		"with param tax_exempt (the enum is none, exempt, reverse); the emulator creates the customer",
