@@ -1,6 +1,7 @@
 package stripetest
 
 import (
+	"cmp"
 	"regexp"
 	"sort"
 	"strconv"
@@ -37,6 +38,9 @@ func (s *Server) customerRoutes() {
 		}
 		if p.InvoicePrefix != nil {
 			cust.InvoicePrefix = p.InvoicePrefix
+		}
+		if p.TaxExempt != nil && *p.TaxExempt != "" {
+			cust.TaxExempt = embedfin.Ptr(customers.CustomerTaxExempt(*p.TaxExempt))
 		}
 		if p.Shipping != nil {
 			cust.Shipping = &customers.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}
@@ -90,6 +94,9 @@ func (s *Server) customerRoutes() {
 		}
 		if p.PreferredLocales != nil {
 			cust.PreferredLocales = append([]string{}, p.PreferredLocales...)
+		}
+		if p.TaxExempt != nil { // "" unsets it: back to none
+			cust.TaxExempt = embedfin.Ptr(customers.CustomerTaxExempt(cmp.Or(string(*p.TaxExempt), "none")))
 		}
 		if p.Shipping != nil {
 			cust.Shipping = &customers.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}

@@ -74,7 +74,7 @@ func TestIdempotencyValidationFailuresNotSaved(t *testing.T) {
 		name, path, bad, good, code, param string
 	}{
 		{"unknown parameter", "/v1/customers", "email=a%40example.com&nickname=x", "email=a%40example.com", "parameter_unknown", "nickname"},
-		{"invalid value", "/v1/customers", "balance=abc", "balance=100", "parameter_invalid", "balance"},
+		{"invalid value", "/v1/customers", "balance=abc", "balance=100", "parameter_invalid_integer", "balance"},
 		{"missing parameter", "/v1/financial_connections/sessions", "permissions[]=balances",
 			"", "parameter_missing", "account_holder"},
 		{"unparsable body", "/v1/customers", "email=%zz", "email=b%40example.com", "", ""},

@@ -374,9 +374,11 @@ func (s *Server) run(r *http.Request, body []byte, h handler) response {
 	}
 	var err error
 	if r.Method == http.MethodGet {
-		c.values = r.URL.Query()
+		if c.values, err = parseParams(r.URL.RawQuery); err != nil {
+			return fail(invalidRequest("", "", "Invalid query string: %v", err))
+		}
 	} else {
-		c.values, err = url.ParseQuery(string(body))
+		c.values, err = parseParams(string(body))
 		if err != nil {
 			return fail(invalidRequest("", "", "Invalid request body: %v", err))
 		}
@@ -413,6 +415,10 @@ func (s *Server) run(r *http.Request, body []byte, h handler) response {
 		}
 	}
 
+	// Parameters are checked against the spec before the endpoint runs.
+	if ae := validateParams(r.Pattern, c.values); ae != nil {
+		return fail(ae)
+	}
 	out, herr := h(c)
 	status := http.StatusOK
 	var payload []byte
@@ -510,6 +516,9 @@ func (c *call) decode(params any) error {
 		if err := v.Validate(); err != nil {
 			return paramsError(err)
 		}
+	}
+	if ae := checkBeforeRun(params); ae != nil {
+		return ae
 	}
 	c.began = true
 	return nil

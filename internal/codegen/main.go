@@ -66,6 +66,7 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 		return nil, err
 	}
 	files["internal/apimap/endpoints_gen.go"] = g.apiMap()
+	files[validationFile] = g.validationTable()
 	files[tableKey] = []byte(g.endpointTable())
 	if len(g.errs) > 0 {
 		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))

@@ -50,6 +50,9 @@ type Parameter struct {
 	In       string  `json:"in"`
 	Required bool    `json:"required"`
 	Schema   *Schema `json:"schema"`
+	// Description is read for numeric facts only (validation.go), never
+	// copied.
+	Description string `json:"description"`
 }
 
 // Schema is a JSON schema as Stripe's spec uses it.
@@ -65,6 +68,8 @@ type Schema struct {
 	AnyOf                []*Schema          `json:"anyOf"`
 	AdditionalProperties json.RawMessage    `json:"additionalProperties"`
 	Title                string             `json:"title"`
+	MaxLength            int                `json:"maxLength"`
+	Description          string             `json:"description"` // for numeric facts only, never copied
 	ResourceID           string             `json:"x-resourceId"`
 	ExpansionResources   *struct {
 		OneOf []*Schema `json:"oneOf"`
