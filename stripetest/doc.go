@@ -11,10 +11,18 @@
 // remembers: objects created are retrieved, listed and updated; state is
 // kept per secret key (each key is its own Stripe account) and per connected
 // account (Stripe-Account); IDs of another account are 404. It validates
-// parameters with Stripe's error shapes (unknown and missing parameters,
-// 401 without a test key; doc_url on errors whose code has a reference
-// page), paginates lists, and runs the asynchronous parts of the products
-// listed below. Idempotency follows Stripe's contract: the result of a POST
+// parameters with Stripe's error shapes, bodies and queries alike, from
+// the facts of the OpenAPI spec (a table generated beside the SDK's
+// params): unknown and missing parameters, empty values where a parameter
+// cannot be unset, enum values, string lengths, integers and their stated
+// ranges, booleans, metadata limits (50 keys, keys of 40 characters, values
+// of 500); a query or body that does not parse is refused, never read in
+// part. It answers 401 without a test key, puts doc_url on errors whose
+// code has a reference page, paginates lists, and runs the asynchronous
+// parts of the products listed below. Not emulated: checks on the format of
+// values (currencies, emails, URLs), limits that depend on stored objects
+// beyond those the handlers make (a metadata hash growing past 50 keys
+// over several updates). Idempotency follows Stripe's contract: the result of a POST
 // with an Idempotency-Key (at most 255 characters) is saved once its
 // endpoint begins to run, so a request refused by authentication, the
 // account, the rate limit or parameter validation can be corrected and
