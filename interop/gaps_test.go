@@ -8,19 +8,6 @@ package interop
 // the table only shrinks. It is the emulator's to-do list.
 var knownGaps = map[string]string{
 	// Default shapes and expansion (issue 13, point 3).
-	"TestCollectAccountData/customer_default_shape": "POST /v1/customers: Stripe leaves out sources, subscriptions, tax_ids, " +
-		"cash_balance, tax and invoice_credit_balance unless expanded (stripe-mock's fixture has none of them); the emulator " +
-		"returns each as a null key",
-	"TestCollectAccountData/variants_of_their_type_only": "GET /v1/financial_connections/accounts/{id} for a customer-held " +
-		"account with a cash balance: Stripe sends account_holder {customer, type} and balance {as_of, cash, current, type}; " +
-		"the emulator adds account_holder.account, account_holder.customer_account and balance.credit as null keys",
-	"TestCollectAccountData/expand_data_ownership_on_list": "GET /v1/financial_connections/accounts?session=...&expand[]=data.ownership: " +
-		"Stripe returns each account's ownership as a financial_connections.account_ownership object; the emulator returns " +
-		"the fcaowns_ ID string",
-	"TestCollectAccountData/expand_account_holder_customer": "GET /v1/financial_connections/accounts/{id}?expand[]=account_holder.customer: " +
-		"Stripe returns the Customer object; the emulator returns the cus_ ID string",
-	"TestCollectAccountData/unknown_expansion_refused": "GET /v1/financial_connections/accounts/{id}?expand[]=no_such_field: " +
-		"Stripe answers 400 invalid_request_error (the field cannot be expanded); the emulator answers 200 with the account",
 	"TestEmbeddedFinance/next_action_of_its_type_only": "POST /v1/setup_intents (us_bank_account, confirm=true): Stripe's " +
 		"next_action has type and verify_with_microdeposits only; the emulator adds blik_authorize, " +
 		"cashapp_handle_redirect_or_display_qr_code, pix_display_qr_code, redirect_to_url, " +

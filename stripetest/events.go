@@ -26,7 +26,7 @@ func (e *env) emit(c *call, typ events.EventType, obj any, prev map[string]any) 
 		Object:     "event",
 		APIVersion: embedfin.Ptr(embedfin.APIVersion),
 		Created:    s.now().Unix(),
-		Data:       &events.EventData{Object: rawJSON(obj)},
+		Data:       &events.EventData{Object: shapeJSON(rawJSON(obj))}, // default keys (render.go)
 		Type:       typ,
 		Request:    &events.EventRequest{},
 	}

@@ -104,7 +104,7 @@ func TestListPagesMatchAFullScan(t *testing.T) {
 				if err != nil {
 					wantBody = errorBody(err.(*apiError))
 				} else {
-					wantBody, _ = json.Marshal(want)
+					wantBody = shapeJSON(rawJSON(want)) // as rendered (render.go)
 				}
 				s.mu.Unlock()
 				require.JSONEq(t, string(wantBody), w.Body.String(), "query %d: %s", q, v.Encode())

@@ -419,6 +419,9 @@ func (s *Server) run(r *http.Request, body []byte, h handler) response {
 	if ae := validateParams(r.Pattern, c.values); ae != nil {
 		return fail(ae)
 	}
+	if ae := c.checkExpand(); ae != nil { // expand[] paths, before the endpoint runs (render.go)
+		return fail(ae)
+	}
 	out, herr := h(c)
 	status := http.StatusOK
 	var payload []byte
@@ -429,7 +432,7 @@ func (s *Server) run(r *http.Request, body []byte, h handler) response {
 		}
 		status, payload = ae.status, errorBody(ae)
 	} else {
-		payload, err = json.Marshal(out)
+		payload, err = c.render(out) // default keys and expansions (render.go)
 		if err != nil {
 			status, payload = http.StatusInternalServerError, errorBody(newAPIError(500, embedfin.ErrorTypeAPI, "", "", "encoding the response: %v", err))
 		}

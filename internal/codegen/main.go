@@ -66,6 +66,7 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 		return nil, err
 	}
 	files["internal/apimap/endpoints_gen.go"] = g.apiMap()
+	files[shapesFile] = g.shapesTable()
 	files[validationFile] = g.validationTable()
 	files[tableKey] = []byte(g.endpointTable())
 	if len(g.errs) > 0 {
