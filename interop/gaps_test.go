@@ -7,14 +7,6 @@ package interop
 // skipped; once it passes, the test fails until its entry is removed, so
 // the table only shrinks. It is the emulator's to-do list.
 var knownGaps = map[string]string{
-	// Default shapes and expansion (issue 13, point 3).
-	"TestEmbeddedFinance/next_action_of_its_type_only": "POST /v1/setup_intents (us_bank_account, confirm=true): Stripe's " +
-		"next_action has type and verify_with_microdeposits only; the emulator adds blik_authorize, " +
-		"cashapp_handle_redirect_or_display_qr_code, pix_display_qr_code, redirect_to_url, " +
-		"upi_handle_redirect_or_display_qr_code and use_stripe_sdk as null keys",
-	"TestEmbeddedFinance/card_default_shape": "POST /v1/issuing/cards: Stripe leaves out number and cvc unless expanded " +
-		"on retrieve; the emulator returns both as null keys",
-
 	// Connect (issue 13, point 2).
 	"TestEmbeddedFinance/controller_as_the_guide_shows": "POST /v1/accounts with controller[...]=application: the guide's " +
 		"response has controller.is_controller true and controller.type \"application\"; the emulator returns " +
