@@ -1,9 +1,11 @@
 package interop
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,21 +18,81 @@ import (
 // requestedCapabilities are the capabilities the seed's account requests.
 var requestedCapabilities = []string{"card_issuing", "transfers", "treasury", "us_bank_account_ach_payments"}
 
-// fetchPage GETs a page the API points a person at (an onboarding link, a
-// microdeposit verification page). Only a page on the emulator itself is
-// fetched: the tests stay on loopback.
-func fetchPage(t T, raw string) {
+// The pages the API points a person at (an onboarding link, a
+// microdeposit verification page) are fetched and submitted over HTTP,
+// as a browser would, without following redirects: only pages on the
+// emulator itself are requested, so the tests stay on loopback.
+var pageClient = &http.Client{
+	Timeout:       callTimeout,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+func onLoopback(t T, raw string) {
 	t.Helper()
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	require.True(t, isLoopback(u), "%s does not lead to a page the emulator serves", raw)
-	client := &http.Client{Timeout: callTimeout}
-	resp, err := client.Get(raw)
+}
+
+func getNoRedirect(t T, raw string) *http.Response {
+	t.Helper()
+	onLoopback(t, raw)
+	resp, err := pageClient.Get(raw)
 	require.NoError(t, err)
+	return resp
+}
+
+func readBody(t T, resp *http.Response) string {
+	t.Helper()
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	assert.Equal(t, http.StatusOK, resp.StatusCode, "GET %s: %.300s", raw, body)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// formField matches an input (or a selected option, with the select's
+// name carried over by formValues) of the emulator's pages.
+var (
+	inputTag  = regexp.MustCompile(`<input ([^>]*)>`)
+	selectTag = regexp.MustCompile(`(?s)<select name="([^"]*)">(.*?)</select>`)
+	attr      = regexp.MustCompile(`(\w+)(?:="([^"]*)")?`)
+)
+
+// fetchForm GETs a page, checks it is HTML, and returns the values its
+// form would send as it stands.
+func fetchForm(t T, raw string) url.Values {
+	t.Helper()
+	resp := getNoRedirect(t, raw)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+	body := readBody(t, resp)
+	vals := url.Values{}
+	for _, m := range inputTag.FindAllStringSubmatch(body, -1) {
+		a := map[string]string{}
+		for _, kv := range attr.FindAllStringSubmatch(m[1], -1) {
+			a[kv[1]] = html.UnescapeString(kv[2])
+		}
+		_, checked := a["checked"]
+		if a["name"] == "" || a["type"] == "checkbox" && !checked {
+			continue
+		}
+		vals.Set(a["name"], a["value"])
+	}
+	for _, m := range selectTag.FindAllStringSubmatch(body, -1) {
+		if sel := regexp.MustCompile(`value="([^"]*)" selected`).FindStringSubmatch(m[2]); sel != nil {
+			vals.Set(m[1], html.UnescapeString(sel[1]))
+		}
+	}
+	return vals
+}
+
+// postForm submits form values to a page.
+func postForm(t T, raw string, form url.Values) *http.Response {
+	t.Helper()
+	onLoopback(t, raw)
+	resp, err := pageClient.PostForm(raw, form)
+	require.NoError(t, err)
+	return resp
 }
 
 // TestEmbeddedFinance is seed 003 ("Guide d'intégration des services
@@ -142,8 +204,35 @@ func TestEmbeddedFinance(t *testing.T) {
 		assert.Greater(t, link.ExpiresAt, link.Created)
 		assert.NotEmpty(t, link.URL)
 	})
-	f.check("onboarding_page", func(t T) {
-		fetchPage(t, link.URL)
+	f.step("onboarding_page", func(t T) {
+		// The account holder opens the link and submits the form as it
+		// comes (the emulator fills it with Stripe's test data); the page
+		// sends them back to the platform's return_url.
+		form := fetchForm(t, link.URL)
+		resp := postForm(t, link.URL, form)
+		assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		assert.Equal(t, "https://example.com/return", resp.Header.Get("Location"))
+
+		got, err := sc.V1Accounts.GetByID(c, acct.ID, nil)
+		require.NoError(t, err)
+		for _, name := range requestedCapabilities {
+			assert.JSONEq(t, `"active"`, string(rawField(t, lastJSON(t, got.LastResponse), "capabilities."+name)), "capabilities.%s after onboarding", name)
+		}
+		assert.Empty(t, got.Requirements.CurrentlyDue)
+		assert.True(t, got.DetailsSubmitted)
+		ev := em.hooks.waitEvent(t, "capability.updated", func(ev stripe.Event) bool {
+			return ev.Account == acct.ID && objectID(ev) == "treasury" && eventField(ev, "status") == "active"
+		})
+		assert.Equal(t, "capability", eventField(ev, "object"))
+		em.hooks.waitEvent(t, stripe.EventTypeAccountUpdated, func(ev stripe.Event) bool {
+			return objectID(ev) == acct.ID && eventField(ev, "details_submitted") == true
+		})
+	})
+	f.check("onboarding_link_opens_once", func(t T) {
+		// Opened again, a link leads to refresh_url.
+		resp := getNoRedirect(t, link.URL)
+		assert.Equal(t, http.StatusFound, resp.StatusCode)
+		assert.Equal(t, "https://example.com/reauth", resp.Header.Get("Location"))
 	})
 
 	onBehalf := func(p interface{ SetStripeAccount(string) }) { p.SetStripeAccount(acct.ID) }
@@ -276,7 +365,13 @@ func TestEmbeddedFinance(t *testing.T) {
 		assert.ElementsMatch(t, []string{"type", "verify_with_microdeposits"}, keys)
 	})
 	f.check("hosted_verification_page", func(t T) {
-		fetchPage(t, intent.NextAction.VerifyWithMicrodeposits.HostedVerificationURL)
+		// A wrong code entered on the page is refused and counted; the
+		// API verifies with the right one next.
+		page := intent.NextAction.VerifyWithMicrodeposits.HostedVerificationURL
+		fetchForm(t, page)
+		resp := postForm(t, page, url.Values{"descriptor_code": {"SM00XX"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Contains(t, readBody(t, resp), "9 attempts left")
 	})
 	f.step("verify_microdeposits", func(t T) {
 		params := &stripe.SetupIntentVerifyMicrodepositsParams{DescriptorCode: stripe.String("SM11AA")}

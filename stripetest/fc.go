@@ -1,7 +1,6 @@
 package stripetest
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -34,30 +33,11 @@ type fcState struct {
 	refreshes []string  // transaction refresh IDs, oldest first
 	fetchedAt time.Time // when the bank was last read for transactions
 	pending   map[fc.AccountRefreshFeature]bool
-}
 
-// completeParams describes the accounts a test "user" links.
-type completeParams struct {
-	embedfin.Params
-	Accounts []*linkSpec `url:"accounts,omitempty"`
-}
-
-// linkSpec describes one account to link; every field is optional.
-type linkSpec struct {
-	DisplayName     *string      `url:"display_name,omitempty"`
-	InstitutionName *string      `url:"institution_name,omitempty"`
-	Category        *string      `url:"category,omitempty"`
-	Subcategory     *string      `url:"subcategory,omitempty"`
-	Last4           *string      `url:"last4,omitempty"`
-	Owners          []*ownerSpec `url:"owners,omitempty"`
-}
-
-// ownerSpec is an owner as the bank will report it.
-type ownerSpec struct {
-	Name       *string `url:"name,omitempty"`
-	Email      *string `url:"email,omitempty"`
-	Phone      *string `url:"phone,omitempty"`
-	RawAddress *string `url:"raw_address,omitempty"`
+	institution Institution   // the test institution it was linked from
+	ownership   ownershipKind // for InstitutionOwnership's accounts
+	downUntil   time.Time     // the end of a scheduled downtime
+	answers     int           // refreshes answered, for InstitutionDownError
 }
 
 func (s *Server) fcRoutes() {
@@ -98,7 +78,7 @@ func (s *Server) fcRoutes() {
 		}
 		return c.sessionView(sess), nil
 	})
-	route(s, "POST /v1/test_helpers/financial_connections/sessions/{session}/complete", func(c *call, p *completeParams) (any, error) {
+	route(s, "POST /v1/test_helpers/financial_connections/sessions/{session}/complete", func(c *call, p *CompleteSessionParams) (any, error) {
 		sess, ok := get[fc.Session](c.env, c.id("session"))
 		if !ok {
 			return nil, notFound("financial connections session", c.id("session"), "session")
@@ -106,11 +86,13 @@ func (s *Server) fcRoutes() {
 		if len(sess.Accounts.Data) > 0 {
 			return nil, invalidRequest("session_already_completed", "", "This session has already been completed.")
 		}
-		if len(p.Accounts) == 0 {
-			p.Accounts = append(p.Accounts, nil)
+		name, in, err := institutionOf(p)
+		if err != nil {
+			return nil, err
 		}
-		for i, spec := range p.Accounts {
-			acct := c.linkAccount(sess, i, spec)
+		accts, specs := linkedAccounts(in, p)
+		for i := range accts {
+			acct := c.linkAccount(sess, i, name, in.name, accts[i], specs[i])
 			sess.Accounts.Data = append(sess.Accounts.Data, acct)
 		}
 		return c.sessionView(sess), nil
@@ -286,29 +268,43 @@ func (c *call) accountHolder(typ *fc.AccountHolderType, customer, account *strin
 	return h, nil
 }
 
-// linkAccount creates one linked account for a completed session, with
-// its owners and bank history; prefetched data starts refreshing.
-func (c *call) linkAccount(sess *fc.Session, i int, spec *linkSpec) *fc.Account {
+// linkAccount creates the i-th linked account of a completed session,
+// from a test institution's account described further by spec (may be
+// nil), with its owners and bank history; prefetched data starts
+// refreshing.
+func (c *call) linkAccount(sess *fc.Session, i int, inst Institution, instName string, ta testAccount, spec *LinkedAccountParams) *fc.Account {
 	s := c.s
+	last4 := ta.last4
+	if last4 == "" {
+		last4 = defaultLast4(i)
+	}
 	acct := &fc.Account{
 		ID:                          s.newID("fca"),
 		Object:                      "financial_connections.account",
 		AccountHolder:               snapshot(sess.AccountHolder),
 		Category:                    fc.AccountCategoryCash,
-		Subcategory:                 fc.AccountSubcategoryChecking,
+		Subcategory:                 ta.subcategory,
 		Created:                     c.unix(),
-		DisplayName:                 embedfin.Ptr("Premium Checking"),
-		InstitutionName:             "Test Bank",
-		Last4:                       embedfin.Ptr(fmt.Sprintf("%04d", 4242+i*1111%10000)),
+		DisplayName:                 embedfin.Ptr(ta.name),
+		InstitutionName:             instName,
+		Last4:                       embedfin.Ptr(last4),
 		Status:                      fc.AccountStatusActive,
 		Permissions:                 []fc.AccountPermission{},
 		Subscriptions:               []fc.AccountSubscription{},
 		SupportedPaymentMethodTypes: []fc.AccountSupportedPaymentMethodType{fc.AccountSupportedPaymentMethodTypeUSBankAccount, fc.AccountSupportedPaymentMethodTypeLink},
 	}
+	if inst == InstitutionInvalidPayment {
+		acct.SupportedPaymentMethodTypes = []fc.AccountSupportedPaymentMethodType{}
+	}
 	for _, p := range sess.Permissions {
 		acct.Permissions = append(acct.Permissions, fc.AccountPermission(p))
 	}
-	st := &fcState{opening: 150_000 + int64(s.rng.IntN(500_000)), pending: map[fc.AccountRefreshFeature]bool{}}
+	st := &fcState{opening: 150_000 + int64(s.rng.IntN(500_000)), pending: map[fc.AccountRefreshFeature]bool{},
+		institution: inst, ownership: ta.ownership}
+	if inst == InstitutionDownScheduled {
+		st.downUntil = s.now().Add(scheduledDowntime)
+	}
+	owned := false // the owners were described
 	if spec != nil {
 		if spec.DisplayName != nil {
 			acct.DisplayName = spec.DisplayName
@@ -329,11 +325,12 @@ func (c *call) linkAccount(sess *fc.Session, i int, spec *linkSpec) *fc.Account 
 			if o == nil {
 				continue
 			}
+			owned = true
 			st.owners = append(st.owners, ownerData{Name: embedfin.Deref(o.Name), Email: embedfin.Deref(o.Email), Phone: embedfin.Deref(o.Phone), RawAddress: embedfin.Deref(o.RawAddress)})
 		}
 	}
-	if len(st.owners) == 0 {
-		st.owners = []ownerData{c.defaultOwner(sess.AccountHolder)}
+	if !owned {
+		st.owners = ta.ownership.owners(c.defaultOwner(sess.AccountHolder))
 	}
 	now := s.now()
 	st.bank = generateHistory(s.rng, now, func() string { return s.newID("fctxn") })
@@ -472,8 +469,8 @@ func (e *env) finishRefresh(id string, feature fc.AccountRefreshFeature) {
 	delete(st.pending, feature)
 	s := e.srv
 	now := s.now()
-	next := embedfin.Ptr(now.Unix() + 1)
-	succeeded := s.cfg.refreshOutcome(id, string(feature)) != RefreshFails && acct.Status == fc.AccountStatusActive
+	succeeded, nextAt := e.bankAnswer(acct, st, feature, now)
+	next := embedfin.Ptr(nextAt)
 	var typ events.EventType
 	switch feature {
 	case fc.FeatureBalance:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
@@ -18,11 +19,27 @@ const (
 	kindPaymentMethod = "stripetest.payment_method" // side state: the SDK has no PaymentMethod type
 )
 
-// Stripe's test values for microdeposit verification.
+// Stripe's test values for microdeposit verification, and its limits: a
+// descriptor code may be entered wrong 9 times, the 10th wrong entry ends
+// the verification (amounts-based microdeposits allow 3, but the emulator,
+// like Stripe for new integrations, sends a descriptor code); the
+// microdeposits expire 10 days after they were sent.
 const (
-	testDescriptorCode = "SM11AA"
-	maxVerifyAttempts  = 10
+	testDescriptorCode   = "SM11AA"
+	maxVerifyAttempts    = 10
+	microdepositLifetime = 10 * 24 * time.Hour
 )
+
+// kindMicrodepositPage is where a hosted_verification_url leads: kept in
+// the platform's env, naming the env and the SetupIntent.
+const kindMicrodepositPage = "stripetest.microdeposit_page"
+
+// microdepositPage is the state behind one hosted verification URL.
+type microdepositPage struct {
+	Token   string // the last part of the URL
+	Account string // the connected account the intent belongs to; "" for the platform
+	Intent  string
+}
 
 // testMicrodepositAmounts are the amounts that verify a bank account.
 var testMicrodepositAmounts = []int64{32, 45}
@@ -42,6 +59,7 @@ type paymentMethod struct {
 	FCAccount         string                        // financial_connections_account, when linked that way
 	Verified          bool                          // instantly (Financial Connections) or by microdeposits
 	Attempts          int                           // failed microdeposit verifications
+	VerifyBy          int64                         // when the microdeposits expire, Unix seconds
 	SelfAttached      bool                          // set up with attach_to_self: usable for the account's own transfers
 	Directions        []si.SetupIntentFlowDirection // flow_directions it was set up for
 }
@@ -152,6 +170,10 @@ func (c *call) paymentMethodFromData(d *si.SetupIntentPaymentMethodDataParams, c
 			}
 			if acct.Status != fc.AccountStatusActive {
 				return nil, invalidRequest("account_not_active", param, "The Financial Connections account %s is %s; link an active account.", acct.ID, acct.Status)
+			}
+			if !supportsPayments(acct) {
+				return nil, invalidRequest("financial_connections_account_unavailable_account_numbers", param,
+					"The Financial Connections account %s cannot be used for ACH payments; link a different bank account.", acct.ID)
 			}
 			if !slices.Contains(acct.Permissions, fc.AccountPermissionPaymentMethod) {
 				return nil, invalidRequest("parameter_invalid", param, "The Financial Connections account %s was not linked with the payment_method permission.", acct.ID)
@@ -265,30 +287,106 @@ func (c *call) confirm(s *si.SetupIntent, mandate *si.SetupIntentMandateDataPara
 			return invalidRequest("payment_method_invalid_parameter", "payment_method_options[us_bank_account][verification_method]",
 				"verification_method instant needs a bank account linked with Financial Connections; this one was typed in and must be verified with microdeposits.")
 		}
+		// The page a person verifies on, served by the emulator.
+		hosted := &microdepositPage{Token: "sacs_test_" + strings.TrimPrefix(c.s.newID("x"), "x_"), Account: c.env.account, Intent: s.ID}
+		put(c.ks.platform, kindMicrodepositPage, hosted.Token, hosted)
+		pm.VerifyBy = c.s.now().Add(microdepositLifetime).Unix()
 		s.Status = si.SetupIntentStatusRequiresAction
 		s.NextAction = &si.SetupIntentNextAction{
 			Type: "verify_with_microdeposits",
 			VerifyWithMicrodeposits: &si.SetupIntentNextActionVerifyWithMicrodeposits{
 				ArrivalDate:           c.unix() + 2*86400,
-				HostedVerificationURL: "https://payments.stripe.com/microdeposit/sacs_test_" + strings.TrimPrefix(c.s.newID("x"), "x_"),
+				HostedVerificationURL: c.s.URL + microdepositPath + hosted.Token,
 				MicrodepositType:      embedfin.Ptr(si.SetupIntentNextActionVerifyWithMicrodepositsMicrodepositTypeDescriptorCode),
 			},
 		}
 		c.env.emit(c, events.EventTypeSetupIntentRequiresAction, c.env.siView(nil, s), nil)
 		return nil
 	}
-	c.succeed(s)
+	c.env.succeed(c, s)
 	return nil
 }
 
-// succeed completes a SetupIntent.
-func (c *call) succeed(s *si.SetupIntent) {
-	if pm, ok := get[paymentMethod](c.env, s.PaymentMethod.ID); ok && embedfin.Deref(s.AttachToSelf) {
+// succeed completes a SetupIntent; c is nil when no API request did it
+// (the hosted verification page).
+func (e *env) succeed(c *call, s *si.SetupIntent) {
+	if pm, ok := get[paymentMethod](e, s.PaymentMethod.ID); ok && embedfin.Deref(s.AttachToSelf) {
 		pm.SelfAttached, pm.Directions = true, s.FlowDirections
 	}
 	s.Status = si.SetupIntentStatusSucceeded
 	s.NextAction, s.LastSetupError = nil, nil
-	c.env.emit(c, events.EventTypeSetupIntentSucceeded, c.env.siView(nil, s), nil)
+	e.emit(c, events.EventTypeSetupIntentSucceeded, e.siView(nil, s), nil)
+}
+
+// awaitingMicrodeposits reports whether an intent waits for its
+// microdeposits to be verified.
+func awaitingMicrodeposits(s *si.SetupIntent) bool {
+	return s.Status == si.SetupIntentStatusRequiresAction && s.NextAction != nil && s.NextAction.VerifyWithMicrodeposits != nil
+}
+
+// verifyMicrodeposits checks a descriptor code or two amounts against the
+// test microdeposits, for the API and the hosted page alike (c is nil for
+// the page). A wrong entry is counted; the last one allowed, or an entry
+// after the microdeposits expired, fails the intent: it goes back to
+// requires_payment_method with last_setup_error and setup_failed, and the
+// bank account cannot be used. Entries that are not a code nor two
+// amounts are refused without being counted.
+func (e *env) verifyMicrodeposits(c *call, intent *si.SetupIntent, code *string, amounts []int64) *apiError {
+	if !awaitingMicrodeposits(intent) {
+		return invalidRequest("setup_intent_unexpected_state", "", "This SetupIntent is not awaiting microdeposit verification (status %s).", intent.Status)
+	}
+	pm, ok := get[paymentMethod](e, intent.PaymentMethod.ID)
+	if !ok {
+		return notFound("PaymentMethod", intent.PaymentMethod.ID, "payment_method")
+	}
+	var wrong *apiError
+	switch {
+	case code != nil && amounts != nil:
+		return invalidRequest("parameter_invalid", "amounts", "Pass either amounts or descriptor_code, not both.")
+	case code != nil:
+		if *code != testDescriptorCode {
+			wrong = invalidRequest("payment_method_microdeposit_verification_descriptor_code_mismatch", "descriptor_code",
+				"The descriptor code provided does not match the microdeposit. In test mode, use %s.", testDescriptorCode)
+		}
+	case amounts != nil:
+		if len(amounts) != 2 {
+			return invalidRequest("payment_method_microdeposit_verification_amounts_invalid", "amounts", "Pass exactly two microdeposit amounts.")
+		}
+		if !slices.Equal(amounts, testMicrodepositAmounts) {
+			wrong = invalidRequest("payment_method_microdeposit_verification_amounts_mismatch", "amounts",
+				"The amounts provided do not match the amounts that were sent to the bank account. In test mode, use 32 and 45.")
+		}
+	default:
+		return invalidRequest("parameter_missing", "descriptor_code", "Missing required param: descriptor_code (or amounts).")
+	}
+	if pm.VerifyBy != 0 && e.srv.now().Unix() > pm.VerifyBy {
+		return e.failVerification(c, intent, pm, "payment_method_microdeposit_verification_timeout",
+			"The microdeposits expired: they were not verified within 10 days of being sent.")
+	}
+	if wrong != nil {
+		pm.Attempts++
+		if pm.Attempts < maxVerifyAttempts {
+			return wrong
+		}
+		return e.failVerification(c, intent, pm, "payment_method_microdeposit_verification_attempts_exceeded",
+			"You have exceeded the number of allowed verification attempts.")
+	}
+	pm.Verified = true
+	e.succeed(c, intent)
+	return nil
+}
+
+// failVerification ends a microdeposit verification that can no longer
+// succeed, and returns the error that says why.
+func (e *env) failVerification(c *call, intent *si.SetupIntent, pm *paymentMethod, code, msg string) *apiError {
+	intent.Status = si.SetupIntentStatusRequiresPaymentMethod
+	intent.NextAction, intent.PaymentMethod = nil, nil
+	intent.LastSetupError = &si.SetupIntentLastSetupError{
+		Code: embedfin.Ptr(code), Message: embedfin.Ptr(msg), PaymentMethodType: embedfin.Ptr(pm.Type),
+		PaymentMethod: pm.raw(), Type: si.SetupIntentLastSetupErrorTypeInvalidRequestError,
+	}
+	e.emit(c, events.EventTypeSetupIntentSetupFailed, e.siView(nil, intent), nil)
+	return invalidRequest(code, "", "%s", msg)
 }
 
 // setupIntent finds the SetupIntent of the path.
@@ -452,51 +550,9 @@ func (s *Server) setupIntentRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		if intent.Status != si.SetupIntentStatusRequiresAction || intent.NextAction == nil || intent.NextAction.VerifyWithMicrodeposits == nil {
-			return nil, invalidRequest("setup_intent_unexpected_state", "", "This SetupIntent is not awaiting microdeposit verification (status %s).", intent.Status)
+		if err := c.env.verifyMicrodeposits(c, intent, p.DescriptorCode, p.Amounts); err != nil {
+			return nil, err
 		}
-		pm, ok := get[paymentMethod](c.env, intent.PaymentMethod.ID)
-		if !ok {
-			return nil, notFound("PaymentMethod", intent.PaymentMethod.ID, "payment_method")
-		}
-		var verr *apiError
-		switch {
-		case p.DescriptorCode != nil && p.Amounts != nil:
-			return nil, invalidRequest("parameter_invalid", "amounts", "Pass either amounts or descriptor_code, not both.")
-		case p.DescriptorCode != nil:
-			if *p.DescriptorCode != testDescriptorCode {
-				verr = invalidRequest("payment_method_microdeposit_verification_descriptor_code_mismatch", "descriptor_code",
-					"The descriptor code provided does not match the microdeposit. In test mode, use %s.", testDescriptorCode)
-			}
-		case p.Amounts != nil:
-			if len(p.Amounts) != 2 {
-				return nil, invalidRequest("payment_method_microdeposit_verification_amounts_invalid", "amounts", "Pass exactly two microdeposit amounts.")
-			}
-			if !slices.Equal(p.Amounts, testMicrodepositAmounts) {
-				verr = invalidRequest("payment_method_microdeposit_verification_amounts_mismatch", "amounts",
-					"The amounts provided do not match the amounts that were sent to the bank account. In test mode, use 32 and 45.")
-			}
-		default:
-			return nil, invalidRequest("parameter_missing", "descriptor_code", "Missing required param: descriptor_code (or amounts).")
-		}
-		if verr != nil {
-			pm.Attempts++
-			if pm.Attempts < maxVerifyAttempts {
-				return nil, verr
-			}
-			// Too many attempts: the bank account cannot be used.
-			code, msg := "payment_method_microdeposit_verification_attempts_exceeded", "You have exceeded the number of allowed verification attempts."
-			intent.Status = si.SetupIntentStatusRequiresPaymentMethod
-			intent.NextAction, intent.PaymentMethod = nil, nil
-			intent.LastSetupError = &si.SetupIntentLastSetupError{
-				Code: embedfin.Ptr(code), Message: embedfin.Ptr(msg), PaymentMethodType: embedfin.Ptr(pm.Type),
-				PaymentMethod: pm.raw(), Type: si.SetupIntentLastSetupErrorTypeInvalidRequestError,
-			}
-			c.env.emit(c, events.EventTypeSetupIntentSetupFailed, c.env.siView(nil, intent), nil)
-			return nil, invalidRequest(code, "", "%s", msg)
-		}
-		pm.Verified = true
-		c.succeed(intent)
 		return c.env.siView(c, intent), nil
 	})
 	route(s, "POST /v1/setup_intents/{intent}/cancel", func(c *call, p *si.SetupIntentCancelParams) (any, error) {
@@ -514,4 +570,5 @@ func (s *Server) setupIntentRoutes() {
 		c.env.emit(c, events.EventTypeSetupIntentCanceled, c.env.siView(nil, intent), nil)
 		return c.env.siView(c, intent), nil
 	})
+	s.microdepositPages()
 }

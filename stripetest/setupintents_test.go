@@ -73,7 +73,7 @@ func TestSetupIntentMicrodepositLifecycle(t *testing.T) {
 	v := intent.NextAction.VerifyWithMicrodeposits
 	require.NotNil(t, v)
 	assert.Greater(t, v.ArrivalDate, intent.Created)
-	assert.Contains(t, v.HostedVerificationURL, "https://payments.stripe.com/microdeposit/sacs_test_")
+	assert.True(t, strings.HasPrefix(v.HostedVerificationURL, srv.URL+"/microdeposit/sacs_test_"), v.HostedVerificationURL)
 	assert.Equal(t, si.SetupIntentNextActionVerifyWithMicrodepositsMicrodepositTypeDescriptorCode, *v.MicrodepositType)
 
 	// A wrong code is a 400 and changes nothing; SM11AA verifies.

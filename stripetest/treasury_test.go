@@ -36,12 +36,13 @@ var guideFeatures = []treasury.Feature{
 // treasuryServer starts a server whose features activate after 20 ms.
 func treasuryServer(t *testing.T) *stripetest.Server {
 	t.Helper()
-	return newServer(t, stripetest.WithFeatureActivationDelay(20*time.Millisecond))
+	return newServer(t, stripetest.WithFeatureActivationDelay(200*time.Millisecond)) // long enough to see "pending" under -race and load
 }
 
 // connectedAccount creates a connected account as the guide does (no
 // Stripe dashboard, the platform collecting requirements, the Treasury and
-// Issuing capabilities requested) and returns the option acting as it.
+// Issuing capabilities requested), onboards it (OnboardAccount) so that
+// the capabilities are active, and returns the option acting as it.
 func connectedAccount(t *testing.T, c *embedfin.Client, capabilities *connect.AccountCapabilitiesParams) (*connect.Account, embedfin.RequestOption) {
 	t.Helper()
 	if capabilities == nil {
@@ -58,6 +59,8 @@ func connectedAccount(t *testing.T, c *embedfin.Client, capabilities *connect.Ac
 		},
 		Capabilities: capabilities,
 	})
+	require.NoError(t, err)
+	acct, err = stripetest.OnboardAccount(ctx, c, acct.ID)
 	require.NoError(t, err)
 	return acct, embedfin.WithStripeAccount(acct.ID)
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/examples/internal/demo"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
+	"github.com/embedfin/embedfin-go/stripetest"
 )
 
 func main() { demo.Main(run) }
@@ -47,9 +47,8 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("session %s; hand its client secret to Stripe.js (never log or store it)", sess.ID)
 
 	env.Step("The user links an account")
-	accts, err := env.LinkAccounts(ctx, sess.ID, url.Values{
-		"accounts[0][display_name]": {"Premium Checking"},
-		"accounts[0][last4]":        {"4242"},
+	accts, err := env.LinkAccounts(ctx, sess.ID, &stripetest.CompleteSessionParams{
+		Accounts: []*stripetest.LinkedAccountParams{{DisplayName: embedfin.Ptr("Premium Checking"), Last4: embedfin.Ptr("4242")}},
 	})
 	if err != nil {
 		return err

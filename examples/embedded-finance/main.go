@@ -57,6 +57,13 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	env.Printf("onboarding link (valid until %s): %s", time.Unix(link.ExpiresAt, 0).UTC().Format(time.TimeOnly), link.URL)
+	env.Printf("currently due: %v", acct.Requirements.CurrentlyDue)
+	acct, err = env.Onboard(ctx, acct.ID, link)
+	if err != nil {
+		return err
+	}
+	env.Printf("onboarded: treasury capability %s, card_issuing %s, nothing due %v",
+		embedfin.Deref(acct.Capabilities.Treasury), embedfin.Deref(acct.Capabilities.CardIssuing), len(acct.Requirements.CurrentlyDue) == 0)
 
 	env.Step("Open a financial account for it, requesting features")
 	tr := treasury.New(env.Client)

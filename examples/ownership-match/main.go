@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/examples/internal/demo"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	om "github.com/embedfin/embedfin-go/ownershipmatch"
+	"github.com/embedfin/embedfin-go/stripetest"
 )
 
 func main() { demo.Main(run) }
@@ -49,10 +49,12 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	// The bank knows the owner under a slightly different name and email.
-	accts, err := env.LinkAccounts(ctx, sess.ID, url.Values{
-		"accounts[0][owners][0][name]":        {"Jennifer Rosen"},
-		"accounts[0][owners][0][email]":       {"jennyrosen@test.com"},
-		"accounts[0][owners][0][raw_address]": {"354 Oyster Point Blvd South San Francisco, CA 94080 USA"},
+	accts, err := env.LinkAccounts(ctx, sess.ID, &stripetest.CompleteSessionParams{
+		Accounts: []*stripetest.LinkedAccountParams{{Owners: []*stripetest.LinkedOwnerParams{{
+			Name:       embedfin.Ptr("Jennifer Rosen"),
+			Email:      embedfin.Ptr("jennyrosen@test.com"),
+			RawAddress: embedfin.Ptr("354 Oyster Point Blvd South San Francisco, CA 94080 USA"),
+		}}}},
 	})
 	if err != nil {
 		return err

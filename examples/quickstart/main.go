@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/connect"
@@ -13,6 +12,7 @@ import (
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/issuing"
 	om "github.com/embedfin/embedfin-go/ownershipmatch"
+	"github.com/embedfin/embedfin-go/stripetest"
 	"github.com/embedfin/embedfin-go/treasury"
 )
 
@@ -41,7 +41,9 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	accts, err := env.LinkAccounts(ctx, sess.ID, url.Values{"accounts[0][owners][0][name]": {"Jenny Rosen"}, "accounts[0][owners][0][email]": {"jennyrosen@example.com"}})
+	accts, err := env.LinkAccounts(ctx, sess.ID, &stripetest.CompleteSessionParams{
+		Accounts: []*stripetest.LinkedAccountParams{{Owners: []*stripetest.LinkedOwnerParams{{Name: embedfin.Ptr("Jenny Rosen"), Email: embedfin.Ptr("jennyrosen@example.com")}}}},
+	})
 	if err != nil {
 		return err
 	}
@@ -90,6 +92,16 @@ func run(ctx context.Context, out io.Writer) error {
 		},
 	})
 	if err != nil {
+		return err
+	}
+	link, err := connect.New(env.Client).AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
+		Account: embedfin.Ptr(biz.ID), Type: embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		RefreshURL: embedfin.Ptr("https://example.com/reauth"), ReturnURL: embedfin.Ptr("https://example.com/return"),
+	})
+	if err != nil {
+		return err
+	}
+	if biz, err = env.Onboard(ctx, biz.ID, link); err != nil {
 		return err
 	}
 	onBehalf := embedfin.WithStripeAccount(biz.ID)

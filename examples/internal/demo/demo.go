@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/connect"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/stripetest"
 )
@@ -87,37 +87,54 @@ func (e *Env) Printf(format string, args ...any) {
 }
 
 // LinkAccounts stands in for the user linking their bank in Stripe.js. On
-// the emulator it completes the session through the emulator's test
-// helper, optionally describing the accounts (keys such as
-// accounts[0][display_name], accounts[0][owners][0][name]). Against Stripe
-// it cannot: a person must link through the browser flow, so it uses the
-// account named by EMBEDFIN_FC_ACCOUNT (linked beforehand) or explains how
-// to get one.
-func (e *Env) LinkAccounts(ctx context.Context, sessionID string, describe url.Values) ([]*fc.Account, error) {
-	client := fc.New(e.Client)
+// the emulator it completes the session with stripetest.CompleteSession:
+// link names the test institution and describes the accounts (nil links
+// the default test bank's checking account). Against Stripe it cannot: a
+// person must link through the browser flow, so it uses the account named
+// by EMBEDFIN_FC_ACCOUNT (linked beforehand) or explains how to get one.
+func (e *Env) LinkAccounts(ctx context.Context, sessionID string, link *stripetest.CompleteSessionParams) ([]*fc.Account, error) {
 	if e.Emulator == nil {
 		id := os.Getenv("EMBEDFIN_FC_ACCOUNT")
 		if id == "" {
 			return nil, fmt.Errorf("session %s must be completed by a person in Stripe.js (collectFinancialConnectionsAccounts with its client secret); "+
 				"link an account that way once, then set EMBEDFIN_FC_ACCOUNT=fca_... to run this example against test mode", sessionID)
 		}
-		acct, err := client.Accounts.Retrieve(ctx, id, nil)
+		acct, err := fc.New(e.Client).Accounts.Retrieve(ctx, id, nil)
 		if err != nil {
 			return nil, err
 		}
 		return []*fc.Account{acct}, nil
 	}
-	if _, err := e.Client.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sessionID+"/complete", describe); err != nil {
-		return nil, err
+	return stripetest.CompleteSession(ctx, e.Client, sessionID, link)
+}
+
+// Onboard stands in for the account holder completing the hosted
+// onboarding an account link leads to. On the emulator it calls
+// stripetest.OnboardAccount, which enters Stripe's test data as a person
+// would on the page at link.URL. Against Stripe a person must open the
+// link: Onboard waits (up to ten minutes) until the account has nothing
+// left to provide.
+func (e *Env) Onboard(ctx context.Context, accountID string, link *connect.AccountLink) (*connect.Account, error) {
+	if e.Emulator != nil {
+		return stripetest.OnboardAccount(ctx, e.Client, accountID)
 	}
-	var out []*fc.Account
-	for acct, err := range client.Accounts.All(ctx, &fc.AccountListParams{Session: embedfin.Ptr(sessionID)}) {
+	e.Printf("open %s and complete onboarding; waiting for the account's requirements...", link.URL)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	for {
+		acct, err := connect.New(e.Client).Accounts.Retrieve(ctx, accountID, nil)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, acct)
+		if embedfin.Deref(acct.DetailsSubmitted) && acct.Requirements != nil && len(acct.Requirements.CurrentlyDue) == 0 {
+			return acct, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("account %s still has requirements due: %w", accountID, ctx.Err())
+		case <-time.After(5 * time.Second):
+		}
 	}
-	return out, nil
 }
 
 // Money formats cents as dollars.
