@@ -1,6 +1,7 @@
 package stripetest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -109,9 +110,9 @@ func pick(b []byte, i int, cands []string, opaque bool) *apimap.Shape {
 // after it.
 func (w *shaper) object(b []byte, i int, cands []string, opaque bool, paths []string) int {
 	start := i
-	end := skipValue(b, i)
 	sh := pick(b, i, cands, opaque)
 	if sh == nil {
+		end := skipValue(b, i)
 		w.out = append(w.out, b[start:end]...)
 		return end
 	}
@@ -129,43 +130,41 @@ func (w *shaper) object(b []byte, i int, cands []string, opaque bool, paths []st
 		}
 		ks := i
 		i = skipString(b, i)
-		key := b[ks+1 : i-1]
+		key := b[ks:i:i] // quotes included
 		i = skipWS(b, i)
-		i = skipWS(b, i+1) // ':'
-		vs := i
-		ve := skipValue(b, i)
-		i = ve
-		f := sh.Fields[string(key)]
-		if f == nil && sh.Closed {
-			continue
+		vs := skipWS(b, i+1) // after ':'
+		f := sh.Fields[string(key[1:len(key)-1])]
+		var sub []string
+		if f != nil && len(paths) > 0 {
+			sub = subPaths(paths, key[1:len(key)-1])
 		}
-		sub := subPaths(paths, key)
-		null := ve-vs == 4 && string(b[vs:ve]) == "null"
-		if f != nil {
-			switch {
-			case f.Presence == apimap.PresenceOnExpand && len(sub) == 0:
-				continue
-			case f.Presence == apimap.PresenceIfSet && null && len(sub) == 0:
-				continue
-			}
+		null := b[vs] == 'n'
+		switch {
+		case f == nil && sh.Closed,
+			f != nil && f.Presence == apimap.PresenceOnExpand && len(sub) == 0,
+			f != nil && f.Presence == apimap.PresenceIfSet && null && len(sub) == 0:
+			i = skipValue(b, vs) // left out
+			continue
 		}
 		if !first {
 			w.out = append(w.out, ',')
 		}
 		first = false
-		w.out = append(w.out, b[ks:ks+len(key)+2]...)
+		w.out = append(w.out, key...)
 		w.out = append(w.out, ':')
 		switch {
 		case f == nil:
-			w.out = append(w.out, b[vs:ve]...)
+			i = skipValue(b, vs)
+			w.out = append(w.out, b[vs:i]...)
 		case null && f.Presence != apimap.PresenceAlways:
 			w.emptyValue(b, start, f)
+			i = vs + len("null")
 		default:
-			w.value(b, vs, f, sub)
+			i = w.value(b, vs, f, sub)
 		}
 	}
 	w.out = append(w.out, '}')
-	return end
+	return i + 1
 }
 
 // emptyValue writes what the API sends for an expanded property the
@@ -310,12 +309,24 @@ func skipWS(b []byte, i int) int {
 
 // skipString returns the index after the string at b[i] (b[i] == '"').
 func skipString(b []byte, i int) int {
-	for i++; b[i] != '"'; i++ {
-		if b[i] == '\\' {
-			i++
+	i++
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			panic("stripetest: unterminated string") // shape recovers
 		}
+		i += j
+		// The quote ends the string unless an odd number of backslashes
+		// escapes it.
+		n := 0
+		for k := i - 1; b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i + 1
+		}
+		i++
 	}
-	return i + 1
 }
 
 // skipValue returns the index after the value at b[i].
@@ -385,14 +396,21 @@ func findKey(b []byte, i int, key string) []byte {
 }
 
 // objectKeys returns the encoded "object" value of the object at b[i] and
-// whether its "deleted" is true, in one pass.
+// whether its "deleted" is true. It reads keys until "object", and on
+// until "deleted" only for the kinds of objects that have a deleted form.
 func objectKeys(b []byte, i int) (obj []byte, deleted bool) {
 	eachKey(b, i, func(k, v []byte) bool {
 		switch string(k) {
 		case "object":
 			obj = v
+			if len(v) < 2 || v[0] != '"' {
+				return false
+			}
+			_, ok := apimap.DeletedShapeOfObject[string(v[1:len(v)-1])]
+			return ok && !deleted
 		case "deleted":
 			deleted = string(v) == "true"
+			return obj == nil
 		}
 		return true
 	})

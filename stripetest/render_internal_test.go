@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
+	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/internal/apimap"
 	"github.com/embedfin/embedfin-go/internal/stripemock"
 	"github.com/stretchr/testify/assert"
@@ -133,4 +136,24 @@ func FuzzShape(f *testing.F) {
 			t.Fatalf("shape(%s) = %s: not JSON", in, out)
 		}
 	})
+}
+
+// BenchmarkShapeCustomerPage renders a page of 10 customers as encoded:
+// the rendering's share of a list request.
+func BenchmarkShapeCustomerPage(b *testing.B) {
+	s := NewServer()
+	defer s.Close()
+	for i := range 10 {
+		serveLocal(s, "POST", "/v1/customers", fmt.Sprintf("email=c%d%%40example.com&name=Customer+%d", i, i))
+	}
+	s.mu.Lock()
+	items := all[customers.Customer](s.keyState(DefaultKey).platform, kindCustomer, nil)
+	s.mu.Unlock()
+	page, err := json.Marshal(&embedfin.List[customers.Customer]{Object: "list", URL: "/v1/customers", Data: items})
+	require.NoError(b, err)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		shapeJSON(page)
+	}
 }
