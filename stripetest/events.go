@@ -47,7 +47,7 @@ func (e *env) emit(c *call, typ events.EventType, obj any, prev map[string]any) 
 	}
 	put(e, kindEvent, ev.ID, ev)
 	if s.cfg.webhookURL != "" {
-		s.hooks.send(rawJSON(ev))
+		s.hooks.send(shapeJSON(rawJSON(ev))) // as GET /v1/events/{id} renders it
 	}
 }
 

@@ -3,9 +3,13 @@ package stripetest_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
@@ -357,4 +361,30 @@ func TestEventObjectsInDefaultShape(t *testing.T) {
 	absent(t, obj, "sources", "tax_ids", "cash_balance")
 	present(t, obj, "address", "email")
 	absent(t, object(t, body), "account") // a platform event
+}
+
+// TestWebhookPayloadAsRendered: a delivered event is byte for byte what the
+// events API returns for it.
+func TestWebhookPayloadAsRendered(t *testing.T) {
+	t.Parallel()
+	payloads := make(chan []byte, 4)
+	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		payloads <- body
+	}))
+	defer endpoint.Close()
+	srv := newServer(t, stripetest.WithWebhook(endpoint.URL, "whsec_shapes"))
+	c := srv.Client()
+	newCustomer(t, c)
+	var payload []byte
+	select {
+	case payload = <-payloads:
+	case <-time.After(30 * time.Second):
+		t.Fatal("webhook not delivered")
+	}
+	m := object(t, payload)
+	absent(t, m, "account", "context")
+	absent(t, object(t, payload, "data", "object"), "sources", "tax_ids", "cash_balance")
+	id := string(m["id"][1 : len(m["id"])-1])
+	assert.Equal(t, string(get(t, c, "/v1/events/"+id, nil)), string(payload))
 }
