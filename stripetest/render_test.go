@@ -291,6 +291,10 @@ func TestExpandRefused(t *testing.T) {
 		}
 		assert.NoError(t, err, "%s %s", path, expand)
 	}
+	// Four levels are allowed: the path is accepted, so the lookup runs
+	// (and finds no such session).
+	_, err = c.RawRequest(ctx, "GET", "/v1/financial_connections/sessions/fcsess_none", url.Values{"expand[]": {"accounts.data.account_holder.customer"}})
+	assert.Equal(t, 404, apiErr(t, err).HTTPStatusCode)
 }
 
 // TestIssuingCardDefaultShape: number and cvc only when expanded.
