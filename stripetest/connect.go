@@ -62,25 +62,17 @@ func (s *Server) connectRoutes() {
 		syncRequirements(acct, st)
 		put(c.env, kindAccount, acct.ID, acct)
 		c.ks.connected[acct.ID] = c.s.newEnv(c.ks.key, acct.ID)
-		return accountJSON{acct}, nil
+		return acct, nil
 	})
 	route(s, "GET /v1/accounts", func(c *call, p *connect.AccountListParams) (any, error) {
-		page, err := listPage(c.ks.platform, kindAccount, listQuery[connect.Account]{at: p.Created, atRange: p.CreatedRange}, p.ListParams, "/v1/accounts")
-		if err != nil {
-			return nil, err
-		}
-		data := make([]*accountJSON, len(page.Data))
-		for i, a := range page.Data {
-			data[i] = &accountJSON{a}
-		}
-		return &embedfin.List[accountJSON]{Object: page.Object, URL: page.URL, HasMore: page.HasMore, Data: data}, nil
+		return listPage(c.ks.platform, kindAccount, listQuery[connect.Account]{at: p.Created, atRange: p.CreatedRange}, p.ListParams, "/v1/accounts")
 	})
 	route(s, "GET /v1/accounts/{account}", func(c *call, p *connect.AccountRetrieveParams) (any, error) {
 		acct, err := c.connected(c.id("account"))
 		if err != nil {
 			return nil, err
 		}
-		return accountJSON{acct}, nil
+		return acct, nil
 	})
 	route(s, "POST /v1/accounts/{account}", func(c *call, p *connect.AccountUpdateParams) (any, error) {
 		acct, err := c.connected(c.id("account"))
@@ -101,7 +93,7 @@ func (s *Server) connectRoutes() {
 		requestCapabilities(acct, st, p.Capabilities, c.unix())
 		syncRequirements(acct, st)
 		change.finish(c, c.ks, acct, st)
-		return accountJSON{acct}, nil
+		return acct, nil
 	})
 	route(s, "DELETE /v1/accounts/{account}", func(c *call, p *connect.AccountDeleteParams) (any, error) {
 		acct, err := c.connected(c.id("account"))
@@ -167,7 +159,7 @@ func (s *Server) connectRoutes() {
 			return nil, invalidRequest("parameter_invalid", "business_type", "%s", problems[0].Message)
 		}
 		c.ks.onboard(c, acct, f, "127.0.0.1", "embedfin-emulator test helper")
-		return accountJSON{acct}, nil
+		return acct, nil
 	})
 	s.onboardingPages()
 }

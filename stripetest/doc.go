@@ -40,12 +40,30 @@
 //
 // What it runs:
 //
+//   - Connect: an account created through the API is controlled by the
+//     platform (controller.is_controller, controller.type application, the
+//     controller properties asked for or their defaults). Its capabilities
+//     hash holds the requested capabilities, inactive until the account
+//     holds what they need, listed in requirements (currently_due, also
+//     past_due while nothing is verified, disabled_reason): the business
+//     type and profile, the company and its representative or the
+//     individual, a bank account (external_account), the services
+//     agreement, and the card_issuing and treasury terms. The platform may
+//     send them through the Accounts API; the account holder enters them on
+//     the hosted onboarding page at an account link's URL. Test data
+//     verifies at once: a capability whose needs are met is active. Changes
+//     emit account.updated and capability.updated on the connected account.
 //   - Financial Connections: linking accounts needs a browser in the real
 //     product, so POST /v1/test_helpers/financial_connections/sessions/{id}/complete
-//     links accounts as a user would. Refreshes go pending, then succeeded or
-//     failed after a delay; subscribing to transactions starts one. Linked
-//     accounts carry months of realistic transactions, and later refreshes
-//     add and update some, so transaction_refresh[after] works as documented.
+//     (CompleteSession) links accounts as a user would, from one of the test
+//     institutions below. Refreshes go pending, then succeeded or failed
+//     after a delay; subscribing to transactions starts one. Linked accounts
+//     carry months of realistic transactions, and later refreshes add and
+//     update some, so transaction_refresh[after] works as documented.
+//   - SetupIntents: a bank account typed in is verified with microdeposits,
+//     through verify_microdeposits or the hosted page at
+//     hosted_verification_url (descriptor code SM11AA, or the amounts 32
+//     and 45 cents).
 //   - Ownership Match (beta header required) scores the owner data you send
 //     against the account's owners in the guide's bands.
 //   - Treasury and Issuing move money: received credits fund cash; an
@@ -58,4 +76,59 @@
 // The emulator speaks the wire format of the real API: its responses are
 // the SDK's generated types, encoded. cmd/embedfin-emulator serves it
 // stand-alone.
+//
+// # Hosted pages
+//
+// Where Stripe sends a person to a page, the emulator serves a plain HTML
+// form on its own address, so that a browser (or a test posting the form)
+// goes through the same steps:
+//
+//   - /setup/s/{token}, an account link's URL: the onboarding form, filled
+//     with Stripe's test values. A link opens once and expires 300 s after
+//     its creation; opened again, expired, or for an account gone, it
+//     redirects to refresh_url. The form submitted completes the
+//     requirements and redirects to return_url (so does leaving it, with
+//     nothing changed); a refused field comes back with the form (422).
+//   - /microdeposit/{token}, a SetupIntent's hosted_verification_url: the
+//     descriptor code or the two amounts. A wrong entry counts as one made
+//     through the API: the 10th ends the verification (the intent returns
+//     to requires_payment_method with last_setup_error and setup_failed),
+//     as do entries after the microdeposits expire, 10 days after they
+//     were sent.
+//
+// # Test helpers
+//
+// These endpoints exist only in the emulator, for programs without a
+// browser; each has a Go function:
+//
+//   - POST /v1/test_helpers/accounts/{account}/onboard (OnboardAccount)
+//     completes onboarding as the hosted page does, with Stripe's test
+//     data (business_type=individual for an individual).
+//   - POST /v1/test_helpers/financial_connections/sessions/{session}/complete
+//     (CompleteSession) links a session's accounts.
+//
+// # Financial Connections test institutions
+//
+// The institution parameter of the session helper (an Institution) picks
+// the bank the test user links from, as Stripe's test mode offers them;
+// each carries on into refreshes:
+//
+//   - test_institution, test_oauth_institution: a checking and a savings
+//     account; refreshes succeed.
+//   - ownership_accounts: an account of the holder, a joint one, someone
+//     else's, and one without ownership data (ownership refreshes fail).
+//   - invalid_payment_accounts: an account unusable for ACH payments (no
+//     supported_payment_method_types; a PaymentMethod from it is refused).
+//   - down_bank_scheduled: down for an hour after linking (emulator clock);
+//     refreshes fail with next_refresh_available_at at the end of the
+//     downtime, then succeed.
+//   - down_bank_unscheduled: down with nothing announced; refreshes fail.
+//   - down_bank_error: unknown errors; refreshes fail and succeed in turn.
+//   - inactive_account: the account was closed; its first refresh fails
+//     and deactivates it (financial_connections.account.deactivated).
+//   - disconnected_account: access was withdrawn at the bank; its first
+//     refresh fails and disconnects it.
+//
+// Without one, a session links a checking account at "Test Bank", which
+// refreshes. WithRefreshOutcome can fail any refresh besides.
 package stripetest

@@ -73,6 +73,21 @@ func Institutions() []Institution {
 		InstitutionDownScheduled, InstitutionDownUnscheduled, InstitutionDownError, InstitutionInactiveAccount, InstitutionDisconnectedAccount}
 }
 
+// Summary says in one line what linking from the institution tests.
+func (i Institution) Summary() string { return summaries[i] }
+
+var summaries = map[Institution]string{
+	InstitutionTest:                "Test Institution: a checking and a savings account; refreshes succeed",
+	InstitutionTestOAuth:           "Test OAuth Institution: the same accounts, linked through OAuth",
+	InstitutionOwnership:           "Ownership Accounts: the holder's, a joint one, someone else's, one without ownership data (ownership refreshes fail)",
+	InstitutionInvalidPayment:      "Invalid Payment Accounts: an account unusable for ACH payments",
+	InstitutionDownScheduled:       "Down Bank (Scheduled): refreshes fail for an hour after linking, next_refresh_available_at says until when",
+	InstitutionDownUnscheduled:     "Down Bank (Unscheduled): refreshes fail, with no end announced",
+	InstitutionDownError:           "Down Bank (Error): refreshes fail and succeed in turn, the first failing",
+	InstitutionInactiveAccount:     "an account closed at the bank: its first refresh fails and deactivates it",
+	InstitutionDisconnectedAccount: "an account whose access was withdrawn: its first refresh fails and disconnects it",
+}
+
 // scheduledDowntime is how long Down Bank (Scheduled) stays down after an
 // account is linked.
 const scheduledDowntime = time.Hour

@@ -307,43 +307,15 @@ func unrequested(a *connect.Account, name string) *capabilityObject {
 		Requirements: emptyCapabilityRequirements(), FutureRequirements: emptyCapabilityRequirements()}
 }
 
-// accountJSON is an account as the API returns it: its capabilities hash
-// holds the capabilities asked for, not a key for every one there is.
-type accountJSON struct{ *connect.Account }
-
-func (a accountJSON) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(a.Account)
-	if err != nil || a.Account == nil {
-		return b, err
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil, err
-	}
-	var caps map[string]json.RawMessage
-	if err := json.Unmarshal(obj["capabilities"], &caps); err != nil || caps == nil {
-		return b, err
-	}
-	for k, v := range caps {
-		if string(v) == "null" {
-			delete(caps, k)
-		}
-	}
-	if obj["capabilities"], err = json.Marshal(caps); err != nil {
-		return nil, err
-	}
-	return json.Marshal(obj)
-}
-
 // accountChange snapshots an account and its capabilities before a change,
 // so that changed can emit what Stripe emits afterwards.
 type accountChange struct {
-	before accountJSON
+	before *connect.Account
 	caps   map[string]*capabilityObject
 }
 
 func startChange(a *connect.Account, st *accountState) *accountChange {
-	ch := &accountChange{before: accountJSON{snapshot(a)}, caps: map[string]*capabilityObject{}}
+	ch := &accountChange{before: snapshot(a), caps: map[string]*capabilityObject{}}
 	for name := range capabilityFields() {
 		if capabilityStatus(a, name) != "" {
 			ch.caps[name] = capability(a, st, name)
@@ -361,9 +333,8 @@ func (ch *accountChange) finish(c *call, ks *keyState, a *connect.Account, st *a
 	if e == nil {
 		return
 	}
-	after := accountJSON{a}
-	if prev := previous(ch.before, after); prev != nil {
-		e.emit(c, events.EventTypeAccountUpdated, accountJSON{snapshot(a)}, prev)
+	if prev := changedFrom(ch.before, a); prev != nil {
+		e.emit(c, events.EventTypeAccountUpdated, snapshot(a), prev)
 	}
 	for _, name := range sortedKeys(capabilityFields()) {
 		if capabilityStatus(a, name) == "" {
@@ -374,8 +345,45 @@ func (ch *accountChange) finish(c *call, ks *keyState, a *connect.Account, st *a
 		if before == nil {
 			before = unrequested(a, name)
 		}
-		if prev := previous(before, now); prev != nil {
+		if prev := changedFrom(before, now); prev != nil {
 			e.emit(c, eventCapabilityUpdated, now, prev)
 		}
 	}
+}
+
+// changedFrom returns the previous_attributes of an update from before to
+// after, as rendered: each changed field's former value, and for a hash
+// only its changed keys, recursively (a list changed is given whole).
+// nil when nothing changed.
+func changedFrom(before, after any) map[string]any {
+	var a, b map[string]any
+	_ = json.Unmarshal(shapeJSON(rawJSON(before)), &a)
+	_ = json.Unmarshal(shapeJSON(rawJSON(after)), &b)
+	return diffHash(a, b)
+}
+
+func diffHash(before, after map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, k := range sortedKeys(after) {
+		old, now := before[k], after[k]
+		if reflect.DeepEqual(old, now) {
+			continue
+		}
+		oldHash, ok1 := old.(map[string]any)
+		nowHash, ok2 := now.(map[string]any)
+		if ok1 && ok2 {
+			out[k] = diffHash(oldHash, nowHash)
+			continue
+		}
+		out[k] = old
+	}
+	for k, old := range before {
+		if _, ok := after[k]; !ok {
+			out[k] = old
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +15,10 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "embedfin-emulator:", err)
 		os.Exit(1)
 	}
@@ -32,6 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	features := fs.Duration("feature-delay", time.Second, "how long Treasury features stay pending")
 	seed := fs.Int64("seed", 1, "seed for deterministic IDs and generated data")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per account; past it, 429 as Stripe answers (0: no limit)")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,4 +64,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	<-ctx.Done()
 	return nil
+}
+
+// usage prints the flags, then what the emulator serves beyond the API:
+// the hosted pages, the emulator-only test helpers and the Financial
+// Connections test institutions.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage: embedfin-emulator [flags]\n\nServes a stateful emulator of the Stripe API on a loopback address; the first line printed is its URL.\n\nFlags:\n")
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+Hosted pages (HTML forms on the emulator's address, where Stripe sends a person):
+  /setup/s/{token}        an account link's url: onboarding, filled with Stripe's test data; opens once,
+                          expires after 300 s (then refresh_url); submitted, activates the capabilities (return_url)
+  /microdeposit/{token}   a SetupIntent's hosted_verification_url: descriptor code SM11AA, or amounts 32 and 45;
+                          the 10th wrong entry ends the verification
+
+Test helpers (emulator only; Stripe has no such endpoints):
+  POST /v1/test_helpers/accounts/{account}/onboard
+      onboards a connected account with Stripe's test data (business_type=individual for an individual)
+  POST /v1/test_helpers/financial_connections/sessions/{session}/complete
+      links a session's accounts; institution=<name> picks the test institution, accounts[i][...] describes them
+
+Financial Connections test institutions (institution=...):
+`)
+	for _, in := range stripetest.Institutions() {
+		fmt.Fprintf(w, "  %-24s %s\n", in, in.Summary())
+	}
+	fmt.Fprint(w, "  (none)                   a checking account at \"Test Bank\"; refreshes succeed\n")
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go/stripetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -66,4 +68,21 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	assert.Error(t, run(context.Background(), []string{"-addr", "0.0.0.0:0"}, io.Discard, io.Discard), "only loopback")
 	assert.Error(t, run(context.Background(), []string{"-webhook-url", "http://127.0.0.1:1/hook"}, io.Discard, io.Discard), "a URL needs a secret")
 	assert.Error(t, run(context.Background(), []string{"-nope"}, io.Discard, io.Discard))
+}
+
+// TestHelpListsPagesHelpersAndInstitutions: -h documents what the emulator
+// serves besides the API.
+func TestHelpListsPagesHelpersAndInstitutions(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	help := stderr.String()
+	for _, want := range []string{"-webhook-url", "/setup/s/{token}", "/microdeposit/{token}", "SM11AA",
+		"POST /v1/test_helpers/accounts/{account}/onboard", "POST /v1/test_helpers/financial_connections/sessions/{session}/complete"} {
+		assert.Contains(t, help, want)
+	}
+	for _, in := range stripetest.Institutions() {
+		assert.Regexp(t, `(?m)^  `+string(in)+` +\S`, help)
+	}
 }
