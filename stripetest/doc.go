@@ -53,6 +53,9 @@
 //     the hosted onboarding page at an account link's URL. Test data
 //     verifies at once: a capability whose needs are met is active. Changes
 //     emit account.updated and capability.updated on the connected account.
+//     Not emulated: the Persons and Capabilities endpoints, verification
+//     that fails or stays pending, future requirements, and account links'
+//     collect option (the page always asks for everything).
 //   - Financial Connections: linking accounts needs a browser in the real
 //     product, so POST /v1/test_helpers/financial_connections/sessions/{id}/complete
 //     (CompleteSession) links accounts as a user would, from one of the test

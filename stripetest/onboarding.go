@@ -204,10 +204,9 @@ func filled(s *string) bool { return s != nil && strings.TrimSpace(*s) != "" }
 // syncRequirements recomputes the account's requirements and the status
 // of each requested capability from what the account holds: a capability
 // whose needs are met is active (test data verifies at once), any other
-// inactive. It returns the capabilities whose status changed.
-func syncRequirements(a *connect.Account, st *accountState) []string {
+// inactive.
+func syncRequirements(a *connect.Account, st *accountState) {
 	var due []string
-	var changed []string
 	for _, name := range sortedKeys(st.requested) {
 		needs := capabilityNeeds(a, st, name)
 		due = append(due, needs...)
@@ -215,10 +214,7 @@ func syncRequirements(a *connect.Account, st *accountState) []string {
 		if len(needs) > 0 {
 			status = connect.CapabilityStatusInactive
 		}
-		if capabilityStatus(a, name) != status {
-			setCapabilityStatus(a, name, status)
-			changed = append(changed, name)
-		}
+		setCapabilityStatus(a, name, status)
 	}
 	slices.Sort(due)
 	due = slices.Compact(due)
@@ -250,7 +246,6 @@ func syncRequirements(a *connect.Account, st *accountState) []string {
 	}
 	a.ChargesEnabled = embedfin.Ptr(complete)
 	a.PayoutsEnabled = embedfin.Ptr(complete && a.ExternalAccounts != nil && len(a.ExternalAccounts.Data) > 0)
-	return changed
 }
 
 // capabilityObject is a capability as its own API object (capability),
