@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +34,75 @@ func baseVersion(v string) string {
 		v = v[:i]
 	}
 	return strings.TrimSpace(v)
+}
+
+// decodeEvent fills ev, which must be the zero value, from an event payload.
+//
+// The envelope is decoded with embedfin.Unmarshal, the SDK's one JSON
+// decoder (its differential and fuzz tests hold it to encoding/json's
+// results and errors), straight into the generated events.Event; this
+// function only adds the checks that make the JSON an event. Keys therefore
+// match as encoding/json matches them (exactly, then case-insensitively),
+// a repeated scalar key keeps its last value, and a repeated "data" or
+// "request" object is merged into the first one.
+func decodeEvent(p []byte, ev *events.Event) error {
+	if err := embedfin.Unmarshal(p, ev); err != nil {
+		// encoding/json's *json.SyntaxError or *json.UnmarshalTypeError,
+		// wrapped for errors.As. Their messages name a field of
+		// events.Event, and quote at most one character or a number of the
+		// payload; a syntax error's offset is added, as its message lacks it.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return fmt.Errorf("%w: %w (offset %d)", ErrInvalidPayload, err, syntax.Offset)
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidPayload, err)
+	}
+	// The type errors above already reject a "data" or "request" that is not
+	// an object (or null), and wrong types for the other fields.
+	switch {
+	case ev.Object != "event":
+		return fmt.Errorf(`%w: "object" is not "event"`, ErrInvalidPayload)
+	case ev.ID == "" || ev.Type == "":
+		return fmt.Errorf(`%w: "id" or "type" is missing`, ErrInvalidPayload)
+	case ev.Data == nil:
+		return fmt.Errorf(`%w: "data" is not an object`, ErrInvalidPayload)
+	case len(ev.Data.Object) == 0 || ev.Data.Object[0] != '{':
+		return fmt.Errorf(`%w: "data.object" is not an object`, ErrInvalidPayload)
+	}
+	detachStrings(ev)
+	return nil
+}
+
+// detachStrings moves the event's strings into one allocation of their own.
+// Unmarshal's strings are slices of one copy of the whole payload: an event
+// ID kept by a DedupeStore for its TTL would otherwise keep that copy alive.
+// (data.object and data.previous_attributes are copies of their own, made by
+// json.RawMessage.)
+func detachStrings(ev *events.Event) {
+	ev.Object = "event"
+	strs := [...]*string{&ev.ID, (*string)(&ev.Type), ev.APIVersion, ev.Account, ev.Context, nil, nil}
+	if ev.Request != nil {
+		strs[5], strs[6] = ev.Request.ID, ev.Request.IdempotencyKey
+	}
+	n := 0
+	for _, s := range strs {
+		if s != nil {
+			n += len(*s)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range strs {
+		if s != nil {
+			b.WriteString(*s)
+		}
+	}
+	all := b.String()
+	for _, s := range strs {
+		if s != nil {
+			*s, all = all[:len(*s)], all[len(*s):]
+		}
+	}
 }
 
 // ErrNoData is returned by Data for an event without data.object, which

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -13,53 +12,26 @@ import (
 )
 
 // refDecode is the envelope decoder's specification, written with
-// encoding/json: the payload must be valid JSON and an object; keys match
-// exactly and the last of duplicates wins (as when decoding into a map);
-// each field decodes as encoding/json would decode it into events.Event;
-// object must be "event", id and type non-empty, data an object with an
-// object member that is itself an object.
+// encoding/json: the payload decodes with json.Unmarshal into
+// events.Event, so keys match as encoding/json matches them (exactly, then
+// case-insensitively: "ID" is the id) and repeated keys behave as there
+// (the last scalar wins, a repeated "data" or "request" object is merged
+// into the first); object must be "event", id and type non-empty, data an
+// object with an object member that is itself an object.
+//
+// Until issue 14 the webhook package had its own scanner, and this reference
+// decoded into a map instead: keys matched exactly, and the last of repeated
+// objects replaced the others. The decoder is now embedfin.Unmarshal, held to
+// encoding/json by its own differential tests, so the reference follows
+// encoding/json on those two points as well.
 func refDecode(p []byte) (events.Event, bool) {
 	var ev events.Event
-	trimmed := bytes.TrimLeft(p, " \t\r\n")
-	if !json.Valid(p) || len(trimmed) == 0 || trimmed[0] != '{' {
-		return ev, false
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(p, &top) != nil {
-		return ev, false
-	}
-	field := func(m map[string]json.RawMessage, key string, dst any) bool {
-		raw, ok := m[key]
-		return !ok || json.Unmarshal(raw, dst) == nil
+	if err := json.Unmarshal(p, &ev); err != nil {
+		return events.Event{}, false
 	}
 	isObject := func(raw json.RawMessage) bool { return len(raw) > 0 && raw[0] == '{' }
-	var typ string
-	if !field(top, "object", &ev.Object) || ev.Object != "event" ||
-		!field(top, "id", &ev.ID) || !field(top, "type", &typ) ||
-		!field(top, "api_version", &ev.APIVersion) || !field(top, "account", &ev.Account) ||
-		!field(top, "context", &ev.Context) || !field(top, "created", &ev.Created) ||
-		!field(top, "pending_webhooks", &ev.PendingWebhooks) || !field(top, "livemode", &ev.Livemode) {
-		return ev, false
-	}
-	ev.Type = events.EventType(typ)
-	if raw, ok := top["request"]; ok && string(raw) != "null" {
-		if !isObject(raw) {
-			return ev, false
-		}
-		var req map[string]json.RawMessage
-		ev.Request = new(events.EventRequest)
-		if json.Unmarshal(raw, &req) != nil ||
-			!field(req, "id", &ev.Request.ID) || !field(req, "idempotency_key", &ev.Request.IdempotencyKey) {
-			return ev, false
-		}
-	}
-	var data map[string]json.RawMessage
-	if raw := top["data"]; !isObject(raw) || json.Unmarshal(raw, &data) != nil || !isObject(data["object"]) {
-		return ev, false
-	}
-	ev.Data = &events.EventData{Object: data["object"], PreviousAttributes: data["previous_attributes"]}
-	if ev.ID == "" || ev.Type == "" {
-		return ev, false
+	if ev.Object != "event" || ev.ID == "" || ev.Type == "" || ev.Data == nil || !isObject(ev.Data.Object) {
+		return events.Event{}, false
 	}
 	return ev, true
 }
@@ -96,6 +68,13 @@ var decodeCorpus = []string{
 	`{"id":"evt_1","id":"evt_2","object":"event","type":"a.b","data":{"object":{}},"data":{"object":{"x":1}}}`,
 	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{},"previous_attributes":{"a":1}},"data":{"object":{}}}`,
 	`{"ID":"evt_1","object":"event","type":"a.b","data":{"object":{}}}`,
+	`{"Id":"evt_1","OBJECT":"event","Type":"a.b","dAtA":{"Object":{}},"REQUEST":{"ID":"req_1"}}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"data":null}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"data":{"object":null}}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"request":{"id":"r"},"request":null}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"request":"req_1"}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"pending_webhooks":1.0}`,
+	`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{"a":1}}} x`,
 	`{"id":"evt_1","object":"event","type":"a.b","created":-9223372036854775808,"pending_webhooks":9223372036854775807,"data":{"object":{}}}`,
 	`{"id":"evt_1","object":"event","type":"a.b","created":-9223372036854775809,"data":{"object":{}}}`,
 	`{"id":"evt_1","object":"event","type":"a.b","created":-0,"data":{"object":{}}}`,
@@ -145,6 +124,41 @@ func TestDecodeEvent_MatchesEncodingJSON(t *testing.T) {
 	checkAgainstReference(t, sizedEvent(64<<10))
 	checkAgainstReference(t, fcEvent("evt_1"))
 }
+
+// TestDecodeEvent_KeysAsEncodingJSON pins the two points where the envelope
+// decoder changed with issue 14, when embedfin.Unmarshal replaced the webhook
+// package's own scanner: keys match as encoding/json matches them (the scanner
+// matched them exactly), and a repeated "data" or "request" object is merged
+// into the first (the scanner kept only the last one).
+func TestDecodeEvent_KeysAsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	var ev events.Event
+	require.NoError(t, decodeEvent([]byte(`{"ID":"evt_1","Object":"event","TYPE":"a.b","Data":{"OBJECT":{"k":1}},"Request":{"Id":"req_1"}}`), &ev))
+	assert.Equal(t, "evt_1", ev.ID)
+	assert.Equal(t, events.EventType("a.b"), ev.Type)
+	assert.JSONEq(t, `{"k":1}`, string(ev.Data.Object))
+	assert.Equal(t, "req_1", ev.Request.GetID())
+
+	ev = events.Event{}
+	require.NoError(t, decodeEvent([]byte(`{"id":"evt_1","id":"evt_2","object":"event","type":"a.b",`+
+		`"data":{"object":{"a":1},"previous_attributes":{"b":2}},"data":{"object":{"c":3}},`+
+		`"request":{"id":"req_1"},"request":{"idempotency_key":"k"}}`), &ev))
+	assert.Equal(t, "evt_2", ev.ID, "the last of repeated strings")
+	assert.JSONEq(t, `{"c":3}`, string(ev.Data.Object))
+	assert.JSONEq(t, `{"b":2}`, string(ev.Data.PreviousAttributes), "kept from the first data")
+	assert.Equal(t, "req_1", ev.Request.GetID(), "kept from the first request")
+	assert.Equal(t, "k", *ev.Request.IdempotencyKey)
+	for _, p := range []string{
+		`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"data":null}`,
+		`{"id":"evt_1","object":"event","type":"a.b","data":{"object":{}},"data":{"object":null}}`,
+	} {
+		ev = events.Event{}
+		require.ErrorIs(t, decodeEvent([]byte(p), &ev), ErrInvalidPayload, p)
+	}
+}
+
+// maxDepth is encoding/json's nesting limit.
+const maxDepth = 10000
 
 func TestDecodeEvent_NestingLimit(t *testing.T) {
 	t.Parallel()

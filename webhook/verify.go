@@ -3,9 +3,11 @@ package webhook
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,7 +43,9 @@ var (
 	ErrTimestampOutOfTolerance = errors.New("webhook: signature timestamp outside the tolerance")
 	// ErrInvalidPayload means that the signed payload is not a JSON event
 	// object: not JSON, not an object, "object" is not "event", a field has
-	// the wrong type, or id, type or data.object is missing.
+	// the wrong type, or id, type or data.object is missing. When the
+	// payload is not JSON, or a field has the wrong type, the error also
+	// wraps encoding/json's *json.SyntaxError or *json.UnmarshalTypeError.
 	ErrInvalidPayload = errors.New("webhook: payload is not a JSON event object")
 	// ErrAPIVersionMismatch is returned, when WithStrictAPIVersion is set,
 	// for an event rendered in another API version than embedfin.APIVersion.
@@ -66,10 +70,11 @@ var (
 // embedfin.APIVersion is returned with APIVersionMismatch set, or rejected
 // with ErrAPIVersionMismatch under WithStrictAPIVersion.
 //
-// The returned event's Data.Object and Data.PreviousAttributes are slices of
-// payload, not copies: do not modify payload while the event is in use.
-// After a nil error, Data is non-nil. On error the Event is the zero value
-// and the error wraps one of the package's sentinel errors.
+// The returned event shares no memory with payload (Data.Object and
+// Data.PreviousAttributes are copies): payload may be reused once
+// ConstructEvent returns. After a nil error, Data is non-nil. On error the
+// Event is the zero value and the error wraps one of the package's sentinel
+// errors.
 func ConstructEvent(payload []byte, header, secret string, opts ...Option) (Event, error) {
 	cfg := verifyConfig{secret: secret}
 	if len(opts) > 0 {
@@ -164,7 +169,9 @@ type sigHeader struct {
 	v1        int
 }
 
-// maxTimestampDigits keeps timestamps far from int64 overflow.
+// maxTimestampDigits bounds the length of a timestamp, leading zeros
+// included: 18 digits is ample for Unix seconds and keeps the signed prefix
+// within verifyScratch.prefix.
 const maxTimestampDigits = 18
 
 // parseHeader checks the structure of a Stripe-Signature value: items
@@ -175,13 +182,12 @@ const maxTimestampDigits = 18
 func parseHeader(header string) (sigHeader, error) {
 	var h sigHeader
 	seenT := false
-	for rest := header; ; {
-		item, tail, more := cutComma(rest)
-		key, val, ok := splitItem(item)
+	for item := range strings.SplitSeq(header, ",") {
+		scheme, val, ok := splitItem(item)
 		if !ok {
 			return sigHeader{}, ErrInvalidHeader
 		}
-		switch key {
+		switch scheme {
 		case "t":
 			ts, ok := parseTimestamp(val)
 			if !ok || seenT {
@@ -189,14 +195,10 @@ func parseHeader(header string) (sigHeader, error) {
 			}
 			h.timestamp, seenT = ts, true
 		case "v1":
-			if len(val) == 2*sha256.Size && isHex(val) {
+			if _, ok := decodeSig(val); ok {
 				h.v1++
 			}
 		}
-		if !more {
-			break
-		}
-		rest = tail
 	}
 	if !seenT {
 		return sigHeader{}, ErrInvalidHeader
@@ -207,85 +209,36 @@ func parseHeader(header string) (sigHeader, error) {
 	return h, nil
 }
 
-// cutComma returns the text before the first comma of s, the text after it,
-// and whether there was a comma.
-func cutComma(s string) (item, rest string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
+// splitItem splits one header item at its first '=', after removing the
+// blanks (HTTP's optional white space: spaces and tabs) around it. The
+// scheme must be non-empty.
+func splitItem(item string) (scheme, val string, ok bool) {
+	scheme, val, ok = strings.Cut(strings.Trim(item, " \t"), "=")
+	return scheme, val, ok && scheme != ""
 }
 
-// splitItem splits one header item, blanks around it removed, at its first
-// '='. The scheme must be non-empty.
-func splitItem(item string) (key, val string, ok bool) {
-	item = trimBlanks(item)
-	for i := 0; i < len(item); i++ {
-		if item[i] == '=' {
-			if i == 0 {
-				return "", "", false
-			}
-			return item[:i], item[i+1:], true
-		}
-	}
-	return "", "", false
-}
-
-func trimBlanks(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-// parseTimestamp accepts 1 to maxTimestampDigits decimal digits, no sign.
+// parseTimestamp accepts 1 to maxTimestampDigits decimal digits, without a
+// sign (which strconv.ParseInt would accept).
 func parseTimestamp(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > maxTimestampDigits {
+	if s == "" || len(s) > maxTimestampDigits || s[0] == '+' || s[0] == '-' {
 		return 0, false
 	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if unhex(s[i]) > 15 {
-			return false
-		}
+// decodeSig decodes a v1 value, the 64 hex digits (either case) of an
+// HMAC-SHA256.
+func decodeSig(s string) (sig [sha256.Size]byte, ok bool) {
+	// A copy on the stack: hex.Decode takes a []byte, and converting s would
+	// allocate.
+	var src [2 * sha256.Size]byte
+	if len(s) != len(src) {
+		return sig, false
 	}
-	return true
-}
-
-// unhex returns the value of a hex digit, either case, or 0xff.
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10
-	}
-	return 0xff
-}
-
-// decodeSig decodes 64 hex digits, already checked by isHex.
-func decodeSig(s string, dst *[sha256.Size]byte) {
-	for i := range dst {
-		dst[i] = unhex(s[2*i])<<4 | unhex(s[2*i+1])
-	}
+	copy(src[:], s)
+	_, err := hex.Decode(sig[:], src[:])
+	return sig, err == nil
 }
 
 // verifyScratch is the memory verifySignatures needs beyond the stack, in
@@ -318,22 +271,22 @@ func verifySignatures(payload []byte, header string, h sigHeader, cfg *verifyCon
 	for _, secret := range cfg.extra {
 		add(secret)
 	}
-	var sig [sha256.Size]byte
-	for rest := header; ; {
-		item, tail, more := cutComma(rest)
-		if key, val, ok := splitItem(item); ok && key == "v1" && len(val) == 2*sha256.Size && isHex(val) {
-			decodeSig(val, &sig)
-			for i := range expected {
-				if hmac.Equal(sig[:], expected[i][:]) {
-					return true
-				}
+	for item := range strings.SplitSeq(header, ",") {
+		scheme, val, ok := splitItem(item)
+		if !ok || scheme != "v1" {
+			continue
+		}
+		sig, ok := decodeSig(val)
+		if !ok {
+			continue
+		}
+		for i := range expected {
+			if hmac.Equal(sig[:], expected[i][:]) {
+				return true
 			}
 		}
-		if !more {
-			return false
-		}
-		rest = tail
 	}
+	return false
 }
 
 // SignHeader returns the Stripe-Signature value that Stripe would send for
@@ -348,13 +301,10 @@ func SignHeader(payload []byte, secret string, t time.Time) string {
 	mac.Write(append(strconv.AppendInt(prefix[:0], ts, 10), '.'))
 	mac.Write(payload)
 	var sum [sha256.Size]byte
-	const hexDigits = "0123456789abcdef"
 	out := make([]byte, 0, len("t=,v1=")+20+2*sha256.Size)
 	out = append(out, "t="...)
 	out = strconv.AppendInt(out, ts, 10)
 	out = append(out, ",v1="...)
-	for _, b := range mac.Sum(sum[:0]) {
-		out = append(out, hexDigits[b>>4], hexDigits[b&0x0f])
-	}
+	out = hex.AppendEncode(out, mac.Sum(sum[:0]))
 	return string(out)
 }

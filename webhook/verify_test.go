@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/embedfin/embedfin-go/events"
 	"github.com/embedfin/embedfin-go/financialconnections"
@@ -360,23 +361,55 @@ func TestData(t *testing.T) {
 	assert.Nil(t, prev)
 }
 
-func TestConstructEvent_AliasesPayload(t *testing.T) {
+func TestConstructEvent_SharesNoMemoryWithPayload(t *testing.T) {
 	t.Parallel()
 	payload := fcEvent("evt_1Alias")
 	ev, err := ConstructEvent(payload, SignHeader(payload, testSecret, testNow), testSecret, fixedClock())
 	require.NoError(t, err)
-	// data.object is a window on the payload, documented as such; the
-	// envelope's strings are copies.
-	id := ev.ID
+	// Until issue 14, data.object was a window on the payload (documented as
+	// such: "do not modify payload while the event is in use"). Decoded by
+	// embedfin.Unmarshal, it is a copy, like the envelope's strings.
 	copy(payload, strings.Repeat("x", len(payload)))
-	assert.Equal(t, "evt_1Alias", id)
-	assert.Equal(t, byte('x'), ev.Data.Object[0])
+	assert.Equal(t, "evt_1Alias", ev.ID)
+	assert.JSONEq(t, fcAccountJSON, string(ev.Data.Object))
+	assert.JSONEq(t, `{"status":"pending"}`, string(ev.Data.PreviousAttributes))
+
+	// The envelope's strings lie end to end in one allocation of their own,
+	// not in Unmarshal's copy of the whole payload (where "id" and "type" are
+	// far apart), which an ID kept by a DedupeStore would keep alive.
+	end := uintptr(unsafe.Pointer(unsafe.StringData(ev.ID))) + uintptr(len(ev.ID))
+	assert.Equal(t, end, uintptr(unsafe.Pointer(unsafe.StringData(string(ev.Type)))))
+}
+
+func TestConstructEvent_JSONErrors(t *testing.T) {
+	t.Parallel()
+	construct := func(p string) error {
+		_, err := ConstructEvent([]byte(p), SignHeader([]byte(p), testSecret, testNow), testSecret, fixedClock())
+		require.ErrorIs(t, err, ErrInvalidPayload, p)
+		return err
+	}
+	var syntax *json.SyntaxError
+	bad := `{"id":"evt_1","object":"event","type":"x","data":{"object":{"a":tru}}}`
+	err := construct(bad)
+	require.ErrorAs(t, err, &syntax)
+	off := strings.Index(bad, "tru}") + len("tru}") // encoding/json's offset: after the bad byte
+	assert.Equal(t, int64(off), syntax.Offset)
+	assert.Contains(t, err.Error(), fmt.Sprintf("(offset %d)", off))
+
+	var typeErr *json.UnmarshalTypeError
+	err = construct(`{"id":"evt_1","object":"event","type":"x","request":{"id":1},"data":{"object":{}}}`)
+	require.ErrorAs(t, err, &typeErr)
+	assert.Equal(t, "request.id", typeErr.Field)
+
+	err = construct(`{"id":"evt_1","object":"event","type":"x","data":{"object":[]}}`)
+	assert.False(t, errors.As(err, &typeErr), "a check of the webhook package, not a JSON error")
 }
 
 func TestConstructEvent_ErrorsCarryNoSecret(t *testing.T) {
 	t.Parallel()
 	// A payload that itself mentions the secret must not leak through
-	// errors either (the decoder only reports offsets and field names).
+	// errors either (encoding/json's errors, which ConstructEvent wraps,
+	// name fields and quote at most one character or a number).
 	p := []byte(`{"id":"` + testSecret + `","object":"event","type":"x","created":"` + testSecret + `","data":{"object":{}}}`)
 	_, err := ConstructEvent(p, SignHeader(p, testSecret, testNow), testSecret, fixedClock())
 	require.ErrorIs(t, err, ErrInvalidPayload)
