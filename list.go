@@ -58,8 +58,9 @@ type SearchParamsHolder[P any] interface {
 }
 
 // Paginate returns an iterator over every object of a list endpoint, fetching
-// pages with fetch as the loop consumes them. Nothing is fetched until the
-// loop starts, and fetching stops as soon as the loop breaks.
+// pages with fetch as the loop consumes them; id gives an object's ID, the
+// cursor of the next page. Nothing is fetched until the loop starts, and
+// fetching stops as soon as the loop breaks.
 //
 // It pages forward with starting_after. When params set EndingBefore (and not
 // StartingAfter) it pages backward with ending_before instead, and yields each
@@ -72,7 +73,6 @@ type SearchParamsHolder[P any] interface {
 // foreign JSON object from a misbehaving server or proxy) is a
 // *DecodeError, so that a walk never ends early as if the list were
 // complete; pages that fetch builds itself may leave Object empty.
-// id returns an object's ID, the cursor for the next page.
 func Paginate[T any, P any, PP ListParamsHolder[P]](ctx context.Context, params PP, fetch func(context.Context, PP) (*List[T], error), id func(*T) string) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		if fetch == nil || id == nil {

@@ -186,15 +186,25 @@ func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature 
 }
 
 // RefreshAndWait starts a refresh of feature and waits for it to finish, as
-// WaitForRefresh does. An inactive or disconnected account fails before the
-// refresh is requested.
+// WaitForRefresh does. It retrieves the account first: an inactive or
+// disconnected account fails with a *AccountNotActiveError before the
+// refresh is requested (and so does one that became inactive in between,
+// which Stripe refuses to refresh).
 func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := checkFeature(feature); err != nil {
 		return nil, err
 	}
+	cur, err := s.Retrieve(ctx, id, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected {
+		return nil, &AccountNotActiveError{Account: cur}
+	}
 	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountRefreshFeature{feature}}, opts...)
 	if err != nil {
-		// Stripe refuses to refresh an inactive account; say so plainly.
+		// Stripe refuses to refresh an account that became inactive since
+		// it was retrieved; say so plainly.
 		var apiErr *embedfin.Error
 		if errors.As(err, &apiErr) && apiErr.HTTPStatusCode == 400 {
 			if cur, rerr := s.Retrieve(ctx, id, nil, opts...); rerr == nil && (cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected) {

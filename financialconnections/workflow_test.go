@@ -171,12 +171,14 @@ func TestRefreshAndWait(t *testing.T) {
 	})
 	var calls atomic.Int32
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls,
+		accountJSON("fca_1", "active", "", "", ""),
 		accountJSON("fca_1", "active", "balance_refresh", "succeeded", "")))
 	acct, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
 	require.NoError(t, err)
 	assert.Equal(t, "fca_1", acct.ID)
 	assert.Equal(t, url.Values{"features[0]": {"balance"}}, body)
-	assert.Equal(t, int32(1), calls.Load())
+	// One retrieve for the status check before the refresh, one poll after.
+	assert.Equal(t, int32(2), calls.Load())
 }
 
 func TestRefreshAndWaitOnInactiveAccount(t *testing.T) {
@@ -188,6 +190,20 @@ func TestRefreshAndWaitOnInactiveAccount(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls, accountJSON("fca_1", "inactive", "", "", "")))
 	_, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
 	require.ErrorIs(t, err, fc.ErrAccountNotActive)
+	// The status is checked before the refresh is requested.
+	assert.Equal(t, 0, mock.GetCallCountInfo()["POST "+base+"/v1/financial_connections/accounts/fca_1/refresh"])
+
+	// An account that turns inactive between the check and the refresh:
+	// Stripe's 400 is reported as the inactive account it is.
+	c3, mock3 := newClient(t)
+	mock3.RegisterResponder("POST", base+"/v1/financial_connections/accounts/fca_1/refresh",
+		httpmock.NewStringResponder(400, `{"error":{"type":"invalid_request_error","message":"You cannot refresh an inactive account."}}`))
+	var calls3 atomic.Int32
+	mock3.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls3,
+		accountJSON("fca_1", "active", "", "", ""), accountJSON("fca_1", "inactive", "", "", "")))
+	_, err = c3.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	require.ErrorIs(t, err, fc.ErrAccountNotActive)
+	assert.Equal(t, 1, mock3.GetCallCountInfo()["POST "+base+"/v1/financial_connections/accounts/fca_1/refresh"])
 
 	// A 400 for another reason is returned as it is.
 	c2, mock2 := newClient(t)
