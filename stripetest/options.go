@@ -1,12 +1,26 @@
 package stripetest
 
 import (
+	"fmt"
+	"math"
 	"net/http"
+	neturl "net/url"
 	"time"
+
+	"github.com/embedfin/embedfin-go"
 )
 
-// Option configures a Server.
-type Option func(*config)
+// Option configures a Server. Like the options of embedfin.NewClient, it is
+// a function over an unexported configuration that reports an invalid
+// value as a *embedfin.ValidationError naming the option
+// ("stripetest.WithRefreshDelay"): Start returns that error, and NewServer
+// panics with it. A nil Option is ignored.
+type Option func(*config) error
+
+// invalid is the error of an option given a bad value.
+func invalid(option, format string, args ...any) error {
+	return &embedfin.ValidationError{Param: "stripetest." + option, Reason: fmt.Sprintf(format, args...)}
+}
 
 // RefreshOutcome is how an emulated Financial Connections refresh ends.
 type RefreshOutcome string
@@ -46,56 +60,90 @@ func defaultConfig() config {
 
 // WithRefreshDelay sets how long a Financial Connections refresh stays
 // pending (default 1 s). Zero completes refreshes right after the request
-// that started them.
+// that started them; a negative delay is invalid.
 func WithRefreshDelay(d time.Duration) Option {
-	return func(c *config) { c.refreshDelay = max(d, 0) }
+	return func(c *config) error {
+		if d < 0 {
+			return invalid("WithRefreshDelay", "%v is negative", d)
+		}
+		c.refreshDelay = d
+		return nil
+	}
 }
 
 // WithRefreshOutcome decides how each refresh ends (default: all succeed).
-// feature is "balance", "ownership" or "transactions".
+// feature is "balance", "ownership" or "transactions". f must not be nil.
 func WithRefreshOutcome(f func(accountID, feature string) RefreshOutcome) Option {
-	return func(c *config) {
-		if f != nil {
-			c.refreshOutcome = f
+	return func(c *config) error {
+		if f == nil {
+			return invalid("WithRefreshOutcome", "function must not be nil")
 		}
+		c.refreshOutcome = f
+		return nil
 	}
 }
 
 // WithFeatureActivationDelay sets how long requested Treasury financial
-// account features stay pending before they activate (default 1 s).
+// account features stay pending before they activate (default 1 s). Zero
+// activates them at once; a negative delay is invalid.
 func WithFeatureActivationDelay(d time.Duration) Option {
-	return func(c *config) { c.featureDelay = max(d, 0) }
+	return func(c *config) error {
+		if d < 0 {
+			return invalid("WithFeatureActivationDelay", "%v is negative", d)
+		}
+		c.featureDelay = d
+		return nil
+	}
 }
 
 // WithClock sets the clock used for timestamps (default time.Now). Delays
-// still run in real time.
+// still run in real time. now must not be nil.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) {
-		if now != nil {
-			c.clock = now
+	return func(c *config) error {
+		if now == nil {
+			return invalid("WithClock", "clock must not be nil")
 		}
+		c.clock = now
+		return nil
 	}
 }
 
 // WithSeed makes IDs and generated data deterministic for a given sequence
 // of requests (default seed 1).
 func WithSeed(seed int64) Option {
-	return func(c *config) { c.seed = seed }
+	return func(c *config) error {
+		c.seed = seed
+		return nil
+	}
 }
 
 // WithWebhook delivers every event to url, signed with secret as Stripe
 // does (Stripe-Signature). A delivery that does not get a 2xx is retried
-// with exponential backoff.
+// with exponential backoff. url must be an absolute http or https URL and
+// secret must not be empty.
 func WithWebhook(url, secret string) Option {
-	return func(c *config) { c.webhookURL, c.webhookSecret = url, secret }
+	return func(c *config) error {
+		if u, err := neturl.Parse(url); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return invalid("WithWebhook", "%q is not an absolute http or https URL", url)
+		}
+		if secret == "" {
+			return invalid("WithWebhook", "the signing secret must not be empty")
+		}
+		c.webhookURL, c.webhookSecret = url, secret
+		return nil
+	}
 }
 
 // WithWebhookRetries sets how many times a delivery is attempted (default
-// 5) and the first backoff (default 200 ms, doubling).
+// 5) and the first backoff (default 200 ms, doubling). It needs at least
+// one attempt and a backoff of at least 1 ms.
 func WithWebhookRetries(attempts int, backoff time.Duration) Option {
-	return func(c *config) {
-		c.webhookAttempts = max(attempts, 1)
-		c.webhookBackoff = max(backoff, time.Millisecond)
+	return func(c *config) error {
+		if attempts < 1 || backoff < time.Millisecond {
+			return invalid("WithWebhookRetries", "need attempts >= 1 and backoff >= 1ms, got %d and %v", attempts, backoff)
+		}
+		c.webhookAttempts, c.webhookBackoff = attempts, backoff
+		return nil
 	}
 }
 
@@ -105,8 +153,15 @@ func WithWebhookRetries(attempts int, backoff time.Duration) Option {
 // token bucket holding perSecond requests. Past it, a request is answered
 // as Stripe answers one over its limit: 429 with an error of code
 // rate_limit and a Stripe-Rate-Limited-Reason header, before anything runs
-// (and before idempotency is considered). Zero or less (the default)
-// enforces none. The limit runs on real time, not WithClock's.
+// (and before idempotency is considered). Zero (the default) enforces
+// none; a negative or not finite rate is invalid. The limit runs on real
+// time, not WithClock's.
 func WithRateLimit(perSecond float64) Option {
-	return func(c *config) { c.rateLimit = max(perSecond, 0) }
+	return func(c *config) error {
+		if perSecond < 0 || math.IsNaN(perSecond) || math.IsInf(perSecond, 0) {
+			return invalid("WithRateLimit", "%v is not a finite rate of zero or more", perSecond)
+		}
+		c.rateLimit = perSecond
+		return nil
+	}
 }

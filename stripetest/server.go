@@ -80,8 +80,9 @@ type env struct {
 	fc      map[string]*fcState // Financial Connections accounts' bank-side state
 }
 
-// NewServer starts an emulator on a free loopback port; it panics if it
-// cannot listen (like httptest.NewServer). Close it when done.
+// NewServer starts an emulator on a free loopback port; like
+// httptest.NewServer, it panics if it cannot listen, and also if an option
+// is invalid (Start returns these errors instead). Close it when done.
 func NewServer(opts ...Option) *Server {
 	s, err := Start("127.0.0.1:0", opts...)
 	if err != nil {
@@ -92,12 +93,16 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts an emulator listening on addr ("127.0.0.1:0" for a free
 // port). The address must be a loopback one: the emulator has no
-// authentication worth the name.
+// authentication worth the name. An invalid option is reported as its
+// *embedfin.ValidationError, before anything listens.
 func Start(addr string, opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	host, _, err := net.SplitHostPort(addr)

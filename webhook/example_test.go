@@ -71,11 +71,8 @@ func ExampleWithSecrets() {
 
 	ev, err := webhook.ConstructEvent(payload, header, endpointSecret, webhook.WithSecrets(newSecret), atSigningTime)
 	fmt.Println(ev.ID, err)
-	// Options print without their secrets.
-	fmt.Println(webhook.WithSecrets(newSecret))
 	// Output:
 	// evt_1ExampleRefresh <nil>
-	// webhook.WithSecrets(1 secrets)
 }
 
 func ExampleData() {

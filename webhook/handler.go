@@ -71,23 +71,14 @@ type Handler struct {
 	fallback HandlerFunc
 }
 
-// handlerConfig is what the HandlerOptions set. It holds the secrets and
-// lives only during NewHandler.
-type handlerConfig struct {
-	verify  verifyConfig
-	maxBody int64
-	store   DedupeStore
-	onError ErrorHook
-}
-
 // NewHandler returns a Handler that verifies deliveries with secret (and
-// the secrets of WithSecrets) and the other options.
-func NewHandler(secret string, opts ...HandlerOption) *Handler {
-	cfg := handlerConfig{verify: verifyConfig{secret: secret}}
-	for _, o := range opts {
-		if o != nil {
-			o.applyHandler(&cfg)
-		}
+// the secrets of WithSecrets) and the other options. Like Handle, it
+// panics on a programming error: with the *embedfin.ValidationError of the
+// first invalid option.
+func NewHandler(secret string, opts ...Option) *Handler {
+	cfg := config{verify: verifyConfig{secret: secret}, handler: true}
+	if err := cfg.apply(opts); err != nil {
+		panic(err)
 	}
 	if cfg.maxBody <= 0 {
 		cfg.maxBody = DefaultMaxBodyBytes

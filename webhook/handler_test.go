@@ -59,9 +59,9 @@ func (l *hookLog) last() (*Event, error) {
 	return l.evs[len(l.evs)-1], l.errs[len(l.errs)-1]
 }
 
-func newTestHandler(opts ...HandlerOption) (*Handler, *hookLog) {
+func newTestHandler(opts ...Option) (*Handler, *hookLog) {
 	log := new(hookLog)
-	opts = append([]HandlerOption{fixedClock(), WithErrorHook(log.hook)}, opts...)
+	opts = append([]Option{fixedClock(), WithErrorHook(log.hook)}, opts...)
 	return NewHandler(testSecret, opts...), log
 }
 

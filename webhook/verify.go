@@ -74,26 +74,25 @@ var (
 // Data.PreviousAttributes are copies): payload may be reused once
 // ConstructEvent returns. After a nil error, Data is non-nil. On error the
 // Event is the zero value and the error wraps one of the package's sentinel
-// errors.
+// errors, or is the *embedfin.ValidationError of an invalid Option (a
+// Handler option such as WithDedupe is one here).
 func ConstructEvent(payload []byte, header, secret string, opts ...Option) (Event, error) {
 	cfg := verifyConfig{secret: secret}
 	if len(opts) > 0 {
-		// Applying options through an interface makes their target escape;
-		// using a separate copy keeps the option-less path allocation-free.
-		c := new(verifyConfig)
-		*c = cfg
-		for _, o := range opts {
-			if o != nil {
-				o.applyVerify(c)
-			}
+		// Calling options through function values makes their target
+		// escape; using a separate copy keeps the option-less path
+		// allocation-free.
+		c := &config{verify: cfg}
+		if err := c.apply(opts); err != nil {
+			return Event{}, err
 		}
-		cfg = *c
+		cfg = c.verify
 	}
 	return constructEvent(payload, header, &cfg)
 }
 
-// verifyConfig is what the Options set. It holds the secrets, so no value of
-// it may ever be printed.
+// verifyConfig is the verification part of config. It holds the secrets, so
+// no value of it may ever be printed.
 type verifyConfig struct {
 	secret    string
 	extra     []string

@@ -26,7 +26,7 @@ var receivedEvents = []events.EventType{
 // verification with secret, body size limit, the opts) on which Register
 // has put the sync's events. Mount it where Stripe delivers events; more
 // event types may be registered on it.
-func (s *Syncer) Receiver(secret string, opts ...webhook.HandlerOption) *webhook.Handler {
+func (s *Syncer) Receiver(secret string, opts ...webhook.Option) *webhook.Handler {
 	h := webhook.NewHandler(secret, opts...)
 	s.Register(h)
 	return h
