@@ -23,7 +23,7 @@ func TestBadInputEveryMethod(t *testing.T) {
 func TestBadInputCreateParams(t *testing.T) {
 	t.Parallel()
 	tr := &badinput.Transport{}
-	client := om.New(badinput.NewClient(t, tr))
+	client := om.New(badinput.NewClient(t, tr)).OwnershipMatches
 	acct := embedfin.Ptr("fca_1")
 	typ := func(s om.Type) *om.Type { return &s }
 	cases := map[string]*om.CreateParams{

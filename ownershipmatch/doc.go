@@ -16,7 +16,7 @@
 // other beta the caller adds. The endpoint is in neither the public OpenAPI
 // spec nor stripe-mock; its types here follow Stripe's guide.
 //
-//	m := ownershipmatch.New(c)
+//	m := ownershipmatch.New(c).OwnershipMatches
 //	res, err := m.Create(ctx, &ownershipmatch.CreateParams{
 //		FinancialConnectionsAccount: embedfin.Ptr("fca_123"),
 //		Type:                        embedfin.Ptr(ownershipmatch.TypeCustomer),

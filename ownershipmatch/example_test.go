@@ -10,7 +10,7 @@ import (
 	"github.com/embedfin/embedfin-go/ownershipmatch"
 )
 
-func ExampleClient_Create() {
+func ExampleOwnershipMatchService_Create() {
 	// A stand-in for Stripe that answers with the guide's example.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
@@ -21,7 +21,7 @@ func ExampleClient_Create() {
 	defer srv.Close()
 	c, _ := embedfin.NewClient("sk_test_123", embedfin.WithBaseURL(srv.URL))
 
-	res, err := ownershipmatch.New(c).Create(context.Background(), &ownershipmatch.CreateParams{
+	res, err := ownershipmatch.New(c).OwnershipMatches.Create(context.Background(), &ownershipmatch.CreateParams{
 		FinancialConnectionsAccount: embedfin.Ptr("fca_1MwVK82eZvKYlo2Cjw8FMxXf"),
 		Type:                        embedfin.Ptr(ownershipmatch.TypeCustomer),
 		Customer:                    embedfin.Ptr("cus_NffrFeUfNV2Hib"),

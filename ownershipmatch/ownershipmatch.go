@@ -271,11 +271,22 @@ func (r *Results) Field(f Field) *FieldResult {
 	return nil
 }
 
-// Client calls the Ownership Match API.
-type Client struct{ c *embedfin.Client }
+// Client gives access to the Ownership Match endpoint, with the shape of the
+// other packages' clients (customers.New(c).Customers.Create, here
+// ownershipmatch.New(c).OwnershipMatches.Create). Create it with New; it is
+// as safe for concurrent use as the *embedfin.Client it wraps.
+type Client struct {
+	// OwnershipMatches calls the ownership match endpoint.
+	OwnershipMatches *OwnershipMatchService
+}
 
 // New returns a Client that sends its requests through c.
-func New(c *embedfin.Client) *Client { return &Client{c: c} }
+func New(c *embedfin.Client) *Client {
+	return &Client{OwnershipMatches: &OwnershipMatchService{c: c}}
+}
+
+// OwnershipMatchService calls the ownership match endpoint: Create.
+type OwnershipMatchService struct{ c *embedfin.Client }
 
 // Create asks Stripe to score the owner of a linked account against the
 // data of the chosen mode. The params are validated first (Validate); the
@@ -283,7 +294,7 @@ func New(c *embedfin.Client) *Client { return &Client{c: c} }
 // opts (the higher version of a beta wins).
 //
 // API: POST /v1/financial_connections/ownership_match (private beta)
-func (m *Client) Create(ctx context.Context, params *CreateParams, opts ...embedfin.RequestOption) (*OwnershipMatch, error) {
+func (s *OwnershipMatchService) Create(ctx context.Context, params *CreateParams, opts ...embedfin.RequestOption) (*OwnershipMatch, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
@@ -291,7 +302,7 @@ func (m *Client) Create(ctx context.Context, params *CreateParams, opts ...embed
 	all = append(all, embedfin.WithBetaVersion(BetaName, BetaVersion))
 	all = append(all, opts...)
 	out := new(OwnershipMatch)
-	if err := m.c.Do(ctx, http.MethodPost, Path, params, out, all...); err != nil {
+	if err := s.c.Do(ctx, http.MethodPost, Path, params, out, all...); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func newClient(t *testing.T) (*embedfin.Client, *httpmock.MockTransport, *seen) 
 func TestCreateSendsBetaHeaderOnEveryCallAndNowhereElse(t *testing.T) {
 	t.Parallel()
 	c, _, s := newClient(t)
-	m := om.New(c)
+	m := om.New(c).OwnershipMatches
 	ctx := context.Background()
 	_, err := m.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr("fca_1")})
 	require.NoError(t, err)
@@ -78,7 +78,7 @@ func TestCreateSendsBetaHeaderOnEveryCallAndNowhereElse(t *testing.T) {
 func TestCreateThreeModesOnTheWire(t *testing.T) {
 	t.Parallel()
 	c, _, s := newClient(t)
-	m := om.New(c)
+	m := om.New(c).OwnershipMatches
 	ctx := context.Background()
 
 	_, err := m.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr("fca_1MwVK82eZvKYlo2Cjw8FMxXf")})
@@ -164,7 +164,7 @@ func TestValidateModes(t *testing.T) {
 		var ve *embedfin.ValidationError
 		require.ErrorAs(t, err, &ve, tc.name)
 		assert.Equal(t, tc.param, ve.Param, tc.name)
-		_, err = om.New(c).Create(context.Background(), tc.params)
+		_, err = om.New(c).OwnershipMatches.Create(context.Background(), tc.params)
 		assert.ErrorAs(t, err, &ve, tc.name)
 	}
 	assert.Equal(t, 0, mock.GetTotalCallCount(), "invalid params are never sent")
@@ -177,7 +177,7 @@ func TestValidateModes(t *testing.T) {
 func TestResultDecodesNullsAndMissingData(t *testing.T) {
 	t.Parallel()
 	c, _, _ := newClient(t)
-	res, err := om.New(c).Create(context.Background(), &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr("fca_1")})
+	res, err := om.New(c).OwnershipMatches.Create(context.Background(), &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr("fca_1")})
 	require.NoError(t, err)
 	assert.Equal(t, "fcom_1NtI9uBHO5VeT9SUKLJU5suZ", res.GetID())
 	assert.Equal(t, "financial_connections.ownership_match", res.Object)

@@ -42,7 +42,7 @@ func TestOwnershipMatchSeedTable(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, stripetest.WithRefreshDelay(time.Millisecond))
 	acct := ownedAccount(t, srv)
-	m := om.New(srv.Client())
+	m := om.New(srv.Client()).OwnershipMatches
 	rows := []struct {
 		lo, hi  int64
 		name    string
@@ -94,7 +94,7 @@ func TestOwnershipMatchModesAndBeta(t *testing.T) {
 	acct, cust := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, nil)
 	_, err := fc.New(srv.Client()).Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, fastWait)
 	require.NoError(t, err)
-	m := om.New(srv.Client())
+	m := om.New(srv.Client()).OwnershipMatches
 
 	holder, err := m.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(acct.ID)})
 	require.NoError(t, err)

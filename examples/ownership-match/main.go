@@ -22,7 +22,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	defer env.Close()
 	client := fc.New(env.Client)
-	matcher := om.New(env.Client)
+	matcher := om.New(env.Client).OwnershipMatches
 
 	env.Step("The customer you know (recommended: Stripe compares without you handling the data)")
 	cust, err := customers.New(env.Client).Customers.Create(ctx, &customers.CustomerCreateParams{

@@ -73,7 +73,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if _, err := bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, nil); err != nil {
 		return err
 	}
-	match, err := om.New(env.Client).Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(acct.ID)})
+	match, err := om.New(env.Client).OwnershipMatches.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(acct.ID)})
 	if err != nil {
 		return err
 	}
