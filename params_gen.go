@@ -4,25 +4,27 @@ package embedfin
 
 // AddressParams is a nested object of request parameters.
 type AddressParams struct {
-	// City sets "city".
+	// City sets "city". At most 5000 characters.
 	City *string `url:"city,omitempty"`
-	// Country sets "country".
+	// Country sets "country". At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
+	// Line1 sets "line1". At most 5000 characters.
 	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
+	// Line2 sets "line2". At most 5000 characters.
 	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
+	// PostalCode sets "postal_code". At most 5000 characters.
 	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
+	// State sets "state". At most 5000 characters.
 	State *string `url:"state,omitempty"`
 }
 
 // AmountParams is a nested object of request parameters.
 type AmountParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 }
 
@@ -44,11 +46,11 @@ func (p *AmountParams) Validate() error {
 
 // DateParams is a nested object of request parameters.
 type DateParams struct {
-	// Day sets "day".
+	// Day sets "day". Required.
 	Day *int64 `url:"day,omitempty"`
-	// Month sets "month".
+	// Month sets "month". Required.
 	Month *int64 `url:"month,omitempty"`
-	// Year sets "year".
+	// Year sets "year". Required.
 	Year *int64 `url:"year,omitempty"`
 }
 
@@ -73,27 +75,30 @@ func (p *DateParams) Validate() error {
 
 // DocumentParams is a nested object of request parameters.
 type DocumentParams struct {
-	// Back sets "back".
+	// Back sets "back". At most 500 characters.
 	Back *string `url:"back,omitempty"`
-	// Front sets "front".
+	// Front sets "front". At most 500 characters.
 	Front *string `url:"front,omitempty"`
 }
 
 // USBankAccountParams is a nested object of request parameters.
 type USBankAccountParams struct {
-	// AccountHolderType sets "account_holder_type".
+	// AccountHolderType sets "account_holder_type". One of "company" or
+	// "individual".
 	AccountHolderType *USBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// AccountType sets "account_type".
+	// AccountType sets "account_type". One of "checking" or "savings".
 	AccountType *USBankAccountAccountType `url:"account_type,omitempty"`
-	// FinancialConnectionsAccount sets "financial_connections_account".
+	// FinancialConnectionsAccount sets "financial_connections_account". At
+	// most 5000 characters.
 	FinancialConnectionsAccount *string `url:"financial_connections_account,omitempty"`
-	// RoutingNumber sets "routing_number".
+	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
 
-// USBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// USBankAccountAccountHolderType is a string enumeration with values "company"
+// and "individual"; the API may add values.
 type USBankAccountAccountHolderType string
 
 // Values of USBankAccountAccountHolderType.
@@ -102,7 +107,8 @@ const (
 	USBankAccountAccountHolderTypeIndividual USBankAccountAccountHolderType = "individual"
 )
 
-// USBankAccountAccountType is a string enumeration with values "checking", "savings"; the API may add values.
+// USBankAccountAccountType is a string enumeration with values "checking" and
+// "savings"; the API may add values.
 type USBankAccountAccountType string
 
 // Values of USBankAccountAccountType.

@@ -4,16 +4,16 @@ package embedfin
 
 // Address is a nested object of the API (address).
 type Address struct {
-	// City is "city": nil when null.
+	// City is "city". Nil when null.
 	City *string `json:"city"`
-	// Country is "country": nil when null.
+	// Country is "country". Nil when null.
 	Country *string `json:"country"`
-	// Line1 is "line1": nil when null.
+	// Line1 is "line1". Nil when null.
 	Line1 *string `json:"line1"`
-	// Line2 is "line2": nil when null.
+	// Line2 is "line2". Nil when null.
 	Line2 *string `json:"line2"`
-	// PostalCode is "postal_code": nil when null.
+	// PostalCode is "postal_code". Nil when null.
 	PostalCode *string `json:"postal_code"`
-	// State is "state": nil when null.
+	// State is "state". Nil when null.
 	State *string `json:"state"`
 }

@@ -11,51 +11,56 @@ import (
 // Account is the connected account object ("account" in the API).
 type Account struct {
 	embedfin.APIResource
-	// BusinessProfile is "business_profile": nil when null.
+	// BusinessProfile is "business_profile". Nil when null.
 	BusinessProfile *AccountBusinessProfile `json:"business_profile"`
-	// BusinessType is "business_type": nil when null.
+	// BusinessType is "business_type". One of "company", "government_entity",
+	// "individual" or "non_profit". Nil when null.
 	BusinessType *AccountBusinessType `json:"business_type"`
-	// Capabilities is "capabilities".
+	// Capabilities is "capabilities": the status of each capability requested
+	// for the account.
 	Capabilities *AccountCapabilities `json:"capabilities"`
 	// ChargesEnabled is "charges_enabled".
 	ChargesEnabled *bool `json:"charges_enabled"`
-	// Company is "company".
+	// Company is "company". Left out of responses when it has no value.
 	Company *AccountCompany `json:"company"`
 	// Controller is "controller".
 	Controller *AccountController `json:"controller"`
 	// Country is "country".
 	Country *string `json:"country"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created *int64 `json:"created"`
-	// DefaultCurrency is "default_currency".
+	// DefaultCurrency is "default_currency". A three-letter ISO currency code,
+	// in lowercase.
 	DefaultCurrency *string `json:"default_currency"`
 	// DetailsSubmitted is "details_submitted".
 	DetailsSubmitted *bool `json:"details_submitted"`
-	// Email is "email": nil when null.
+	// Email is "email". Nil when null.
 	Email *string `json:"email"`
 	// ExternalAccounts is "external_accounts".
 	ExternalAccounts *embedfin.List[ExternalAccount] `json:"external_accounts"`
 	// FutureRequirements is "future_requirements".
 	FutureRequirements *AccountFutureRequirements `json:"future_requirements"`
-	// Groups is "groups": nil when null.
+	// Groups is "groups". Left out of responses when it has no value. Nil when
+	// null.
 	Groups *AccountGroups `json:"groups"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Individual is "individual".
+	// Individual is "individual". Left out of responses when it has no value.
 	Individual *Person `json:"individual"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "account".
 	Object string `json:"object"`
 	// PayoutsEnabled is "payouts_enabled".
 	PayoutsEnabled *bool `json:"payouts_enabled"`
-	// Requirements is "requirements".
+	// Requirements is "requirements": what the account holder still has to
+	// provide.
 	Requirements *AccountRequirements `json:"requirements"`
-	// Settings is "settings": nil when null.
+	// Settings is "settings". Nil when null.
 	Settings *AccountSettings `json:"settings"`
 	// TOSAcceptance is "tos_acceptance".
 	TOSAcceptance *AccountTOSAcceptance `json:"tos_acceptance"`
-	// Type is "type".
+	// Type is "type". One of "custom", "express", "none" or "standard".
 	Type *AccountType `json:"type"`
 }
 
@@ -72,9 +77,9 @@ type DeletedAccount struct {
 	embedfin.APIResource
 	// Deleted is "deleted".
 	Deleted bool `json:"deleted"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "account".
 	Object string `json:"object"`
 }
 
@@ -86,247 +91,349 @@ func (x *DeletedAccount) GetID() string {
 	return x.ID
 }
 
-// AccountBusinessProfile is a nested object of the API (account_business_profile).
+// AccountBusinessProfile is a nested object of the API
+// (account_business_profile).
 type AccountBusinessProfile struct {
-	// AnnualRevenue is "annual_revenue": nil when null.
+	// AnnualRevenue is "annual_revenue". Nil when null.
 	AnnualRevenue *AccountBusinessProfileAnnualRevenue `json:"annual_revenue"`
-	// EstimatedWorkerCount is "estimated_worker_count": nil when null.
+	// EstimatedWorkerCount is "estimated_worker_count". Nil when null.
 	EstimatedWorkerCount *int64 `json:"estimated_worker_count"`
-	// MCC is "mcc": nil when null.
+	// MCC is "mcc". Nil when null.
 	MCC *string `json:"mcc"`
-	// MinorityOwnedBusinessDesignation is "minority_owned_business_designation".
+	// MinorityOwnedBusinessDesignation is
+	// "minority_owned_business_designation". One of "lgbtqi_owned_business",
+	// "minority_owned_business", "none_of_these_apply", "prefer_not_to_answer"
+	// or "women_owned_business".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `json:"minority_owned_business_designation"`
-	// MonthlyEstimatedRevenue is "monthly_estimated_revenue".
+	// MonthlyEstimatedRevenue is "monthly_estimated_revenue". Left out of
+	// responses when it has no value.
 	MonthlyEstimatedRevenue *AccountBusinessProfileMonthlyEstimatedRevenue `json:"monthly_estimated_revenue"`
-	// Name is "name": nil when null.
+	// Name is "name". Nil when null.
 	Name *string `json:"name"`
-	// ProductDescription is "product_description": nil when null.
+	// ProductDescription is "product_description". Nil when null.
 	ProductDescription *string `json:"product_description"`
-	// SupportAddress is "support_address": nil when null.
+	// SupportAddress is "support_address". Nil when null.
 	SupportAddress *embedfin.Address `json:"support_address"`
-	// SupportEmail is "support_email": nil when null.
+	// SupportEmail is "support_email". Nil when null.
 	SupportEmail *string `json:"support_email"`
-	// SupportPhone is "support_phone": nil when null.
+	// SupportPhone is "support_phone". Nil when null.
 	SupportPhone *string `json:"support_phone"`
-	// SupportURL is "support_url": nil when null.
+	// SupportURL is "support_url". Nil when null.
 	SupportURL *string `json:"support_url"`
-	// URL is "url": nil when null.
+	// URL is "url". Nil when null.
 	URL *string `json:"url"`
 }
 
 // AccountCapabilities is a nested object of the API (account_capabilities).
 type AccountCapabilities struct {
-	// ACSSDebitPayments is "acss_debit_payments".
+	// ACSSDebitPayments is "acss_debit_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	ACSSDebitPayments *CapabilityStatus `json:"acss_debit_payments"`
-	// AffirmPayments is "affirm_payments".
+	// AffirmPayments is "affirm_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	AffirmPayments *CapabilityStatus `json:"affirm_payments"`
-	// AfterpayClearpayPayments is "afterpay_clearpay_payments".
+	// AfterpayClearpayPayments is "afterpay_clearpay_payments". One of
+	// "active", "inactive" or "pending". Left out of responses when it has no
+	// value.
 	AfterpayClearpayPayments *CapabilityStatus `json:"afterpay_clearpay_payments"`
-	// AlmaPayments is "alma_payments".
+	// AlmaPayments is "alma_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	AlmaPayments *CapabilityStatus `json:"alma_payments"`
-	// AmazonPayPayments is "amazon_pay_payments".
+	// AmazonPayPayments is "amazon_pay_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	AmazonPayPayments *CapabilityStatus `json:"amazon_pay_payments"`
-	// AppDistribution is "app_distribution".
+	// AppDistribution is "app_distribution". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	AppDistribution *CapabilityStatus `json:"app_distribution"`
-	// AUBECSDebitPayments is "au_becs_debit_payments".
+	// AUBECSDebitPayments is "au_becs_debit_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	AUBECSDebitPayments *CapabilityStatus `json:"au_becs_debit_payments"`
-	// BACSDebitPayments is "bacs_debit_payments".
+	// BACSDebitPayments is "bacs_debit_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	BACSDebitPayments *CapabilityStatus `json:"bacs_debit_payments"`
-	// BancontactPayments is "bancontact_payments".
+	// BancontactPayments is "bancontact_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	BancontactPayments *CapabilityStatus `json:"bancontact_payments"`
-	// BankTransferPayments is "bank_transfer_payments".
+	// BankTransferPayments is "bank_transfer_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	BankTransferPayments *CapabilityStatus `json:"bank_transfer_payments"`
-	// BilliePayments is "billie_payments".
+	// BilliePayments is "billie_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	BilliePayments *CapabilityStatus `json:"billie_payments"`
-	// BizumPayments is "bizum_payments".
+	// BizumPayments is "bizum_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	BizumPayments *CapabilityStatus `json:"bizum_payments"`
-	// BlikPayments is "blik_payments".
+	// BlikPayments is "blik_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	BlikPayments *CapabilityStatus `json:"blik_payments"`
-	// BoletoPayments is "boleto_payments".
+	// BoletoPayments is "boleto_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	BoletoPayments *CapabilityStatus `json:"boleto_payments"`
-	// CardIssuing is "card_issuing".
+	// CardIssuing is "card_issuing": whether the account can have Issuing
+	// cards. One of "active", "inactive" or "pending". Left out of responses
+	// when it has no value.
 	CardIssuing *CapabilityStatus `json:"card_issuing"`
-	// CardPayments is "card_payments".
+	// CardPayments is "card_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	CardPayments *CapabilityStatus `json:"card_payments"`
-	// CartesBancairesPayments is "cartes_bancaires_payments".
+	// CartesBancairesPayments is "cartes_bancaires_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	CartesBancairesPayments *CapabilityStatus `json:"cartes_bancaires_payments"`
-	// CashappPayments is "cashapp_payments".
+	// CashappPayments is "cashapp_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	CashappPayments *CapabilityStatus `json:"cashapp_payments"`
-	// CryptoPayments is "crypto_payments".
+	// CryptoPayments is "crypto_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	CryptoPayments *CapabilityStatus `json:"crypto_payments"`
-	// EpsPayments is "eps_payments".
+	// EpsPayments is "eps_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	EpsPayments *CapabilityStatus `json:"eps_payments"`
-	// FPXPayments is "fpx_payments".
+	// FPXPayments is "fpx_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	FPXPayments *CapabilityStatus `json:"fpx_payments"`
-	// GBBankTransferPayments is "gb_bank_transfer_payments".
+	// GBBankTransferPayments is "gb_bank_transfer_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	GBBankTransferPayments *CapabilityStatus `json:"gb_bank_transfer_payments"`
-	// GiropayPayments is "giropay_payments".
+	// GiropayPayments is "giropay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	GiropayPayments *CapabilityStatus `json:"giropay_payments"`
-	// GrabpayPayments is "grabpay_payments".
+	// GrabpayPayments is "grabpay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	GrabpayPayments *CapabilityStatus `json:"grabpay_payments"`
-	// IdealPayments is "ideal_payments".
+	// IdealPayments is "ideal_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	IdealPayments *CapabilityStatus `json:"ideal_payments"`
-	// IndiaInternationalPayments is "india_international_payments".
+	// IndiaInternationalPayments is "india_international_payments". One of
+	// "active", "inactive" or "pending". Left out of responses when it has no
+	// value.
 	IndiaInternationalPayments *CapabilityStatus `json:"india_international_payments"`
-	// JcbPayments is "jcb_payments".
+	// JcbPayments is "jcb_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	JcbPayments *CapabilityStatus `json:"jcb_payments"`
-	// JPBankTransferPayments is "jp_bank_transfer_payments".
+	// JPBankTransferPayments is "jp_bank_transfer_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	JPBankTransferPayments *CapabilityStatus `json:"jp_bank_transfer_payments"`
-	// KakaoPayPayments is "kakao_pay_payments".
+	// KakaoPayPayments is "kakao_pay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	KakaoPayPayments *CapabilityStatus `json:"kakao_pay_payments"`
-	// KlarnaPayments is "klarna_payments".
+	// KlarnaPayments is "klarna_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	KlarnaPayments *CapabilityStatus `json:"klarna_payments"`
-	// KonbiniPayments is "konbini_payments".
+	// KonbiniPayments is "konbini_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	KonbiniPayments *CapabilityStatus `json:"konbini_payments"`
-	// KRCardPayments is "kr_card_payments".
+	// KRCardPayments is "kr_card_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	KRCardPayments *CapabilityStatus `json:"kr_card_payments"`
-	// LegacyPayments is "legacy_payments".
+	// LegacyPayments is "legacy_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	LegacyPayments *CapabilityStatus `json:"legacy_payments"`
-	// LinkPayments is "link_payments".
+	// LinkPayments is "link_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	LinkPayments *CapabilityStatus `json:"link_payments"`
-	// MbWayPayments is "mb_way_payments".
+	// MbWayPayments is "mb_way_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	MbWayPayments *CapabilityStatus `json:"mb_way_payments"`
-	// MobilepayPayments is "mobilepay_payments".
+	// MobilepayPayments is "mobilepay_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	MobilepayPayments *CapabilityStatus `json:"mobilepay_payments"`
-	// MultibancoPayments is "multibanco_payments".
+	// MultibancoPayments is "multibanco_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	MultibancoPayments *CapabilityStatus `json:"multibanco_payments"`
-	// MXBankTransferPayments is "mx_bank_transfer_payments".
+	// MXBankTransferPayments is "mx_bank_transfer_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	MXBankTransferPayments *CapabilityStatus `json:"mx_bank_transfer_payments"`
-	// NaverPayPayments is "naver_pay_payments".
+	// NaverPayPayments is "naver_pay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	NaverPayPayments *CapabilityStatus `json:"naver_pay_payments"`
 	// NZBankAccountBECSDebitPayments is "nz_bank_account_becs_debit_payments".
+	// One of "active", "inactive" or "pending". Left out of responses when it
+	// has no value.
 	NZBankAccountBECSDebitPayments *CapabilityStatus `json:"nz_bank_account_becs_debit_payments"`
-	// OxxoPayments is "oxxo_payments".
+	// OxxoPayments is "oxxo_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	OxxoPayments *CapabilityStatus `json:"oxxo_payments"`
-	// P24Payments is "p24_payments".
+	// P24Payments is "p24_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	P24Payments *CapabilityStatus `json:"p24_payments"`
-	// PayByBankPayments is "pay_by_bank_payments".
+	// PayByBankPayments is "pay_by_bank_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	PayByBankPayments *CapabilityStatus `json:"pay_by_bank_payments"`
-	// PaycoPayments is "payco_payments".
+	// PaycoPayments is "payco_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	PaycoPayments *CapabilityStatus `json:"payco_payments"`
-	// PaynowPayments is "paynow_payments".
+	// PaynowPayments is "paynow_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	PaynowPayments *CapabilityStatus `json:"paynow_payments"`
-	// PaytoPayments is "payto_payments".
+	// PaytoPayments is "payto_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	PaytoPayments *CapabilityStatus `json:"payto_payments"`
-	// PixPayments is "pix_payments".
+	// PixPayments is "pix_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	PixPayments *CapabilityStatus `json:"pix_payments"`
-	// PromptpayPayments is "promptpay_payments".
+	// PromptpayPayments is "promptpay_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	PromptpayPayments *CapabilityStatus `json:"promptpay_payments"`
-	// RevolutPayPayments is "revolut_pay_payments".
+	// RevolutPayPayments is "revolut_pay_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	RevolutPayPayments *CapabilityStatus `json:"revolut_pay_payments"`
-	// SamsungPayPayments is "samsung_pay_payments".
+	// SamsungPayPayments is "samsung_pay_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	SamsungPayPayments *CapabilityStatus `json:"samsung_pay_payments"`
-	// SatispayPayments is "satispay_payments".
+	// SatispayPayments is "satispay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	SatispayPayments *CapabilityStatus `json:"satispay_payments"`
-	// ScalapayPayments is "scalapay_payments".
+	// ScalapayPayments is "scalapay_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	ScalapayPayments *CapabilityStatus `json:"scalapay_payments"`
-	// SEPABankTransferPayments is "sepa_bank_transfer_payments".
+	// SEPABankTransferPayments is "sepa_bank_transfer_payments". One of
+	// "active", "inactive" or "pending". Left out of responses when it has no
+	// value.
 	SEPABankTransferPayments *CapabilityStatus `json:"sepa_bank_transfer_payments"`
-	// SEPADebitPayments is "sepa_debit_payments".
+	// SEPADebitPayments is "sepa_debit_payments". One of "active", "inactive"
+	// or "pending". Left out of responses when it has no value.
 	SEPADebitPayments *CapabilityStatus `json:"sepa_debit_payments"`
-	// SofortPayments is "sofort_payments".
+	// SofortPayments is "sofort_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	SofortPayments *CapabilityStatus `json:"sofort_payments"`
-	// SunbitPayments is "sunbit_payments".
+	// SunbitPayments is "sunbit_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	SunbitPayments *CapabilityStatus `json:"sunbit_payments"`
-	// SwishPayments is "swish_payments".
+	// SwishPayments is "swish_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	SwishPayments *CapabilityStatus `json:"swish_payments"`
-	// TaxReportingUS1099K is "tax_reporting_us_1099_k".
+	// TaxReportingUS1099K is "tax_reporting_us_1099_k". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	TaxReportingUS1099K *CapabilityStatus `json:"tax_reporting_us_1099_k"`
-	// TaxReportingUS1099Misc is "tax_reporting_us_1099_misc".
+	// TaxReportingUS1099Misc is "tax_reporting_us_1099_misc". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	TaxReportingUS1099Misc *CapabilityStatus `json:"tax_reporting_us_1099_misc"`
-	// Transfers is "transfers".
+	// Transfers is "transfers": whether the platform can send funds to the
+	// account. One of "active", "inactive" or "pending". Left out of responses
+	// when it has no value.
 	Transfers *CapabilityStatus `json:"transfers"`
-	// Treasury is "treasury".
+	// Treasury is "treasury": whether the account can have financial accounts.
+	// One of "active", "inactive" or "pending". Left out of responses when it
+	// has no value.
 	Treasury *CapabilityStatus `json:"treasury"`
-	// TwintPayments is "twint_payments".
+	// TwintPayments is "twint_payments". One of "active", "inactive" or
+	// "pending". Left out of responses when it has no value.
 	TwintPayments *CapabilityStatus `json:"twint_payments"`
-	// UPIPayments is "upi_payments".
+	// UPIPayments is "upi_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	UPIPayments *CapabilityStatus `json:"upi_payments"`
-	// USBankAccountACHPayments is "us_bank_account_ach_payments".
+	// USBankAccountACHPayments is "us_bank_account_ach_payments": whether the
+	// account can take ACH debits. One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	USBankAccountACHPayments *CapabilityStatus `json:"us_bank_account_ach_payments"`
-	// USBankTransferPayments is "us_bank_transfer_payments".
+	// USBankTransferPayments is "us_bank_transfer_payments". One of "active",
+	// "inactive" or "pending". Left out of responses when it has no value.
 	USBankTransferPayments *CapabilityStatus `json:"us_bank_transfer_payments"`
-	// ZipPayments is "zip_payments".
+	// ZipPayments is "zip_payments". One of "active", "inactive" or "pending".
+	// Left out of responses when it has no value.
 	ZipPayments *CapabilityStatus `json:"zip_payments"`
 }
 
 // AccountCompany is a nested object of the API (legal_entity_company).
 type AccountCompany struct {
-	// Address is "address".
+	// Address is "address". Left out of responses when it has no value.
 	Address *embedfin.Address `json:"address"`
-	// AddressKana is "address_kana": nil when null.
+	// AddressKana is "address_kana". Nil when null.
 	AddressKana *JapanAddress `json:"address_kana"`
-	// AddressKanji is "address_kanji": nil when null.
+	// AddressKanji is "address_kanji". Nil when null.
 	AddressKanji *JapanAddress `json:"address_kanji"`
-	// AdministrativeAddress is "administrative_address".
+	// AdministrativeAddress is "administrative_address". Left out of responses
+	// when it has no value.
 	AdministrativeAddress *embedfin.Address `json:"administrative_address"`
-	// DirectorsProvided is "directors_provided".
+	// DirectorsProvided is "directors_provided". Left out of responses when it
+	// has no value.
 	DirectorsProvided *bool `json:"directors_provided"`
-	// DirectorshipDeclaration is "directorship_declaration": nil when null.
+	// DirectorshipDeclaration is "directorship_declaration". Nil when null.
 	DirectorshipDeclaration *AccountCompanyDirectorshipDeclaration `json:"directorship_declaration"`
-	// ExecutivesProvided is "executives_provided".
+	// ExecutivesProvided is "executives_provided". Left out of responses when
+	// it has no value.
 	ExecutivesProvided *bool `json:"executives_provided"`
-	// ExportLicenseID is "export_license_id".
+	// ExportLicenseID is "export_license_id". Left out of responses when it
+	// has no value.
 	ExportLicenseID *string `json:"export_license_id"`
-	// ExportPurposeCode is "export_purpose_code".
+	// ExportPurposeCode is "export_purpose_code". Left out of responses when
+	// it has no value.
 	ExportPurposeCode *string `json:"export_purpose_code"`
-	// Name is "name": nil when null.
+	// Name is "name". Nil when null.
 	Name *string `json:"name"`
-	// NameKana is "name_kana": nil when null.
+	// NameKana is "name_kana". Nil when null.
 	NameKana *string `json:"name_kana"`
-	// NameKanji is "name_kanji": nil when null.
+	// NameKanji is "name_kanji". Nil when null.
 	NameKanji *string `json:"name_kanji"`
-	// OwnersProvided is "owners_provided".
+	// OwnersProvided is "owners_provided". Left out of responses when it has
+	// no value.
 	OwnersProvided *bool `json:"owners_provided"`
-	// OwnershipDeclaration is "ownership_declaration": nil when null.
+	// OwnershipDeclaration is "ownership_declaration". Nil when null.
 	OwnershipDeclaration *AccountCompanyOwnershipDeclaration `json:"ownership_declaration"`
-	// OwnershipExemptionReason is "ownership_exemption_reason".
+	// OwnershipExemptionReason is "ownership_exemption_reason". One of
+	// "qualified_entity_exceeds_ownership_threshold" or
+	// "qualifies_as_financial_institution". Left out of responses when it has
+	// no value.
 	OwnershipExemptionReason *AccountCompanyOwnershipExemptionReason `json:"ownership_exemption_reason"`
-	// Phone is "phone": nil when null.
+	// Phone is "phone". Nil when null.
 	Phone *string `json:"phone"`
-	// PrincipalPlaceOfBusiness is "principal_place_of_business".
+	// PrincipalPlaceOfBusiness is "principal_place_of_business". Left out of
+	// responses when it has no value.
 	PrincipalPlaceOfBusiness *embedfin.Address `json:"principal_place_of_business"`
-	// RegistrationDate is "registration_date".
+	// RegistrationDate is "registration_date". Left out of responses when it
+	// has no value.
 	RegistrationDate *AccountCompanyRegistrationDate `json:"registration_date"`
-	// RepresentativeDeclaration is "representative_declaration": nil when null.
+	// RepresentativeDeclaration is "representative_declaration". Nil when
+	// null.
 	RepresentativeDeclaration *AccountCompanyRepresentativeDeclaration `json:"representative_declaration"`
-	// Structure is "structure".
+	// Structure is "structure". One of the 23 values of
+	// AccountCompanyStructure. Left out of responses when it has no value.
 	Structure *AccountCompanyStructure `json:"structure"`
-	// TaxIDProvided is "tax_id_provided".
+	// TaxIDProvided is "tax_id_provided". Left out of responses when it has no
+	// value.
 	TaxIDProvided *bool `json:"tax_id_provided"`
-	// TaxIDRegistrar is "tax_id_registrar".
+	// TaxIDRegistrar is "tax_id_registrar". Left out of responses when it has
+	// no value.
 	TaxIDRegistrar *string `json:"tax_id_registrar"`
-	// VATIDProvided is "vat_id_provided".
+	// VATIDProvided is "vat_id_provided". Left out of responses when it has no
+	// value.
 	VATIDProvided *bool `json:"vat_id_provided"`
-	// Verification is "verification": nil when null.
+	// Verification is "verification". Nil when null.
 	Verification *AccountCompanyVerification `json:"verification"`
 }
 
-// AccountController is a nested object of the API (account_unification_account_controller).
+// AccountController is a nested object of the API
+// (account_unification_account_controller).
 type AccountController struct {
-	// Fees is "fees".
+	// Fees is "fees". Left out of responses when it has no value.
 	Fees *AccountControllerFees `json:"fees"`
-	// IsController is "is_controller".
+	// IsController is "is_controller". Left out of responses when it has no
+	// value.
 	IsController *bool `json:"is_controller"`
-	// Losses is "losses".
+	// Losses is "losses". Left out of responses when it has no value.
 	Losses *AccountControllerLosses `json:"losses"`
-	// RequirementCollection is "requirement_collection".
+	// RequirementCollection is "requirement_collection". One of "application"
+	// or "stripe". Left out of responses when it has no value.
 	RequirementCollection *AccountControllerRequirementCollection `json:"requirement_collection"`
-	// StripeDashboard is "stripe_dashboard".
+	// StripeDashboard is "stripe_dashboard". Left out of responses when it has
+	// no value.
 	StripeDashboard *AccountControllerStripeDashboard `json:"stripe_dashboard"`
-	// Type is "type".
+	// Type is "type". One of "account" or "application".
 	Type AccountControllerType `json:"type"`
 }
 
-// AccountFutureRequirements is a nested object of the API (account_future_requirements).
+// AccountFutureRequirements is a nested object of the API
+// (account_future_requirements).
 type AccountFutureRequirements struct {
 	// Alternatives is "alternatives".
 	Alternatives []*RequirementsAlternative `json:"alternatives"`
-	// CurrentDeadline is "current_deadline": Unix time in seconds; nil when null.
+	// CurrentDeadline is "current_deadline". Unix time in seconds. Nil when
+	// null.
 	CurrentDeadline *int64 `json:"current_deadline"`
 	// CurrentlyDue is "currently_due".
 	CurrentlyDue []string `json:"currently_due"`
-	// DisabledReason is "disabled_reason": nil when null.
+	// DisabledReason is "disabled_reason". One of the 15 values of
+	// AccountFutureRequirementsDisabledReason. Nil when null.
 	DisabledReason *AccountFutureRequirementsDisabledReason `json:"disabled_reason"`
 	// Errors is "errors".
 	Errors []*RequirementsError `json:"errors"`
@@ -340,7 +447,7 @@ type AccountFutureRequirements struct {
 
 // AccountGroups is a nested object of the API (account_group_membership).
 type AccountGroups struct {
-	// PaymentsPricing is "payments_pricing": nil when null.
+	// PaymentsPricing is "payments_pricing". Nil when null.
 	PaymentsPricing *string `json:"payments_pricing"`
 }
 
@@ -348,11 +455,14 @@ type AccountGroups struct {
 type AccountRequirements struct {
 	// Alternatives is "alternatives".
 	Alternatives []*RequirementsAlternative `json:"alternatives"`
-	// CurrentDeadline is "current_deadline": Unix time in seconds; nil when null.
+	// CurrentDeadline is "current_deadline". Unix time in seconds. Nil when
+	// null.
 	CurrentDeadline *int64 `json:"current_deadline"`
-	// CurrentlyDue is "currently_due".
+	// CurrentlyDue is "currently_due": fields to collect now (onboarding) to
+	// keep the account enabled.
 	CurrentlyDue []string `json:"currently_due"`
-	// DisabledReason is "disabled_reason": nil when null.
+	// DisabledReason is "disabled_reason". One of the 15 values of
+	// AccountRequirementsDisabledReason. Nil when null.
 	DisabledReason *AccountRequirementsDisabledReason `json:"disabled_reason"`
 	// Errors is "errors".
 	Errors []*RequirementsError `json:"errors"`
@@ -366,231 +476,273 @@ type AccountRequirements struct {
 
 // AccountSettings is a nested object of the API (account_settings).
 type AccountSettings struct {
-	// BACSDebitPayments is "bacs_debit_payments".
+	// BACSDebitPayments is "bacs_debit_payments". Left out of responses when
+	// it has no value.
 	BACSDebitPayments *AccountSettingsBACSDebitPayments `json:"bacs_debit_payments"`
 	// Branding is "branding".
 	Branding *AccountSettingsBranding `json:"branding"`
-	// CardIssuing is "card_issuing".
+	// CardIssuing is "card_issuing". Left out of responses when it has no
+	// value.
 	CardIssuing *AccountSettingsCardIssuing `json:"card_issuing"`
 	// CardPayments is "card_payments".
 	CardPayments *AccountSettingsCardPayments `json:"card_payments"`
 	// Dashboard is "dashboard".
 	Dashboard *AccountSettingsDashboard `json:"dashboard"`
-	// Invoices is "invoices".
+	// Invoices is "invoices". Left out of responses when it has no value.
 	Invoices *AccountSettingsInvoices `json:"invoices"`
 	// Payments is "payments".
 	Payments *AccountSettingsPayments `json:"payments"`
-	// Payouts is "payouts".
+	// Payouts is "payouts". Left out of responses when it has no value.
 	Payouts *AccountSettingsPayouts `json:"payouts"`
-	// SEPADebitPayments is "sepa_debit_payments".
+	// SEPADebitPayments is "sepa_debit_payments". Left out of responses when
+	// it has no value.
 	SEPADebitPayments *AccountSettingsSEPADebitPayments `json:"sepa_debit_payments"`
-	// Treasury is "treasury".
+	// Treasury is "treasury". Left out of responses when it has no value.
 	Treasury *AccountSettingsTreasury `json:"treasury"`
 }
 
 // AccountTOSAcceptance is a nested object of the API (account_tos_acceptance).
 type AccountTOSAcceptance struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// ServiceAgreement is "service_agreement".
+	// ServiceAgreement is "service_agreement". Left out of responses when it
+	// has no value.
 	ServiceAgreement *string `json:"service_agreement"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountBusinessProfileAnnualRevenue is a nested object of the API (account_annual_revenue).
+// AccountBusinessProfileAnnualRevenue is a nested object of the API
+// (account_annual_revenue).
 type AccountBusinessProfileAnnualRevenue struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase; nil when null.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
+	// Nil when null.
 	Currency *string `json:"currency"`
-	// FiscalYearEnd is "fiscal_year_end": nil when null.
+	// FiscalYearEnd is "fiscal_year_end". Nil when null.
 	FiscalYearEnd *string `json:"fiscal_year_end"`
 }
 
-// AccountBusinessProfileMonthlyEstimatedRevenue is a nested object of the API (account_monthly_estimated_revenue).
+// AccountBusinessProfileMonthlyEstimatedRevenue is a nested object of the API
+// (account_monthly_estimated_revenue).
 type AccountBusinessProfileMonthlyEstimatedRevenue struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 }
 
-// AccountCompanyDirectorshipDeclaration is a nested object of the API (legal_entity_directorship_declaration).
+// AccountCompanyDirectorshipDeclaration is a nested object of the API
+// (legal_entity_directorship_declaration).
 type AccountCompanyDirectorshipDeclaration struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountCompanyOwnershipDeclaration is a nested object of the API (legal_entity_ubo_declaration).
+// AccountCompanyOwnershipDeclaration is a nested object of the API
+// (legal_entity_ubo_declaration).
 type AccountCompanyOwnershipDeclaration struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountCompanyRegistrationDate is a nested object of the API (legal_entity_registration_date).
+// AccountCompanyRegistrationDate is a nested object of the API
+// (legal_entity_registration_date).
 type AccountCompanyRegistrationDate struct {
-	// Day is "day": nil when null.
+	// Day is "day". Nil when null.
 	Day *int64 `json:"day"`
-	// Month is "month": nil when null.
+	// Month is "month". Nil when null.
 	Month *int64 `json:"month"`
-	// Year is "year": nil when null.
+	// Year is "year". Nil when null.
 	Year *int64 `json:"year"`
 }
 
-// AccountCompanyRepresentativeDeclaration is a nested object of the API (legal_entity_representative_declaration).
+// AccountCompanyRepresentativeDeclaration is a nested object of the API
+// (legal_entity_representative_declaration).
 type AccountCompanyRepresentativeDeclaration struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountCompanyVerification is a nested object of the API (legal_entity_company_verification).
+// AccountCompanyVerification is a nested object of the API
+// (legal_entity_company_verification).
 type AccountCompanyVerification struct {
 	// Document is "document".
 	Document *AccountCompanyVerificationDocument `json:"document"`
 }
 
-// AccountControllerFees is a nested object of the API (account_unification_account_controller_fees).
+// AccountControllerFees is a nested object of the API
+// (account_unification_account_controller_fees).
 type AccountControllerFees struct {
-	// Payer is "payer".
+	// Payer is "payer". One of "account", "application", "application_custom"
+	// or "application_express".
 	Payer AccountControllerFeesPayer `json:"payer"`
 }
 
-// AccountControllerLosses is a nested object of the API (account_unification_account_controller_losses).
+// AccountControllerLosses is a nested object of the API
+// (account_unification_account_controller_losses).
 type AccountControllerLosses struct {
-	// Payments is "payments".
+	// Payments is "payments". One of "application" or "stripe".
 	Payments AccountControllerLossesPayments `json:"payments"`
 }
 
-// AccountControllerStripeDashboard is a nested object of the API (account_unification_account_controller_stripe_dashboard).
+// AccountControllerStripeDashboard is a nested object of the API
+// (account_unification_account_controller_stripe_dashboard).
 type AccountControllerStripeDashboard struct {
-	// Type is "type".
+	// Type is "type". One of "express", "full" or "none".
 	Type AccountControllerStripeDashboardType `json:"type"`
 }
 
-// AccountSettingsBACSDebitPayments is a nested object of the API (account_bacs_debit_payments_settings).
+// AccountSettingsBACSDebitPayments is a nested object of the API
+// (account_bacs_debit_payments_settings).
 type AccountSettingsBACSDebitPayments struct {
-	// DisplayName is "display_name": nil when null.
+	// DisplayName is "display_name". Nil when null.
 	DisplayName *string `json:"display_name"`
-	// ServiceUserNumber is "service_user_number": nil when null.
+	// ServiceUserNumber is "service_user_number". Nil when null.
 	ServiceUserNumber *string `json:"service_user_number"`
 }
 
-// AccountSettingsBranding is a nested object of the API (account_branding_settings).
+// AccountSettingsBranding is a nested object of the API
+// (account_branding_settings).
 type AccountSettingsBranding struct {
-	// Icon is "icon": an ID, with the full object when the field is expanded; nil when null.
+	// Icon is "icon". Expandable: the ID, or the whole object when the request
+	// expands it. Nil when null.
 	Icon *embedfin.Expandable[embedfin.RawObject] `json:"icon"`
-	// Logo is "logo": an ID, with the full object when the field is expanded; nil when null.
+	// Logo is "logo". Expandable: the ID, or the whole object when the request
+	// expands it. Nil when null.
 	Logo *embedfin.Expandable[embedfin.RawObject] `json:"logo"`
-	// PrimaryColor is "primary_color": nil when null.
+	// PrimaryColor is "primary_color". Nil when null.
 	PrimaryColor *string `json:"primary_color"`
-	// SecondaryColor is "secondary_color": nil when null.
+	// SecondaryColor is "secondary_color". Nil when null.
 	SecondaryColor *string `json:"secondary_color"`
 }
 
-// AccountSettingsCardIssuing is a nested object of the API (account_card_issuing_settings).
+// AccountSettingsCardIssuing is a nested object of the API
+// (account_card_issuing_settings).
 type AccountSettingsCardIssuing struct {
-	// TOSAcceptance is "tos_acceptance".
+	// TOSAcceptance is "tos_acceptance". Left out of responses when it has no
+	// value.
 	TOSAcceptance *AccountSettingsCardIssuingTOSAcceptance `json:"tos_acceptance"`
 }
 
-// AccountSettingsCardPayments is a nested object of the API (account_card_payments_settings).
+// AccountSettingsCardPayments is a nested object of the API
+// (account_card_payments_settings).
 type AccountSettingsCardPayments struct {
-	// DeclineOn is "decline_on".
+	// DeclineOn is "decline_on". Left out of responses when it has no value.
 	DeclineOn *AccountSettingsCardPaymentsDeclineOn `json:"decline_on"`
-	// StatementDescriptorPrefix is "statement_descriptor_prefix": nil when null.
+	// StatementDescriptorPrefix is "statement_descriptor_prefix". Nil when
+	// null.
 	StatementDescriptorPrefix *string `json:"statement_descriptor_prefix"`
-	// StatementDescriptorPrefixKana is "statement_descriptor_prefix_kana": nil when null.
+	// StatementDescriptorPrefixKana is "statement_descriptor_prefix_kana". Nil
+	// when null.
 	StatementDescriptorPrefixKana *string `json:"statement_descriptor_prefix_kana"`
-	// StatementDescriptorPrefixKanji is "statement_descriptor_prefix_kanji": nil when null.
+	// StatementDescriptorPrefixKanji is "statement_descriptor_prefix_kanji".
+	// Nil when null.
 	StatementDescriptorPrefixKanji *string `json:"statement_descriptor_prefix_kanji"`
 }
 
-// AccountSettingsDashboard is a nested object of the API (account_dashboard_settings).
+// AccountSettingsDashboard is a nested object of the API
+// (account_dashboard_settings).
 type AccountSettingsDashboard struct {
-	// DisplayName is "display_name": nil when null.
+	// DisplayName is "display_name". Nil when null.
 	DisplayName *string `json:"display_name"`
-	// Timezone is "timezone": nil when null.
+	// Timezone is "timezone". Nil when null.
 	Timezone *string `json:"timezone"`
 }
 
-// AccountSettingsInvoices is a nested object of the API (account_invoices_settings).
+// AccountSettingsInvoices is a nested object of the API
+// (account_invoices_settings).
 type AccountSettingsInvoices struct {
-	// DefaultAccountTaxIDs is "default_account_tax_ids": an ID, with the full object when the field is expanded.
+	// DefaultAccountTaxIDs is "default_account_tax_ids". Expandable: IDs, or
+	// the whole objects when the request expands them.
 	DefaultAccountTaxIDs []*embedfin.Expandable[TaxID] `json:"default_account_tax_ids"`
-	// HostedPaymentMethodSave is "hosted_payment_method_save": nil when null.
+	// HostedPaymentMethodSave is "hosted_payment_method_save". One of
+	// "always", "never" or "offer". Nil when null.
 	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `json:"hosted_payment_method_save"`
 }
 
-// AccountSettingsPayments is a nested object of the API (account_payments_settings).
+// AccountSettingsPayments is a nested object of the API
+// (account_payments_settings).
 type AccountSettingsPayments struct {
-	// StatementDescriptor is "statement_descriptor": nil when null.
+	// StatementDescriptor is "statement_descriptor". Nil when null.
 	StatementDescriptor *string `json:"statement_descriptor"`
-	// StatementDescriptorKana is "statement_descriptor_kana": nil when null.
+	// StatementDescriptorKana is "statement_descriptor_kana". Nil when null.
 	StatementDescriptorKana *string `json:"statement_descriptor_kana"`
-	// StatementDescriptorKanji is "statement_descriptor_kanji": nil when null.
+	// StatementDescriptorKanji is "statement_descriptor_kanji". Nil when null.
 	StatementDescriptorKanji *string `json:"statement_descriptor_kanji"`
 }
 
-// AccountSettingsPayouts is a nested object of the API (account_payout_settings).
+// AccountSettingsPayouts is a nested object of the API
+// (account_payout_settings).
 type AccountSettingsPayouts struct {
 	// DebitNegativeBalances is "debit_negative_balances".
 	DebitNegativeBalances bool `json:"debit_negative_balances"`
 	// Schedule is "schedule".
 	Schedule *AccountSettingsPayoutsSchedule `json:"schedule"`
-	// StatementDescriptor is "statement_descriptor": nil when null.
+	// StatementDescriptor is "statement_descriptor". Nil when null.
 	StatementDescriptor *string `json:"statement_descriptor"`
 }
 
-// AccountSettingsSEPADebitPayments is a nested object of the API (account_sepa_debit_payments_settings).
+// AccountSettingsSEPADebitPayments is a nested object of the API
+// (account_sepa_debit_payments_settings).
 type AccountSettingsSEPADebitPayments struct {
-	// CreditorID is "creditor_id".
+	// CreditorID is "creditor_id". Left out of responses when it has no value.
 	CreditorID *string `json:"creditor_id"`
 }
 
-// AccountSettingsTreasury is a nested object of the API (account_treasury_settings).
+// AccountSettingsTreasury is a nested object of the API
+// (account_treasury_settings).
 type AccountSettingsTreasury struct {
-	// TOSAcceptance is "tos_acceptance".
+	// TOSAcceptance is "tos_acceptance". Left out of responses when it has no
+	// value.
 	TOSAcceptance *AccountSettingsTreasuryTOSAcceptance `json:"tos_acceptance"`
 }
 
-// AccountCompanyVerificationDocument is a nested object of the API (legal_entity_company_verification_document).
+// AccountCompanyVerificationDocument is a nested object of the API
+// (legal_entity_company_verification_document).
 type AccountCompanyVerificationDocument struct {
-	// Back is "back": an ID, with the full object when the field is expanded; nil when null.
+	// Back is "back". Expandable: the ID, or the whole object when the request
+	// expands it. Nil when null.
 	Back *embedfin.Expandable[embedfin.RawObject] `json:"back"`
-	// Details is "details": nil when null.
+	// Details is "details". Nil when null.
 	Details *string `json:"details"`
-	// DetailsCode is "details_code": nil when null.
+	// DetailsCode is "details_code". Nil when null.
 	DetailsCode *string `json:"details_code"`
-	// Front is "front": an ID, with the full object when the field is expanded; nil when null.
+	// Front is "front". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Front *embedfin.Expandable[embedfin.RawObject] `json:"front"`
 }
 
-// AccountSettingsCardIssuingTOSAcceptance is a nested object of the API (card_issuing_account_terms_of_service).
+// AccountSettingsCardIssuingTOSAcceptance is a nested object of the API
+// (card_issuing_account_terms_of_service).
 type AccountSettingsCardIssuingTOSAcceptance struct {
-	// Date is "date": nil when null.
+	// Date is "date". Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent".
+	// UserAgent is "user_agent". Left out of responses when it has no value.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountSettingsCardPaymentsDeclineOn is a nested object of the API (account_decline_charge_on).
+// AccountSettingsCardPaymentsDeclineOn is a nested object of the API
+// (account_decline_charge_on).
 type AccountSettingsCardPaymentsDeclineOn struct {
 	// AvsFailure is "avs_failure".
 	AvsFailure bool `json:"avs_failure"`
@@ -598,33 +750,41 @@ type AccountSettingsCardPaymentsDeclineOn struct {
 	CVCFailure bool `json:"cvc_failure"`
 }
 
-// AccountSettingsPayoutsSchedule is a nested object of the API (transfer_schedule).
+// AccountSettingsPayoutsSchedule is a nested object of the API
+// (transfer_schedule).
 type AccountSettingsPayoutsSchedule struct {
 	// DelayDays is "delay_days".
 	DelayDays int64 `json:"delay_days"`
 	// Interval is "interval".
 	Interval string `json:"interval"`
-	// MonthlyAnchor is "monthly_anchor".
+	// MonthlyAnchor is "monthly_anchor". Left out of responses when it has no
+	// value.
 	MonthlyAnchor *int64 `json:"monthly_anchor"`
-	// MonthlyPayoutDays is "monthly_payout_days".
+	// MonthlyPayoutDays is "monthly_payout_days". Left out of responses when
+	// it has no value.
 	MonthlyPayoutDays []int64 `json:"monthly_payout_days"`
-	// WeeklyAnchor is "weekly_anchor".
+	// WeeklyAnchor is "weekly_anchor". Left out of responses when it has no
+	// value.
 	WeeklyAnchor *string `json:"weekly_anchor"`
-	// WeeklyPayoutDays is "weekly_payout_days".
+	// WeeklyPayoutDays is "weekly_payout_days". One of "friday", "monday",
+	// "thursday", "tuesday" or "wednesday". Left out of responses when it has
+	// no value.
 	WeeklyPayoutDays []AccountSettingsPayoutsScheduleWeeklyPayoutDay `json:"weekly_payout_days"`
 }
 
-// AccountSettingsTreasuryTOSAcceptance is a nested object of the API (account_terms_of_service).
+// AccountSettingsTreasuryTOSAcceptance is a nested object of the API
+// (account_terms_of_service).
 type AccountSettingsTreasuryTOSAcceptance struct {
-	// Date is "date": nil when null.
+	// Date is "date". Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent".
+	// UserAgent is "user_agent". Left out of responses when it has no value.
 	UserAgent *string `json:"user_agent"`
 }
 
-// AccountBusinessType is a string enumeration with values "company", "government_entity", "individual", "non_profit"; the API may add values.
+// AccountBusinessType is a string enumeration with values "company",
+// "government_entity", "individual" and "non_profit"; the API may add values.
 type AccountBusinessType string
 
 // Values of AccountBusinessType.
@@ -635,7 +795,9 @@ const (
 	AccountBusinessTypeNonProfit        AccountBusinessType = "non_profit"
 )
 
-// ExternalAccount holds one of several object types, chosen by the object's "object" field: BankAccount, Card. Other holds any type this SDK does not model; exactly one field is set.
+// ExternalAccount holds one of several object types, chosen by the object's
+// "object" field: BankAccount, Card. Other holds any type this SDK does not
+// model; exactly one field is set.
 type ExternalAccount struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -698,7 +860,8 @@ func (u *ExternalAccount) GetID() string {
 	return ""
 }
 
-// AccountType is a string enumeration with values "custom", "express", "none", "standard"; the API may add values.
+// AccountType is a string enumeration with values "custom", "express", "none"
+// and "standard"; the API may add values.
 type AccountType string
 
 // Values of AccountType.
@@ -709,7 +872,10 @@ const (
 	AccountTypeStandard AccountType = "standard"
 )
 
-// AccountBusinessProfileMinorityOwnedBusinessDesignation is a string enumeration with values "lgbtqi_owned_business", "minority_owned_business", "none_of_these_apply", "prefer_not_to_answer", "women_owned_business"; the API may add values.
+// AccountBusinessProfileMinorityOwnedBusinessDesignation is a string
+// enumeration with values "lgbtqi_owned_business", "minority_owned_business",
+// "none_of_these_apply", "prefer_not_to_answer" and "women_owned_business";
+// the API may add values.
 type AccountBusinessProfileMinorityOwnedBusinessDesignation string
 
 // Values of AccountBusinessProfileMinorityOwnedBusinessDesignation.
@@ -721,7 +887,8 @@ const (
 	AccountBusinessProfileMinorityOwnedBusinessDesignationWomenOwnedBusiness    AccountBusinessProfileMinorityOwnedBusinessDesignation = "women_owned_business"
 )
 
-// CapabilityStatus is a string enumeration with values "active", "inactive", "pending"; the API may add values.
+// CapabilityStatus is a string enumeration with values "active", "inactive"
+// and "pending"; the API may add values.
 type CapabilityStatus string
 
 // Values of CapabilityStatus.
@@ -731,7 +898,9 @@ const (
 	CapabilityStatusPending  CapabilityStatus = "pending"
 )
 
-// AccountCompanyOwnershipExemptionReason is a string enumeration with values "qualified_entity_exceeds_ownership_threshold", "qualifies_as_financial_institution"; the API may add values.
+// AccountCompanyOwnershipExemptionReason is a string enumeration with values
+// "qualified_entity_exceeds_ownership_threshold" and
+// "qualifies_as_financial_institution"; the API may add values.
 type AccountCompanyOwnershipExemptionReason string
 
 // Values of AccountCompanyOwnershipExemptionReason.
@@ -740,7 +909,8 @@ const (
 	AccountCompanyOwnershipExemptionReasonQualifiesAsFinancialInstitution          AccountCompanyOwnershipExemptionReason = "qualifies_as_financial_institution"
 )
 
-// AccountCompanyStructure is a string enumeration with 23 known values (see the constants); the API may add values.
+// AccountCompanyStructure is a string enumeration with 23 known values (see
+// the constants); the API may add values.
 type AccountCompanyStructure string
 
 // Values of AccountCompanyStructure.
@@ -770,7 +940,8 @@ const (
 	AccountCompanyStructureUnincorporatedPartnership          AccountCompanyStructure = "unincorporated_partnership"
 )
 
-// AccountControllerRequirementCollection is a string enumeration with values "application", "stripe"; the API may add values.
+// AccountControllerRequirementCollection is a string enumeration with values
+// "application" and "stripe"; the API may add values.
 type AccountControllerRequirementCollection string
 
 // Values of AccountControllerRequirementCollection.
@@ -779,7 +950,8 @@ const (
 	AccountControllerRequirementCollectionStripe      AccountControllerRequirementCollection = "stripe"
 )
 
-// AccountControllerType is a string enumeration with values "account", "application"; the API may add values.
+// AccountControllerType is a string enumeration with values "account" and
+// "application"; the API may add values.
 type AccountControllerType string
 
 // Values of AccountControllerType.
@@ -788,7 +960,8 @@ const (
 	AccountControllerTypeApplication AccountControllerType = "application"
 )
 
-// AccountFutureRequirementsDisabledReason is a string enumeration with 15 known values (see the constants); the API may add values.
+// AccountFutureRequirementsDisabledReason is a string enumeration with 15
+// known values (see the constants); the API may add values.
 type AccountFutureRequirementsDisabledReason string
 
 // Values of AccountFutureRequirementsDisabledReason.
@@ -810,7 +983,8 @@ const (
 	AccountFutureRequirementsDisabledReasonUnderReview                         AccountFutureRequirementsDisabledReason = "under_review"
 )
 
-// AccountRequirementsDisabledReason is a string enumeration with 15 known values (see the constants); the API may add values.
+// AccountRequirementsDisabledReason is a string enumeration with 15 known
+// values (see the constants); the API may add values.
 type AccountRequirementsDisabledReason string
 
 // Values of AccountRequirementsDisabledReason.
@@ -832,7 +1006,9 @@ const (
 	AccountRequirementsDisabledReasonUnderReview                         AccountRequirementsDisabledReason = "under_review"
 )
 
-// AccountControllerFeesPayer is a string enumeration with values "account", "application", "application_custom", "application_express"; the API may add values.
+// AccountControllerFeesPayer is a string enumeration with values "account",
+// "application", "application_custom" and "application_express"; the API may
+// add values.
 type AccountControllerFeesPayer string
 
 // Values of AccountControllerFeesPayer.
@@ -843,7 +1019,8 @@ const (
 	AccountControllerFeesPayerApplicationExpress AccountControllerFeesPayer = "application_express"
 )
 
-// AccountControllerLossesPayments is a string enumeration with values "application", "stripe"; the API may add values.
+// AccountControllerLossesPayments is a string enumeration with values
+// "application" and "stripe"; the API may add values.
 type AccountControllerLossesPayments string
 
 // Values of AccountControllerLossesPayments.
@@ -852,7 +1029,8 @@ const (
 	AccountControllerLossesPaymentsStripe      AccountControllerLossesPayments = "stripe"
 )
 
-// AccountControllerStripeDashboardType is a string enumeration with values "express", "full", "none"; the API may add values.
+// AccountControllerStripeDashboardType is a string enumeration with values
+// "express", "full" and "none"; the API may add values.
 type AccountControllerStripeDashboardType string
 
 // Values of AccountControllerStripeDashboardType.
@@ -862,7 +1040,8 @@ const (
 	AccountControllerStripeDashboardTypeNone    AccountControllerStripeDashboardType = "none"
 )
 
-// AccountSettingsInvoicesHostedPaymentMethodSave is a string enumeration with values "always", "never", "offer"; the API may add values.
+// AccountSettingsInvoicesHostedPaymentMethodSave is a string enumeration with
+// values "always", "never" and "offer"; the API may add values.
 type AccountSettingsInvoicesHostedPaymentMethodSave string
 
 // Values of AccountSettingsInvoicesHostedPaymentMethodSave.
@@ -872,7 +1051,9 @@ const (
 	AccountSettingsInvoicesHostedPaymentMethodSaveOffer  AccountSettingsInvoicesHostedPaymentMethodSave = "offer"
 )
 
-// AccountSettingsPayoutsScheduleWeeklyPayoutDay is a string enumeration with values "friday", "monday", "thursday", "tuesday", "wednesday"; the API may add values.
+// AccountSettingsPayoutsScheduleWeeklyPayoutDay is a string enumeration with
+// values "friday", "monday", "thursday", "tuesday" and "wednesday"; the API
+// may add values.
 type AccountSettingsPayoutsScheduleWeeklyPayoutDay string
 
 // Values of AccountSettingsPayoutsScheduleWeeklyPayoutDay.

@@ -9,12 +9,13 @@ import (
 // AccountLink is the account link object ("account_link" in the API).
 type AccountLink struct {
 	embedfin.APIResource
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// ExpiresAt is "expires_at": Unix time in seconds.
+	// ExpiresAt is "expires_at": after this time the link no longer opens;
+	// create a new one. Unix time in seconds.
 	ExpiresAt int64 `json:"expires_at"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "account_link".
 	Object string `json:"object"`
-	// URL is "url".
+	// URL is "url": the onboarding page to send the account holder to, once.
 	URL string `json:"url"`
 }

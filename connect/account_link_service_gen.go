@@ -12,17 +12,21 @@ import (
 // AccountLinkCreateParams holds the parameters of AccountLinkService.Create (POST /v1/account_links).
 type AccountLinkCreateParams struct {
 	embedfin.Params
-	// Account sets "account".
+	// Account sets "account": the connected account to onboard. Required. At
+	// most 5000 characters.
 	Account *string `url:"account,omitempty"`
-	// Collect sets "collect".
+	// Collect sets "collect". One of "currently_due" or "eventually_due".
 	Collect *AccountLinkCreateCollect `url:"collect,omitempty"`
 	// CollectionOptions sets "collection_options".
 	CollectionOptions *AccountLinkCreateCollectionOptionsParams `url:"collection_options,omitempty"`
-	// RefreshURL sets "refresh_url".
+	// RefreshURL sets "refresh_url": where the link sends the user when it has
+	// expired or was used.
 	RefreshURL *string `url:"refresh_url,omitempty"`
-	// ReturnURL sets "return_url".
+	// ReturnURL sets "return_url": where the user lands after leaving the flow
+	// (finished or not).
 	ReturnURL *string `url:"return_url,omitempty"`
-	// Type sets "type".
+	// Type sets "type": account_onboarding for a first onboarding. Required.
+	// One of "account_onboarding" or "account_update".
 	Type *AccountLinkCreateType `url:"type,omitempty"`
 }
 
@@ -42,7 +46,8 @@ func (p *AccountLinkCreateParams) Validate() error {
 	return nil
 }
 
-// AccountLinkCreateCollect is a string enumeration with values "currently_due", "eventually_due"; the API may add values.
+// AccountLinkCreateCollect is a string enumeration with values "currently_due"
+// and "eventually_due"; the API may add values.
 type AccountLinkCreateCollect string
 
 // Values of AccountLinkCreateCollect.
@@ -53,13 +58,15 @@ const (
 
 // AccountLinkCreateCollectionOptionsParams is a nested object of request parameters.
 type AccountLinkCreateCollectionOptionsParams struct {
-	// Fields sets "fields".
+	// Fields sets "fields". One of "currently_due" or "eventually_due".
 	Fields *AccountLinkCreateCollectionOptionsFields `url:"fields,omitempty"`
-	// FutureRequirements sets "future_requirements".
+	// FutureRequirements sets "future_requirements". One of "include" or
+	// "omit".
 	FutureRequirements *AccountLinkCreateCollectionOptionsFutureRequirements `url:"future_requirements,omitempty"`
 }
 
-// AccountLinkCreateCollectionOptionsFields is a string enumeration with values "currently_due", "eventually_due"; the API may add values.
+// AccountLinkCreateCollectionOptionsFields is a string enumeration with values
+// "currently_due" and "eventually_due"; the API may add values.
 type AccountLinkCreateCollectionOptionsFields string
 
 // Values of AccountLinkCreateCollectionOptionsFields.
@@ -68,7 +75,8 @@ const (
 	AccountLinkCreateCollectionOptionsFieldsEventuallyDue AccountLinkCreateCollectionOptionsFields = "eventually_due"
 )
 
-// AccountLinkCreateCollectionOptionsFutureRequirements is a string enumeration with values "include", "omit"; the API may add values.
+// AccountLinkCreateCollectionOptionsFutureRequirements is a string enumeration
+// with values "include" and "omit"; the API may add values.
 type AccountLinkCreateCollectionOptionsFutureRequirements string
 
 // Values of AccountLinkCreateCollectionOptionsFutureRequirements.
@@ -77,7 +85,8 @@ const (
 	AccountLinkCreateCollectionOptionsFutureRequirementsOmit    AccountLinkCreateCollectionOptionsFutureRequirements = "omit"
 )
 
-// AccountLinkCreateType is a string enumeration with values "account_onboarding", "account_update"; the API may add values.
+// AccountLinkCreateType is a string enumeration with values
+// "account_onboarding" and "account_update"; the API may add values.
 type AccountLinkCreateType string
 
 // Values of AccountLinkCreateType.
@@ -94,6 +103,8 @@ type AccountLinkService struct {
 // Create creates an account link.
 //
 // API: POST /v1/account_links
+//
+// Stripe API reference: https://docs.stripe.com/api/account_links/create
 func (s *AccountLinkService) Create(ctx context.Context, params *AccountLinkCreateParams, opts ...embedfin.RequestOption) (*AccountLink, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

@@ -13,43 +13,50 @@ import (
 // AccountCreateParams holds the parameters of AccountService.Create (POST /v1/accounts).
 type AccountCreateParams struct {
 	embedfin.Params
-	// AccountToken sets "account_token".
+	// AccountToken sets "account_token". At most 5000 characters.
 	AccountToken *string `url:"account_token,omitempty"`
 	// BankAccount sets "bank_account".
 	BankAccount *AccountCreateBankAccountParams `url:"bank_account,omitempty"`
-	// BankAccountToken sets "bank_account": a token ID, sent instead of the object form.
+	// BankAccountToken sets "bank_account". A token ID, sent instead of the
+	// object form. At most 5000 characters.
 	BankAccountToken *string `url:"bank_account,omitempty"`
 	// BusinessProfile sets "business_profile".
 	BusinessProfile *AccountCreateBusinessProfileParams `url:"business_profile,omitempty"`
-	// BusinessType sets "business_type".
+	// BusinessType sets "business_type". One of "company",
+	// "government_entity", "individual" or "non_profit".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
-	// Capabilities sets "capabilities".
+	// Capabilities sets "capabilities": capabilities to request; each starts
+	// inactive until the requirements are met.
 	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
 	Company *AccountCreateCompanyParams `url:"company,omitempty"`
-	// Controller sets "controller".
+	// Controller sets "controller": who pays fees, bears losses and collects
+	// requirements for the account.
 	Controller *AccountCreateControllerParams `url:"controller,omitempty"`
-	// Country sets "country".
+	// Country sets "country": the account's country (two-letter code); it
+	// cannot change later. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// DefaultCurrency sets "default_currency": a three-letter ISO currency code.
+	// DefaultCurrency sets "default_currency". A three-letter ISO currency
+	// code, in lowercase.
 	DefaultCurrency *string `url:"default_currency,omitempty"`
 	// Documents sets "documents".
 	Documents *AccountCreateDocumentsParams `url:"documents,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// ExternalAccount sets "external_account".
+	// ExternalAccount sets "external_account". At most 5000 characters.
 	ExternalAccount *string `url:"external_account,omitempty"`
 	// Groups sets "groups".
 	Groups *AccountGroupsParams `url:"groups,omitempty"`
 	// Individual sets "individual".
 	Individual *AccountCreateIndividualParams `url:"individual,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Settings sets "settings".
 	Settings *AccountCreateSettingsParams `url:"settings,omitempty"`
 	// TOSAcceptance sets "tos_acceptance".
 	TOSAcceptance *AccountTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "custom", "express" or "standard".
 	Type *AccountCreateType `url:"type,omitempty"`
 }
 
@@ -85,23 +92,26 @@ func (p *AccountCreateParams) Validate() error {
 
 // AccountCreateBankAccountParams is a nested object of request parameters.
 type AccountCreateBankAccountParams struct {
-	// AccountHolderName sets "account_holder_name".
+	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
-	// AccountHolderType sets "account_holder_type".
+	// AccountHolderType sets "account_holder_type". One of "company" or
+	// "individual".
 	AccountHolderType *AccountCreateBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// AccountType sets "account_type".
+	// AccountType sets "account_type". One of "checking", "futsu", "savings"
+	// or "toza".
 	AccountType *AccountCreateBankAccountAccountType `url:"account_type,omitempty"`
-	// Country sets "country".
+	// Country sets "country". Required. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// Documents sets "documents".
 	Documents *AccountCreateBankAccountDocumentsParams `url:"documents,omitempty"`
-	// Object sets "object".
+	// Object sets "object". The only value is "bank_account".
 	Object *AccountCreateBankAccountObject `url:"object,omitempty"`
-	// RoutingNumber sets "routing_number".
+	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
 
@@ -121,7 +131,8 @@ func (p *AccountCreateBankAccountParams) Validate() error {
 	return nil
 }
 
-// AccountCreateBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// AccountCreateBankAccountAccountHolderType is a string enumeration with
+// values "company" and "individual"; the API may add values.
 type AccountCreateBankAccountAccountHolderType string
 
 // Values of AccountCreateBankAccountAccountHolderType.
@@ -130,7 +141,8 @@ const (
 	AccountCreateBankAccountAccountHolderTypeIndividual AccountCreateBankAccountAccountHolderType = "individual"
 )
 
-// AccountCreateBankAccountAccountType is a string enumeration with values "checking", "futsu", "savings", "toza"; the API may add values.
+// AccountCreateBankAccountAccountType is a string enumeration with values
+// "checking", "futsu", "savings" and "toza"; the API may add values.
 type AccountCreateBankAccountAccountType string
 
 // Values of AccountCreateBankAccountAccountType.
@@ -143,17 +155,19 @@ const (
 
 // AccountCreateBankAccountDocumentsParams is a nested object of request parameters.
 type AccountCreateBankAccountDocumentsParams struct {
-	// BankAccountOwnershipVerification sets "bank_account_ownership_verification".
+	// BankAccountOwnershipVerification sets
+	// "bank_account_ownership_verification".
 	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
 }
 
 // DocumentsParams is a nested object of request parameters.
 type DocumentsParams struct {
-	// Files sets "files".
+	// Files sets "files". Each at most 500 characters.
 	Files []string `url:"files,omitempty"`
 }
 
-// AccountCreateBankAccountObject is a string enumeration with values "bank_account"; the API may add values.
+// AccountCreateBankAccountObject is a string enumeration with values
+// "bank_account"; the API may add values.
 type AccountCreateBankAccountObject string
 
 // Values of AccountCreateBankAccountObject.
@@ -167,21 +181,24 @@ type AccountCreateBusinessProfileParams struct {
 	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
 	// EstimatedWorkerCount sets "estimated_worker_count".
 	EstimatedWorkerCount *int64 `url:"estimated_worker_count,omitempty"`
-	// MCC sets "mcc".
+	// MCC sets "mcc". At most 4 characters.
 	MCC *string `url:"mcc,omitempty"`
-	// MinorityOwnedBusinessDesignation sets "minority_owned_business_designation".
+	// MinorityOwnedBusinessDesignation sets
+	// "minority_owned_business_designation". One of "lgbtqi_owned_business",
+	// "minority_owned_business", "none_of_these_apply", "prefer_not_to_answer"
+	// or "women_owned_business".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
 	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
 	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// ProductDescription sets "product_description".
+	// ProductDescription sets "product_description". At most 40000 characters.
 	ProductDescription *string `url:"product_description,omitempty"`
 	// SupportAddress sets "support_address".
 	SupportAddress *embedfin.AddressParams `url:"support_address,omitempty"`
 	// SupportEmail sets "support_email".
 	SupportEmail *string `url:"support_email,omitempty"`
-	// SupportPhone sets "support_phone".
+	// SupportPhone sets "support_phone". At most 5000 characters.
 	SupportPhone *string `url:"support_phone,omitempty"`
 	// SupportURL sets "support_url".
 	SupportURL *string `url:"support_url,omitempty"`
@@ -211,11 +228,13 @@ func (p *AccountCreateBusinessProfileParams) Validate() error {
 
 // AccountBusinessProfileAnnualRevenueParams is a nested object of request parameters.
 type AccountBusinessProfileAnnualRevenueParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// FiscalYearEnd sets "fiscal_year_end".
+	// FiscalYearEnd sets "fiscal_year_end". Required. At most 5000 characters.
 	FiscalYearEnd *string `url:"fiscal_year_end,omitempty"`
 }
 
@@ -318,7 +337,8 @@ type AccountCapabilitiesParams struct {
 	MXBankTransferPayments *AccessParams `url:"mx_bank_transfer_payments,omitempty"`
 	// NaverPayPayments sets "naver_pay_payments".
 	NaverPayPayments *AccessParams `url:"naver_pay_payments,omitempty"`
-	// NZBankAccountBECSDebitPayments sets "nz_bank_account_becs_debit_payments".
+	// NZBankAccountBECSDebitPayments sets
+	// "nz_bank_account_becs_debit_payments".
 	NZBankAccountBECSDebitPayments *AccessParams `url:"nz_bank_account_becs_debit_payments,omitempty"`
 	// OxxoPayments sets "oxxo_payments".
 	OxxoPayments *AccessParams `url:"oxxo_payments,omitempty"`
@@ -396,39 +416,42 @@ type AccountCreateCompanyParams struct {
 	DirectorshipDeclaration *CompanyDirectorshipDeclarationParams `url:"directorship_declaration,omitempty"`
 	// ExecutivesProvided sets "executives_provided".
 	ExecutivesProvided *bool `url:"executives_provided,omitempty"`
-	// ExportLicenseID sets "export_license_id".
+	// ExportLicenseID sets "export_license_id". At most 5000 characters.
 	ExportLicenseID *string `url:"export_license_id,omitempty"`
-	// ExportPurposeCode sets "export_purpose_code".
+	// ExportPurposeCode sets "export_purpose_code". At most 5000 characters.
 	ExportPurposeCode *string `url:"export_purpose_code,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 100 characters.
 	Name *string `url:"name,omitempty"`
-	// NameKana sets "name_kana".
+	// NameKana sets "name_kana". At most 100 characters.
 	NameKana *string `url:"name_kana,omitempty"`
-	// NameKanji sets "name_kanji".
+	// NameKanji sets "name_kanji". At most 100 characters.
 	NameKanji *string `url:"name_kanji,omitempty"`
 	// OwnersProvided sets "owners_provided".
 	OwnersProvided *bool `url:"owners_provided,omitempty"`
 	// OwnershipDeclaration sets "ownership_declaration".
 	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
-	// OwnershipExemptionReason sets "ownership_exemption_reason".
+	// OwnershipExemptionReason sets "ownership_exemption_reason". One of
+	// "qualified_entity_exceeds_ownership_threshold" or
+	// "qualifies_as_financial_institution".
 	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
 	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
 	PrincipalPlaceOfBusiness *embedfin.AddressParams `url:"principal_place_of_business,omitempty"`
 	// RegistrationDate sets "registration_date".
 	RegistrationDate *embedfin.DateParams `url:"registration_date,omitempty"`
-	// RegistrationNumber sets "registration_number".
+	// RegistrationNumber sets "registration_number". At most 5000 characters.
 	RegistrationNumber *string `url:"registration_number,omitempty"`
 	// RepresentativeDeclaration sets "representative_declaration".
 	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
-	// Structure sets "structure".
+	// Structure sets "structure". Any value of AccountCreateCompanyStructure
+	// but "".
 	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
-	// TaxID sets "tax_id".
+	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
-	// TaxIDRegistrar sets "tax_id_registrar".
+	// TaxIDRegistrar sets "tax_id_registrar". At most 5000 characters.
 	TaxIDRegistrar *string `url:"tax_id_registrar,omitempty"`
-	// VATID sets "vat_id".
+	// VATID sets "vat_id". At most 5000 characters.
 	VATID *string `url:"vat_id,omitempty"`
 	// Verification sets "verification".
 	Verification *AccountCompanyVerificationParams `url:"verification,omitempty"`
@@ -451,33 +474,35 @@ func (p *AccountCreateCompanyParams) Validate() error {
 
 // JapanAddressKanaParams is a nested object of request parameters.
 type JapanAddressKanaParams struct {
-	// City sets "city".
+	// City sets "city". At most 5000 characters.
 	City *string `url:"city,omitempty"`
-	// Country sets "country".
+	// Country sets "country". At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
+	// Line1 sets "line1". At most 5000 characters.
 	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
+	// Line2 sets "line2". At most 5000 characters.
 	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
+	// PostalCode sets "postal_code". At most 5000 characters.
 	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
+	// State sets "state". At most 5000 characters.
 	State *string `url:"state,omitempty"`
-	// Town sets "town".
+	// Town sets "town". At most 5000 characters.
 	Town *string `url:"town,omitempty"`
 }
 
 // CompanyDirectorshipDeclarationParams is a nested object of request parameters.
 type CompanyDirectorshipDeclarationParams struct {
-	// Date sets "date": Unix time in seconds.
+	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
 	IP *string `url:"ip,omitempty"`
-	// UserAgent sets "user_agent".
+	// UserAgent sets "user_agent". At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// AccountCreateCompanyOwnershipExemptionReason is a string enumeration with values "", "qualified_entity_exceeds_ownership_threshold", "qualifies_as_financial_institution"; the API may add values.
+// AccountCreateCompanyOwnershipExemptionReason is a string enumeration with
+// values "", "qualified_entity_exceeds_ownership_threshold" and
+// "qualifies_as_financial_institution"; the API may add values.
 type AccountCreateCompanyOwnershipExemptionReason string
 
 // Values of AccountCreateCompanyOwnershipExemptionReason.
@@ -487,7 +512,8 @@ const (
 	AccountCreateCompanyOwnershipExemptionReasonQualifiesAsFinancialInstitution          AccountCreateCompanyOwnershipExemptionReason = "qualifies_as_financial_institution"
 )
 
-// AccountCreateCompanyStructure is a string enumeration with 24 known values (see the constants); the API may add values.
+// AccountCreateCompanyStructure is a string enumeration with 24 known values
+// (see the constants); the API may add values.
 type AccountCreateCompanyStructure string
 
 // Values of AccountCreateCompanyStructure.
@@ -530,7 +556,8 @@ type AccountCreateControllerParams struct {
 	Fees *AccountCreateControllerFeesParams `url:"fees,omitempty"`
 	// Losses sets "losses".
 	Losses *AccountCreateControllerLossesParams `url:"losses,omitempty"`
-	// RequirementCollection sets "requirement_collection".
+	// RequirementCollection sets "requirement_collection". One of
+	// "application" or "stripe".
 	RequirementCollection *AccountControllerRequirementCollection `url:"requirement_collection,omitempty"`
 	// StripeDashboard sets "stripe_dashboard".
 	StripeDashboard *AccountCreateControllerStripeDashboardParams `url:"stripe_dashboard,omitempty"`
@@ -538,11 +565,12 @@ type AccountCreateControllerParams struct {
 
 // AccountCreateControllerFeesParams is a nested object of request parameters.
 type AccountCreateControllerFeesParams struct {
-	// Payer sets "payer".
+	// Payer sets "payer". One of "account" or "application".
 	Payer *AccountCreateControllerFeesPayer `url:"payer,omitempty"`
 }
 
-// AccountCreateControllerFeesPayer is a string enumeration with values "account", "application"; the API may add values.
+// AccountCreateControllerFeesPayer is a string enumeration with values
+// "account" and "application"; the API may add values.
 type AccountCreateControllerFeesPayer string
 
 // Values of AccountCreateControllerFeesPayer.
@@ -553,19 +581,20 @@ const (
 
 // AccountCreateControllerLossesParams is a nested object of request parameters.
 type AccountCreateControllerLossesParams struct {
-	// Payments sets "payments".
+	// Payments sets "payments". One of "application" or "stripe".
 	Payments *AccountControllerLossesPayments `url:"payments,omitempty"`
 }
 
 // AccountCreateControllerStripeDashboardParams is a nested object of request parameters.
 type AccountCreateControllerStripeDashboardParams struct {
-	// Type sets "type".
+	// Type sets "type". One of "express", "full" or "none".
 	Type *AccountControllerStripeDashboardType `url:"type,omitempty"`
 }
 
 // AccountCreateDocumentsParams is a nested object of request parameters.
 type AccountCreateDocumentsParams struct {
-	// BankAccountOwnershipVerification sets "bank_account_ownership_verification".
+	// BankAccountOwnershipVerification sets
+	// "bank_account_ownership_verification".
 	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
 	// CompanyLicense sets "company_license".
 	CompanyLicense *DocumentsParams `url:"company_license,omitempty"`
@@ -573,19 +602,21 @@ type AccountCreateDocumentsParams struct {
 	CompanyMemorandumOfAssociation *DocumentsParams `url:"company_memorandum_of_association,omitempty"`
 	// CompanyMinisterialDecree sets "company_ministerial_decree".
 	CompanyMinisterialDecree *DocumentsParams `url:"company_ministerial_decree,omitempty"`
-	// CompanyRegistrationVerification sets "company_registration_verification".
+	// CompanyRegistrationVerification sets
+	// "company_registration_verification".
 	CompanyRegistrationVerification *DocumentsParams `url:"company_registration_verification,omitempty"`
 	// CompanyTaxIDVerification sets "company_tax_id_verification".
 	CompanyTaxIDVerification *DocumentsParams `url:"company_tax_id_verification,omitempty"`
 	// ProofOfAddress sets "proof_of_address".
 	ProofOfAddress *DocumentsParams `url:"proof_of_address,omitempty"`
-	// ProofOfUltimateBeneficialOwnership sets "proof_of_ultimate_beneficial_ownership".
+	// ProofOfUltimateBeneficialOwnership sets
+	// "proof_of_ultimate_beneficial_ownership".
 	ProofOfUltimateBeneficialOwnership *SignerParams `url:"proof_of_ultimate_beneficial_ownership,omitempty"`
 }
 
 // SignerParams is a nested object of request parameters.
 type SignerParams struct {
-	// Files sets "files".
+	// Files sets "files". Each at most 500 characters.
 	Files []string `url:"files,omitempty"`
 	// Signer sets "signer".
 	Signer *SignerNameParams `url:"signer,omitempty"`
@@ -593,13 +624,13 @@ type SignerParams struct {
 
 // SignerNameParams is a nested object of request parameters.
 type SignerNameParams struct {
-	// Person sets "person".
+	// Person sets "person". At most 5000 characters.
 	Person *string `url:"person,omitempty"`
 }
 
 // AccountGroupsParams is a nested object of request parameters.
 type AccountGroupsParams struct {
-	// PaymentsPricing sets "payments_pricing".
+	// PaymentsPricing sets "payments_pricing". At most 5000 characters.
 	PaymentsPricing *string `url:"payments_pricing,omitempty"`
 }
 
@@ -615,39 +646,41 @@ type AccountCreateIndividualParams struct {
 	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// FirstName sets "first_name".
+	// FirstName sets "first_name". At most 100 characters.
 	FirstName *string `url:"first_name,omitempty"`
-	// FirstNameKana sets "first_name_kana".
+	// FirstNameKana sets "first_name_kana". At most 5000 characters.
 	FirstNameKana *string `url:"first_name_kana,omitempty"`
-	// FirstNameKanji sets "first_name_kanji".
+	// FirstNameKanji sets "first_name_kanji". At most 5000 characters.
 	FirstNameKanji *string `url:"first_name_kanji,omitempty"`
-	// FullNameAliases sets "full_name_aliases".
+	// FullNameAliases sets "full_name_aliases". Each at most 300 characters.
 	FullNameAliases []string `url:"full_name_aliases,omitempty"`
 	// Gender sets "gender".
 	Gender *string `url:"gender,omitempty"`
-	// IDNumber sets "id_number".
+	// IDNumber sets "id_number". At most 5000 characters.
 	IDNumber *string `url:"id_number,omitempty"`
-	// IDNumberSecondary sets "id_number_secondary".
+	// IDNumberSecondary sets "id_number_secondary". At most 5000 characters.
 	IDNumberSecondary *string `url:"id_number_secondary,omitempty"`
-	// LastName sets "last_name".
+	// LastName sets "last_name". At most 100 characters.
 	LastName *string `url:"last_name,omitempty"`
-	// LastNameKana sets "last_name_kana".
+	// LastNameKana sets "last_name_kana". At most 5000 characters.
 	LastNameKana *string `url:"last_name_kana,omitempty"`
-	// LastNameKanji sets "last_name_kanji".
+	// LastNameKanji sets "last_name_kanji". At most 5000 characters.
 	LastNameKanji *string `url:"last_name_kanji,omitempty"`
-	// MaidenName sets "maiden_name".
+	// MaidenName sets "maiden_name". At most 5000 characters.
 	MaidenName *string `url:"maiden_name,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
-	// PoliticalExposure sets "political_exposure".
+	// PoliticalExposure sets "political_exposure". One of "existing" or
+	// "none".
 	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
 	// RegisteredAddress sets "registered_address".
 	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
 	// Relationship sets "relationship".
 	Relationship *AccountIndividualRelationshipParams `url:"relationship,omitempty"`
-	// SSNLast4 sets "ssn_last_4".
+	// SSNLast4 sets "ssn_last_4". At most 5000 characters.
 	SSNLast4 *string `url:"ssn_last_4,omitempty"`
 	// Verification sets "verification".
 	Verification *AccountIndividualVerificationParams `url:"verification,omitempty"`
@@ -668,7 +701,8 @@ func (p *AccountCreateIndividualParams) Validate() error {
 	return nil
 }
 
-// AccountCreateIndividualPoliticalExposure is a string enumeration with values "existing", "none"; the API may add values.
+// AccountCreateIndividualPoliticalExposure is a string enumeration with values
+// "existing" and "none"; the API may add values.
 type AccountCreateIndividualPoliticalExposure string
 
 // Values of AccountCreateIndividualPoliticalExposure.
@@ -687,7 +721,7 @@ type AccountIndividualRelationshipParams struct {
 	Owner *bool `url:"owner,omitempty"`
 	// PercentOwnership sets "percent_ownership".
 	PercentOwnership *float64 `url:"percent_ownership,omitempty"`
-	// Title sets "title".
+	// Title sets "title". At most 5000 characters.
 	Title *string `url:"title,omitempty"`
 }
 
@@ -727,13 +761,13 @@ type AccountSettingsBACSDebitPaymentsParams struct {
 
 // AccountSettingsBrandingParams is a nested object of request parameters.
 type AccountSettingsBrandingParams struct {
-	// Icon sets "icon".
+	// Icon sets "icon". At most 5000 characters.
 	Icon *string `url:"icon,omitempty"`
-	// Logo sets "logo".
+	// Logo sets "logo". At most 5000 characters.
 	Logo *string `url:"logo,omitempty"`
-	// PrimaryColor sets "primary_color".
+	// PrimaryColor sets "primary_color". At most 5000 characters.
 	PrimaryColor *string `url:"primary_color,omitempty"`
-	// SecondaryColor sets "secondary_color".
+	// SecondaryColor sets "secondary_color". At most 5000 characters.
 	SecondaryColor *string `url:"secondary_color,omitempty"`
 }
 
@@ -745,11 +779,11 @@ type AccountSettingsCardIssuingParams struct {
 
 // SettingsTermsOfServiceParams is a nested object of request parameters.
 type SettingsTermsOfServiceParams struct {
-	// Date sets "date": Unix time in seconds.
+	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
 	IP *string `url:"ip,omitempty"`
-	// UserAgent sets "user_agent".
+	// UserAgent sets "user_agent". At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
@@ -757,11 +791,14 @@ type SettingsTermsOfServiceParams struct {
 type AccountSettingsCardPaymentsParams struct {
 	// DeclineOn sets "decline_on".
 	DeclineOn *AccountSettingsCardPaymentsDeclineOnParams `url:"decline_on,omitempty"`
-	// StatementDescriptorPrefix sets "statement_descriptor_prefix".
+	// StatementDescriptorPrefix sets "statement_descriptor_prefix". At most 10
+	// characters.
 	StatementDescriptorPrefix *string `url:"statement_descriptor_prefix,omitempty"`
 	// StatementDescriptorPrefixKana sets "statement_descriptor_prefix_kana".
+	// At most 10 characters.
 	StatementDescriptorPrefixKana *string `url:"statement_descriptor_prefix_kana,omitempty"`
 	// StatementDescriptorPrefixKanji sets "statement_descriptor_prefix_kanji".
+	// At most 10 characters.
 	StatementDescriptorPrefixKanji *string `url:"statement_descriptor_prefix_kanji,omitempty"`
 }
 
@@ -775,17 +812,20 @@ type AccountSettingsCardPaymentsDeclineOnParams struct {
 
 // AccountCreateSettingsInvoicesParams is a nested object of request parameters.
 type AccountCreateSettingsInvoicesParams struct {
-	// HostedPaymentMethodSave sets "hosted_payment_method_save".
+	// HostedPaymentMethodSave sets "hosted_payment_method_save". One of
+	// "always", "never" or "offer".
 	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `url:"hosted_payment_method_save,omitempty"`
 }
 
 // AccountSettingsPaymentsParams is a nested object of request parameters.
 type AccountSettingsPaymentsParams struct {
-	// StatementDescriptor sets "statement_descriptor".
+	// StatementDescriptor sets "statement_descriptor". At most 22 characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
-	// StatementDescriptorKana sets "statement_descriptor_kana".
+	// StatementDescriptorKana sets "statement_descriptor_kana". At most 22
+	// characters.
 	StatementDescriptorKana *string `url:"statement_descriptor_kana,omitempty"`
-	// StatementDescriptorKanji sets "statement_descriptor_kanji".
+	// StatementDescriptorKanji sets "statement_descriptor_kanji". At most 22
+	// characters.
 	StatementDescriptorKanji *string `url:"statement_descriptor_kanji,omitempty"`
 }
 
@@ -795,29 +835,34 @@ type AccountSettingsPayoutsParams struct {
 	DebitNegativeBalances *bool `url:"debit_negative_balances,omitempty"`
 	// Schedule sets "schedule".
 	Schedule *AccountSettingsPayoutsScheduleParams `url:"schedule,omitempty"`
-	// StatementDescriptor sets "statement_descriptor".
+	// StatementDescriptor sets "statement_descriptor". At most 22 characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
 // AccountSettingsPayoutsScheduleParams is a nested object of request parameters.
 type AccountSettingsPayoutsScheduleParams struct {
-	// DelayDaysString sets "delay_days": the string form of the parameter.
+	// DelayDaysString sets "delay_days". The string form of the parameter. The
+	// only value is "minimum".
 	DelayDaysString *AccountSettingsPayoutsScheduleDelayDays `url:"delay_days,omitempty"`
 	// DelayDays sets "delay_days".
 	DelayDays *int64 `url:"delay_days,omitempty"`
-	// Interval sets "interval".
+	// Interval sets "interval". One of "daily", "manual", "monthly" or
+	// "weekly".
 	Interval *AccountSettingsPayoutsScheduleInterval `url:"interval,omitempty"`
 	// MonthlyAnchor sets "monthly_anchor".
 	MonthlyAnchor *int64 `url:"monthly_anchor,omitempty"`
 	// MonthlyPayoutDays sets "monthly_payout_days".
 	MonthlyPayoutDays []int64 `url:"monthly_payout_days,omitempty"`
-	// WeeklyAnchor sets "weekly_anchor".
+	// WeeklyAnchor sets "weekly_anchor". One of "friday", "monday",
+	// "saturday", "sunday", "thursday", "tuesday" or "wednesday".
 	WeeklyAnchor *AccountSettingsPayoutsScheduleWeeklyAnchor `url:"weekly_anchor,omitempty"`
-	// WeeklyPayoutDays sets "weekly_payout_days".
+	// WeeklyPayoutDays sets "weekly_payout_days". One of "friday", "monday",
+	// "thursday", "tuesday" or "wednesday".
 	WeeklyPayoutDays []AccountSettingsPayoutsScheduleWeeklyPayoutDay `url:"weekly_payout_days,omitempty"`
 }
 
-// AccountSettingsPayoutsScheduleDelayDays is a string enumeration with values "minimum"; the API may add values.
+// AccountSettingsPayoutsScheduleDelayDays is a string enumeration with values
+// "minimum"; the API may add values.
 type AccountSettingsPayoutsScheduleDelayDays string
 
 // Values of AccountSettingsPayoutsScheduleDelayDays.
@@ -825,7 +870,8 @@ const (
 	AccountSettingsPayoutsScheduleDelayDaysMinimum AccountSettingsPayoutsScheduleDelayDays = "minimum"
 )
 
-// AccountSettingsPayoutsScheduleInterval is a string enumeration with values "daily", "manual", "monthly", "weekly"; the API may add values.
+// AccountSettingsPayoutsScheduleInterval is a string enumeration with values
+// "daily", "manual", "monthly" and "weekly"; the API may add values.
 type AccountSettingsPayoutsScheduleInterval string
 
 // Values of AccountSettingsPayoutsScheduleInterval.
@@ -836,7 +882,9 @@ const (
 	AccountSettingsPayoutsScheduleIntervalWeekly  AccountSettingsPayoutsScheduleInterval = "weekly"
 )
 
-// AccountSettingsPayoutsScheduleWeeklyAnchor is a string enumeration with values "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"; the API may add values.
+// AccountSettingsPayoutsScheduleWeeklyAnchor is a string enumeration with
+// values "friday", "monday", "saturday", "sunday", "thursday", "tuesday" and
+// "wednesday"; the API may add values.
 type AccountSettingsPayoutsScheduleWeeklyAnchor string
 
 // Values of AccountSettingsPayoutsScheduleWeeklyAnchor.
@@ -858,17 +906,18 @@ type AccountSettingsTreasuryParams struct {
 
 // AccountTOSAcceptanceParams is a nested object of request parameters.
 type AccountTOSAcceptanceParams struct {
-	// Date sets "date": Unix time in seconds.
+	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
 	IP *string `url:"ip,omitempty"`
-	// ServiceAgreement sets "service_agreement".
+	// ServiceAgreement sets "service_agreement". At most 5000 characters.
 	ServiceAgreement *string `url:"service_agreement,omitempty"`
-	// UserAgent sets "user_agent".
+	// UserAgent sets "user_agent". At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// AccountCreateType is a string enumeration with values "custom", "express", "standard"; the API may add values.
+// AccountCreateType is a string enumeration with values "custom", "express"
+// and "standard"; the API may add values.
 type AccountCreateType string
 
 // Values of AccountCreateType.
@@ -881,9 +930,10 @@ const (
 // AccountListParams holds the parameters of AccountService.List (GET /v1/accounts).
 type AccountListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
 }
 
@@ -895,29 +945,33 @@ type AccountRetrieveParams struct {
 // AccountUpdateParams holds the parameters of AccountService.Update (POST /v1/accounts/{account}).
 type AccountUpdateParams struct {
 	embedfin.Params
-	// AccountToken sets "account_token".
+	// AccountToken sets "account_token". At most 5000 characters.
 	AccountToken *string `url:"account_token,omitempty"`
 	// BusinessProfile sets "business_profile".
 	BusinessProfile *AccountUpdateBusinessProfileParams `url:"business_profile,omitempty"`
-	// BusinessType sets "business_type".
+	// BusinessType sets "business_type". One of "company",
+	// "government_entity", "individual" or "non_profit".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
-	// Capabilities sets "capabilities".
+	// Capabilities sets "capabilities": capabilities to request; each starts
+	// inactive until the requirements are met.
 	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
 	Company *AccountUpdateCompanyParams `url:"company,omitempty"`
-	// DefaultCurrency sets "default_currency": a three-letter ISO currency code.
+	// DefaultCurrency sets "default_currency". A three-letter ISO currency
+	// code, in lowercase.
 	DefaultCurrency *string `url:"default_currency,omitempty"`
 	// Documents sets "documents".
 	Documents *AccountUpdateDocumentsParams `url:"documents,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// ExternalAccount sets "external_account".
+	// ExternalAccount sets "external_account". At most 5000 characters.
 	ExternalAccount *string `url:"external_account,omitempty"`
 	// Groups sets "groups".
 	Groups *AccountGroupsParams `url:"groups,omitempty"`
 	// Individual sets "individual".
 	Individual *AccountUpdateIndividualParams `url:"individual,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Settings sets "settings".
 	Settings *AccountUpdateSettingsParams `url:"settings,omitempty"`
@@ -956,21 +1010,24 @@ type AccountUpdateBusinessProfileParams struct {
 	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
 	// EstimatedWorkerCount sets "estimated_worker_count".
 	EstimatedWorkerCount *int64 `url:"estimated_worker_count,omitempty"`
-	// MCC sets "mcc".
+	// MCC sets "mcc". At most 4 characters.
 	MCC *string `url:"mcc,omitempty"`
-	// MinorityOwnedBusinessDesignation sets "minority_owned_business_designation".
+	// MinorityOwnedBusinessDesignation sets
+	// "minority_owned_business_designation". One of "lgbtqi_owned_business",
+	// "minority_owned_business", "none_of_these_apply", "prefer_not_to_answer"
+	// or "women_owned_business".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
 	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
 	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// ProductDescription sets "product_description".
+	// ProductDescription sets "product_description". At most 40000 characters.
 	ProductDescription *string `url:"product_description,omitempty"`
 	// SupportAddress sets "support_address".
 	SupportAddress *embedfin.AddressParams `url:"support_address,omitempty"`
 	// SupportEmail sets "support_email".
 	SupportEmail *string `url:"support_email,omitempty"`
-	// SupportPhone sets "support_phone".
+	// SupportPhone sets "support_phone". At most 5000 characters.
 	SupportPhone *string `url:"support_phone,omitempty"`
 	// SupportURL sets "support_url".
 	SupportURL *string `url:"support_url,omitempty"`
@@ -1014,39 +1071,42 @@ type AccountUpdateCompanyParams struct {
 	DirectorshipDeclaration *CompanyDirectorshipDeclarationParams `url:"directorship_declaration,omitempty"`
 	// ExecutivesProvided sets "executives_provided".
 	ExecutivesProvided *bool `url:"executives_provided,omitempty"`
-	// ExportLicenseID sets "export_license_id".
+	// ExportLicenseID sets "export_license_id". At most 5000 characters.
 	ExportLicenseID *string `url:"export_license_id,omitempty"`
-	// ExportPurposeCode sets "export_purpose_code".
+	// ExportPurposeCode sets "export_purpose_code". At most 5000 characters.
 	ExportPurposeCode *string `url:"export_purpose_code,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 100 characters.
 	Name *string `url:"name,omitempty"`
-	// NameKana sets "name_kana".
+	// NameKana sets "name_kana". At most 100 characters.
 	NameKana *string `url:"name_kana,omitempty"`
-	// NameKanji sets "name_kanji".
+	// NameKanji sets "name_kanji". At most 100 characters.
 	NameKanji *string `url:"name_kanji,omitempty"`
 	// OwnersProvided sets "owners_provided".
 	OwnersProvided *bool `url:"owners_provided,omitempty"`
 	// OwnershipDeclaration sets "ownership_declaration".
 	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
-	// OwnershipExemptionReason sets "ownership_exemption_reason".
+	// OwnershipExemptionReason sets "ownership_exemption_reason". One of
+	// "qualified_entity_exceeds_ownership_threshold" or
+	// "qualifies_as_financial_institution".
 	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
 	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
 	PrincipalPlaceOfBusiness *embedfin.AddressParams `url:"principal_place_of_business,omitempty"`
 	// RegistrationDate sets "registration_date".
 	RegistrationDate *embedfin.DateParams `url:"registration_date,omitempty"`
-	// RegistrationNumber sets "registration_number".
+	// RegistrationNumber sets "registration_number". At most 5000 characters.
 	RegistrationNumber *string `url:"registration_number,omitempty"`
 	// RepresentativeDeclaration sets "representative_declaration".
 	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
-	// Structure sets "structure".
+	// Structure sets "structure". Any value of AccountCreateCompanyStructure
+	// but "".
 	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
-	// TaxID sets "tax_id".
+	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
-	// TaxIDRegistrar sets "tax_id_registrar".
+	// TaxIDRegistrar sets "tax_id_registrar". At most 5000 characters.
 	TaxIDRegistrar *string `url:"tax_id_registrar,omitempty"`
-	// VATID sets "vat_id".
+	// VATID sets "vat_id". At most 5000 characters.
 	VATID *string `url:"vat_id,omitempty"`
 	// Verification sets "verification".
 	Verification *AccountCompanyVerificationParams `url:"verification,omitempty"`
@@ -1069,7 +1129,8 @@ func (p *AccountUpdateCompanyParams) Validate() error {
 
 // AccountUpdateDocumentsParams is a nested object of request parameters.
 type AccountUpdateDocumentsParams struct {
-	// BankAccountOwnershipVerification sets "bank_account_ownership_verification".
+	// BankAccountOwnershipVerification sets
+	// "bank_account_ownership_verification".
 	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
 	// CompanyLicense sets "company_license".
 	CompanyLicense *DocumentsParams `url:"company_license,omitempty"`
@@ -1077,7 +1138,8 @@ type AccountUpdateDocumentsParams struct {
 	CompanyMemorandumOfAssociation *DocumentsParams `url:"company_memorandum_of_association,omitempty"`
 	// CompanyMinisterialDecree sets "company_ministerial_decree".
 	CompanyMinisterialDecree *DocumentsParams `url:"company_ministerial_decree,omitempty"`
-	// CompanyRegistrationVerification sets "company_registration_verification".
+	// CompanyRegistrationVerification sets
+	// "company_registration_verification".
 	CompanyRegistrationVerification *DocumentsParams `url:"company_registration_verification,omitempty"`
 	// CompanyTaxIDVerification sets "company_tax_id_verification".
 	CompanyTaxIDVerification *DocumentsParams `url:"company_tax_id_verification,omitempty"`
@@ -1085,7 +1147,8 @@ type AccountUpdateDocumentsParams struct {
 	ProofOfAddress *DocumentsParams `url:"proof_of_address,omitempty"`
 	// ProofOfRegistration sets "proof_of_registration".
 	ProofOfRegistration *SignerParams `url:"proof_of_registration,omitempty"`
-	// ProofOfUltimateBeneficialOwnership sets "proof_of_ultimate_beneficial_ownership".
+	// ProofOfUltimateBeneficialOwnership sets
+	// "proof_of_ultimate_beneficial_ownership".
 	ProofOfUltimateBeneficialOwnership *SignerParams `url:"proof_of_ultimate_beneficial_ownership,omitempty"`
 }
 
@@ -1101,39 +1164,41 @@ type AccountUpdateIndividualParams struct {
 	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// FirstName sets "first_name".
+	// FirstName sets "first_name". At most 100 characters.
 	FirstName *string `url:"first_name,omitempty"`
-	// FirstNameKana sets "first_name_kana".
+	// FirstNameKana sets "first_name_kana". At most 5000 characters.
 	FirstNameKana *string `url:"first_name_kana,omitempty"`
-	// FirstNameKanji sets "first_name_kanji".
+	// FirstNameKanji sets "first_name_kanji". At most 5000 characters.
 	FirstNameKanji *string `url:"first_name_kanji,omitempty"`
-	// FullNameAliases sets "full_name_aliases".
+	// FullNameAliases sets "full_name_aliases". Each at most 300 characters.
 	FullNameAliases []string `url:"full_name_aliases,omitempty"`
 	// Gender sets "gender".
 	Gender *string `url:"gender,omitempty"`
-	// IDNumber sets "id_number".
+	// IDNumber sets "id_number". At most 5000 characters.
 	IDNumber *string `url:"id_number,omitempty"`
-	// IDNumberSecondary sets "id_number_secondary".
+	// IDNumberSecondary sets "id_number_secondary". At most 5000 characters.
 	IDNumberSecondary *string `url:"id_number_secondary,omitempty"`
-	// LastName sets "last_name".
+	// LastName sets "last_name". At most 100 characters.
 	LastName *string `url:"last_name,omitempty"`
-	// LastNameKana sets "last_name_kana".
+	// LastNameKana sets "last_name_kana". At most 5000 characters.
 	LastNameKana *string `url:"last_name_kana,omitempty"`
-	// LastNameKanji sets "last_name_kanji".
+	// LastNameKanji sets "last_name_kanji". At most 5000 characters.
 	LastNameKanji *string `url:"last_name_kanji,omitempty"`
-	// MaidenName sets "maiden_name".
+	// MaidenName sets "maiden_name". At most 5000 characters.
 	MaidenName *string `url:"maiden_name,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Phone sets "phone".
 	Phone *string `url:"phone,omitempty"`
-	// PoliticalExposure sets "political_exposure".
+	// PoliticalExposure sets "political_exposure". One of "existing" or
+	// "none".
 	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
 	// RegisteredAddress sets "registered_address".
 	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
 	// Relationship sets "relationship".
 	Relationship *AccountIndividualRelationshipParams `url:"relationship,omitempty"`
-	// SSNLast4 sets "ssn_last_4".
+	// SSNLast4 sets "ssn_last_4". At most 5000 characters.
 	SSNLast4 *string `url:"ssn_last_4,omitempty"`
 	// Verification sets "verification".
 	Verification *AccountIndividualVerificationParams `url:"verification,omitempty"`
@@ -1178,9 +1243,11 @@ type AccountUpdateSettingsParams struct {
 
 // AccountUpdateSettingsInvoicesParams is a nested object of request parameters.
 type AccountUpdateSettingsInvoicesParams struct {
-	// DefaultAccountTaxIDs sets "default_account_tax_ids".
+	// DefaultAccountTaxIDs sets "default_account_tax_ids". Each at most 5000
+	// characters.
 	DefaultAccountTaxIDs []string `url:"default_account_tax_ids,omitempty"`
-	// HostedPaymentMethodSave sets "hosted_payment_method_save".
+	// HostedPaymentMethodSave sets "hosted_payment_method_save". One of
+	// "always", "never" or "offer".
 	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `url:"hosted_payment_method_save,omitempty"`
 }
 
@@ -1203,6 +1270,8 @@ type AccountService struct {
 // Create creates a connected account.
 //
 // API: POST /v1/accounts
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/create
 func (s *AccountService) Create(ctx context.Context, params *AccountCreateParams, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -1217,6 +1286,8 @@ func (s *AccountService) Create(ctx context.Context, params *AccountCreateParams
 // List returns one page of connected accounts; use All to walk every page.
 //
 // API: GET /v1/accounts
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/list
 func (s *AccountService) List(ctx context.Context, params *AccountListParams, opts ...embedfin.RequestOption) (*embedfin.List[Account], error) {
 	out := new(embedfin.List[Account])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/accounts", params, out, opts...); err != nil {
@@ -1227,6 +1298,8 @@ func (s *AccountService) List(ctx context.Context, params *AccountListParams, op
 
 // All returns an iterator over every connected account, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/list
 func (s *AccountService) All(ctx context.Context, params *AccountListParams, opts ...embedfin.RequestOption) iter.Seq2[*Account, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *AccountListParams) (*embedfin.List[Account], error) {
 		return s.List(ctx, p, opts...)
@@ -1236,6 +1309,8 @@ func (s *AccountService) All(ctx context.Context, params *AccountListParams, opt
 // Retrieve fetches a connected account by its ID.
 //
 // API: GET /v1/accounts/{account}
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/retrieve
 func (s *AccountService) Retrieve(ctx context.Context, id string, params *AccountRetrieveParams, opts ...embedfin.RequestOption) (*Account, error) {
 	path, err := embedfin.Path("/v1/accounts/{account}", id)
 	if err != nil {
@@ -1248,9 +1323,12 @@ func (s *AccountService) Retrieve(ctx context.Context, id string, params *Accoun
 	return out, nil
 }
 
-// Update changes a connected account; fields left nil are not sent and stay as they are.
+// Update changes a connected account; fields left nil are not sent and stay as
+// they are.
 //
 // API: POST /v1/accounts/{account}
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/update
 func (s *AccountService) Update(ctx context.Context, id string, params *AccountUpdateParams, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -1269,6 +1347,8 @@ func (s *AccountService) Update(ctx context.Context, id string, params *AccountU
 // Delete deletes a connected account.
 //
 // API: DELETE /v1/accounts/{account}
+//
+// Stripe API reference: https://docs.stripe.com/api/accounts/delete
 func (s *AccountService) Delete(ctx context.Context, id string, params *AccountDeleteParams, opts ...embedfin.RequestOption) (*DeletedAccount, error) {
 	path, err := embedfin.Path("/v1/accounts/{account}", id)
 	if err != nil {

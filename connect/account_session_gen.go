@@ -15,15 +15,16 @@ type AccountSession struct {
 	ClientSecret string `json:"client_secret"`
 	// Components is "components".
 	Components *AccountSessionComponents `json:"components"`
-	// ExpiresAt is "expires_at": Unix time in seconds.
+	// ExpiresAt is "expires_at". Unix time in seconds.
 	ExpiresAt int64 `json:"expires_at"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "account_session".
 	Object string `json:"object"`
 }
 
-// AccountSessionComponents is a nested object of the API (connect_embedded_account_session_create_components).
+// AccountSessionComponents is a nested object of the API
+// (connect_embedded_account_session_create_components).
 type AccountSessionComponents struct {
 	// AccountManagement is "account_management".
 	AccountManagement *EmbeddedAccountConfig `json:"account_management"`
@@ -71,7 +72,8 @@ type AccountSessionComponents struct {
 	TaxSettings *EmbeddedBaseConfig `json:"tax_settings"`
 }
 
-// EmbeddedAccountConfig is a nested object of the API (connect_embedded_account_config_claim).
+// EmbeddedAccountConfig is a nested object of the API
+// (connect_embedded_account_config_claim).
 type EmbeddedAccountConfig struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -79,7 +81,8 @@ type EmbeddedAccountConfig struct {
 	Features *EmbeddedAccountConfigFeatures `json:"features"`
 }
 
-// EmbeddedBaseConfig is a nested object of the API (connect_embedded_base_config_claim).
+// EmbeddedBaseConfig is a nested object of the API
+// (connect_embedded_base_config_claim).
 type EmbeddedBaseConfig struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -87,7 +90,8 @@ type EmbeddedBaseConfig struct {
 	Features *EmbeddedBaseConfigFeatures `json:"features"`
 }
 
-// EmbeddedPayoutsConfig is a nested object of the API (connect_embedded_payouts_config).
+// EmbeddedPayoutsConfig is a nested object of the API
+// (connect_embedded_payouts_config).
 type EmbeddedPayoutsConfig struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -95,7 +99,8 @@ type EmbeddedPayoutsConfig struct {
 	Features *EmbeddedPayoutsConfigFeatures `json:"features"`
 }
 
-// AccountSessionComponentsDisputesList is a nested object of the API (connect_embedded_disputes_list_config).
+// AccountSessionComponentsDisputesList is a nested object of the API
+// (connect_embedded_disputes_list_config).
 type AccountSessionComponentsDisputesList struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -103,7 +108,8 @@ type AccountSessionComponentsDisputesList struct {
 	Features *AccountSessionComponentsDisputesListFeatures `json:"features"`
 }
 
-// AccountSessionComponentsFinancialAccount is a nested object of the API (connect_embedded_financial_account_config_claim).
+// AccountSessionComponentsFinancialAccount is a nested object of the API
+// (connect_embedded_financial_account_config_claim).
 type AccountSessionComponentsFinancialAccount struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -111,7 +117,8 @@ type AccountSessionComponentsFinancialAccount struct {
 	Features *AccountSessionComponentsFinancialAccountFeatures `json:"features"`
 }
 
-// AccountSessionComponentsFinancialAccountTransactions is a nested object of the API (connect_embedded_financial_account_transactions_config_claim).
+// AccountSessionComponentsFinancialAccountTransactions is a nested object of
+// the API (connect_embedded_financial_account_transactions_config_claim).
 type AccountSessionComponentsFinancialAccountTransactions struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -119,7 +126,8 @@ type AccountSessionComponentsFinancialAccountTransactions struct {
 	Features *AccountSessionComponentsFinancialAccountTransactionsFeatures `json:"features"`
 }
 
-// AccountSessionComponentsInstantPayoutsPromotion is a nested object of the API (connect_embedded_instant_payouts_promotion_config).
+// AccountSessionComponentsInstantPayoutsPromotion is a nested object of the
+// API (connect_embedded_instant_payouts_promotion_config).
 type AccountSessionComponentsInstantPayoutsPromotion struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -127,7 +135,8 @@ type AccountSessionComponentsInstantPayoutsPromotion struct {
 	Features *AccountSessionComponentsInstantPayoutsPromotionFeatures `json:"features"`
 }
 
-// AccountSessionComponentsIssuingCard is a nested object of the API (connect_embedded_issuing_card_config_claim).
+// AccountSessionComponentsIssuingCard is a nested object of the API
+// (connect_embedded_issuing_card_config_claim).
 type AccountSessionComponentsIssuingCard struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -135,7 +144,8 @@ type AccountSessionComponentsIssuingCard struct {
 	Features *AccountSessionComponentsIssuingCardFeatures `json:"features"`
 }
 
-// AccountSessionComponentsIssuingCardsList is a nested object of the API (connect_embedded_issuing_cards_list_config_claim).
+// AccountSessionComponentsIssuingCardsList is a nested object of the API
+// (connect_embedded_issuing_cards_list_config_claim).
 type AccountSessionComponentsIssuingCardsList struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -143,7 +153,8 @@ type AccountSessionComponentsIssuingCardsList struct {
 	Features *AccountSessionComponentsIssuingCardsListFeatures `json:"features"`
 }
 
-// EmbeddedPaymentsConfig is a nested object of the API (connect_embedded_payments_config_claim).
+// EmbeddedPaymentsConfig is a nested object of the API
+// (connect_embedded_payments_config_claim).
 type EmbeddedPaymentsConfig struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -151,7 +162,8 @@ type EmbeddedPaymentsConfig struct {
 	Features *EmbeddedPaymentsConfigFeatures `json:"features"`
 }
 
-// AccountSessionComponentsPaymentDisputes is a nested object of the API (connect_embedded_payment_disputes_config).
+// AccountSessionComponentsPaymentDisputes is a nested object of the API
+// (connect_embedded_payment_disputes_config).
 type AccountSessionComponentsPaymentDisputes struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -159,7 +171,8 @@ type AccountSessionComponentsPaymentDisputes struct {
 	Features *AccountSessionComponentsPaymentDisputesFeatures `json:"features"`
 }
 
-// AccountSessionComponentsPaymentMethodSettings is a nested object of the API (connect_embedded_payment_method_settings_config_claim).
+// AccountSessionComponentsPaymentMethodSettings is a nested object of the API
+// (connect_embedded_payment_method_settings_config_claim).
 type AccountSessionComponentsPaymentMethodSettings struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
@@ -167,7 +180,8 @@ type AccountSessionComponentsPaymentMethodSettings struct {
 	Features *AccountSessionComponentsPaymentMethodSettingsFeatures `json:"features"`
 }
 
-// EmbeddedAccountConfigFeatures is a nested object of the API (connect_embedded_account_features_claim).
+// EmbeddedAccountConfigFeatures is a nested object of the API
+// (connect_embedded_account_features_claim).
 type EmbeddedAccountConfigFeatures struct {
 	// DisableStripeUserAuthentication is "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication bool `json:"disable_stripe_user_authentication"`
@@ -175,11 +189,13 @@ type EmbeddedAccountConfigFeatures struct {
 	ExternalAccountCollection bool `json:"external_account_collection"`
 }
 
-// EmbeddedBaseConfigFeatures is a nested object of the API (connect_embedded_base_features).
+// EmbeddedBaseConfigFeatures is a nested object of the API
+// (connect_embedded_base_features).
 type EmbeddedBaseConfigFeatures struct {
 }
 
-// EmbeddedPayoutsConfigFeatures is a nested object of the API (connect_embedded_payouts_features).
+// EmbeddedPayoutsConfigFeatures is a nested object of the API
+// (connect_embedded_payouts_features).
 type EmbeddedPayoutsConfigFeatures struct {
 	// DisableStripeUserAuthentication is "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication bool `json:"disable_stripe_user_authentication"`
@@ -193,11 +209,13 @@ type EmbeddedPayoutsConfigFeatures struct {
 	StandardPayouts bool `json:"standard_payouts"`
 }
 
-// AccountSessionComponentsDisputesListFeatures is a nested object of the API (connect_embedded_disputes_list_features).
+// AccountSessionComponentsDisputesListFeatures is a nested object of the API
+// (connect_embedded_disputes_list_features).
 type AccountSessionComponentsDisputesListFeatures struct {
 	// CapturePayments is "capture_payments".
 	CapturePayments bool `json:"capture_payments"`
-	// DestinationOnBehalfOfChargeManagement is "destination_on_behalf_of_charge_management".
+	// DestinationOnBehalfOfChargeManagement is
+	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement bool `json:"destination_on_behalf_of_charge_management"`
 	// DisputeManagement is "dispute_management".
 	DisputeManagement bool `json:"dispute_management"`
@@ -207,7 +225,8 @@ type AccountSessionComponentsDisputesListFeatures struct {
 	SmartDisputesManagement bool `json:"smart_disputes_management"`
 }
 
-// AccountSessionComponentsFinancialAccountFeatures is a nested object of the API (connect_embedded_financial_account_features).
+// AccountSessionComponentsFinancialAccountFeatures is a nested object of the
+// API (connect_embedded_financial_account_features).
 type AccountSessionComponentsFinancialAccountFeatures struct {
 	// DisableStripeUserAuthentication is "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication bool `json:"disable_stripe_user_authentication"`
@@ -219,13 +238,16 @@ type AccountSessionComponentsFinancialAccountFeatures struct {
 	TransferBalance bool `json:"transfer_balance"`
 }
 
-// AccountSessionComponentsFinancialAccountTransactionsFeatures is a nested object of the API (connect_embedded_financial_account_transactions_features).
+// AccountSessionComponentsFinancialAccountTransactionsFeatures is a nested
+// object of the API
+// (connect_embedded_financial_account_transactions_features).
 type AccountSessionComponentsFinancialAccountTransactionsFeatures struct {
 	// CardSpendDisputeManagement is "card_spend_dispute_management".
 	CardSpendDisputeManagement bool `json:"card_spend_dispute_management"`
 }
 
-// AccountSessionComponentsInstantPayoutsPromotionFeatures is a nested object of the API (connect_embedded_instant_payouts_promotion_features).
+// AccountSessionComponentsInstantPayoutsPromotionFeatures is a nested object
+// of the API (connect_embedded_instant_payouts_promotion_features).
 type AccountSessionComponentsInstantPayoutsPromotionFeatures struct {
 	// DisableStripeUserAuthentication is "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication bool `json:"disable_stripe_user_authentication"`
@@ -235,7 +257,8 @@ type AccountSessionComponentsInstantPayoutsPromotionFeatures struct {
 	InstantPayouts bool `json:"instant_payouts"`
 }
 
-// AccountSessionComponentsIssuingCardFeatures is a nested object of the API (connect_embedded_issuing_card_features).
+// AccountSessionComponentsIssuingCardFeatures is a nested object of the API
+// (connect_embedded_issuing_card_features).
 type AccountSessionComponentsIssuingCardFeatures struct {
 	// CardManagement is "card_management".
 	CardManagement bool `json:"card_management"`
@@ -247,7 +270,8 @@ type AccountSessionComponentsIssuingCardFeatures struct {
 	SpendControlManagement bool `json:"spend_control_management"`
 }
 
-// AccountSessionComponentsIssuingCardsListFeatures is a nested object of the API (connect_embedded_issuing_cards_list_features).
+// AccountSessionComponentsIssuingCardsListFeatures is a nested object of the
+// API (connect_embedded_issuing_cards_list_features).
 type AccountSessionComponentsIssuingCardsListFeatures struct {
 	// CardManagement is "card_management".
 	CardManagement bool `json:"card_management"`
@@ -261,11 +285,13 @@ type AccountSessionComponentsIssuingCardsListFeatures struct {
 	SpendControlManagement bool `json:"spend_control_management"`
 }
 
-// EmbeddedPaymentsConfigFeatures is a nested object of the API (connect_embedded_payments_features).
+// EmbeddedPaymentsConfigFeatures is a nested object of the API
+// (connect_embedded_payments_features).
 type EmbeddedPaymentsConfigFeatures struct {
 	// CapturePayments is "capture_payments".
 	CapturePayments bool `json:"capture_payments"`
-	// DestinationOnBehalfOfChargeManagement is "destination_on_behalf_of_charge_management".
+	// DestinationOnBehalfOfChargeManagement is
+	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement bool `json:"destination_on_behalf_of_charge_management"`
 	// DisputeManagement is "dispute_management".
 	DisputeManagement bool `json:"dispute_management"`
@@ -275,9 +301,11 @@ type EmbeddedPaymentsConfigFeatures struct {
 	SmartDisputesManagement bool `json:"smart_disputes_management"`
 }
 
-// AccountSessionComponentsPaymentDisputesFeatures is a nested object of the API (connect_embedded_payment_disputes_features).
+// AccountSessionComponentsPaymentDisputesFeatures is a nested object of the
+// API (connect_embedded_payment_disputes_features).
 type AccountSessionComponentsPaymentDisputesFeatures struct {
-	// DestinationOnBehalfOfChargeManagement is "destination_on_behalf_of_charge_management".
+	// DestinationOnBehalfOfChargeManagement is
+	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement bool `json:"destination_on_behalf_of_charge_management"`
 	// DisputeManagement is "dispute_management".
 	DisputeManagement bool `json:"dispute_management"`
@@ -287,7 +315,8 @@ type AccountSessionComponentsPaymentDisputesFeatures struct {
 	SmartDisputesManagement bool `json:"smart_disputes_management"`
 }
 
-// AccountSessionComponentsPaymentMethodSettingsFeatures is a nested object of the API (connect_embedded_payment_method_settings_features).
+// AccountSessionComponentsPaymentMethodSettingsFeatures is a nested object of
+// the API (connect_embedded_payment_method_settings_features).
 type AccountSessionComponentsPaymentMethodSettingsFeatures struct {
 	// DisableStripeUserAuthentication is "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication bool `json:"disable_stripe_user_authentication"`

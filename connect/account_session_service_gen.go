@@ -12,9 +12,9 @@ import (
 // AccountSessionCreateParams holds the parameters of AccountSessionService.Create (POST /v1/account_sessions).
 type AccountSessionCreateParams struct {
 	embedfin.Params
-	// Account sets "account".
+	// Account sets "account". Required.
 	Account *string `url:"account,omitempty"`
-	// Components sets "components".
+	// Components sets "components". Required.
 	Components *AccountSessionCreateComponentsParams `url:"components,omitempty"`
 }
 
@@ -209,7 +209,7 @@ func (p *AccountSessionCreateComponentsParams) Validate() error {
 
 // AccountConfigParams is a nested object of request parameters.
 type AccountConfigParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountFeaturesParams `url:"features,omitempty"`
@@ -230,7 +230,8 @@ func (p *AccountConfigParams) Validate() error {
 
 // AccountFeaturesParams is a nested object of request parameters.
 type AccountFeaturesParams struct {
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 	// ExternalAccountCollection sets "external_account_collection".
 	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
@@ -238,7 +239,7 @@ type AccountFeaturesParams struct {
 
 // BaseConfigParams is a nested object of request parameters.
 type BaseConfigParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features map[string]string `url:"features,omitempty"`
@@ -259,7 +260,7 @@ func (p *BaseConfigParams) Validate() error {
 
 // PayoutsConfigParams is a nested object of request parameters.
 type PayoutsConfigParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *PayoutsFeaturesParams `url:"features,omitempty"`
@@ -280,7 +281,8 @@ func (p *PayoutsConfigParams) Validate() error {
 
 // PayoutsFeaturesParams is a nested object of request parameters.
 type PayoutsFeaturesParams struct {
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 	// EditPayoutSchedule sets "edit_payout_schedule".
 	EditPayoutSchedule *bool `url:"edit_payout_schedule,omitempty"`
@@ -294,7 +296,7 @@ type PayoutsFeaturesParams struct {
 
 // AccountSessionCreateComponentsDisputesListParams is a nested object of request parameters.
 type AccountSessionCreateComponentsDisputesListParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *DisputesListFeaturesParams `url:"features,omitempty"`
@@ -317,7 +319,8 @@ func (p *AccountSessionCreateComponentsDisputesListParams) Validate() error {
 type DisputesListFeaturesParams struct {
 	// CapturePayments sets "capture_payments".
 	CapturePayments *bool `url:"capture_payments,omitempty"`
-	// DestinationOnBehalfOfChargeManagement sets "destination_on_behalf_of_charge_management".
+	// DestinationOnBehalfOfChargeManagement sets
+	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
 	// DisputeManagement sets "dispute_management".
 	DisputeManagement *bool `url:"dispute_management,omitempty"`
@@ -329,7 +332,7 @@ type DisputesListFeaturesParams struct {
 
 // AccountSessionCreateComponentsFinancialAccountParams is a nested object of request parameters.
 type AccountSessionCreateComponentsFinancialAccountParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsFinancialAccountFeaturesParams `url:"features,omitempty"`
@@ -350,7 +353,8 @@ func (p *AccountSessionCreateComponentsFinancialAccountParams) Validate() error 
 
 // AccountSessionCreateComponentsFinancialAccountFeaturesParams is a nested object of request parameters.
 type AccountSessionCreateComponentsFinancialAccountFeaturesParams struct {
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 	// ExternalAccountCollection sets "external_account_collection".
 	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
@@ -362,7 +366,7 @@ type AccountSessionCreateComponentsFinancialAccountFeaturesParams struct {
 
 // AccountSessionCreateComponentsFinancialAccountTransactionsParams is a nested object of request parameters.
 type AccountSessionCreateComponentsFinancialAccountTransactionsParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams `url:"features,omitempty"`
@@ -389,7 +393,7 @@ type AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams st
 
 // AccountSessionCreateComponentsInstantPayoutsPromotionParams is a nested object of request parameters.
 type AccountSessionCreateComponentsInstantPayoutsPromotionParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams `url:"features,omitempty"`
@@ -410,7 +414,8 @@ func (p *AccountSessionCreateComponentsInstantPayoutsPromotionParams) Validate()
 
 // AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams is a nested object of request parameters.
 type AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams struct {
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 	// ExternalAccountCollection sets "external_account_collection".
 	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
@@ -420,7 +425,7 @@ type AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams struct 
 
 // AccountSessionCreateComponentsIssuingCardParams is a nested object of request parameters.
 type AccountSessionCreateComponentsIssuingCardParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsIssuingCardFeaturesParams `url:"features,omitempty"`
@@ -453,7 +458,7 @@ type AccountSessionCreateComponentsIssuingCardFeaturesParams struct {
 
 // AccountSessionCreateComponentsIssuingCardsListParams is a nested object of request parameters.
 type AccountSessionCreateComponentsIssuingCardsListParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsIssuingCardsListFeaturesParams `url:"features,omitempty"`
@@ -480,7 +485,8 @@ type AccountSessionCreateComponentsIssuingCardsListFeaturesParams struct {
 	CardSpendDisputeManagement *bool `url:"card_spend_dispute_management,omitempty"`
 	// CardholderManagement sets "cardholder_management".
 	CardholderManagement *bool `url:"cardholder_management,omitempty"`
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 	// SpendControlManagement sets "spend_control_management".
 	SpendControlManagement *bool `url:"spend_control_management,omitempty"`
@@ -488,7 +494,7 @@ type AccountSessionCreateComponentsIssuingCardsListFeaturesParams struct {
 
 // PaymentsConfigParams is a nested object of request parameters.
 type PaymentsConfigParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *DisputesListFeaturesParams `url:"features,omitempty"`
@@ -509,7 +515,7 @@ func (p *PaymentsConfigParams) Validate() error {
 
 // AccountSessionCreateComponentsPaymentDisputesParams is a nested object of request parameters.
 type AccountSessionCreateComponentsPaymentDisputesParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsPaymentDisputesFeaturesParams `url:"features,omitempty"`
@@ -530,7 +536,8 @@ func (p *AccountSessionCreateComponentsPaymentDisputesParams) Validate() error {
 
 // AccountSessionCreateComponentsPaymentDisputesFeaturesParams is a nested object of request parameters.
 type AccountSessionCreateComponentsPaymentDisputesFeaturesParams struct {
-	// DestinationOnBehalfOfChargeManagement sets "destination_on_behalf_of_charge_management".
+	// DestinationOnBehalfOfChargeManagement sets
+	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
 	// DisputeManagement sets "dispute_management".
 	DisputeManagement *bool `url:"dispute_management,omitempty"`
@@ -542,7 +549,7 @@ type AccountSessionCreateComponentsPaymentDisputesFeaturesParams struct {
 
 // AccountSessionCreateComponentsPaymentMethodSettingsParams is a nested object of request parameters.
 type AccountSessionCreateComponentsPaymentMethodSettingsParams struct {
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
 	Features *AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams `url:"features,omitempty"`
@@ -563,7 +570,8 @@ func (p *AccountSessionCreateComponentsPaymentMethodSettingsParams) Validate() e
 
 // AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams is a nested object of request parameters.
 type AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams struct {
-	// DisableStripeUserAuthentication sets "disable_stripe_user_authentication".
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
 }
 
@@ -575,6 +583,8 @@ type AccountSessionService struct {
 // Create creates an account session.
 //
 // API: POST /v1/account_sessions
+//
+// Stripe API reference: https://docs.stripe.com/api/account_sessions/create
 func (s *AccountSessionService) Create(ctx context.Context, params *AccountSessionCreateParams, opts ...embedfin.RequestOption) (*AccountSession, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

@@ -9,41 +9,48 @@ import (
 // BankAccount is the bank account object ("bank_account" in the API).
 type BankAccount struct {
 	embedfin.APIResource
-	// Account is "account": an ID, with the full object when the field is expanded; nil when null.
+	// Account is "account". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value. Nil when
+	// null.
 	Account *embedfin.Expandable[Account] `json:"account"`
-	// AccountHolderName is "account_holder_name": nil when null.
+	// AccountHolderName is "account_holder_name". Nil when null.
 	AccountHolderName *string `json:"account_holder_name"`
-	// AccountHolderType is "account_holder_type": nil when null.
+	// AccountHolderType is "account_holder_type". Nil when null.
 	AccountHolderType *string `json:"account_holder_type"`
-	// AccountType is "account_type": nil when null.
+	// AccountType is "account_type". Nil when null.
 	AccountType *string `json:"account_type"`
-	// AvailablePayoutMethods is "available_payout_methods".
+	// AvailablePayoutMethods is "available_payout_methods". One of "instant"
+	// or "standard". Left out of responses when it has no value.
 	AvailablePayoutMethods []BankAccountAvailablePayoutMethod `json:"available_payout_methods"`
-	// BankName is "bank_name": nil when null.
+	// BankName is "bank_name". Nil when null.
 	BankName *string `json:"bank_name"`
 	// Country is "country".
 	Country string `json:"country"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Customer is "customer": an ID, with the full object when the field is expanded; nil when null.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
-	// DefaultForCurrency is "default_for_currency": nil when null.
+	// DefaultForCurrency is "default_for_currency". Left out of responses when
+	// it has no value. Nil when null.
 	DefaultForCurrency *bool `json:"default_for_currency"`
-	// Fingerprint is "fingerprint": nil when null.
+	// Fingerprint is "fingerprint". Nil when null.
 	Fingerprint *string `json:"fingerprint"`
-	// FutureRequirements is "future_requirements": nil when null.
+	// FutureRequirements is "future_requirements". Left out of responses when
+	// it has no value. Nil when null.
 	FutureRequirements *ExternalAccountRequirements `json:"future_requirements"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Last4 is "last4".
 	Last4 string `json:"last4"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "bank_account".
 	Object string `json:"object"`
-	// Requirements is "requirements": nil when null.
+	// Requirements is "requirements". Left out of responses when it has no
+	// value. Nil when null.
 	Requirements *ExternalAccountRequirements `json:"requirements"`
-	// RoutingNumber is "routing_number": nil when null.
+	// RoutingNumber is "routing_number". Nil when null.
 	RoutingNumber *string `json:"routing_number"`
 	// Status is "status".
 	Status string `json:"status"`
@@ -57,7 +64,8 @@ func (x *BankAccount) GetID() string {
 	return x.ID
 }
 
-// ExternalAccountRequirements is a nested object of the API (external_account_requirements).
+// ExternalAccountRequirements is a nested object of the API
+// (external_account_requirements).
 type ExternalAccountRequirements struct {
 	// CurrentlyDue is "currently_due".
 	CurrentlyDue []string `json:"currently_due"`
@@ -69,7 +77,8 @@ type ExternalAccountRequirements struct {
 	PendingVerification []string `json:"pending_verification"`
 }
 
-// BankAccountAvailablePayoutMethod is a string enumeration with values "instant", "standard"; the API may add values.
+// BankAccountAvailablePayoutMethod is a string enumeration with values
+// "instant" and "standard"; the API may add values.
 type BankAccountAvailablePayoutMethod string
 
 // Values of BankAccountAvailablePayoutMethod.

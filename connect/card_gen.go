@@ -9,67 +9,77 @@ import (
 // Card is the card object ("card" in the API).
 type Card struct {
 	embedfin.APIResource
-	// Account is "account": an ID, with the full object when the field is expanded; nil when null.
+	// Account is "account". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value. Nil when
+	// null.
 	Account *embedfin.Expandable[Account] `json:"account"`
-	// AddressCity is "address_city": nil when null.
+	// AddressCity is "address_city". Nil when null.
 	AddressCity *string `json:"address_city"`
-	// AddressCountry is "address_country": nil when null.
+	// AddressCountry is "address_country". Nil when null.
 	AddressCountry *string `json:"address_country"`
-	// AddressLine1 is "address_line1": nil when null.
+	// AddressLine1 is "address_line1". Nil when null.
 	AddressLine1 *string `json:"address_line1"`
-	// AddressLine1Check is "address_line1_check": nil when null.
+	// AddressLine1Check is "address_line1_check". Nil when null.
 	AddressLine1Check *string `json:"address_line1_check"`
-	// AddressLine2 is "address_line2": nil when null.
+	// AddressLine2 is "address_line2". Nil when null.
 	AddressLine2 *string `json:"address_line2"`
-	// AddressState is "address_state": nil when null.
+	// AddressState is "address_state". Nil when null.
 	AddressState *string `json:"address_state"`
-	// AddressZip is "address_zip": nil when null.
+	// AddressZip is "address_zip". Nil when null.
 	AddressZip *string `json:"address_zip"`
-	// AddressZipCheck is "address_zip_check": nil when null.
+	// AddressZipCheck is "address_zip_check". Nil when null.
 	AddressZipCheck *string `json:"address_zip_check"`
-	// AllowRedisplay is "allow_redisplay": nil when null.
+	// AllowRedisplay is "allow_redisplay". One of "always", "limited" or
+	// "unspecified". Left out of responses when it has no value. Nil when
+	// null.
 	AllowRedisplay *CardAllowRedisplay `json:"allow_redisplay"`
-	// AvailablePayoutMethods is "available_payout_methods".
+	// AvailablePayoutMethods is "available_payout_methods". One of "instant"
+	// or "standard". Left out of responses when it has no value.
 	AvailablePayoutMethods []CardAvailablePayoutMethod `json:"available_payout_methods"`
 	// Brand is "brand".
 	Brand string `json:"brand"`
-	// Country is "country": nil when null.
+	// Country is "country". Nil when null.
 	Country *string `json:"country"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase; nil when null.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
+	// Left out of responses when it has no value. Nil when null.
 	Currency *string `json:"currency"`
-	// Customer is "customer": an ID, with the full object when the field is expanded; nil when null.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
-	// CVCCheck is "cvc_check": nil when null.
+	// CVCCheck is "cvc_check". Nil when null.
 	CVCCheck *string `json:"cvc_check"`
-	// DefaultForCurrency is "default_for_currency": nil when null.
+	// DefaultForCurrency is "default_for_currency". Left out of responses when
+	// it has no value. Nil when null.
 	DefaultForCurrency *bool `json:"default_for_currency"`
-	// DynamicLast4 is "dynamic_last4": nil when null.
+	// DynamicLast4 is "dynamic_last4". Nil when null.
 	DynamicLast4 *string `json:"dynamic_last4"`
 	// ExpMonth is "exp_month".
 	ExpMonth int64 `json:"exp_month"`
 	// ExpYear is "exp_year".
 	ExpYear int64 `json:"exp_year"`
-	// Fingerprint is "fingerprint": nil when null.
+	// Fingerprint is "fingerprint". Nil when null.
 	Fingerprint *string `json:"fingerprint"`
 	// Funding is "funding".
 	Funding string `json:"funding"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Last4 is "last4".
 	Last4 string `json:"last4"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Name is "name": nil when null.
+	// Name is "name". Nil when null.
 	Name *string `json:"name"`
-	// Networks is "networks".
+	// Networks is "networks". Left out of responses when it has no value.
 	Networks *CardNetworks `json:"networks"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "card".
 	Object string `json:"object"`
-	// RegulatedStatus is "regulated_status": nil when null.
+	// RegulatedStatus is "regulated_status". One of "regulated" or
+	// "unregulated". Nil when null.
 	RegulatedStatus *CardRegulatedStatus `json:"regulated_status"`
-	// Status is "status": nil when null.
+	// Status is "status". Left out of responses when it has no value. Nil when
+	// null.
 	Status *string `json:"status"`
-	// TokenizationMethod is "tokenization_method": nil when null.
+	// TokenizationMethod is "tokenization_method". Nil when null.
 	TokenizationMethod *string `json:"tokenization_method"`
 }
 
@@ -83,11 +93,12 @@ func (x *Card) GetID() string {
 
 // CardNetworks is a nested object of the API (token_card_networks).
 type CardNetworks struct {
-	// Preferred is "preferred": nil when null.
+	// Preferred is "preferred". Nil when null.
 	Preferred *string `json:"preferred"`
 }
 
-// CardAllowRedisplay is a string enumeration with values "always", "limited", "unspecified"; the API may add values.
+// CardAllowRedisplay is a string enumeration with values "always", "limited"
+// and "unspecified"; the API may add values.
 type CardAllowRedisplay string
 
 // Values of CardAllowRedisplay.
@@ -97,7 +108,8 @@ const (
 	CardAllowRedisplayUnspecified CardAllowRedisplay = "unspecified"
 )
 
-// CardAvailablePayoutMethod is a string enumeration with values "instant", "standard"; the API may add values.
+// CardAvailablePayoutMethod is a string enumeration with values "instant" and
+// "standard"; the API may add values.
 type CardAvailablePayoutMethod string
 
 // Values of CardAvailablePayoutMethod.
@@ -106,7 +118,8 @@ const (
 	CardAvailablePayoutMethodStandard CardAvailablePayoutMethod = "standard"
 )
 
-// CardRegulatedStatus is a string enumeration with values "regulated", "unregulated"; the API may add values.
+// CardRegulatedStatus is a string enumeration with values "regulated" and
+// "unregulated"; the API may add values.
 type CardRegulatedStatus string
 
 // Values of CardRegulatedStatus.

@@ -13,63 +13,79 @@ type Person struct {
 	Account string `json:"account"`
 	// AdditionalTOSAcceptances is "additional_tos_acceptances".
 	AdditionalTOSAcceptances *PersonAdditionalTOSAcceptances `json:"additional_tos_acceptances"`
-	// Address is "address".
+	// Address is "address". Left out of responses when it has no value.
 	Address *embedfin.Address `json:"address"`
-	// AddressKana is "address_kana": nil when null.
+	// AddressKana is "address_kana". Left out of responses when it has no
+	// value. Nil when null.
 	AddressKana *JapanAddress `json:"address_kana"`
-	// AddressKanji is "address_kanji": nil when null.
+	// AddressKanji is "address_kanji". Left out of responses when it has no
+	// value. Nil when null.
 	AddressKanji *JapanAddress `json:"address_kanji"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
 	// DOB is "dob".
 	DOB *PersonDOB `json:"dob"`
-	// Email is "email": nil when null.
+	// Email is "email". Left out of responses when it has no value. Nil when
+	// null.
 	Email *string `json:"email"`
-	// FirstName is "first_name": nil when null.
+	// FirstName is "first_name". Nil when null.
 	FirstName *string `json:"first_name"`
-	// FirstNameKana is "first_name_kana": nil when null.
+	// FirstNameKana is "first_name_kana". Left out of responses when it has no
+	// value. Nil when null.
 	FirstNameKana *string `json:"first_name_kana"`
-	// FirstNameKanji is "first_name_kanji": nil when null.
+	// FirstNameKanji is "first_name_kanji". Left out of responses when it has
+	// no value. Nil when null.
 	FirstNameKanji *string `json:"first_name_kanji"`
-	// FullNameAliases is "full_name_aliases".
+	// FullNameAliases is "full_name_aliases". Left out of responses when it
+	// has no value.
 	FullNameAliases []string `json:"full_name_aliases"`
-	// FutureRequirements is "future_requirements": nil when null.
+	// FutureRequirements is "future_requirements". Nil when null.
 	FutureRequirements *PersonFutureRequirements `json:"future_requirements"`
-	// Gender is "gender": nil when null.
+	// Gender is "gender". Left out of responses when it has no value. Nil when
+	// null.
 	Gender *string `json:"gender"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// IDNumberProvided is "id_number_provided".
 	IDNumberProvided *bool `json:"id_number_provided"`
-	// IDNumberSecondaryProvided is "id_number_secondary_provided".
+	// IDNumberSecondaryProvided is "id_number_secondary_provided". Left out of
+	// responses when it has no value.
 	IDNumberSecondaryProvided *bool `json:"id_number_secondary_provided"`
-	// LastName is "last_name": nil when null.
+	// LastName is "last_name". Nil when null.
 	LastName *string `json:"last_name"`
-	// LastNameKana is "last_name_kana": nil when null.
+	// LastNameKana is "last_name_kana". Left out of responses when it has no
+	// value. Nil when null.
 	LastNameKana *string `json:"last_name_kana"`
-	// LastNameKanji is "last_name_kanji": nil when null.
+	// LastNameKanji is "last_name_kanji". Left out of responses when it has no
+	// value. Nil when null.
 	LastNameKanji *string `json:"last_name_kanji"`
-	// MaidenName is "maiden_name": nil when null.
+	// MaidenName is "maiden_name". Left out of responses when it has no value.
+	// Nil when null.
 	MaidenName *string `json:"maiden_name"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Nationality is "nationality": nil when null.
+	// Nationality is "nationality". Left out of responses when it has no
+	// value. Nil when null.
 	Nationality *string `json:"nationality"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "person".
 	Object string `json:"object"`
-	// Phone is "phone": nil when null.
+	// Phone is "phone". Left out of responses when it has no value. Nil when
+	// null.
 	Phone *string `json:"phone"`
-	// PoliticalExposure is "political_exposure".
+	// PoliticalExposure is "political_exposure". One of "existing" or "none".
+	// Left out of responses when it has no value.
 	PoliticalExposure *PersonPoliticalExposure `json:"political_exposure"`
-	// RegisteredAddress is "registered_address".
+	// RegisteredAddress is "registered_address". Left out of responses when it
+	// has no value.
 	RegisteredAddress *embedfin.Address `json:"registered_address"`
 	// Relationship is "relationship".
 	Relationship *PersonRelationship `json:"relationship"`
-	// Requirements is "requirements": nil when null.
+	// Requirements is "requirements". Nil when null.
 	Requirements *PersonRequirements `json:"requirements"`
 	// SSNLast4Provided is "ssn_last_4_provided".
 	SSNLast4Provided *bool `json:"ssn_last_4_provided"`
-	// USCfpbData is "us_cfpb_data": nil when null.
+	// USCfpbData is "us_cfpb_data". Left out of responses when it has no
+	// value. Nil when null.
 	USCfpbData *PersonUSCfpbData `json:"us_cfpb_data"`
 	// Verification is "verification".
 	Verification *PersonVerification `json:"verification"`
@@ -83,25 +99,28 @@ func (x *Person) GetID() string {
 	return x.ID
 }
 
-// PersonAdditionalTOSAcceptances is a nested object of the API (person_additional_tos_acceptances).
+// PersonAdditionalTOSAcceptances is a nested object of the API
+// (person_additional_tos_acceptances).
 type PersonAdditionalTOSAcceptances struct {
-	// Account is "account": nil when null.
+	// Account is "account". Nil when null.
 	Account *PersonAdditionalTOSAcceptancesAccount `json:"account"`
 }
 
 // PersonDOB is a nested object of the API (legal_entity_dob).
 type PersonDOB struct {
-	// Day is "day": nil when null.
+	// Day is "day". Nil when null.
 	Day *int64 `json:"day"`
-	// Month is "month": nil when null.
+	// Month is "month". Nil when null.
 	Month *int64 `json:"month"`
-	// Year is "year": nil when null.
+	// Year is "year". Nil when null.
 	Year *int64 `json:"year"`
 }
 
-// PersonFutureRequirements is a nested object of the API (person_future_requirements).
+// PersonFutureRequirements is a nested object of the API
+// (person_future_requirements).
 type PersonFutureRequirements struct {
-	// Alternatives is "alternatives".
+	// Alternatives is "alternatives". Left out of responses when it has no
+	// value.
 	Alternatives []*RequirementsAlternative `json:"alternatives"`
 	// CurrentlyDue is "currently_due".
 	CurrentlyDue []string `json:"currently_due"`
@@ -117,27 +136,28 @@ type PersonFutureRequirements struct {
 
 // PersonRelationship is a nested object of the API (person_relationship).
 type PersonRelationship struct {
-	// Authorizer is "authorizer": nil when null.
+	// Authorizer is "authorizer". Nil when null.
 	Authorizer *bool `json:"authorizer"`
-	// Director is "director": nil when null.
+	// Director is "director". Nil when null.
 	Director *bool `json:"director"`
-	// Executive is "executive": nil when null.
+	// Executive is "executive". Nil when null.
 	Executive *bool `json:"executive"`
-	// LegalGuardian is "legal_guardian": nil when null.
+	// LegalGuardian is "legal_guardian". Nil when null.
 	LegalGuardian *bool `json:"legal_guardian"`
-	// Owner is "owner": nil when null.
+	// Owner is "owner". Nil when null.
 	Owner *bool `json:"owner"`
-	// PercentOwnership is "percent_ownership": nil when null.
+	// PercentOwnership is "percent_ownership". Nil when null.
 	PercentOwnership *float64 `json:"percent_ownership"`
-	// Representative is "representative": nil when null.
+	// Representative is "representative". Nil when null.
 	Representative *bool `json:"representative"`
-	// Title is "title": nil when null.
+	// Title is "title". Nil when null.
 	Title *string `json:"title"`
 }
 
 // PersonRequirements is a nested object of the API (person_requirements).
 type PersonRequirements struct {
-	// Alternatives is "alternatives".
+	// Alternatives is "alternatives". Left out of responses when it has no
+	// value.
 	Alternatives []*RequirementsAlternative `json:"alternatives"`
 	// CurrentlyDue is "currently_due".
 	CurrentlyDue []string `json:"currently_due"`
@@ -153,67 +173,78 @@ type PersonRequirements struct {
 
 // PersonUSCfpbData is a nested object of the API (person_us_cfpb_data).
 type PersonUSCfpbData struct {
-	// EthnicityDetails is "ethnicity_details": nil when null.
+	// EthnicityDetails is "ethnicity_details". Nil when null.
 	EthnicityDetails *PersonUSCfpbDataEthnicityDetails `json:"ethnicity_details"`
-	// RaceDetails is "race_details": nil when null.
+	// RaceDetails is "race_details". Nil when null.
 	RaceDetails *PersonUSCfpbDataRaceDetails `json:"race_details"`
-	// SelfIdentifiedGender is "self_identified_gender": nil when null.
+	// SelfIdentifiedGender is "self_identified_gender". Nil when null.
 	SelfIdentifiedGender *string `json:"self_identified_gender"`
 }
 
-// PersonVerification is a nested object of the API (legal_entity_person_verification).
+// PersonVerification is a nested object of the API
+// (legal_entity_person_verification).
 type PersonVerification struct {
-	// AdditionalDocument is "additional_document": nil when null.
+	// AdditionalDocument is "additional_document". Left out of responses when
+	// it has no value. Nil when null.
 	AdditionalDocument *VerificationDocument `json:"additional_document"`
-	// Details is "details": nil when null.
+	// Details is "details". Nil when null.
 	Details *string `json:"details"`
-	// DetailsCode is "details_code": nil when null.
+	// DetailsCode is "details_code". Nil when null.
 	DetailsCode *string `json:"details_code"`
-	// Document is "document".
+	// Document is "document". Left out of responses when it has no value.
 	Document *VerificationDocument `json:"document"`
 	// Status is "status".
 	Status string `json:"status"`
 }
 
-// PersonAdditionalTOSAcceptancesAccount is a nested object of the API (person_additional_tos_acceptance).
+// PersonAdditionalTOSAcceptancesAccount is a nested object of the API
+// (person_additional_tos_acceptance).
 type PersonAdditionalTOSAcceptancesAccount struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// PersonUSCfpbDataEthnicityDetails is a nested object of the API (person_ethnicity_details).
+// PersonUSCfpbDataEthnicityDetails is a nested object of the API
+// (person_ethnicity_details).
 type PersonUSCfpbDataEthnicityDetails struct {
-	// Ethnicity is "ethnicity".
+	// Ethnicity is "ethnicity". One of "cuban", "hispanic_or_latino",
+	// "mexican", "not_hispanic_or_latino", "other_hispanic_or_latino",
+	// "prefer_not_to_answer" or "puerto_rican".
 	Ethnicity []PersonUSCfpbDataEthnicityDetailsEthnicity `json:"ethnicity"`
-	// EthnicityOther is "ethnicity_other": nil when null.
+	// EthnicityOther is "ethnicity_other". Nil when null.
 	EthnicityOther *string `json:"ethnicity_other"`
 }
 
-// PersonUSCfpbDataRaceDetails is a nested object of the API (person_race_details).
+// PersonUSCfpbDataRaceDetails is a nested object of the API
+// (person_race_details).
 type PersonUSCfpbDataRaceDetails struct {
-	// Race is "race".
+	// Race is "race". One of the 24 values of PersonUSCfpbDataRaceDetailsRace.
 	Race []PersonUSCfpbDataRaceDetailsRace `json:"race"`
-	// RaceOther is "race_other": nil when null.
+	// RaceOther is "race_other". Nil when null.
 	RaceOther *string `json:"race_other"`
 }
 
-// VerificationDocument is a nested object of the API (legal_entity_person_verification_document).
+// VerificationDocument is a nested object of the API
+// (legal_entity_person_verification_document).
 type VerificationDocument struct {
-	// Back is "back": an ID, with the full object when the field is expanded; nil when null.
+	// Back is "back". Expandable: the ID, or the whole object when the request
+	// expands it. Nil when null.
 	Back *embedfin.Expandable[embedfin.RawObject] `json:"back"`
-	// Details is "details": nil when null.
+	// Details is "details". Nil when null.
 	Details *string `json:"details"`
-	// DetailsCode is "details_code": nil when null.
+	// DetailsCode is "details_code". Nil when null.
 	DetailsCode *string `json:"details_code"`
-	// Front is "front": an ID, with the full object when the field is expanded; nil when null.
+	// Front is "front". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Front *embedfin.Expandable[embedfin.RawObject] `json:"front"`
 }
 
-// PersonPoliticalExposure is a string enumeration with values "existing", "none"; the API may add values.
+// PersonPoliticalExposure is a string enumeration with values "existing" and
+// "none"; the API may add values.
 type PersonPoliticalExposure string
 
 // Values of PersonPoliticalExposure.
@@ -222,7 +253,10 @@ const (
 	PersonPoliticalExposureNone     PersonPoliticalExposure = "none"
 )
 
-// PersonUSCfpbDataEthnicityDetailsEthnicity is a string enumeration with values "cuban", "hispanic_or_latino", "mexican", "not_hispanic_or_latino", "other_hispanic_or_latino", "prefer_not_to_answer", "puerto_rican"; the API may add values.
+// PersonUSCfpbDataEthnicityDetailsEthnicity is a string enumeration with
+// values "cuban", "hispanic_or_latino", "mexican", "not_hispanic_or_latino",
+// "other_hispanic_or_latino", "prefer_not_to_answer" and "puerto_rican"; the
+// API may add values.
 type PersonUSCfpbDataEthnicityDetailsEthnicity string
 
 // Values of PersonUSCfpbDataEthnicityDetailsEthnicity.
@@ -236,7 +270,8 @@ const (
 	PersonUSCfpbDataEthnicityDetailsEthnicityPuertoRican           PersonUSCfpbDataEthnicityDetailsEthnicity = "puerto_rican"
 )
 
-// PersonUSCfpbDataRaceDetailsRace is a string enumeration with 24 known values (see the constants); the API may add values.
+// PersonUSCfpbDataRaceDetailsRace is a string enumeration with 24 known values
+// (see the constants); the API may add values.
 type PersonUSCfpbDataRaceDetailsRace string
 
 // Values of PersonUSCfpbDataRaceDetailsRace.

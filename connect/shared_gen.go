@@ -4,23 +4,24 @@ package connect
 
 // JapanAddress is a nested object of the API (legal_entity_japan_address).
 type JapanAddress struct {
-	// City is "city": nil when null.
+	// City is "city". Nil when null.
 	City *string `json:"city"`
-	// Country is "country": nil when null.
+	// Country is "country". Nil when null.
 	Country *string `json:"country"`
-	// Line1 is "line1": nil when null.
+	// Line1 is "line1". Nil when null.
 	Line1 *string `json:"line1"`
-	// Line2 is "line2": nil when null.
+	// Line2 is "line2". Nil when null.
 	Line2 *string `json:"line2"`
-	// PostalCode is "postal_code": nil when null.
+	// PostalCode is "postal_code". Nil when null.
 	PostalCode *string `json:"postal_code"`
-	// State is "state": nil when null.
+	// State is "state". Nil when null.
 	State *string `json:"state"`
-	// Town is "town": nil when null.
+	// Town is "town". Nil when null.
 	Town *string `json:"town"`
 }
 
-// RequirementsAlternative is a nested object of the API (account_requirements_alternative).
+// RequirementsAlternative is a nested object of the API
+// (account_requirements_alternative).
 type RequirementsAlternative struct {
 	// AlternativeFieldsDue is "alternative_fields_due".
 	AlternativeFieldsDue []string `json:"alternative_fields_due"`
@@ -28,9 +29,10 @@ type RequirementsAlternative struct {
 	OriginalFieldsDue []string `json:"original_fields_due"`
 }
 
-// RequirementsError is a nested object of the API (account_requirements_error).
+// RequirementsError is a nested object of the API
+// (account_requirements_error).
 type RequirementsError struct {
-	// Code is "code".
+	// Code is "code". One of the 96 values of RequirementsErrorCode.
 	Code RequirementsErrorCode `json:"code"`
 	// Reason is "reason".
 	Reason string `json:"reason"`
@@ -38,7 +40,8 @@ type RequirementsError struct {
 	Requirement string `json:"requirement"`
 }
 
-// RequirementsErrorCode is a string enumeration with 96 known values (see the constants); the API may add values.
+// RequirementsErrorCode is a string enumeration with 96 known values (see the
+// constants); the API may add values.
 type RequirementsErrorCode string
 
 // Values of RequirementsErrorCode.

@@ -9,27 +9,28 @@ import (
 // TaxID is the tax id object ("tax_id" in the API).
 type TaxID struct {
 	embedfin.APIResource
-	// Country is "country": nil when null.
+	// Country is "country". Nil when null.
 	Country *string `json:"country"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Customer is "customer": an ID, with the full object when the field is expanded; nil when null.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "tax_id".
 	Object string `json:"object"`
-	// Owner is "owner": nil when null.
+	// Owner is "owner". Nil when null.
 	Owner *TaxIDOwner `json:"owner"`
-	// Type is "type".
+	// Type is "type". One of the 118 values of TaxIDType.
 	Type TaxIDType `json:"type"`
 	// Value is "value".
 	Value string `json:"value"`
-	// Verification is "verification": nil when null.
+	// Verification is "verification". Nil when null.
 	Verification *TaxIDVerification `json:"verification"`
 }
 
@@ -43,29 +44,34 @@ func (x *TaxID) GetID() string {
 
 // TaxIDOwner is a nested object of the API (tax_i_ds_owner).
 type TaxIDOwner struct {
-	// Account is "account": an ID, with the full object when the field is expanded.
+	// Account is "account". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Account *embedfin.Expandable[Account] `json:"account"`
-	// Application is "application": an ID, with the full object when the field is expanded.
+	// Application is "application". Expandable: the ID, or the whole object
+	// when the request expands it. Left out of responses when it has no value.
 	Application *embedfin.Expandable[embedfin.RawObject] `json:"application"`
-	// Customer is "customer": an ID, with the full object when the field is expanded.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// Type is "type".
+	// Type is "type". One of "account", "application", "customer" or "self".
 	Type TaxIDOwnerType `json:"type"`
 }
 
 // TaxIDVerification is a nested object of the API (tax_id_verification).
 type TaxIDVerification struct {
-	// Status is "status".
+	// Status is "status". One of "pending", "unavailable", "unverified" or
+	// "verified".
 	Status TaxIDVerificationStatus `json:"status"`
-	// VerifiedAddress is "verified_address": nil when null.
+	// VerifiedAddress is "verified_address". Nil when null.
 	VerifiedAddress *string `json:"verified_address"`
-	// VerifiedName is "verified_name": nil when null.
+	// VerifiedName is "verified_name". Nil when null.
 	VerifiedName *string `json:"verified_name"`
 }
 
-// TaxIDType is a string enumeration with 118 known values (see the constants); the API may add values.
+// TaxIDType is a string enumeration with 118 known values (see the constants);
+// the API may add values.
 type TaxIDType string
 
 // Values of TaxIDType.
@@ -190,7 +196,8 @@ const (
 	TaxIDTypeZwTin    TaxIDType = "zw_tin"
 )
 
-// TaxIDOwnerType is a string enumeration with values "account", "application", "customer", "self"; the API may add values.
+// TaxIDOwnerType is a string enumeration with values "account", "application",
+// "customer" and "self"; the API may add values.
 type TaxIDOwnerType string
 
 // Values of TaxIDOwnerType.
@@ -201,7 +208,8 @@ const (
 	TaxIDOwnerTypeSelf        TaxIDOwnerType = "self"
 )
 
-// TaxIDVerificationStatus is a string enumeration with values "pending", "unavailable", "unverified", "verified"; the API may add values.
+// TaxIDVerificationStatus is a string enumeration with values "pending",
+// "unavailable", "unverified" and "verified"; the API may add values.
 type TaxIDVerificationStatus string
 
 // Values of TaxIDVerificationStatus.

@@ -9,19 +9,20 @@ import (
 // Token is the token object ("token" in the API).
 type Token struct {
 	embedfin.APIResource
-	// BankAccount is "bank_account".
+	// BankAccount is "bank_account". Left out of responses when it has no
+	// value.
 	BankAccount *BankAccount `json:"bank_account"`
 	// Card is "card".
 	Card *Card `json:"card"`
-	// ClientIP is "client_ip": nil when null.
+	// ClientIP is "client_ip". Nil when null.
 	ClientIP *string `json:"client_ip"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "token".
 	Object string `json:"object"`
 	// Type is "type".
 	Type string `json:"type"`

@@ -13,25 +13,28 @@ type CashBalance struct {
 	Available map[string]int64 `json:"available"`
 	// Customer is "customer".
 	Customer string `json:"customer"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "cash_balance".
 	Object string `json:"object"`
 	// Settings is "settings".
 	Settings *CashBalanceSettings `json:"settings"`
 }
 
-// CashBalanceSettings is a nested object of the API (customer_balance_customer_balance_settings).
+// CashBalanceSettings is a nested object of the API
+// (customer_balance_customer_balance_settings).
 type CashBalanceSettings struct {
-	// ReconciliationMode is "reconciliation_mode".
+	// ReconciliationMode is "reconciliation_mode". One of "automatic" or
+	// "manual".
 	ReconciliationMode CashBalanceSettingsReconciliationMode `json:"reconciliation_mode"`
 	// UsingMerchantDefault is "using_merchant_default".
 	UsingMerchantDefault bool `json:"using_merchant_default"`
 }
 
-// CashBalanceSettingsReconciliationMode is a string enumeration with values "automatic", "manual"; the API may add values.
+// CashBalanceSettingsReconciliationMode is a string enumeration with values
+// "automatic" and "manual"; the API may add values.
 type CashBalanceSettingsReconciliationMode string
 
 // Values of CashBalanceSettingsReconciliationMode.

@@ -12,67 +12,78 @@ import (
 // Customer is the customer object ("customer" in the API).
 type Customer struct {
 	embedfin.APIResource
-	// Address is "address": nil when null.
+	// Address is "address". Nil when null.
 	Address *embedfin.Address `json:"address"`
 	// Balance is "balance".
 	Balance *int64 `json:"balance"`
-	// BusinessName is "business_name".
+	// BusinessName is "business_name". Left out of responses when it has no
+	// value.
 	BusinessName *string `json:"business_name"`
-	// CashBalance is "cash_balance": nil when null.
+	// CashBalance is "cash_balance". Left out of responses when it has no
+	// value. Nil when null.
 	CashBalance *CashBalance `json:"cash_balance"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase; nil when null.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
+	// Nil when null.
 	Currency *string `json:"currency"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Left out of responses when it has
+	// no value. Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// DefaultSource is "default_source": an ID, with the full object when the field is expanded; nil when null.
+	// DefaultSource is "default_source". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	DefaultSource *embedfin.Expandable[PaymentSource] `json:"default_source"`
-	// Delinquent is "delinquent": nil when null.
+	// Delinquent is "delinquent". Nil when null.
 	Delinquent *bool `json:"delinquent"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// Discount is "discount": nil when null.
+	// Discount is "discount". Nil when null.
 	Discount *Discount `json:"discount"`
-	// Email is "email": nil when null.
+	// Email is "email": the customer's email; Financial Connections uses it to
+	// recognize returning Link users. Nil when null.
 	Email *string `json:"email"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// IndividualName is "individual_name".
+	// IndividualName is "individual_name". Left out of responses when it has
+	// no value.
 	IndividualName *string `json:"individual_name"`
-	// InvoiceCreditBalance is "invoice_credit_balance".
+	// InvoiceCreditBalance is "invoice_credit_balance". Left out of responses
+	// when it has no value.
 	InvoiceCreditBalance map[string]int64 `json:"invoice_credit_balance"`
-	// InvoicePrefix is "invoice_prefix": nil when null.
+	// InvoicePrefix is "invoice_prefix". Nil when null.
 	InvoicePrefix *string `json:"invoice_prefix"`
 	// InvoiceSettings is "invoice_settings".
 	InvoiceSettings *CustomerInvoiceSettings `json:"invoice_settings"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Name is "name": nil when null.
+	// Name is "name". Nil when null.
 	Name *string `json:"name"`
 	// NextInvoiceSequence is "next_invoice_sequence".
 	NextInvoiceSequence *int64 `json:"next_invoice_sequence"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "customer".
 	Object string `json:"object"`
-	// Phone is "phone": nil when null.
+	// Phone is "phone". Nil when null.
 	Phone *string `json:"phone"`
 	// PreferredLocales is "preferred_locales".
 	PreferredLocales []string `json:"preferred_locales"`
-	// Shipping is "shipping": nil when null.
+	// Shipping is "shipping". Nil when null.
 	Shipping *CustomerShipping `json:"shipping"`
-	// Sources is "sources".
+	// Sources is "sources". Returned only when the request expands it.
 	Sources *embedfin.List[PaymentSource] `json:"sources"`
-	// Subscriptions is "subscriptions".
+	// Subscriptions is "subscriptions". Returned only when the request expands
+	// it.
 	Subscriptions *embedfin.List[embedfin.RawObject] `json:"subscriptions"`
-	// Tax is "tax".
+	// Tax is "tax". Left out of responses when it has no value.
 	Tax *CustomerTax `json:"tax"`
-	// TaxExempt is "tax_exempt": nil when null.
+	// TaxExempt is "tax_exempt". One of "exempt", "none" or "reverse". Nil
+	// when null.
 	TaxExempt *CustomerTaxExempt `json:"tax_exempt"`
-	// TaxIDs is "tax_ids".
+	// TaxIDs is "tax_ids". Returned only when the request expands it.
 	TaxIDs *embedfin.List[connect.TaxID] `json:"tax_ids"`
-	// TestClock is "test_clock": an ID, with the full object when the field is expanded; nil when null.
+	// TestClock is "test_clock". Expandable: the ID, or the whole object when
+	// the request expands it. Nil when null.
 	TestClock *embedfin.Expandable[embedfin.RawObject] `json:"test_clock"`
 	// Deleted is true when the object has been deleted; such an object
 	// carries only its ID and Object besides.
@@ -92,9 +103,9 @@ type DeletedCustomer struct {
 	embedfin.APIResource
 	// Deleted is "deleted".
 	Deleted bool `json:"deleted"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "customer".
 	Object string `json:"object"`
 }
 
@@ -106,45 +117,51 @@ func (x *DeletedCustomer) GetID() string {
 	return x.ID
 }
 
-// CustomerInvoiceSettings is a nested object of the API (invoice_setting_customer_setting).
+// CustomerInvoiceSettings is a nested object of the API
+// (invoice_setting_customer_setting).
 type CustomerInvoiceSettings struct {
 	// CustomFields is "custom_fields".
 	CustomFields []*CustomerInvoiceSettingsCustomField `json:"custom_fields"`
-	// DefaultPaymentMethod is "default_payment_method": an ID, with the full object when the field is expanded; nil when null.
+	// DefaultPaymentMethod is "default_payment_method". Expandable: the ID, or
+	// the whole object when the request expands it. Nil when null.
 	DefaultPaymentMethod *embedfin.Expandable[embedfin.RawObject] `json:"default_payment_method"`
-	// Footer is "footer": nil when null.
+	// Footer is "footer". Nil when null.
 	Footer *string `json:"footer"`
-	// RenderingOptions is "rendering_options": nil when null.
+	// RenderingOptions is "rendering_options". Nil when null.
 	RenderingOptions *CustomerInvoiceSettingsRenderingOptions `json:"rendering_options"`
 }
 
 // CustomerShipping is a nested object of the API (shipping).
 type CustomerShipping struct {
-	// Address is "address".
+	// Address is "address". Left out of responses when it has no value.
 	Address *embedfin.Address `json:"address"`
-	// Carrier is "carrier": nil when null.
+	// Carrier is "carrier". Nil when null.
 	Carrier *string `json:"carrier"`
-	// Name is "name".
+	// Name is "name". Left out of responses when it has no value.
 	Name *string `json:"name"`
-	// Phone is "phone": nil when null.
+	// Phone is "phone". Nil when null.
 	Phone *string `json:"phone"`
-	// TrackingNumber is "tracking_number": nil when null.
+	// TrackingNumber is "tracking_number". Nil when null.
 	TrackingNumber *string `json:"tracking_number"`
 }
 
 // CustomerTax is a nested object of the API (customer_tax).
 type CustomerTax struct {
-	// AutomaticTax is "automatic_tax".
+	// AutomaticTax is "automatic_tax". One of "failed", "not_collecting",
+	// "supported" or "unrecognized_location".
 	AutomaticTax CustomerTaxAutomaticTax `json:"automatic_tax"`
-	// IPAddress is "ip_address": nil when null.
+	// IPAddress is "ip_address". Left out of responses when it has no value.
+	// Nil when null.
 	IPAddress *string `json:"ip_address"`
-	// Location is "location": nil when null.
+	// Location is "location". Left out of responses when it has no value. Nil
+	// when null.
 	Location *CustomerTaxLocation `json:"location"`
-	// Provider is "provider".
+	// Provider is "provider". One of "anrok", "avalara", "sphere" or "stripe".
 	Provider CustomerTaxProvider `json:"provider"`
 }
 
-// CustomerInvoiceSettingsCustomField is a nested object of the API (invoice_setting_custom_field).
+// CustomerInvoiceSettingsCustomField is a nested object of the API
+// (invoice_setting_custom_field).
 type CustomerInvoiceSettingsCustomField struct {
 	// Name is "name".
 	Name string `json:"name"`
@@ -152,11 +169,12 @@ type CustomerInvoiceSettingsCustomField struct {
 	Value string `json:"value"`
 }
 
-// CustomerInvoiceSettingsRenderingOptions is a nested object of the API (invoice_setting_customer_rendering_options).
+// CustomerInvoiceSettingsRenderingOptions is a nested object of the API
+// (invoice_setting_customer_rendering_options).
 type CustomerInvoiceSettingsRenderingOptions struct {
-	// AmountTaxDisplay is "amount_tax_display": nil when null.
+	// AmountTaxDisplay is "amount_tax_display". Nil when null.
 	AmountTaxDisplay *string `json:"amount_tax_display"`
-	// Template is "template": nil when null.
+	// Template is "template". Nil when null.
 	Template *string `json:"template"`
 }
 
@@ -164,13 +182,17 @@ type CustomerInvoiceSettingsRenderingOptions struct {
 type CustomerTaxLocation struct {
 	// Country is "country".
 	Country string `json:"country"`
-	// Source is "source".
+	// Source is "source". One of "billing_address", "ip_address",
+	// "payment_method" or "shipping_destination".
 	Source CustomerTaxLocationSource `json:"source"`
-	// State is "state": nil when null.
+	// State is "state". Left out of responses when it has no value. Nil when
+	// null.
 	State *string `json:"state"`
 }
 
-// PaymentSource holds one of several object types, chosen by the object's "object" field: BankAccount, Card. Other holds any type this SDK does not model; exactly one field is set.
+// PaymentSource holds one of several object types, chosen by the object's
+// "object" field: BankAccount, Card. Other holds any type this SDK does not
+// model; exactly one field is set.
 type PaymentSource struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -233,7 +255,8 @@ func (u *PaymentSource) GetID() string {
 	return ""
 }
 
-// CustomerTaxExempt is a string enumeration with values "exempt", "none", "reverse"; the API may add values.
+// CustomerTaxExempt is a string enumeration with values "exempt", "none" and
+// "reverse"; the API may add values.
 type CustomerTaxExempt string
 
 // Values of CustomerTaxExempt.
@@ -243,7 +266,9 @@ const (
 	CustomerTaxExemptReverse CustomerTaxExempt = "reverse"
 )
 
-// CustomerTaxAutomaticTax is a string enumeration with values "failed", "not_collecting", "supported", "unrecognized_location"; the API may add values.
+// CustomerTaxAutomaticTax is a string enumeration with values "failed",
+// "not_collecting", "supported" and "unrecognized_location"; the API may add
+// values.
 type CustomerTaxAutomaticTax string
 
 // Values of CustomerTaxAutomaticTax.
@@ -254,7 +279,8 @@ const (
 	CustomerTaxAutomaticTaxUnrecognizedLocation CustomerTaxAutomaticTax = "unrecognized_location"
 )
 
-// CustomerTaxProvider is a string enumeration with values "anrok", "avalara", "sphere", "stripe"; the API may add values.
+// CustomerTaxProvider is a string enumeration with values "anrok", "avalara",
+// "sphere" and "stripe"; the API may add values.
 type CustomerTaxProvider string
 
 // Values of CustomerTaxProvider.
@@ -265,7 +291,9 @@ const (
 	CustomerTaxProviderStripe  CustomerTaxProvider = "stripe"
 )
 
-// CustomerTaxLocationSource is a string enumeration with values "billing_address", "ip_address", "payment_method", "shipping_destination"; the API may add values.
+// CustomerTaxLocationSource is a string enumeration with values
+// "billing_address", "ip_address", "payment_method" and
+// "shipping_destination"; the API may add values.
 type CustomerTaxLocationSource string
 
 // Values of CustomerTaxLocationSource.

@@ -18,43 +18,46 @@ type CustomerCreateParams struct {
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Balance sets "balance".
 	Balance *int64 `url:"balance,omitempty"`
-	// BusinessName sets "business_name".
+	// BusinessName sets "business_name". At most 150 characters.
 	BusinessName *string `url:"business_name,omitempty"`
 	// CashBalance sets "cash_balance".
 	CashBalance *CustomerCashBalanceParams `url:"cash_balance,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// Email sets "email".
+	// Email sets "email": lets the linking flow recognize a returning Link
+	// user. At most 512 characters.
 	Email *string `url:"email,omitempty"`
-	// IndividualName sets "individual_name".
+	// IndividualName sets "individual_name". At most 150 characters.
 	IndividualName *string `url:"individual_name,omitempty"`
-	// InvoicePrefix sets "invoice_prefix".
+	// InvoicePrefix sets "invoice_prefix". At most 5000 characters.
 	InvoicePrefix *string `url:"invoice_prefix,omitempty"`
 	// InvoiceSettings sets "invoice_settings".
 	InvoiceSettings *CustomerInvoiceSettingsParams `url:"invoice_settings,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Name sets "name".
+	// Name sets "name": the customer's full name; Ownership Match compares it
+	// with account owners. At most 256 characters.
 	Name *string `url:"name,omitempty"`
 	// NextInvoiceSequence sets "next_invoice_sequence".
 	NextInvoiceSequence *int64 `url:"next_invoice_sequence,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 20 characters.
 	Phone *string `url:"phone,omitempty"`
-	// PreferredLocales sets "preferred_locales".
+	// PreferredLocales sets "preferred_locales". Each at most 5000 characters.
 	PreferredLocales []string `url:"preferred_locales,omitempty"`
 	// Shipping sets "shipping".
 	Shipping *CustomerShippingParams `url:"shipping,omitempty"`
-	// Source sets "source".
+	// Source sets "source". At most 5000 characters.
 	Source *string `url:"source,omitempty"`
 	// Tax sets "tax".
 	Tax *CustomerCreateTaxParams `url:"tax,omitempty"`
-	// TaxExempt sets "tax_exempt".
+	// TaxExempt sets "tax_exempt". One of "exempt", "none" or "reverse".
 	TaxExempt *CustomerCreateTaxExempt `url:"tax_exempt,omitempty"`
 	// TaxIDData sets "tax_id_data".
 	TaxIDData []*CustomerCreateTaxIDDataParams `url:"tax_id_data,omitempty"`
-	// TestClock sets "test_clock".
+	// TestClock sets "test_clock". At most 5000 characters.
 	TestClock *string `url:"test_clock,omitempty"`
 }
 
@@ -91,11 +94,13 @@ type CustomerCashBalanceParams struct {
 
 // CustomerCashBalanceSettingsParams is a nested object of request parameters.
 type CustomerCashBalanceSettingsParams struct {
-	// ReconciliationMode sets "reconciliation_mode".
+	// ReconciliationMode sets "reconciliation_mode". One of "automatic",
+	// "manual" or "merchant_default".
 	ReconciliationMode *CustomerCashBalanceSettingsReconciliationMode `url:"reconciliation_mode,omitempty"`
 }
 
-// CustomerCashBalanceSettingsReconciliationMode is a string enumeration with values "automatic", "manual", "merchant_default"; the API may add values.
+// CustomerCashBalanceSettingsReconciliationMode is a string enumeration with
+// values "automatic", "manual" and "merchant_default"; the API may add values.
 type CustomerCashBalanceSettingsReconciliationMode string
 
 // Values of CustomerCashBalanceSettingsReconciliationMode.
@@ -109,9 +114,10 @@ const (
 type CustomerInvoiceSettingsParams struct {
 	// CustomFields sets "custom_fields".
 	CustomFields []*CustomerInvoiceSettingsCustomFieldParams `url:"custom_fields,omitempty"`
-	// DefaultPaymentMethod sets "default_payment_method".
+	// DefaultPaymentMethod sets "default_payment_method". At most 5000
+	// characters.
 	DefaultPaymentMethod *string `url:"default_payment_method,omitempty"`
-	// Footer sets "footer".
+	// Footer sets "footer". At most 5000 characters.
 	Footer *string `url:"footer,omitempty"`
 	// RenderingOptions sets "rendering_options".
 	RenderingOptions *CustomerInvoiceSettingsRenderingOptionsParams `url:"rendering_options,omitempty"`
@@ -134,9 +140,9 @@ func (p *CustomerInvoiceSettingsParams) Validate() error {
 
 // CustomerInvoiceSettingsCustomFieldParams is a nested object of request parameters.
 type CustomerInvoiceSettingsCustomFieldParams struct {
-	// Name sets "name".
+	// Name sets "name". Required. At most 40 characters.
 	Name *string `url:"name,omitempty"`
-	// Value sets "value".
+	// Value sets "value". Required. At most 140 characters.
 	Value *string `url:"value,omitempty"`
 }
 
@@ -158,13 +164,16 @@ func (p *CustomerInvoiceSettingsCustomFieldParams) Validate() error {
 
 // CustomerInvoiceSettingsRenderingOptionsParams is a nested object of request parameters.
 type CustomerInvoiceSettingsRenderingOptionsParams struct {
-	// AmountTaxDisplay sets "amount_tax_display".
+	// AmountTaxDisplay sets "amount_tax_display". One of "exclude_tax" or
+	// "include_inclusive_tax".
 	AmountTaxDisplay *CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay `url:"amount_tax_display,omitempty"`
-	// Template sets "template".
+	// Template sets "template". At most 5000 characters.
 	Template *string `url:"template,omitempty"`
 }
 
-// CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay is a string enumeration with values "", "exclude_tax", "include_inclusive_tax"; the API may add values.
+// CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay is a string
+// enumeration with values "", "exclude_tax" and "include_inclusive_tax"; the
+// API may add values.
 type CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay string
 
 // Values of CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay.
@@ -176,11 +185,11 @@ const (
 
 // CustomerShippingParams is a nested object of request parameters.
 type CustomerShippingParams struct {
-	// Address sets "address".
+	// Address sets "address". Required.
 	Address *embedfin.AddressParams `url:"address,omitempty"`
-	// Name sets "name".
+	// Name sets "name". Required. At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
 }
 
@@ -204,11 +213,13 @@ func (p *CustomerShippingParams) Validate() error {
 type CustomerCreateTaxParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
-	// ValidateLocation sets "validate_location".
+	// ValidateLocation sets "validate_location". One of "deferred" or
+	// "immediately".
 	ValidateLocation *CustomerCreateTaxValidateLocation `url:"validate_location,omitempty"`
 }
 
-// CustomerCreateTaxValidateLocation is a string enumeration with values "deferred", "immediately"; the API may add values.
+// CustomerCreateTaxValidateLocation is a string enumeration with values
+// "deferred" and "immediately"; the API may add values.
 type CustomerCreateTaxValidateLocation string
 
 // Values of CustomerCreateTaxValidateLocation.
@@ -217,7 +228,8 @@ const (
 	CustomerCreateTaxValidateLocationImmediately CustomerCreateTaxValidateLocation = "immediately"
 )
 
-// CustomerCreateTaxExempt is a string enumeration with values "", "exempt", "none", "reverse"; the API may add values.
+// CustomerCreateTaxExempt is a string enumeration with values "", "exempt",
+// "none" and "reverse"; the API may add values.
 type CustomerCreateTaxExempt string
 
 // Values of CustomerCreateTaxExempt.
@@ -230,9 +242,10 @@ const (
 
 // CustomerCreateTaxIDDataParams is a nested object of request parameters.
 type CustomerCreateTaxIDDataParams struct {
-	// Type sets "type".
+	// Type sets "type". Required. One of the 117 values of
+	// CustomerCreateTaxIDDataType.
 	Type *CustomerCreateTaxIDDataType `url:"type,omitempty"`
-	// Value sets "value".
+	// Value sets "value". Required.
 	Value *string `url:"value,omitempty"`
 }
 
@@ -252,7 +265,8 @@ func (p *CustomerCreateTaxIDDataParams) Validate() error {
 	return nil
 }
 
-// CustomerCreateTaxIDDataType is a string enumeration with 117 known values (see the constants); the API may add values.
+// CustomerCreateTaxIDDataType is a string enumeration with 117 known values
+// (see the constants); the API may add values.
 type CustomerCreateTaxIDDataType string
 
 // Values of CustomerCreateTaxIDDataType.
@@ -379,13 +393,15 @@ const (
 // CustomerListParams holds the parameters of CustomerService.List (GET /v1/customers).
 type CustomerListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Email sets "email".
+	// Email sets "email": lets the linking flow recognize a returning Link
+	// user. At most 512 characters.
 	Email *string `url:"email,omitempty"`
-	// TestClock sets "test_clock".
+	// TestClock sets "test_clock". At most 5000 characters.
 	TestClock *string `url:"test_clock,omitempty"`
 }
 
@@ -421,51 +437,57 @@ type CustomerUpdateParams struct {
 	Balance *int64 `url:"balance,omitempty"`
 	// BankAccount sets "bank_account".
 	BankAccount *CustomerUpdateBankAccountParams `url:"bank_account,omitempty"`
-	// BankAccountToken sets "bank_account": a token ID, sent instead of the object form.
+	// BankAccountToken sets "bank_account". A token ID, sent instead of the
+	// object form. At most 5000 characters.
 	BankAccountToken *string `url:"bank_account,omitempty"`
-	// BusinessName sets "business_name".
+	// BusinessName sets "business_name". At most 150 characters.
 	BusinessName *string `url:"business_name,omitempty"`
 	// Card sets "card".
 	Card *CustomerUpdateCardParams `url:"card,omitempty"`
-	// CardToken sets "card": a token ID, sent instead of the object form.
+	// CardToken sets "card". A token ID, sent instead of the object form. At
+	// most 5000 characters.
 	CardToken *string `url:"card,omitempty"`
 	// CashBalance sets "cash_balance".
 	CashBalance *CustomerCashBalanceParams `url:"cash_balance,omitempty"`
-	// DefaultAlipayAccount sets "default_alipay_account".
+	// DefaultAlipayAccount sets "default_alipay_account". At most 500
+	// characters.
 	DefaultAlipayAccount *string `url:"default_alipay_account,omitempty"`
-	// DefaultBankAccount sets "default_bank_account".
+	// DefaultBankAccount sets "default_bank_account". At most 500 characters.
 	DefaultBankAccount *string `url:"default_bank_account,omitempty"`
-	// DefaultCard sets "default_card".
+	// DefaultCard sets "default_card". At most 500 characters.
 	DefaultCard *string `url:"default_card,omitempty"`
-	// DefaultSource sets "default_source".
+	// DefaultSource sets "default_source". At most 500 characters.
 	DefaultSource *string `url:"default_source,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// Email sets "email".
+	// Email sets "email": lets the linking flow recognize a returning Link
+	// user. At most 512 characters.
 	Email *string `url:"email,omitempty"`
-	// IndividualName sets "individual_name".
+	// IndividualName sets "individual_name". At most 150 characters.
 	IndividualName *string `url:"individual_name,omitempty"`
-	// InvoicePrefix sets "invoice_prefix".
+	// InvoicePrefix sets "invoice_prefix". At most 5000 characters.
 	InvoicePrefix *string `url:"invoice_prefix,omitempty"`
 	// InvoiceSettings sets "invoice_settings".
 	InvoiceSettings *CustomerInvoiceSettingsParams `url:"invoice_settings,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Name sets "name".
+	// Name sets "name": the customer's full name; Ownership Match compares it
+	// with account owners. At most 256 characters.
 	Name *string `url:"name,omitempty"`
 	// NextInvoiceSequence sets "next_invoice_sequence".
 	NextInvoiceSequence *int64 `url:"next_invoice_sequence,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 20 characters.
 	Phone *string `url:"phone,omitempty"`
-	// PreferredLocales sets "preferred_locales".
+	// PreferredLocales sets "preferred_locales". Each at most 5000 characters.
 	PreferredLocales []string `url:"preferred_locales,omitempty"`
 	// Shipping sets "shipping".
 	Shipping *CustomerShippingParams `url:"shipping,omitempty"`
-	// Source sets "source".
+	// Source sets "source". At most 5000 characters.
 	Source *string `url:"source,omitempty"`
 	// Tax sets "tax".
 	Tax *CustomerUpdateTaxParams `url:"tax,omitempty"`
-	// TaxExempt sets "tax_exempt".
+	// TaxExempt sets "tax_exempt". One of "exempt", "none" or "reverse".
 	TaxExempt *CustomerCreateTaxExempt `url:"tax_exempt,omitempty"`
 }
 
@@ -501,19 +523,21 @@ func (p *CustomerUpdateParams) Validate() error {
 
 // CustomerUpdateBankAccountParams is a nested object of request parameters.
 type CustomerUpdateBankAccountParams struct {
-	// AccountHolderName sets "account_holder_name".
+	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
-	// AccountHolderType sets "account_holder_type".
+	// AccountHolderType sets "account_holder_type". One of "company" or
+	// "individual".
 	AccountHolderType *CustomerUpdateBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// Country sets "country".
+	// Country sets "country". Required. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Object sets "object".
+	// Object sets "object". The only value is "bank_account".
 	Object *CustomerUpdateBankAccountObject `url:"object,omitempty"`
-	// RoutingNumber sets "routing_number".
+	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
 
@@ -533,7 +557,8 @@ func (p *CustomerUpdateBankAccountParams) Validate() error {
 	return nil
 }
 
-// CustomerUpdateBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// CustomerUpdateBankAccountAccountHolderType is a string enumeration with
+// values "company" and "individual"; the API may add values.
 type CustomerUpdateBankAccountAccountHolderType string
 
 // Values of CustomerUpdateBankAccountAccountHolderType.
@@ -542,7 +567,8 @@ const (
 	CustomerUpdateBankAccountAccountHolderTypeIndividual CustomerUpdateBankAccountAccountHolderType = "individual"
 )
 
-// CustomerUpdateBankAccountObject is a string enumeration with values "bank_account"; the API may add values.
+// CustomerUpdateBankAccountObject is a string enumeration with values
+// "bank_account"; the API may add values.
 type CustomerUpdateBankAccountObject string
 
 // Values of CustomerUpdateBankAccountObject.
@@ -552,37 +578,38 @@ const (
 
 // CustomerUpdateCardParams is a nested object of request parameters.
 type CustomerUpdateCardParams struct {
-	// AddressCity sets "address_city".
+	// AddressCity sets "address_city". At most 5000 characters.
 	AddressCity *string `url:"address_city,omitempty"`
-	// AddressCountry sets "address_country".
+	// AddressCountry sets "address_country". At most 5000 characters.
 	AddressCountry *string `url:"address_country,omitempty"`
-	// AddressLine1 sets "address_line1".
+	// AddressLine1 sets "address_line1". At most 5000 characters.
 	AddressLine1 *string `url:"address_line1,omitempty"`
-	// AddressLine2 sets "address_line2".
+	// AddressLine2 sets "address_line2". At most 5000 characters.
 	AddressLine2 *string `url:"address_line2,omitempty"`
-	// AddressState sets "address_state".
+	// AddressState sets "address_state". At most 5000 characters.
 	AddressState *string `url:"address_state,omitempty"`
-	// AddressZip sets "address_zip".
+	// AddressZip sets "address_zip". At most 5000 characters.
 	AddressZip *string `url:"address_zip,omitempty"`
-	// CVC sets "cvc".
+	// CVC sets "cvc". At most 5000 characters.
 	CVC *string `url:"cvc,omitempty"`
-	// Encrypted sets "encrypted".
+	// Encrypted sets "encrypted". At most 5000 characters.
 	Encrypted *string `url:"encrypted,omitempty"`
-	// ExpMonth sets "exp_month".
+	// ExpMonth sets "exp_month". Required.
 	ExpMonth *int64 `url:"exp_month,omitempty"`
-	// ExpYear sets "exp_year".
+	// ExpYear sets "exp_year". Required.
 	ExpYear *int64 `url:"exp_year,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
 	// NetworkToken sets "network_token".
 	NetworkToken *CustomerUpdateCardNetworkTokenParams `url:"network_token,omitempty"`
-	// Number sets "number".
+	// Number sets "number". Required. At most 5000 characters.
 	Number *string `url:"number,omitempty"`
-	// Object sets "object".
+	// Object sets "object". The only value is "card".
 	Object *CustomerUpdateCardObject `url:"object,omitempty"`
-	// SwipeData sets "swipe_data".
+	// SwipeData sets "swipe_data". At most 5000 characters.
 	SwipeData *string `url:"swipe_data,omitempty"`
 }
 
@@ -607,11 +634,12 @@ func (p *CustomerUpdateCardParams) Validate() error {
 
 // CustomerUpdateCardNetworkTokenParams is a nested object of request parameters.
 type CustomerUpdateCardNetworkTokenParams struct {
-	// Number sets "number".
+	// Number sets "number". At most 5000 characters.
 	Number *string `url:"number,omitempty"`
 }
 
-// CustomerUpdateCardObject is a string enumeration with values "card"; the API may add values.
+// CustomerUpdateCardObject is a string enumeration with values "card"; the API
+// may add values.
 type CustomerUpdateCardObject string
 
 // Values of CustomerUpdateCardObject.
@@ -623,11 +651,13 @@ const (
 type CustomerUpdateTaxParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
-	// ValidateLocation sets "validate_location".
+	// ValidateLocation sets "validate_location". One of "auto", "deferred" or
+	// "immediately".
 	ValidateLocation *CustomerUpdateTaxValidateLocation `url:"validate_location,omitempty"`
 }
 
-// CustomerUpdateTaxValidateLocation is a string enumeration with values "auto", "deferred", "immediately"; the API may add values.
+// CustomerUpdateTaxValidateLocation is a string enumeration with values
+// "auto", "deferred" and "immediately"; the API may add values.
 type CustomerUpdateTaxValidateLocation string
 
 // Values of CustomerUpdateTaxValidateLocation.
@@ -650,6 +680,8 @@ type CustomerService struct {
 // Create creates a customer.
 //
 // API: POST /v1/customers
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/create
 func (s *CustomerService) Create(ctx context.Context, params *CustomerCreateParams, opts ...embedfin.RequestOption) (*Customer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -664,6 +696,8 @@ func (s *CustomerService) Create(ctx context.Context, params *CustomerCreatePara
 // List returns one page of customers; use All to walk every page.
 //
 // API: GET /v1/customers
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/list
 func (s *CustomerService) List(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) (*embedfin.List[Customer], error) {
 	out := new(embedfin.List[Customer])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/customers", params, out, opts...); err != nil {
@@ -674,15 +708,20 @@ func (s *CustomerService) List(ctx context.Context, params *CustomerListParams, 
 
 // All returns an iterator over every customer, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/list
 func (s *CustomerService) All(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) iter.Seq2[*Customer, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *CustomerListParams) (*embedfin.List[Customer], error) {
 		return s.List(ctx, p, opts...)
 	}, (*Customer).GetID)
 }
 
-// Search returns one page of customers matching a search query; use SearchAll to walk every page.
+// Search returns one page of customers matching a search query; use SearchAll
+// to walk every page.
 //
 // API: GET /v1/customers/search
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/search
 func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) (*embedfin.SearchResult[Customer], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -696,6 +735,8 @@ func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchPara
 
 // SearchAll returns an iterator over every customer matching the query, fetching
 // pages of Search as the loop needs them. params is copied, never modified.
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/search
 func (s *CustomerService) SearchAll(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) iter.Seq2[*Customer, error] {
 	return embedfin.PaginateSearch(ctx, params, func(ctx context.Context, p *CustomerSearchParams) (*embedfin.SearchResult[Customer], error) {
 		return s.Search(ctx, p, opts...)
@@ -705,6 +746,8 @@ func (s *CustomerService) SearchAll(ctx context.Context, params *CustomerSearchP
 // Retrieve fetches a customer by its ID.
 //
 // API: GET /v1/customers/{customer}
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/retrieve
 func (s *CustomerService) Retrieve(ctx context.Context, id string, params *CustomerRetrieveParams, opts ...embedfin.RequestOption) (*Customer, error) {
 	path, err := embedfin.Path("/v1/customers/{customer}", id)
 	if err != nil {
@@ -717,9 +760,12 @@ func (s *CustomerService) Retrieve(ctx context.Context, id string, params *Custo
 	return out, nil
 }
 
-// Update changes a customer; fields left nil are not sent and stay as they are.
+// Update changes a customer; fields left nil are not sent and stay as they
+// are.
 //
 // API: POST /v1/customers/{customer}
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/update
 func (s *CustomerService) Update(ctx context.Context, id string, params *CustomerUpdateParams, opts ...embedfin.RequestOption) (*Customer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -738,6 +784,8 @@ func (s *CustomerService) Update(ctx context.Context, id string, params *Custome
 // Delete deletes a customer.
 //
 // API: DELETE /v1/customers/{customer}
+//
+// Stripe API reference: https://docs.stripe.com/api/customers/delete
 func (s *CustomerService) Delete(ctx context.Context, id string, params *CustomerDeleteParams, opts ...embedfin.RequestOption) (*DeletedCustomer, error) {
 	path, err := embedfin.Path("/v1/customers/{customer}", id)
 	if err != nil {

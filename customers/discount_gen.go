@@ -9,31 +9,33 @@ import (
 // Discount is the discount object ("discount" in the API).
 type Discount struct {
 	embedfin.APIResource
-	// CheckoutSession is "checkout_session": nil when null.
+	// CheckoutSession is "checkout_session". Nil when null.
 	CheckoutSession *string `json:"checkout_session"`
-	// Customer is "customer": an ID, with the full object when the field is expanded; nil when null.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Customer *embedfin.Expandable[Customer] `json:"customer"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// End is "end": Unix time in seconds; nil when null.
+	// End is "end". Unix time in seconds. Nil when null.
 	End *int64 `json:"end"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Invoice is "invoice": nil when null.
+	// Invoice is "invoice". Nil when null.
 	Invoice *string `json:"invoice"`
-	// InvoiceItem is "invoice_item": nil when null.
+	// InvoiceItem is "invoice_item". Nil when null.
 	InvoiceItem *string `json:"invoice_item"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "discount".
 	Object string `json:"object"`
-	// PromotionCode is "promotion_code": an ID, with the full object when the field is expanded; nil when null.
+	// PromotionCode is "promotion_code". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	PromotionCode *embedfin.Expandable[embedfin.RawObject] `json:"promotion_code"`
 	// Source is "source".
 	Source *DiscountSource `json:"source"`
-	// Start is "start": Unix time in seconds.
+	// Start is "start". Unix time in seconds.
 	Start int64 `json:"start"`
-	// Subscription is "subscription": nil when null.
+	// Subscription is "subscription". Nil when null.
 	Subscription *string `json:"subscription"`
-	// SubscriptionItem is "subscription_item": nil when null.
+	// SubscriptionItem is "subscription_item". Nil when null.
 	SubscriptionItem *string `json:"subscription_item"`
 }
 
@@ -47,13 +49,15 @@ func (x *Discount) GetID() string {
 
 // DiscountSource is a nested object of the API (discount_source).
 type DiscountSource struct {
-	// Coupon is "coupon": an ID, with the full object when the field is expanded; nil when null.
+	// Coupon is "coupon". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Coupon *embedfin.Expandable[embedfin.RawObject] `json:"coupon"`
-	// Type is "type".
+	// Type is "type". The only value is "coupon".
 	Type DiscountSourceType `json:"type"`
 }
 
-// DiscountSourceType is a string enumeration with values "coupon"; the API may add values.
+// DiscountSourceType is a string enumeration with values "coupon"; the API may
+// add values.
 type DiscountSourceType string
 
 // Values of DiscountSourceType.

@@ -11,25 +11,25 @@ import (
 // Event is the event object ("event" in the API).
 type Event struct {
 	embedfin.APIResource
-	// Account is "account".
+	// Account is "account". Left out of responses when it has no value.
 	Account *string `json:"account"`
-	// APIVersion is "api_version": nil when null.
+	// APIVersion is "api_version". Nil when null.
 	APIVersion *string `json:"api_version"`
-	// Context is "context".
+	// Context is "context". Left out of responses when it has no value.
 	Context *string `json:"context"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
 	// Data is "data".
 	Data *EventData `json:"data"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "event".
 	Object string `json:"object"`
 	// PendingWebhooks is "pending_webhooks".
 	PendingWebhooks int64 `json:"pending_webhooks"`
-	// Request is "request": nil when null.
+	// Request is "request". Nil when null.
 	Request *EventRequest `json:"request"`
 	// Type is "type".
 	Type EventType `json:"type"`
@@ -45,17 +45,18 @@ func (x *Event) GetID() string {
 
 // EventData is a nested object of the API (notification_event_data).
 type EventData struct {
-	// Object is "object": the object's type.
+	// Object is "object". The object's type.
 	Object json.RawMessage `json:"object"`
-	// PreviousAttributes is "previous_attributes".
+	// PreviousAttributes is "previous_attributes". Left out of responses when
+	// it has no value.
 	PreviousAttributes json.RawMessage `json:"previous_attributes"`
 }
 
 // EventRequest is a nested object of the API (notification_event_request).
 type EventRequest struct {
-	// ID is "id": the object's unique identifier; nil when null.
+	// ID is "id". The object's unique ID. Nil when null.
 	ID *string `json:"id"`
-	// IdempotencyKey is "idempotency_key": nil when null.
+	// IdempotencyKey is "idempotency_key". Nil when null.
 	IdempotencyKey *string `json:"idempotency_key"`
 }
 

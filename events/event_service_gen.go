@@ -13,15 +13,16 @@ import (
 // EventListParams holds the parameters of EventService.List (GET /v1/events).
 type EventListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
 	// DeliverySuccess sets "delivery_success".
 	DeliverySuccess *bool `url:"delivery_success,omitempty"`
-	// Type sets "type".
+	// Type sets "type". At most 5000 characters.
 	Type *EventType `url:"type,omitempty"`
-	// Types sets "types".
+	// Types sets "types". Each at most 5000 characters.
 	Types []EventType `url:"types,omitempty,brackets"`
 }
 
@@ -38,6 +39,8 @@ type EventService struct {
 // List returns one page of events; use All to walk every page.
 //
 // API: GET /v1/events
+//
+// Stripe API reference: https://docs.stripe.com/api/events/list
 func (s *EventService) List(ctx context.Context, params *EventListParams, opts ...embedfin.RequestOption) (*embedfin.List[Event], error) {
 	out := new(embedfin.List[Event])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/events", params, out, opts...); err != nil {
@@ -48,6 +51,8 @@ func (s *EventService) List(ctx context.Context, params *EventListParams, opts .
 
 // All returns an iterator over every event, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/events/list
 func (s *EventService) All(ctx context.Context, params *EventListParams, opts ...embedfin.RequestOption) iter.Seq2[*Event, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *EventListParams) (*embedfin.List[Event], error) {
 		return s.List(ctx, p, opts...)
@@ -57,6 +62,8 @@ func (s *EventService) All(ctx context.Context, params *EventListParams, opts ..
 // Retrieve fetches an event by its ID.
 //
 // API: GET /v1/events/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/events/retrieve
 func (s *EventService) Retrieve(ctx context.Context, id string, params *EventRetrieveParams, opts ...embedfin.RequestOption) (*Event, error) {
 	path, err := embedfin.Path("/v1/events/{id}", id)
 	if err != nil {

@@ -2,7 +2,8 @@
 
 package events
 
-// EventType is a string enumeration with 98 known values (see the constants); the API may add values.
+// EventType is a string enumeration with 98 known values (see the constants);
+// the API may add values.
 //
 // The constants cover the event types of this SDK's products (Connect
 // accounts, customers, Financial Connections, Issuing, SetupIntents,

@@ -9,47 +9,67 @@ import (
 // Account is the Financial Connections account object ("financial_connections.account" in the API).
 type Account struct {
 	embedfin.APIResource
-	// AccountHolder is "account_holder": nil when null.
+	// AccountHolder is "account_holder": who linked the account: a customer,
+	// or a connected account. Nil when null.
 	AccountHolder *AccountHolder `json:"account_holder"`
 	// AccountNumbers is "account_numbers".
 	AccountNumbers []*AccountAccountNumber `json:"account_numbers"`
-	// Balance is "balance": nil when null.
+	// Balance is "balance": the latest balances read; nil until a balance
+	// refresh succeeds. Nil when null.
 	Balance *AccountBalance `json:"balance"`
-	// BalanceRefresh is "balance_refresh": nil when null.
+	// BalanceRefresh is "balance_refresh": the latest balance refresh; nil
+	// before the first. Nil when null.
 	BalanceRefresh *AccountBalanceRefresh `json:"balance_refresh"`
-	// Category is "category".
+	// Category is "category". One of "cash", "credit", "investment" or
+	// "other".
 	Category AccountCategory `json:"category"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// DisplayName is "display_name": nil when null.
+	// DisplayName is "display_name": the account's name as the institution
+	// shows it. Nil when null.
 	DisplayName *string `json:"display_name"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// InstitutionName is "institution_name".
+	// InstitutionName is "institution_name": the bank or other institution
+	// that holds the account.
 	InstitutionName string `json:"institution_name"`
-	// Last4 is "last4": nil when null.
+	// Last4 is "last4": the last four digits of the account number. Nil when
+	// null.
 	Last4 *string `json:"last4"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "financial_connections.account".
 	Object string `json:"object"`
-	// Ownership is "ownership": an ID, with the full object when the field is expanded; nil when null.
+	// Ownership is "ownership": the owners found by the latest ownership
+	// refresh (list them with ListOwners). Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	Ownership *embedfin.Expandable[AccountOwnership] `json:"ownership"`
-	// OwnershipRefresh is "ownership_refresh": nil when null.
+	// OwnershipRefresh is "ownership_refresh": the latest ownership refresh;
+	// nil before the first. Nil when null.
 	OwnershipRefresh *AccountOwnershipRefresh `json:"ownership_refresh"`
-	// Permissions is "permissions".
+	// Permissions is "permissions": the data the account holder agreed to
+	// share. One of "balances", "ownership", "payment_method" or
+	// "transactions".
 	Permissions []AccountPermission `json:"permissions"`
-	// Status is "status".
+	// Status is "status": only an active account can be refreshed. One of
+	// "active", "disconnected" or "inactive".
 	Status AccountStatus `json:"status"`
-	// StatusDetails is "status_details".
+	// StatusDetails is "status_details". Left out of responses when it has no
+	// value.
 	StatusDetails *AccountStatusDetails `json:"status_details"`
-	// Subcategory is "subcategory".
+	// Subcategory is "subcategory". One of "checking", "credit_card",
+	// "line_of_credit", "mortgage", "other" or "savings".
 	Subcategory AccountSubcategory `json:"subcategory"`
-	// Subscriptions is "subscriptions".
+	// Subscriptions is "subscriptions": the data refreshed daily without a
+	// Refresh call. The only value is "transactions".
 	Subscriptions []AccountSubscription `json:"subscriptions"`
-	// SupportedPaymentMethodTypes is "supported_payment_method_types".
+	// SupportedPaymentMethodTypes is "supported_payment_method_types": the
+	// payment methods the account can back. One of "link" or
+	// "us_bank_account".
 	SupportedPaymentMethodTypes []AccountSupportedPaymentMethodType `json:"supported_payment_method_types"`
-	// TransactionRefresh is "transaction_refresh": nil when null.
+	// TransactionRefresh is "transaction_refresh": the latest transaction
+	// refresh; nil before the first. Nil when null.
 	TransactionRefresh *AccountTransactionRefresh `json:"transaction_refresh"`
 }
 
@@ -61,67 +81,83 @@ func (x *Account) GetID() string {
 	return x.ID
 }
 
-// AccountAccountNumber is a nested object of the API (bank_connections_resource_account_number_details).
+// AccountAccountNumber is a nested object of the API
+// (bank_connections_resource_account_number_details).
 type AccountAccountNumber struct {
-	// ExpectedExpiryDate is "expected_expiry_date": Unix time in seconds; nil when null.
+	// ExpectedExpiryDate is "expected_expiry_date". Unix time in seconds. Left
+	// out of responses when it has no value. Nil when null.
 	ExpectedExpiryDate *int64 `json:"expected_expiry_date"`
-	// IdentifierType is "identifier_type".
+	// IdentifierType is "identifier_type". One of "account_number" or
+	// "tokenized_account_number".
 	IdentifierType AccountAccountNumberIdentifierType `json:"identifier_type"`
-	// Status is "status".
+	// Status is "status". One of "deactivated" or "transactable".
 	Status AccountAccountNumberStatus `json:"status"`
-	// SupportedNetworks is "supported_networks".
+	// SupportedNetworks is "supported_networks". The only value is "ach".
 	SupportedNetworks []AccountAccountNumberSupportedNetwork `json:"supported_networks"`
 }
 
-// AccountBalance is a nested object of the API (bank_connections_resource_balance).
+// AccountBalance is a nested object of the API
+// (bank_connections_resource_balance).
 type AccountBalance struct {
-	// AsOf is "as_of": Unix time in seconds.
+	// AsOf is "as_of": when the institution reported these balances. Unix time
+	// in seconds.
 	AsOf int64 `json:"as_of"`
-	// Cash is "cash".
+	// Cash is "cash". Left out of responses when it has no value.
 	Cash *AccountBalanceCash `json:"cash"`
-	// Credit is "credit".
+	// Credit is "credit". Left out of responses when it has no value.
 	Credit *AccountBalanceCredit `json:"credit"`
-	// Current is "current".
+	// Current is "current": the balance per currency code, pending
+	// transactions included.
 	Current map[string]int64 `json:"current"`
-	// Type is "type".
+	// Type is "type". One of "cash" or "credit".
 	Type AccountBalanceType `json:"type"`
 }
 
-// AccountBalanceRefresh is a nested object of the API (bank_connections_resource_balance_refresh).
+// AccountBalanceRefresh is a nested object of the API
+// (bank_connections_resource_balance_refresh).
 type AccountBalanceRefresh struct {
-	// LastAttemptedAt is "last_attempted_at": Unix time in seconds.
+	// LastAttemptedAt is "last_attempted_at". Unix time in seconds.
 	LastAttemptedAt int64 `json:"last_attempted_at"`
-	// NextRefreshAvailableAt is "next_refresh_available_at": Unix time in seconds; nil when null.
+	// NextRefreshAvailableAt is "next_refresh_available_at": the earliest time
+	// another refresh may be asked for. Unix time in seconds. Nil when null.
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
-	// Status is "status".
+	// Status is "status": pending while the refresh runs, then succeeded or
+	// failed. One of "failed", "pending" or "succeeded".
 	Status AccountBalanceRefreshStatus `json:"status"`
 }
 
-// AccountOwnershipRefresh is a nested object of the API (bank_connections_resource_ownership_refresh).
+// AccountOwnershipRefresh is a nested object of the API
+// (bank_connections_resource_ownership_refresh).
 type AccountOwnershipRefresh struct {
-	// LastAttemptedAt is "last_attempted_at": Unix time in seconds.
+	// LastAttemptedAt is "last_attempted_at". Unix time in seconds.
 	LastAttemptedAt int64 `json:"last_attempted_at"`
-	// NextRefreshAvailableAt is "next_refresh_available_at": Unix time in seconds; nil when null.
+	// NextRefreshAvailableAt is "next_refresh_available_at". Unix time in
+	// seconds. Nil when null.
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
-	// Status is "status".
+	// Status is "status". One of "failed", "pending" or "succeeded".
 	Status AccountOwnershipRefreshStatus `json:"status"`
 }
 
-// AccountStatusDetails is a nested object of the API (bank_connections_resource_account_status_details).
+// AccountStatusDetails is a nested object of the API
+// (bank_connections_resource_account_status_details).
 type AccountStatusDetails struct {
-	// Active is "active".
+	// Active is "active". Left out of responses when it has no value.
 	Active *AccountStatusDetailsActive `json:"active"`
 }
 
-// AccountTransactionRefresh is a nested object of the API (bank_connections_resource_transaction_refresh).
+// AccountTransactionRefresh is a nested object of the API
+// (bank_connections_resource_transaction_refresh).
 type AccountTransactionRefresh struct {
-	// ID is "id": the object's unique identifier.
+	// ID is "id": pass it as TransactionRefresh.After to list only later
+	// changes. The object's unique ID.
 	ID string `json:"id"`
-	// LastAttemptedAt is "last_attempted_at": Unix time in seconds.
+	// LastAttemptedAt is "last_attempted_at". Unix time in seconds.
 	LastAttemptedAt int64 `json:"last_attempted_at"`
-	// NextRefreshAvailableAt is "next_refresh_available_at": Unix time in seconds; nil when null.
+	// NextRefreshAvailableAt is "next_refresh_available_at". Unix time in
+	// seconds. Nil when null.
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
-	// Status is "status".
+	// Status is "status": pending while the refresh runs, then succeeded or
+	// failed. One of "failed", "pending" or "succeeded".
 	Status AccountTransactionRefreshStatus `json:"status"`
 }
 
@@ -133,29 +169,35 @@ func (x *AccountTransactionRefresh) GetID() string {
 	return x.ID
 }
 
-// AccountBalanceCash is a nested object of the API (bank_connections_resource_balance_api_resource_cash_balance).
+// AccountBalanceCash is a nested object of the API
+// (bank_connections_resource_balance_api_resource_cash_balance).
 type AccountBalanceCash struct {
 	// Available is "available".
 	Available map[string]int64 `json:"available"`
 }
 
-// AccountBalanceCredit is a nested object of the API (bank_connections_resource_balance_api_resource_credit_balance).
+// AccountBalanceCredit is a nested object of the API
+// (bank_connections_resource_balance_api_resource_credit_balance).
 type AccountBalanceCredit struct {
 	// Used is "used".
 	Used map[string]int64 `json:"used"`
 }
 
-// AccountStatusDetailsActive is a nested object of the API (bank_connections_resource_account_status_details_api_resource_active_status_details).
+// AccountStatusDetailsActive is a nested object of the API
+// (bank_connections_resource_account_status_details_api_resource_active_status_details).
 type AccountStatusDetailsActive struct {
-	// Action is "action".
+	// Action is "action". One of "none" or "relink_required".
 	Action AccountStatusDetailsActiveAction `json:"action"`
-	// Cause is "cause".
+	// Cause is "cause". One of "access_expired", "institution_requirement" or
+	// "unspecified".
 	Cause AccountStatusDetailsActiveCause `json:"cause"`
-	// ExpectedDeactivationDate is "expected_deactivation_date": Unix time in seconds.
+	// ExpectedDeactivationDate is "expected_deactivation_date". Unix time in
+	// seconds.
 	ExpectedDeactivationDate int64 `json:"expected_deactivation_date"`
 }
 
-// AccountCategory is a string enumeration with values "cash", "credit", "investment", "other"; the API may add values.
+// AccountCategory is a string enumeration with values "cash", "credit",
+// "investment" and "other"; the API may add values.
 type AccountCategory string
 
 // Values of AccountCategory.
@@ -166,7 +208,8 @@ const (
 	AccountCategoryOther      AccountCategory = "other"
 )
 
-// AccountPermission is a string enumeration with values "balances", "ownership", "payment_method", "transactions"; the API may add values.
+// AccountPermission is a string enumeration with values "balances",
+// "ownership", "payment_method" and "transactions"; the API may add values.
 type AccountPermission string
 
 // Values of AccountPermission.
@@ -177,7 +220,8 @@ const (
 	AccountPermissionTransactions  AccountPermission = "transactions"
 )
 
-// AccountStatus is a string enumeration with values "active", "disconnected", "inactive"; the API may add values.
+// AccountStatus is a string enumeration with values "active", "disconnected"
+// and "inactive"; the API may add values.
 type AccountStatus string
 
 // Values of AccountStatus.
@@ -187,7 +231,9 @@ const (
 	AccountStatusInactive     AccountStatus = "inactive"
 )
 
-// AccountSubcategory is a string enumeration with values "checking", "credit_card", "line_of_credit", "mortgage", "other", "savings"; the API may add values.
+// AccountSubcategory is a string enumeration with values "checking",
+// "credit_card", "line_of_credit", "mortgage", "other" and "savings"; the API
+// may add values.
 type AccountSubcategory string
 
 // Values of AccountSubcategory.
@@ -200,7 +246,8 @@ const (
 	AccountSubcategorySavings      AccountSubcategory = "savings"
 )
 
-// AccountSubscription is a string enumeration with values "transactions"; the API may add values.
+// AccountSubscription is a string enumeration with values "transactions"; the
+// API may add values.
 type AccountSubscription string
 
 // Values of AccountSubscription.
@@ -208,7 +255,8 @@ const (
 	AccountSubscriptionTransactions AccountSubscription = "transactions"
 )
 
-// AccountSupportedPaymentMethodType is a string enumeration with values "link", "us_bank_account"; the API may add values.
+// AccountSupportedPaymentMethodType is a string enumeration with values "link"
+// and "us_bank_account"; the API may add values.
 type AccountSupportedPaymentMethodType string
 
 // Values of AccountSupportedPaymentMethodType.
@@ -217,7 +265,8 @@ const (
 	AccountSupportedPaymentMethodTypeUSBankAccount AccountSupportedPaymentMethodType = "us_bank_account"
 )
 
-// AccountAccountNumberIdentifierType is a string enumeration with values "account_number", "tokenized_account_number"; the API may add values.
+// AccountAccountNumberIdentifierType is a string enumeration with values
+// "account_number" and "tokenized_account_number"; the API may add values.
 type AccountAccountNumberIdentifierType string
 
 // Values of AccountAccountNumberIdentifierType.
@@ -226,7 +275,8 @@ const (
 	AccountAccountNumberIdentifierTypeTokenizedAccountNumber AccountAccountNumberIdentifierType = "tokenized_account_number"
 )
 
-// AccountAccountNumberStatus is a string enumeration with values "deactivated", "transactable"; the API may add values.
+// AccountAccountNumberStatus is a string enumeration with values "deactivated"
+// and "transactable"; the API may add values.
 type AccountAccountNumberStatus string
 
 // Values of AccountAccountNumberStatus.
@@ -235,7 +285,8 @@ const (
 	AccountAccountNumberStatusTransactable AccountAccountNumberStatus = "transactable"
 )
 
-// AccountAccountNumberSupportedNetwork is a string enumeration with values "ach"; the API may add values.
+// AccountAccountNumberSupportedNetwork is a string enumeration with values
+// "ach"; the API may add values.
 type AccountAccountNumberSupportedNetwork string
 
 // Values of AccountAccountNumberSupportedNetwork.
@@ -243,7 +294,8 @@ const (
 	AccountAccountNumberSupportedNetworkACH AccountAccountNumberSupportedNetwork = "ach"
 )
 
-// AccountBalanceType is a string enumeration with values "cash", "credit"; the API may add values.
+// AccountBalanceType is a string enumeration with values "cash" and "credit";
+// the API may add values.
 type AccountBalanceType string
 
 // Values of AccountBalanceType.
@@ -252,7 +304,8 @@ const (
 	AccountBalanceTypeCredit AccountBalanceType = "credit"
 )
 
-// AccountBalanceRefreshStatus is a string enumeration with values "failed", "pending", "succeeded"; the API may add values.
+// AccountBalanceRefreshStatus is a string enumeration with values "failed",
+// "pending" and "succeeded"; the API may add values.
 type AccountBalanceRefreshStatus string
 
 // Values of AccountBalanceRefreshStatus.
@@ -262,7 +315,8 @@ const (
 	AccountBalanceRefreshStatusSucceeded AccountBalanceRefreshStatus = "succeeded"
 )
 
-// AccountOwnershipRefreshStatus is a string enumeration with values "failed", "pending", "succeeded"; the API may add values.
+// AccountOwnershipRefreshStatus is a string enumeration with values "failed",
+// "pending" and "succeeded"; the API may add values.
 type AccountOwnershipRefreshStatus string
 
 // Values of AccountOwnershipRefreshStatus.
@@ -272,7 +326,8 @@ const (
 	AccountOwnershipRefreshStatusSucceeded AccountOwnershipRefreshStatus = "succeeded"
 )
 
-// AccountTransactionRefreshStatus is a string enumeration with values "failed", "pending", "succeeded"; the API may add values.
+// AccountTransactionRefreshStatus is a string enumeration with values
+// "failed", "pending" and "succeeded"; the API may add values.
 type AccountTransactionRefreshStatus string
 
 // Values of AccountTransactionRefreshStatus.
@@ -282,7 +337,8 @@ const (
 	AccountTransactionRefreshStatusSucceeded AccountTransactionRefreshStatus = "succeeded"
 )
 
-// AccountStatusDetailsActiveAction is a string enumeration with values "none", "relink_required"; the API may add values.
+// AccountStatusDetailsActiveAction is a string enumeration with values "none"
+// and "relink_required"; the API may add values.
 type AccountStatusDetailsActiveAction string
 
 // Values of AccountStatusDetailsActiveAction.
@@ -291,7 +347,9 @@ const (
 	AccountStatusDetailsActiveActionRelinkRequired AccountStatusDetailsActiveAction = "relink_required"
 )
 
-// AccountStatusDetailsActiveCause is a string enumeration with values "access_expired", "institution_requirement", "unspecified"; the API may add values.
+// AccountStatusDetailsActiveCause is a string enumeration with values
+// "access_expired", "institution_requirement" and "unspecified"; the API may
+// add values.
 type AccountStatusDetailsActiveCause string
 
 // Values of AccountStatusDetailsActiveCause.

@@ -9,21 +9,24 @@ import (
 // AccountOwner is the Financial Connections account owner object ("financial_connections.account_owner" in the API).
 type AccountOwner struct {
 	embedfin.APIResource
-	// Email is "email": nil when null.
+	// Email is "email": the owner's email address, when the institution has
+	// one. Nil when null.
 	Email *string `json:"email"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Name is "name".
+	// Name is "name": the owner's full name as the institution records it.
 	Name string `json:"name"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "financial_connections.account_owner".
 	Object string `json:"object"`
 	// Ownership is "ownership".
 	Ownership string `json:"ownership"`
-	// Phone is "phone": nil when null.
+	// Phone is "phone": the owner's phone number, unformatted. Nil when null.
 	Phone *string `json:"phone"`
-	// RawAddress is "raw_address": nil when null.
+	// RawAddress is "raw_address": the owner's postal address in one string.
+	// Nil when null.
 	RawAddress *string `json:"raw_address"`
-	// RefreshedAt is "refreshed_at": Unix time in seconds; nil when null.
+	// RefreshedAt is "refreshed_at". Unix time in seconds. Nil when null.
 	RefreshedAt *int64 `json:"refreshed_at"`
 }
 
@@ -38,11 +41,12 @@ func (x *AccountOwner) GetID() string {
 // AccountOwnership is the financial connections account ownership object ("financial_connections.account_ownership" in the API).
 type AccountOwnership struct {
 	embedfin.APIResource
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "financial_connections.account_ownership".
 	Object string `json:"object"`
 	// Owners is "owners".
 	Owners *embedfin.List[AccountOwner] `json:"owners"`

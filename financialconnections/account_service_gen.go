@@ -15,17 +15,18 @@ type AccountListParams struct {
 	embedfin.ListParams
 	// AccountHolder sets "account_holder".
 	AccountHolder *AccountListAccountHolderParams `url:"account_holder,omitempty"`
-	// Session sets "session".
+	// Session sets "session": only the accounts linked in this session. At
+	// most 5000 characters.
 	Session *string `url:"session,omitempty"`
 }
 
 // AccountListAccountHolderParams is a nested object of request parameters.
 type AccountListAccountHolderParams struct {
-	// Account sets "account".
+	// Account sets "account". At most 5000 characters.
 	Account *string `url:"account,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer". At most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// CustomerAccount sets "customer_account".
+	// CustomerAccount sets "customer_account". At most 5000 characters.
 	CustomerAccount *string `url:"customer_account,omitempty"`
 }
 
@@ -37,7 +38,8 @@ type AccountRetrieveParams struct {
 // AccountRefreshParams holds the parameters of AccountService.Refresh (POST /v1/financial_connections/accounts/{account}/refresh).
 type AccountRefreshParams struct {
 	embedfin.Params
-	// Features sets "features".
+	// Features sets "features": the data to refresh; each needs the matching
+	// permission. Required. One of "balance", "ownership" or "transactions".
 	Features []AccountRefreshFeature `url:"features,omitempty"`
 }
 
@@ -54,7 +56,8 @@ func (p *AccountRefreshParams) Validate() error {
 	return nil
 }
 
-// AccountRefreshFeature is a string enumeration with values "balance", "ownership", "transactions"; the API may add values.
+// AccountRefreshFeature is a string enumeration with values "balance",
+// "ownership" and "transactions"; the API may add values.
 type AccountRefreshFeature string
 
 // Values of AccountRefreshFeature.
@@ -67,7 +70,8 @@ const (
 // AccountSubscribeParams holds the parameters of AccountService.Subscribe (POST /v1/financial_connections/accounts/{account}/subscribe).
 type AccountSubscribeParams struct {
 	embedfin.Params
-	// Features sets "features".
+	// Features sets "features": the data to refresh; each needs the matching
+	// permission. Required. The only value is "transactions".
 	Features []AccountSubscribeFeature `url:"features,omitempty"`
 }
 
@@ -84,7 +88,8 @@ func (p *AccountSubscribeParams) Validate() error {
 	return nil
 }
 
-// AccountSubscribeFeature is a string enumeration with values "transactions"; the API may add values.
+// AccountSubscribeFeature is a string enumeration with values "transactions";
+// the API may add values.
 type AccountSubscribeFeature string
 
 // Values of AccountSubscribeFeature.
@@ -95,7 +100,8 @@ const (
 // AccountUnsubscribeParams holds the parameters of AccountService.Unsubscribe (POST /v1/financial_connections/accounts/{account}/unsubscribe).
 type AccountUnsubscribeParams struct {
 	embedfin.Params
-	// Features sets "features".
+	// Features sets "features": the data to refresh; each needs the matching
+	// permission. Required. The only value is "transactions".
 	Features []AccountSubscribeFeature `url:"features,omitempty"`
 }
 
@@ -120,7 +126,8 @@ type AccountDisconnectParams struct {
 // AccountListOwnersParams holds the parameters of AccountService.ListOwners (GET /v1/financial_connections/accounts/{account}/owners).
 type AccountListOwnersParams struct {
 	embedfin.ListParams
-	// Ownership sets "ownership".
+	// Ownership sets "ownership": the ownership to read: the account's
+	// Ownership ID. Required. At most 5000 characters.
 	Ownership *string `url:"ownership,omitempty"`
 }
 
@@ -142,9 +149,12 @@ type AccountService struct {
 	c *embedfin.Client
 }
 
-// List returns one page of Financial Connections accounts; use All to walk every page.
+// List returns one page of Financial Connections accounts; use All to walk
+// every page.
 //
 // API: GET /v1/financial_connections/accounts
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/list
 func (s *AccountService) List(ctx context.Context, params *AccountListParams, opts ...embedfin.RequestOption) (*embedfin.List[Account], error) {
 	out := new(embedfin.List[Account])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/financial_connections/accounts", params, out, opts...); err != nil {
@@ -155,6 +165,8 @@ func (s *AccountService) List(ctx context.Context, params *AccountListParams, op
 
 // All returns an iterator over every Financial Connections account, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/list
 func (s *AccountService) All(ctx context.Context, params *AccountListParams, opts ...embedfin.RequestOption) iter.Seq2[*Account, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *AccountListParams) (*embedfin.List[Account], error) {
 		return s.List(ctx, p, opts...)
@@ -164,6 +176,8 @@ func (s *AccountService) All(ctx context.Context, params *AccountListParams, opt
 // Retrieve fetches a Financial Connections account by its ID.
 //
 // API: GET /v1/financial_connections/accounts/{account}
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/retrieve
 func (s *AccountService) Retrieve(ctx context.Context, id string, params *AccountRetrieveParams, opts ...embedfin.RequestOption) (*Account, error) {
 	path, err := embedfin.Path("/v1/financial_connections/accounts/{account}", id)
 	if err != nil {
@@ -176,9 +190,13 @@ func (s *AccountService) Retrieve(ctx context.Context, id string, params *Accoun
 	return out, nil
 }
 
-// Refresh asks Stripe to fetch fresh data for the Financial Connections account. The refresh runs asynchronously: the returned object shows it pending, and its outcome arrives later on the object and as an event.
+// Refresh asks Stripe to fetch fresh data for the Financial Connections
+// account. The refresh runs asynchronously: the returned object shows it
+// pending, and its outcome arrives later on the object and as an event.
 //
 // API: POST /v1/financial_connections/accounts/{account}/refresh
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/refresh
 func (s *AccountService) Refresh(ctx context.Context, id string, params *AccountRefreshParams, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -194,9 +212,12 @@ func (s *AccountService) Refresh(ctx context.Context, id string, params *Account
 	return out, nil
 }
 
-// Subscribe subscribes the Financial Connections account to periodic data refreshes of the given features.
+// Subscribe subscribes the Financial Connections account to periodic data
+// refreshes of the given features.
 //
 // API: POST /v1/financial_connections/accounts/{account}/subscribe
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/subscribe
 func (s *AccountService) Subscribe(ctx context.Context, id string, params *AccountSubscribeParams, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -212,9 +233,12 @@ func (s *AccountService) Subscribe(ctx context.Context, id string, params *Accou
 	return out, nil
 }
 
-// Unsubscribe stops periodic data refreshes of the given features for the Financial Connections account.
+// Unsubscribe stops periodic data refreshes of the given features for the
+// Financial Connections account.
 //
 // API: POST /v1/financial_connections/accounts/{account}/unsubscribe
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/unsubscribe
 func (s *AccountService) Unsubscribe(ctx context.Context, id string, params *AccountUnsubscribeParams, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -230,9 +254,12 @@ func (s *AccountService) Unsubscribe(ctx context.Context, id string, params *Acc
 	return out, nil
 }
 
-// Disconnect disconnects the Financial Connections account: Stripe stops reading its data and it can no longer be refreshed.
+// Disconnect disconnects the Financial Connections account: Stripe stops
+// reading its data and it can no longer be refreshed.
 //
 // API: POST /v1/financial_connections/accounts/{account}/disconnect
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/accounts/disconnect
 func (s *AccountService) Disconnect(ctx context.Context, id string, params *AccountDisconnectParams, opts ...embedfin.RequestOption) (*Account, error) {
 	path, err := embedfin.Path("/v1/financial_connections/accounts/{account}/disconnect", id)
 	if err != nil {
@@ -245,9 +272,12 @@ func (s *AccountService) Disconnect(ctx context.Context, id string, params *Acco
 	return out, nil
 }
 
-// ListOwners returns one page of the owners found by the account's latest ownership refresh; use AllOwners to walk every page.
+// ListOwners returns one page of the owners found by the account's latest
+// ownership refresh; use AllOwners to walk every page.
 //
 // API: GET /v1/financial_connections/accounts/{account}/owners
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/ownership/list
 func (s *AccountService) ListOwners(ctx context.Context, id string, params *AccountListOwnersParams, opts ...embedfin.RequestOption) (*embedfin.List[AccountOwner], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -265,6 +295,8 @@ func (s *AccountService) ListOwners(ctx context.Context, id string, params *Acco
 
 // AllOwners returns an iterator over every Financial Connections account owner, fetching pages of ListOwners as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/ownership/list
 func (s *AccountService) AllOwners(ctx context.Context, id string, params *AccountListOwnersParams, opts ...embedfin.RequestOption) iter.Seq2[*AccountOwner, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *AccountListOwnersParams) (*embedfin.List[AccountOwner], error) {
 		return s.ListOwners(ctx, id, p, opts...)

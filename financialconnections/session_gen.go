@@ -10,31 +10,38 @@ import (
 // Session is the Financial Connections session object ("financial_connections.session" in the API).
 type Session struct {
 	embedfin.APIResource
-	// AccountHolder is "account_holder": nil when null.
+	// AccountHolder is "account_holder". Nil when null.
 	AccountHolder *AccountHolder `json:"account_holder"`
-	// Accounts is "accounts".
+	// Accounts is "accounts": the accounts the user linked, once the flow is
+	// complete.
 	Accounts *embedfin.List[Account] `json:"accounts"`
-	// BankAccountToken is "bank_account_token".
+	// BankAccountToken is "bank_account_token". Left out of responses when it
+	// has no value.
 	BankAccountToken *connect.Token `json:"bank_account_token"`
-	// ClientSecret is "client_secret": nil when null.
+	// ClientSecret is "client_secret": hand it to Stripe.js to open the
+	// linking flow; never store or log it. Nil when null.
 	ClientSecret *string `json:"client_secret"`
-	// Filters is "filters".
+	// Filters is "filters". Left out of responses when it has no value.
 	Filters *SessionFilters `json:"filters"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Limits is "limits".
+	// Limits is "limits". Left out of responses when it has no value.
 	Limits *SessionLimits `json:"limits"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// ManualEntry is "manual_entry".
+	// ManualEntry is "manual_entry". Left out of responses when it has no
+	// value.
 	ManualEntry *SessionManualEntry `json:"manual_entry"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "financial_connections.session".
 	Object string `json:"object"`
-	// Permissions is "permissions".
+	// Permissions is "permissions". One of "balances", "ownership",
+	// "payment_method" or "transactions".
 	Permissions []SessionPermission `json:"permissions"`
-	// Prefetch is "prefetch".
+	// Prefetch is "prefetch". One of "balances", "ownership" or
+	// "transactions".
 	Prefetch []SessionPrefetch `json:"prefetch"`
-	// ReturnURL is "return_url".
+	// ReturnURL is "return_url". Left out of responses when it has no value.
 	ReturnURL *string `json:"return_url"`
 }
 
@@ -46,31 +53,39 @@ func (x *Session) GetID() string {
 	return x.ID
 }
 
-// SessionFilters is a nested object of the API (bank_connections_resource_link_account_session_filters).
+// SessionFilters is a nested object of the API
+// (bank_connections_resource_link_account_session_filters).
 type SessionFilters struct {
-	// AccountSubcategories is "account_subcategories".
+	// AccountSubcategories is "account_subcategories". One of "checking",
+	// "credit_card", "line_of_credit", "mortgage" or "savings".
 	AccountSubcategories []SessionFiltersAccountSubcategory `json:"account_subcategories"`
 	// Countries is "countries".
 	Countries []string `json:"countries"`
-	// Country is "country": nil when null.
+	// Country is "country". Nil when null.
 	Country *string `json:"country"`
-	// RequirePaymentMethodSupport is "require_payment_method_support".
+	// RequirePaymentMethodSupport is "require_payment_method_support". One of
+	// "all", "at_least_one" or "none". Left out of responses when it has no
+	// value.
 	RequirePaymentMethodSupport *SessionFiltersRequirePaymentMethodSupport `json:"require_payment_method_support"`
 }
 
-// SessionLimits is a nested object of the API (bank_connections_resource_link_account_session_limits).
+// SessionLimits is a nested object of the API
+// (bank_connections_resource_link_account_session_limits).
 type SessionLimits struct {
 	// Accounts is "accounts".
 	Accounts int64 `json:"accounts"`
 }
 
-// SessionManualEntry is a nested object of the API (bank_connections_resource_link_account_session_manual_entry).
+// SessionManualEntry is a nested object of the API
+// (bank_connections_resource_link_account_session_manual_entry).
 type SessionManualEntry struct {
-	// Mode is "mode".
+	// Mode is "mode". One of "automatic" or "disabled". Left out of responses
+	// when it has no value.
 	Mode *SessionManualEntryMode `json:"mode"`
 }
 
-// SessionPermission is a string enumeration with values "balances", "ownership", "payment_method", "transactions"; the API may add values.
+// SessionPermission is a string enumeration with values "balances",
+// "ownership", "payment_method" and "transactions"; the API may add values.
 type SessionPermission string
 
 // Values of SessionPermission.
@@ -81,7 +96,8 @@ const (
 	SessionPermissionTransactions  SessionPermission = "transactions"
 )
 
-// SessionPrefetch is a string enumeration with values "balances", "ownership", "transactions"; the API may add values.
+// SessionPrefetch is a string enumeration with values "balances", "ownership"
+// and "transactions"; the API may add values.
 type SessionPrefetch string
 
 // Values of SessionPrefetch.
@@ -91,7 +107,9 @@ const (
 	SessionPrefetchTransactions SessionPrefetch = "transactions"
 )
 
-// SessionFiltersAccountSubcategory is a string enumeration with values "checking", "credit_card", "line_of_credit", "mortgage", "savings"; the API may add values.
+// SessionFiltersAccountSubcategory is a string enumeration with values
+// "checking", "credit_card", "line_of_credit", "mortgage" and "savings"; the
+// API may add values.
 type SessionFiltersAccountSubcategory string
 
 // Values of SessionFiltersAccountSubcategory.
@@ -103,7 +121,8 @@ const (
 	SessionFiltersAccountSubcategorySavings      SessionFiltersAccountSubcategory = "savings"
 )
 
-// SessionFiltersRequirePaymentMethodSupport is a string enumeration with values "all", "at_least_one", "none"; the API may add values.
+// SessionFiltersRequirePaymentMethodSupport is a string enumeration with
+// values "all", "at_least_one" and "none"; the API may add values.
 type SessionFiltersRequirePaymentMethodSupport string
 
 // Values of SessionFiltersRequirePaymentMethodSupport.
@@ -113,7 +132,8 @@ const (
 	SessionFiltersRequirePaymentMethodSupportNone       SessionFiltersRequirePaymentMethodSupport = "none"
 )
 
-// SessionManualEntryMode is a string enumeration with values "automatic", "disabled"; the API may add values.
+// SessionManualEntryMode is a string enumeration with values "automatic" and
+// "disabled"; the API may add values.
 type SessionManualEntryMode string
 
 // Values of SessionManualEntryMode.

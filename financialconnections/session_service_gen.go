@@ -12,19 +12,25 @@ import (
 // SessionCreateParams holds the parameters of SessionService.Create (POST /v1/financial_connections/sessions).
 type SessionCreateParams struct {
 	embedfin.Params
-	// AccountHolder sets "account_holder".
+	// AccountHolder sets "account_holder": whose accounts are linked.
+	// Required.
 	AccountHolder *SessionCreateAccountHolderParams `url:"account_holder,omitempty"`
-	// Filters sets "filters".
+	// Filters sets "filters": limits on which institutions and accounts the
+	// user can pick.
 	Filters *SessionCreateFiltersParams `url:"filters,omitempty"`
 	// Limits sets "limits".
 	Limits *SessionCreateLimitsParams `url:"limits,omitempty"`
 	// ManualEntry sets "manual_entry".
 	ManualEntry *SessionCreateManualEntryParams `url:"manual_entry,omitempty"`
-	// Permissions sets "permissions".
+	// Permissions sets "permissions": the data to ask for; ask only for what
+	// the product uses, the user sees the list. Required. One of "balances",
+	// "ownership", "payment_method" or "transactions".
 	Permissions []SessionPermission `url:"permissions,omitempty"`
-	// Prefetch sets "prefetch".
+	// Prefetch sets "prefetch": data to read right after linking, without a
+	// Refresh call. One of "balances", "ownership" or "transactions".
 	Prefetch []SessionPrefetch `url:"prefetch,omitempty"`
-	// ReturnURL sets "return_url".
+	// ReturnURL sets "return_url": where the user lands after an institution's
+	// own sign-in page. At most 5000 characters.
 	ReturnURL *string `url:"return_url,omitempty"`
 }
 
@@ -56,13 +62,15 @@ func (p *SessionCreateParams) Validate() error {
 
 // SessionCreateAccountHolderParams is a nested object of request parameters.
 type SessionCreateAccountHolderParams struct {
-	// Account sets "account".
+	// Account sets "account". At most 5000 characters.
 	Account *string `url:"account,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer": the customer the user stands for. At most 5000
+	// characters.
 	Customer *string `url:"customer,omitempty"`
-	// CustomerAccount sets "customer_account".
+	// CustomerAccount sets "customer_account". At most 5000 characters.
 	CustomerAccount *string `url:"customer_account,omitempty"`
-	// Type sets "type".
+	// Type sets "type": customer or account, naming the ID to set. Required.
+	// One of "account" or "customer".
 	Type *AccountHolderType `url:"type,omitempty"`
 }
 
@@ -81,17 +89,19 @@ func (p *SessionCreateAccountHolderParams) Validate() error {
 
 // SessionCreateFiltersParams is a nested object of request parameters.
 type SessionCreateFiltersParams struct {
-	// AccountSubcategories sets "account_subcategories".
+	// AccountSubcategories sets "account_subcategories". One of "checking",
+	// "credit_card", "line_of_credit", "mortgage" or "savings".
 	AccountSubcategories []SessionFiltersAccountSubcategory `url:"account_subcategories,omitempty"`
-	// Countries sets "countries".
+	// Countries sets "countries". Each at most 5000 characters.
 	Countries []string `url:"countries,omitempty"`
-	// RequirePaymentMethodSupport sets "require_payment_method_support".
+	// RequirePaymentMethodSupport sets "require_payment_method_support". One
+	// of "all", "at_least_one" or "none".
 	RequirePaymentMethodSupport *SessionFiltersRequirePaymentMethodSupport `url:"require_payment_method_support,omitempty"`
 }
 
 // SessionCreateLimitsParams is a nested object of request parameters.
 type SessionCreateLimitsParams struct {
-	// Accounts sets "accounts".
+	// Accounts sets "accounts". Required.
 	Accounts *int64 `url:"accounts,omitempty"`
 }
 
@@ -110,7 +120,7 @@ func (p *SessionCreateLimitsParams) Validate() error {
 
 // SessionCreateManualEntryParams is a nested object of request parameters.
 type SessionCreateManualEntryParams struct {
-	// Mode sets "mode".
+	// Mode sets "mode". One of "automatic" or "disabled".
 	Mode *SessionManualEntryMode `url:"mode,omitempty"`
 }
 
@@ -127,6 +137,8 @@ type SessionService struct {
 // Create creates a Financial Connections session.
 //
 // API: POST /v1/financial_connections/sessions
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/sessions/create
 func (s *SessionService) Create(ctx context.Context, params *SessionCreateParams, opts ...embedfin.RequestOption) (*Session, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -141,6 +153,8 @@ func (s *SessionService) Create(ctx context.Context, params *SessionCreateParams
 // Retrieve fetches a Financial Connections session by its ID.
 //
 // API: GET /v1/financial_connections/sessions/{session}
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/sessions/retrieve
 func (s *SessionService) Retrieve(ctx context.Context, id string, params *SessionRetrieveParams, opts ...embedfin.RequestOption) (*Session, error) {
 	path, err := embedfin.Path("/v1/financial_connections/sessions/{session}", id)
 	if err != nil {

@@ -8,19 +8,24 @@ import (
 	"github.com/embedfin/embedfin-go/customers"
 )
 
-// AccountHolder is a nested object of the API (bank_connections_resource_accountholder).
+// AccountHolder is a nested object of the API
+// (bank_connections_resource_accountholder).
 type AccountHolder struct {
-	// Account is "account": an ID, with the full object when the field is expanded.
+	// Account is "account". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Account *embedfin.Expandable[connect.Account] `json:"account"`
-	// Customer is "customer": an ID, with the full object when the field is expanded.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Customer *embedfin.Expandable[customers.Customer] `json:"customer"`
-	// CustomerAccount is "customer_account".
+	// CustomerAccount is "customer_account". Left out of responses when it has
+	// no value.
 	CustomerAccount *string `json:"customer_account"`
-	// Type is "type".
+	// Type is "type". One of "account" or "customer".
 	Type AccountHolderType `json:"type"`
 }
 
-// AccountHolderType is a string enumeration with values "account", "customer"; the API may add values.
+// AccountHolderType is a string enumeration with values "account" and
+// "customer"; the API may add values.
 type AccountHolderType string
 
 // Values of AccountHolderType.

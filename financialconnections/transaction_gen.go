@@ -11,27 +11,32 @@ type Transaction struct {
 	embedfin.APIResource
 	// Account is "account".
 	Account string `json:"account"`
-	// Amount is "amount".
+	// Amount is "amount": positive for money in, negative for money out. An
+	// amount in the currency's minor unit (cents for usd).
 	Amount int64 `json:"amount"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// Description is "description".
 	Description string `json:"description"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "financial_connections.transaction".
 	Object string `json:"object"`
-	// Status is "status".
+	// Status is "status": pending until the institution posts it; void when it
+	// drops it. One of "pending", "posted" or "void".
 	Status TransactionStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *TransactionStatusTransitions `json:"status_transitions"`
-	// TransactedAt is "transacted_at": Unix time in seconds.
+	// TransactedAt is "transacted_at": when the institution says the
+	// transaction happened. Unix time in seconds.
 	TransactedAt int64 `json:"transacted_at"`
-	// TransactionRefresh is "transaction_refresh".
+	// TransactionRefresh is "transaction_refresh": the ID of the refresh that
+	// last created or changed it.
 	TransactionRefresh string `json:"transaction_refresh"`
-	// Updated is "updated": Unix time in seconds.
+	// Updated is "updated". Unix time in seconds.
 	Updated int64 `json:"updated"`
 }
 
@@ -43,15 +48,17 @@ func (x *Transaction) GetID() string {
 	return x.ID
 }
 
-// TransactionStatusTransitions is a nested object of the API (bank_connections_resource_transaction_resource_status_transitions).
+// TransactionStatusTransitions is a nested object of the API
+// (bank_connections_resource_transaction_resource_status_transitions).
 type TransactionStatusTransitions struct {
-	// PostedAt is "posted_at": Unix time in seconds; nil when null.
+	// PostedAt is "posted_at". Unix time in seconds. Nil when null.
 	PostedAt *int64 `json:"posted_at"`
-	// VoidAt is "void_at": Unix time in seconds; nil when null.
+	// VoidAt is "void_at". Unix time in seconds. Nil when null.
 	VoidAt *int64 `json:"void_at"`
 }
 
-// TransactionStatus is a string enumeration with values "pending", "posted", "void"; the API may add values.
+// TransactionStatus is a string enumeration with values "pending", "posted"
+// and "void"; the API may add values.
 type TransactionStatus string
 
 // Values of TransactionStatus.

@@ -13,13 +13,16 @@ import (
 // TransactionListParams holds the parameters of TransactionService.List (GET /v1/financial_connections/transactions).
 type TransactionListParams struct {
 	embedfin.ListParams
-	// Account sets "account".
+	// Account sets "account": the account whose transactions to list.
+	// Required. At most 5000 characters.
 	Account *string `url:"account,omitempty"`
-	// TransactedAtRange sets "transacted_at": a range of values (gt, gte, lt, lte).
+	// TransactedAtRange sets "transacted_at". A range: set any of gt, gte, lt
+	// and lte.
 	TransactedAtRange *embedfin.RangeQueryParams `url:"transacted_at,omitempty"`
 	// TransactedAt sets "transacted_at".
 	TransactedAt *int64 `url:"transacted_at,omitempty"`
-	// TransactionRefresh sets "transaction_refresh".
+	// TransactionRefresh sets "transaction_refresh": only the transactions
+	// changed after a given refresh.
 	TransactionRefresh *TransactionListTransactionRefreshParams `url:"transaction_refresh,omitempty"`
 }
 
@@ -43,7 +46,7 @@ func (p *TransactionListParams) Validate() error {
 
 // TransactionListTransactionRefreshParams is a nested object of request parameters.
 type TransactionListTransactionRefreshParams struct {
-	// After sets "after".
+	// After sets "after". Required. At most 5000 characters.
 	After *string `url:"after,omitempty"`
 }
 
@@ -70,9 +73,12 @@ type TransactionService struct {
 	c *embedfin.Client
 }
 
-// List returns one page of Financial Connections transactions; use All to walk every page.
+// List returns one page of Financial Connections transactions; use All to walk
+// every page.
 //
 // API: GET /v1/financial_connections/transactions
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/transactions/list
 func (s *TransactionService) List(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) (*embedfin.List[Transaction], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -86,6 +92,8 @@ func (s *TransactionService) List(ctx context.Context, params *TransactionListPa
 
 // All returns an iterator over every Financial Connections transaction, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/transactions/list
 func (s *TransactionService) All(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) iter.Seq2[*Transaction, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *TransactionListParams) (*embedfin.List[Transaction], error) {
 		return s.List(ctx, p, opts...)
@@ -95,6 +103,8 @@ func (s *TransactionService) All(ctx context.Context, params *TransactionListPar
 // Retrieve fetches a Financial Connections transaction by its ID.
 //
 // API: GET /v1/financial_connections/transactions/{transaction}
+//
+// Stripe API reference: https://docs.stripe.com/api/financial_connections/transactions/retrieve
 func (s *TransactionService) Retrieve(ctx context.Context, id string, params *TransactionRetrieveParams, opts ...embedfin.RequestOption) (*Transaction, error) {
 	path, err := embedfin.Path("/v1/financial_connections/transactions/{transaction}", id)
 	if err != nil {

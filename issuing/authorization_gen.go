@@ -9,65 +9,76 @@ import (
 // Authorization is the Issuing authorization object ("issuing.authorization" in the API).
 type Authorization struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// AmountDetails is "amount_details": nil when null.
+	// AmountDetails is "amount_details". Nil when null.
 	AmountDetails *AmountDetails `json:"amount_details"`
-	// Approved is "approved".
+	// Approved is "approved": whether the authorization was approved.
 	Approved bool `json:"approved"`
-	// AuthorizationMethod is "authorization_method".
+	// AuthorizationMethod is "authorization_method". One of "chip",
+	// "contactless", "keyed_in", "online" or "swipe".
 	AuthorizationMethod AuthorizationAuthorizationMethod `json:"authorization_method"`
 	// BalanceTransactions is "balance_transactions".
 	BalanceTransactions []*BalanceTransaction `json:"balance_transactions"`
 	// Card is "card".
 	Card *Card `json:"card"`
-	// CardPresence is "card_presence": nil when null.
+	// CardPresence is "card_presence". One of "not_present" or "present". Nil
+	// when null.
 	CardPresence *AuthorizationCardPresence `json:"card_presence"`
-	// Cardholder is "cardholder": an ID, with the full object when the field is expanded; nil when null.
+	// Cardholder is "cardholder". Expandable: the ID, or the whole object when
+	// the request expands it. Nil when null.
 	Cardholder *embedfin.Expandable[Cardholder] `json:"cardholder"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Fleet is "fleet": nil when null.
+	// Fleet is "fleet". Nil when null.
 	Fleet *AuthorizationFleet `json:"fleet"`
-	// FraudChallenges is "fraud_challenges".
+	// FraudChallenges is "fraud_challenges". Left out of responses when it has
+	// no value.
 	FraudChallenges []*AuthorizationFraudChallenge `json:"fraud_challenges"`
-	// Fuel is "fuel": nil when null.
+	// Fuel is "fuel". Nil when null.
 	Fuel *AuthorizationFuel `json:"fuel"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// MerchantAmount is "merchant_amount".
+	// MerchantAmount is "merchant_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MerchantAmount int64 `json:"merchant_amount"`
-	// MerchantCurrency is "merchant_currency": a three-letter ISO currency code, lowercase.
+	// MerchantCurrency is "merchant_currency". A three-letter ISO currency
+	// code, in lowercase.
 	MerchantCurrency string `json:"merchant_currency"`
 	// MerchantData is "merchant_data".
 	MerchantData *MerchantData `json:"merchant_data"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// NetworkData is "network_data": nil when null.
+	// NetworkData is "network_data". Nil when null.
 	NetworkData *AuthorizationNetworkData `json:"network_data"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "issuing.authorization".
 	Object string `json:"object"`
-	// PendingRequest is "pending_request": nil when null.
+	// PendingRequest is "pending_request". Nil when null.
 	PendingRequest *AuthorizationPendingRequest `json:"pending_request"`
 	// RequestHistory is "request_history".
 	RequestHistory []*AuthorizationRequestHistory `json:"request_history"`
-	// Status is "status".
+	// Status is "status": pending until captured (closed), reversed or
+	// expired. One of "closed", "expired", "pending" or "reversed".
 	Status AuthorizationStatus `json:"status"`
-	// Token is "token": an ID, with the full object when the field is expanded; nil when null.
+	// Token is "token". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Token *embedfin.Expandable[embedfin.RawObject] `json:"token"`
 	// Transactions is "transactions".
 	Transactions []*Transaction `json:"transactions"`
-	// Treasury is "treasury": nil when null.
+	// Treasury is "treasury". Left out of responses when it has no value. Nil
+	// when null.
 	Treasury *AuthorizationTreasury `json:"treasury"`
 	// VerificationData is "verification_data".
 	VerificationData *AuthorizationVerificationData `json:"verification_data"`
-	// VerifiedByFraudChallenge is "verified_by_fraud_challenge": nil when null.
+	// VerifiedByFraudChallenge is "verified_by_fraud_challenge". Nil when
+	// null.
 	VerifiedByFraudChallenge *bool `json:"verified_by_fraud_challenge"`
-	// Wallet is "wallet": nil when null.
+	// Wallet is "wallet". Nil when null.
 	Wallet *string `json:"wallet"`
 }
 
@@ -79,195 +90,248 @@ func (x *Authorization) GetID() string {
 	return x.ID
 }
 
-// AmountDetails is a nested object of the API (issuing_authorization_amount_details).
+// AmountDetails is a nested object of the API
+// (issuing_authorization_amount_details).
 type AmountDetails struct {
-	// ATMFee is "atm_fee": nil when null.
+	// ATMFee is "atm_fee". Nil when null.
 	ATMFee *int64 `json:"atm_fee"`
-	// CashbackAmount is "cashback_amount": nil when null.
+	// CashbackAmount is "cashback_amount". An amount in the currency's minor
+	// unit (cents for usd). Nil when null.
 	CashbackAmount *int64 `json:"cashback_amount"`
 }
 
-// AuthorizationFleet is a nested object of the API (issuing_authorization_fleet_data).
+// AuthorizationFleet is a nested object of the API
+// (issuing_authorization_fleet_data).
 type AuthorizationFleet struct {
-	// CardholderPromptData is "cardholder_prompt_data": nil when null.
+	// CardholderPromptData is "cardholder_prompt_data". Nil when null.
 	CardholderPromptData *AuthorizationFleetCardholderPromptData `json:"cardholder_prompt_data"`
-	// PurchaseType is "purchase_type": nil when null.
+	// PurchaseType is "purchase_type". One of "fuel_and_non_fuel_purchase",
+	// "fuel_purchase" or "non_fuel_purchase". Nil when null.
 	PurchaseType *AuthorizationFleetPurchaseType `json:"purchase_type"`
-	// ReportedBreakdown is "reported_breakdown": nil when null.
+	// ReportedBreakdown is "reported_breakdown". Nil when null.
 	ReportedBreakdown *AuthorizationFleetReportedBreakdown `json:"reported_breakdown"`
-	// ServiceType is "service_type": nil when null.
+	// ServiceType is "service_type". One of "full_service",
+	// "non_fuel_transaction" or "self_service". Nil when null.
 	ServiceType *AuthorizationFleetServiceType `json:"service_type"`
 }
 
-// AuthorizationFraudChallenge is a nested object of the API (issuing_authorization_fraud_challenge).
+// AuthorizationFraudChallenge is a nested object of the API
+// (issuing_authorization_fraud_challenge).
 type AuthorizationFraudChallenge struct {
-	// Channel is "channel".
+	// Channel is "channel". The only value is "sms".
 	Channel AuthorizationFraudChallengeChannel `json:"channel"`
-	// Status is "status".
+	// Status is "status". One of "expired", "pending", "rejected",
+	// "undeliverable" or "verified".
 	Status AuthorizationFraudChallengeStatus `json:"status"`
-	// UndeliverableReason is "undeliverable_reason": nil when null.
+	// UndeliverableReason is "undeliverable_reason". One of "no_phone_number"
+	// or "unsupported_phone_number". Left out of responses when it has no
+	// value. Nil when null.
 	UndeliverableReason *AuthorizationFraudChallengeUndeliverableReason `json:"undeliverable_reason"`
 }
 
-// AuthorizationFuel is a nested object of the API (issuing_authorization_fuel_data).
+// AuthorizationFuel is a nested object of the API
+// (issuing_authorization_fuel_data).
 type AuthorizationFuel struct {
-	// IndustryProductCode is "industry_product_code": nil when null.
+	// IndustryProductCode is "industry_product_code". Nil when null.
 	IndustryProductCode *string `json:"industry_product_code"`
-	// QuantityDecimal is "quantity_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// QuantityDecimal is "quantity_decimal". A decimal number in a string,
+	// which keeps its precision. Nil when null.
 	QuantityDecimal *string `json:"quantity_decimal"`
-	// Type is "type": nil when null.
+	// Type is "type". One of "diesel", "other", "unleaded_plus",
+	// "unleaded_regular" or "unleaded_super". Nil when null.
 	Type *AuthorizationFuelType `json:"type"`
-	// Unit is "unit": nil when null.
+	// Unit is "unit". One of "charging_minute", "imperial_gallon", "kilogram",
+	// "kilowatt_hour", "liter", "other", "pound" or "us_gallon". Nil when
+	// null.
 	Unit *AuthorizationFuelUnit `json:"unit"`
-	// UnitCostDecimal is "unit_cost_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// UnitCostDecimal is "unit_cost_decimal". A decimal number in a string,
+	// which keeps its precision. Nil when null.
 	UnitCostDecimal *string `json:"unit_cost_decimal"`
 }
 
-// AuthorizationNetworkData is a nested object of the API (issuing_authorization_network_data).
+// AuthorizationNetworkData is a nested object of the API
+// (issuing_authorization_network_data).
 type AuthorizationNetworkData struct {
-	// AcquiringInstitutionID is "acquiring_institution_id": nil when null.
+	// AcquiringInstitutionID is "acquiring_institution_id". Nil when null.
 	AcquiringInstitutionID *string `json:"acquiring_institution_id"`
-	// SystemTraceAuditNumber is "system_trace_audit_number": nil when null.
+	// SystemTraceAuditNumber is "system_trace_audit_number". Nil when null.
 	SystemTraceAuditNumber *string `json:"system_trace_audit_number"`
-	// TransactionID is "transaction_id": nil when null.
+	// TransactionID is "transaction_id". Nil when null.
 	TransactionID *string `json:"transaction_id"`
 }
 
-// AuthorizationPendingRequest is a nested object of the API (issuing_authorization_pending_request).
+// AuthorizationPendingRequest is a nested object of the API
+// (issuing_authorization_pending_request).
 type AuthorizationPendingRequest struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// AmountDetails is "amount_details": nil when null.
+	// AmountDetails is "amount_details". Left out of responses when it has no
+	// value. Nil when null.
 	AmountDetails *AmountDetails `json:"amount_details"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// IsAmountControllable is "is_amount_controllable".
 	IsAmountControllable bool `json:"is_amount_controllable"`
-	// MerchantAmount is "merchant_amount".
+	// MerchantAmount is "merchant_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MerchantAmount int64 `json:"merchant_amount"`
-	// MerchantCurrency is "merchant_currency": a three-letter ISO currency code, lowercase.
+	// MerchantCurrency is "merchant_currency". A three-letter ISO currency
+	// code, in lowercase.
 	MerchantCurrency string `json:"merchant_currency"`
-	// NetworkRiskScore is "network_risk_score": nil when null.
+	// NetworkRiskScore is "network_risk_score". Nil when null.
 	NetworkRiskScore *int64 `json:"network_risk_score"`
 }
 
-// AuthorizationRequestHistory is a nested object of the API (issuing_authorization_request).
+// AuthorizationRequestHistory is a nested object of the API
+// (issuing_authorization_request).
 type AuthorizationRequestHistory struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// AmountDetails is "amount_details": nil when null.
+	// AmountDetails is "amount_details". Left out of responses when it has no
+	// value. Nil when null.
 	AmountDetails *AmountDetails `json:"amount_details"`
 	// Approved is "approved".
 	Approved bool `json:"approved"`
-	// AuthorizationCode is "authorization_code": nil when null.
+	// AuthorizationCode is "authorization_code". Left out of responses when it
+	// has no value. Nil when null.
 	AuthorizationCode *string `json:"authorization_code"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// MerchantAmount is "merchant_amount".
+	// MerchantAmount is "merchant_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MerchantAmount int64 `json:"merchant_amount"`
-	// MerchantCurrency is "merchant_currency".
+	// MerchantCurrency is "merchant_currency". A three-letter ISO currency
+	// code, in lowercase.
 	MerchantCurrency string `json:"merchant_currency"`
-	// NetworkRiskScore is "network_risk_score": nil when null.
+	// NetworkRiskScore is "network_risk_score". Left out of responses when it
+	// has no value. Nil when null.
 	NetworkRiskScore *int64 `json:"network_risk_score"`
-	// Reason is "reason".
+	// Reason is "reason". One of the 21 values of
+	// AuthorizationRequestHistoryReason.
 	Reason AuthorizationRequestHistoryReason `json:"reason"`
-	// ReasonMessage is "reason_message": nil when null.
+	// ReasonMessage is "reason_message". Left out of responses when it has no
+	// value. Nil when null.
 	ReasonMessage *string `json:"reason_message"`
-	// RequestedAt is "requested_at": Unix time in seconds; nil when null.
+	// RequestedAt is "requested_at". Unix time in seconds. Left out of
+	// responses when it has no value. Nil when null.
 	RequestedAt *int64 `json:"requested_at"`
 }
 
-// AuthorizationTreasury is a nested object of the API (issuing_authorization_treasury).
+// AuthorizationTreasury is a nested object of the API
+// (issuing_authorization_treasury).
 type AuthorizationTreasury struct {
 	// ReceivedCredits is "received_credits".
 	ReceivedCredits []string `json:"received_credits"`
 	// ReceivedDebits is "received_debits".
 	ReceivedDebits []string `json:"received_debits"`
-	// Transaction is "transaction": nil when null.
+	// Transaction is "transaction". Left out of responses when it has no
+	// value. Nil when null.
 	Transaction *string `json:"transaction"`
 }
 
-// AuthorizationVerificationData is a nested object of the API (issuing_authorization_verification_data).
+// AuthorizationVerificationData is a nested object of the API
+// (issuing_authorization_verification_data).
 type AuthorizationVerificationData struct {
-	// AddressLine1Check is "address_line1_check".
+	// AddressLine1Check is "address_line1_check". One of "match", "mismatch"
+	// or "not_provided".
 	AddressLine1Check AuthorizationVerificationDataAddressLine1Check `json:"address_line1_check"`
-	// AddressPostalCodeCheck is "address_postal_code_check".
+	// AddressPostalCodeCheck is "address_postal_code_check". One of "match",
+	// "mismatch" or "not_provided".
 	AddressPostalCodeCheck AuthorizationVerificationDataAddressPostalCodeCheck `json:"address_postal_code_check"`
-	// AuthenticationExemption is "authentication_exemption": nil when null.
+	// AuthenticationExemption is "authentication_exemption". Left out of
+	// responses when it has no value. Nil when null.
 	AuthenticationExemption *AuthorizationVerificationDataAuthenticationExemption `json:"authentication_exemption"`
-	// CVCCheck is "cvc_check".
+	// CVCCheck is "cvc_check". One of "match", "mismatch" or "not_provided".
 	CVCCheck AuthorizationVerificationDataCVCCheck `json:"cvc_check"`
-	// ExpiryCheck is "expiry_check".
+	// ExpiryCheck is "expiry_check". One of "match", "mismatch" or
+	// "not_provided".
 	ExpiryCheck AuthorizationVerificationDataExpiryCheck `json:"expiry_check"`
-	// PostalCode is "postal_code": nil when null.
+	// PostalCode is "postal_code". Nil when null.
 	PostalCode *string `json:"postal_code"`
-	// ThreeDSecure is "three_d_secure": nil when null.
+	// ThreeDSecure is "three_d_secure". Left out of responses when it has no
+	// value. Nil when null.
 	ThreeDSecure *AuthorizationVerificationDataThreeDSecure `json:"three_d_secure"`
 }
 
-// AuthorizationFleetCardholderPromptData is a nested object of the API (issuing_authorization_fleet_cardholder_prompt_data).
+// AuthorizationFleetCardholderPromptData is a nested object of the API
+// (issuing_authorization_fleet_cardholder_prompt_data).
 type AuthorizationFleetCardholderPromptData struct {
-	// AlphanumericID is "alphanumeric_id": nil when null.
+	// AlphanumericID is "alphanumeric_id". Nil when null.
 	AlphanumericID *string `json:"alphanumeric_id"`
-	// DriverID is "driver_id": nil when null.
+	// DriverID is "driver_id". Nil when null.
 	DriverID *string `json:"driver_id"`
-	// Odometer is "odometer": nil when null.
+	// Odometer is "odometer". Nil when null.
 	Odometer *int64 `json:"odometer"`
-	// UnspecifiedID is "unspecified_id": nil when null.
+	// UnspecifiedID is "unspecified_id". Nil when null.
 	UnspecifiedID *string `json:"unspecified_id"`
-	// UserID is "user_id": nil when null.
+	// UserID is "user_id". Nil when null.
 	UserID *string `json:"user_id"`
-	// VehicleNumber is "vehicle_number": nil when null.
+	// VehicleNumber is "vehicle_number". Nil when null.
 	VehicleNumber *string `json:"vehicle_number"`
 }
 
-// AuthorizationFleetReportedBreakdown is a nested object of the API (issuing_authorization_fleet_reported_breakdown).
+// AuthorizationFleetReportedBreakdown is a nested object of the API
+// (issuing_authorization_fleet_reported_breakdown).
 type AuthorizationFleetReportedBreakdown struct {
-	// Fuel is "fuel": nil when null.
+	// Fuel is "fuel". Nil when null.
 	Fuel *AuthorizationFleetReportedBreakdownFuel `json:"fuel"`
-	// NonFuel is "non_fuel": nil when null.
+	// NonFuel is "non_fuel". Nil when null.
 	NonFuel *AuthorizationFleetReportedBreakdownNonFuel `json:"non_fuel"`
-	// Tax is "tax": nil when null.
+	// Tax is "tax". Nil when null.
 	Tax *AuthorizationFleetReportedBreakdownTax `json:"tax"`
 }
 
-// AuthorizationVerificationDataAuthenticationExemption is a nested object of the API (issuing_authorization_authentication_exemption).
+// AuthorizationVerificationDataAuthenticationExemption is a nested object of
+// the API (issuing_authorization_authentication_exemption).
 type AuthorizationVerificationDataAuthenticationExemption struct {
-	// ClaimedBy is "claimed_by".
+	// ClaimedBy is "claimed_by". One of "acquirer" or "issuer".
 	ClaimedBy AuthorizationVerificationDataAuthenticationExemptionClaimedBy `json:"claimed_by"`
-	// Type is "type".
+	// Type is "type". One of "low_value_transaction",
+	// "transaction_risk_analysis" or "unknown".
 	Type AuthorizationVerificationDataAuthenticationExemptionType `json:"type"`
 }
 
-// AuthorizationVerificationDataThreeDSecure is a nested object of the API (issuing_authorization_three_d_secure).
+// AuthorizationVerificationDataThreeDSecure is a nested object of the API
+// (issuing_authorization_three_d_secure).
 type AuthorizationVerificationDataThreeDSecure struct {
-	// Result is "result".
+	// Result is "result". One of "attempt_acknowledged", "authenticated",
+	// "failed" or "required".
 	Result AuthorizationVerificationDataThreeDSecureResult `json:"result"`
 }
 
-// AuthorizationFleetReportedBreakdownFuel is a nested object of the API (issuing_authorization_fleet_fuel_price_data).
+// AuthorizationFleetReportedBreakdownFuel is a nested object of the API
+// (issuing_authorization_fleet_fuel_price_data).
 type AuthorizationFleetReportedBreakdownFuel struct {
-	// GrossAmountDecimal is "gross_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// GrossAmountDecimal is "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	GrossAmountDecimal *string `json:"gross_amount_decimal"`
 }
 
-// AuthorizationFleetReportedBreakdownNonFuel is a nested object of the API (issuing_authorization_fleet_non_fuel_price_data).
+// AuthorizationFleetReportedBreakdownNonFuel is a nested object of the API
+// (issuing_authorization_fleet_non_fuel_price_data).
 type AuthorizationFleetReportedBreakdownNonFuel struct {
-	// GrossAmountDecimal is "gross_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// GrossAmountDecimal is "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	GrossAmountDecimal *string `json:"gross_amount_decimal"`
 }
 
-// AuthorizationFleetReportedBreakdownTax is a nested object of the API (issuing_authorization_fleet_tax_data).
+// AuthorizationFleetReportedBreakdownTax is a nested object of the API
+// (issuing_authorization_fleet_tax_data).
 type AuthorizationFleetReportedBreakdownTax struct {
-	// LocalAmountDecimal is "local_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// LocalAmountDecimal is "local_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	LocalAmountDecimal *string `json:"local_amount_decimal"`
-	// NationalAmountDecimal is "national_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// NationalAmountDecimal is "national_amount_decimal". A decimal number in
+	// a string, which keeps its precision. Nil when null.
 	NationalAmountDecimal *string `json:"national_amount_decimal"`
 }
 
-// AuthorizationAuthorizationMethod is a string enumeration with values "chip", "contactless", "keyed_in", "online", "swipe"; the API may add values.
+// AuthorizationAuthorizationMethod is a string enumeration with values "chip",
+// "contactless", "keyed_in", "online" and "swipe"; the API may add values.
 type AuthorizationAuthorizationMethod string
 
 // Values of AuthorizationAuthorizationMethod.
@@ -279,7 +343,8 @@ const (
 	AuthorizationAuthorizationMethodSwipe       AuthorizationAuthorizationMethod = "swipe"
 )
 
-// AuthorizationCardPresence is a string enumeration with values "not_present", "present"; the API may add values.
+// AuthorizationCardPresence is a string enumeration with values "not_present"
+// and "present"; the API may add values.
 type AuthorizationCardPresence string
 
 // Values of AuthorizationCardPresence.
@@ -288,7 +353,8 @@ const (
 	AuthorizationCardPresencePresent    AuthorizationCardPresence = "present"
 )
 
-// AuthorizationStatus is a string enumeration with values "closed", "expired", "pending", "reversed"; the API may add values.
+// AuthorizationStatus is a string enumeration with values "closed", "expired",
+// "pending" and "reversed"; the API may add values.
 type AuthorizationStatus string
 
 // Values of AuthorizationStatus.
@@ -299,7 +365,9 @@ const (
 	AuthorizationStatusReversed AuthorizationStatus = "reversed"
 )
 
-// AuthorizationFleetPurchaseType is a string enumeration with values "fuel_and_non_fuel_purchase", "fuel_purchase", "non_fuel_purchase"; the API may add values.
+// AuthorizationFleetPurchaseType is a string enumeration with values
+// "fuel_and_non_fuel_purchase", "fuel_purchase" and "non_fuel_purchase"; the
+// API may add values.
 type AuthorizationFleetPurchaseType string
 
 // Values of AuthorizationFleetPurchaseType.
@@ -309,7 +377,9 @@ const (
 	AuthorizationFleetPurchaseTypeNonFuelPurchase        AuthorizationFleetPurchaseType = "non_fuel_purchase"
 )
 
-// AuthorizationFleetServiceType is a string enumeration with values "full_service", "non_fuel_transaction", "self_service"; the API may add values.
+// AuthorizationFleetServiceType is a string enumeration with values
+// "full_service", "non_fuel_transaction" and "self_service"; the API may add
+// values.
 type AuthorizationFleetServiceType string
 
 // Values of AuthorizationFleetServiceType.
@@ -319,7 +389,8 @@ const (
 	AuthorizationFleetServiceTypeSelfService        AuthorizationFleetServiceType = "self_service"
 )
 
-// AuthorizationFraudChallengeChannel is a string enumeration with values "sms"; the API may add values.
+// AuthorizationFraudChallengeChannel is a string enumeration with values
+// "sms"; the API may add values.
 type AuthorizationFraudChallengeChannel string
 
 // Values of AuthorizationFraudChallengeChannel.
@@ -327,7 +398,9 @@ const (
 	AuthorizationFraudChallengeChannelSMS AuthorizationFraudChallengeChannel = "sms"
 )
 
-// AuthorizationFraudChallengeStatus is a string enumeration with values "expired", "pending", "rejected", "undeliverable", "verified"; the API may add values.
+// AuthorizationFraudChallengeStatus is a string enumeration with values
+// "expired", "pending", "rejected", "undeliverable" and "verified"; the API
+// may add values.
 type AuthorizationFraudChallengeStatus string
 
 // Values of AuthorizationFraudChallengeStatus.
@@ -339,7 +412,9 @@ const (
 	AuthorizationFraudChallengeStatusVerified      AuthorizationFraudChallengeStatus = "verified"
 )
 
-// AuthorizationFraudChallengeUndeliverableReason is a string enumeration with values "no_phone_number", "unsupported_phone_number"; the API may add values.
+// AuthorizationFraudChallengeUndeliverableReason is a string enumeration with
+// values "no_phone_number" and "unsupported_phone_number"; the API may add
+// values.
 type AuthorizationFraudChallengeUndeliverableReason string
 
 // Values of AuthorizationFraudChallengeUndeliverableReason.
@@ -348,7 +423,9 @@ const (
 	AuthorizationFraudChallengeUndeliverableReasonUnsupportedPhoneNumber AuthorizationFraudChallengeUndeliverableReason = "unsupported_phone_number"
 )
 
-// AuthorizationFuelType is a string enumeration with values "diesel", "other", "unleaded_plus", "unleaded_regular", "unleaded_super"; the API may add values.
+// AuthorizationFuelType is a string enumeration with values "diesel", "other",
+// "unleaded_plus", "unleaded_regular" and "unleaded_super"; the API may add
+// values.
 type AuthorizationFuelType string
 
 // Values of AuthorizationFuelType.
@@ -360,7 +437,9 @@ const (
 	AuthorizationFuelTypeUnleadedSuper   AuthorizationFuelType = "unleaded_super"
 )
 
-// AuthorizationFuelUnit is a string enumeration with values "charging_minute", "imperial_gallon", "kilogram", "kilowatt_hour", "liter", "other", "pound", "us_gallon"; the API may add values.
+// AuthorizationFuelUnit is a string enumeration with values "charging_minute",
+// "imperial_gallon", "kilogram", "kilowatt_hour", "liter", "other", "pound"
+// and "us_gallon"; the API may add values.
 type AuthorizationFuelUnit string
 
 // Values of AuthorizationFuelUnit.
@@ -375,7 +454,8 @@ const (
 	AuthorizationFuelUnitUSGallon       AuthorizationFuelUnit = "us_gallon"
 )
 
-// AuthorizationRequestHistoryReason is a string enumeration with 21 known values (see the constants); the API may add values.
+// AuthorizationRequestHistoryReason is a string enumeration with 21 known
+// values (see the constants); the API may add values.
 type AuthorizationRequestHistoryReason string
 
 // Values of AuthorizationRequestHistoryReason.
@@ -403,7 +483,8 @@ const (
 	AuthorizationRequestHistoryReasonWebhookTimeout                 AuthorizationRequestHistoryReason = "webhook_timeout"
 )
 
-// AuthorizationVerificationDataAddressLine1Check is a string enumeration with values "match", "mismatch", "not_provided"; the API may add values.
+// AuthorizationVerificationDataAddressLine1Check is a string enumeration with
+// values "match", "mismatch" and "not_provided"; the API may add values.
 type AuthorizationVerificationDataAddressLine1Check string
 
 // Values of AuthorizationVerificationDataAddressLine1Check.
@@ -413,7 +494,8 @@ const (
 	AuthorizationVerificationDataAddressLine1CheckNotProvided AuthorizationVerificationDataAddressLine1Check = "not_provided"
 )
 
-// AuthorizationVerificationDataAddressPostalCodeCheck is a string enumeration with values "match", "mismatch", "not_provided"; the API may add values.
+// AuthorizationVerificationDataAddressPostalCodeCheck is a string enumeration
+// with values "match", "mismatch" and "not_provided"; the API may add values.
 type AuthorizationVerificationDataAddressPostalCodeCheck string
 
 // Values of AuthorizationVerificationDataAddressPostalCodeCheck.
@@ -423,7 +505,8 @@ const (
 	AuthorizationVerificationDataAddressPostalCodeCheckNotProvided AuthorizationVerificationDataAddressPostalCodeCheck = "not_provided"
 )
 
-// AuthorizationVerificationDataCVCCheck is a string enumeration with values "match", "mismatch", "not_provided"; the API may add values.
+// AuthorizationVerificationDataCVCCheck is a string enumeration with values
+// "match", "mismatch" and "not_provided"; the API may add values.
 type AuthorizationVerificationDataCVCCheck string
 
 // Values of AuthorizationVerificationDataCVCCheck.
@@ -433,7 +516,8 @@ const (
 	AuthorizationVerificationDataCVCCheckNotProvided AuthorizationVerificationDataCVCCheck = "not_provided"
 )
 
-// AuthorizationVerificationDataExpiryCheck is a string enumeration with values "match", "mismatch", "not_provided"; the API may add values.
+// AuthorizationVerificationDataExpiryCheck is a string enumeration with values
+// "match", "mismatch" and "not_provided"; the API may add values.
 type AuthorizationVerificationDataExpiryCheck string
 
 // Values of AuthorizationVerificationDataExpiryCheck.
@@ -443,7 +527,8 @@ const (
 	AuthorizationVerificationDataExpiryCheckNotProvided AuthorizationVerificationDataExpiryCheck = "not_provided"
 )
 
-// AuthorizationVerificationDataAuthenticationExemptionClaimedBy is a string enumeration with values "acquirer", "issuer"; the API may add values.
+// AuthorizationVerificationDataAuthenticationExemptionClaimedBy is a string
+// enumeration with values "acquirer" and "issuer"; the API may add values.
 type AuthorizationVerificationDataAuthenticationExemptionClaimedBy string
 
 // Values of AuthorizationVerificationDataAuthenticationExemptionClaimedBy.
@@ -452,7 +537,9 @@ const (
 	AuthorizationVerificationDataAuthenticationExemptionClaimedByIssuer   AuthorizationVerificationDataAuthenticationExemptionClaimedBy = "issuer"
 )
 
-// AuthorizationVerificationDataAuthenticationExemptionType is a string enumeration with values "low_value_transaction", "transaction_risk_analysis", "unknown"; the API may add values.
+// AuthorizationVerificationDataAuthenticationExemptionType is a string
+// enumeration with values "low_value_transaction", "transaction_risk_analysis"
+// and "unknown"; the API may add values.
 type AuthorizationVerificationDataAuthenticationExemptionType string
 
 // Values of AuthorizationVerificationDataAuthenticationExemptionType.
@@ -462,7 +549,9 @@ const (
 	AuthorizationVerificationDataAuthenticationExemptionTypeUnknown                 AuthorizationVerificationDataAuthenticationExemptionType = "unknown"
 )
 
-// AuthorizationVerificationDataThreeDSecureResult is a string enumeration with values "attempt_acknowledged", "authenticated", "failed", "required"; the API may add values.
+// AuthorizationVerificationDataThreeDSecureResult is a string enumeration with
+// values "attempt_acknowledged", "authenticated", "failed" and "required"; the
+// API may add values.
 type AuthorizationVerificationDataThreeDSecureResult string
 
 // Values of AuthorizationVerificationDataThreeDSecureResult.

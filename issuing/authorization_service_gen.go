@@ -13,15 +13,18 @@ import (
 // AuthorizationListParams holds the parameters of AuthorizationService.List (GET /v1/issuing/authorizations).
 type AuthorizationListParams struct {
 	embedfin.ListParams
-	// Card sets "card".
+	// Card sets "card": the card the test purchase is made with. At most 5000
+	// characters.
 	Card *string `url:"card,omitempty"`
-	// Cardholder sets "cardholder".
+	// Cardholder sets "cardholder". At most 5000 characters.
 	Cardholder *string `url:"cardholder,omitempty"`
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "closed", "expired", "pending" or
+	// "reversed".
 	Status *AuthorizationStatus `url:"status,omitempty"`
 }
 
@@ -33,23 +36,27 @@ type AuthorizationRetrieveParams struct {
 // AuthorizationUpdateParams holds the parameters of AuthorizationService.Update (POST /v1/issuing/authorizations/{authorization}).
 type AuthorizationUpdateParams struct {
 	embedfin.Params
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 }
 
 // AuthorizationApproveParams holds the parameters of AuthorizationService.Approve (POST /v1/issuing/authorizations/{authorization}/approve).
 type AuthorizationApproveParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount": the test purchase's amount. An amount in the
+	// currency's minor unit (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 }
 
 // AuthorizationDeclineParams holds the parameters of AuthorizationService.Decline (POST /v1/issuing/authorizations/{authorization}/decline).
 type AuthorizationDeclineParams struct {
 	embedfin.Params
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 }
 
@@ -61,6 +68,8 @@ type AuthorizationService struct {
 // List returns one page of Issuing authorizations; use All to walk every page.
 //
 // API: GET /v1/issuing/authorizations
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/list
 func (s *AuthorizationService) List(ctx context.Context, params *AuthorizationListParams, opts ...embedfin.RequestOption) (*embedfin.List[Authorization], error) {
 	out := new(embedfin.List[Authorization])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/issuing/authorizations", params, out, opts...); err != nil {
@@ -71,6 +80,8 @@ func (s *AuthorizationService) List(ctx context.Context, params *AuthorizationLi
 
 // All returns an iterator over every Issuing authorization, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/list
 func (s *AuthorizationService) All(ctx context.Context, params *AuthorizationListParams, opts ...embedfin.RequestOption) iter.Seq2[*Authorization, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *AuthorizationListParams) (*embedfin.List[Authorization], error) {
 		return s.List(ctx, p, opts...)
@@ -80,6 +91,8 @@ func (s *AuthorizationService) All(ctx context.Context, params *AuthorizationLis
 // Retrieve fetches an Issuing authorization by its ID.
 //
 // API: GET /v1/issuing/authorizations/{authorization}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/retrieve
 func (s *AuthorizationService) Retrieve(ctx context.Context, id string, params *AuthorizationRetrieveParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/issuing/authorizations/{authorization}", id)
 	if err != nil {
@@ -92,9 +105,12 @@ func (s *AuthorizationService) Retrieve(ctx context.Context, id string, params *
 	return out, nil
 }
 
-// Update changes an Issuing authorization; fields left nil are not sent and stay as they are.
+// Update changes an Issuing authorization; fields left nil are not sent and
+// stay as they are.
 //
 // API: POST /v1/issuing/authorizations/{authorization}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/update
 func (s *AuthorizationService) Update(ctx context.Context, id string, params *AuthorizationUpdateParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/issuing/authorizations/{authorization}", id)
 	if err != nil {
@@ -107,9 +123,12 @@ func (s *AuthorizationService) Update(ctx context.Context, id string, params *Au
 	return out, nil
 }
 
-// Approve approves the pending Issuing authorization (real-time authorization webhooks are the usual path).
+// Approve approves the pending Issuing authorization (real-time authorization
+// webhooks are the usual path).
 //
 // API: POST /v1/issuing/authorizations/{authorization}/approve
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/approve
 func (s *AuthorizationService) Approve(ctx context.Context, id string, params *AuthorizationApproveParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/issuing/authorizations/{authorization}/approve", id)
 	if err != nil {
@@ -125,6 +144,8 @@ func (s *AuthorizationService) Approve(ctx context.Context, id string, params *A
 // Decline declines the pending Issuing authorization.
 //
 // API: POST /v1/issuing/authorizations/{authorization}/decline
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/decline
 func (s *AuthorizationService) Decline(ctx context.Context, id string, params *AuthorizationDeclineParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/issuing/authorizations/{authorization}/decline", id)
 	if err != nil {

@@ -11,37 +11,40 @@ import (
 // BalanceTransaction is the balance transaction object ("balance_transaction" in the API).
 type BalanceTransaction struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// AvailableOn is "available_on": Unix time in seconds.
+	// AvailableOn is "available_on". Unix time in seconds.
 	AvailableOn int64 `json:"available_on"`
-	// BalanceType is "balance_type".
+	// BalanceType is "balance_type". One of "issuing", "payments",
+	// "refund_and_dispute_prefunding" or "risk_reserved".
 	BalanceType BalanceTransactionBalanceType `json:"balance_type"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// ExchangeRate is "exchange_rate": nil when null.
+	// ExchangeRate is "exchange_rate". Nil when null.
 	ExchangeRate *float64 `json:"exchange_rate"`
 	// Fee is "fee".
 	Fee int64 `json:"fee"`
 	// FeeDetails is "fee_details".
 	FeeDetails []*BalanceTransactionFeeDetail `json:"fee_details"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Net is "net".
 	Net int64 `json:"net"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "balance_transaction".
 	Object string `json:"object"`
 	// ReportingCategory is "reporting_category".
 	ReportingCategory string `json:"reporting_category"`
-	// Source is "source": an ID, with the full object when the field is expanded; nil when null.
+	// Source is "source". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Source *embedfin.Expandable[BalanceTransactionSource] `json:"source"`
 	// Status is "status".
 	Status string `json:"status"`
-	// Type is "type".
+	// Type is "type". One of the 50 values of BalanceTransactionType.
 	Type BalanceTransactionType `json:"type"`
 }
 
@@ -55,19 +58,24 @@ func (x *BalanceTransaction) GetID() string {
 
 // BalanceTransactionFeeDetail is a nested object of the API (fee).
 type BalanceTransactionFeeDetail struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Application is "application": nil when null.
+	// Application is "application". Left out of responses when it has no
+	// value. Nil when null.
 	Application *string `json:"application"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Left out of responses when it has no
+	// value. Nil when null.
 	Description *string `json:"description"`
 	// Type is "type".
 	Type string `json:"type"`
 }
 
-// BalanceTransactionBalanceType is a string enumeration with values "issuing", "payments", "refund_and_dispute_prefunding", "risk_reserved"; the API may add values.
+// BalanceTransactionBalanceType is a string enumeration with values "issuing",
+// "payments", "refund_and_dispute_prefunding" and "risk_reserved"; the API may
+// add values.
 type BalanceTransactionBalanceType string
 
 // Values of BalanceTransactionBalanceType.
@@ -78,7 +86,9 @@ const (
 	BalanceTransactionBalanceTypeRiskReserved               BalanceTransactionBalanceType = "risk_reserved"
 )
 
-// BalanceTransactionSource holds one of several object types, chosen by the object's "object" field: Authorization, Transaction. Other holds any type this SDK does not model; exactly one field is set.
+// BalanceTransactionSource holds one of several object types, chosen by the
+// object's "object" field: Authorization, Transaction. Other holds any type
+// this SDK does not model; exactly one field is set.
 type BalanceTransactionSource struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -141,7 +151,8 @@ func (u *BalanceTransactionSource) GetID() string {
 	return ""
 }
 
-// BalanceTransactionType is a string enumeration with 50 known values (see the constants); the API may add values.
+// BalanceTransactionType is a string enumeration with 50 known values (see the
+// constants); the API may add values.
 type BalanceTransactionType string
 
 // Values of BalanceTransactionType.

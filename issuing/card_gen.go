@@ -11,57 +11,64 @@ type Card struct {
 	embedfin.APIResource
 	// Brand is "brand".
 	Brand string `json:"brand"`
-	// CancellationReason is "cancellation_reason": nil when null.
+	// CancellationReason is "cancellation_reason". One of "design_rejected",
+	// "fulfillment_error", "lost" or "stolen". Nil when null.
 	CancellationReason *CardCancellationReason `json:"cancellation_reason"`
 	// Cardholder is "cardholder".
 	Cardholder *Cardholder `json:"cardholder"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// CVC is "cvc".
+	// CVC is "cvc". Returned only when the request expands it.
 	CVC *string `json:"cvc"`
 	// ExpMonth is "exp_month".
 	ExpMonth int64 `json:"exp_month"`
 	// ExpYear is "exp_year".
 	ExpYear int64 `json:"exp_year"`
-	// FinancialAccount is "financial_account": nil when null.
+	// FinancialAccount is "financial_account". Left out of responses when it
+	// has no value. Nil when null.
 	FinancialAccount *string `json:"financial_account"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Last4 is "last4".
 	Last4 string `json:"last4"`
-	// LatestFraudWarning is "latest_fraud_warning": nil when null.
+	// LatestFraudWarning is "latest_fraud_warning". Nil when null.
 	LatestFraudWarning *CardLatestFraudWarning `json:"latest_fraud_warning"`
-	// LifecycleControls is "lifecycle_controls": nil when null.
+	// LifecycleControls is "lifecycle_controls". Nil when null.
 	LifecycleControls *CardLifecycleControls `json:"lifecycle_controls"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Number is "number".
+	// Number is "number". Returned only when the request expands it.
 	Number *string `json:"number"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "issuing.card".
 	Object string `json:"object"`
-	// PersonalizationDesign is "personalization_design": an ID, with the full object when the field is expanded; nil when null.
+	// PersonalizationDesign is "personalization_design". Expandable: the ID,
+	// or the whole object when the request expands it. Nil when null.
 	PersonalizationDesign *embedfin.Expandable[embedfin.RawObject] `json:"personalization_design"`
-	// ReplacedBy is "replaced_by": an ID, with the full object when the field is expanded; nil when null.
+	// ReplacedBy is "replaced_by". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	ReplacedBy *embedfin.Expandable[Card] `json:"replaced_by"`
-	// ReplacementFor is "replacement_for": an ID, with the full object when the field is expanded; nil when null.
+	// ReplacementFor is "replacement_for". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	ReplacementFor *embedfin.Expandable[Card] `json:"replacement_for"`
-	// ReplacementReason is "replacement_reason": nil when null.
+	// ReplacementReason is "replacement_reason". One of "damaged", "expired",
+	// "fulfillment_error", "lost" or "stolen". Nil when null.
 	ReplacementReason *CardReplacementReason `json:"replacement_reason"`
-	// SecondLine is "second_line": nil when null.
+	// SecondLine is "second_line". Nil when null.
 	SecondLine *string `json:"second_line"`
-	// Shipping is "shipping": nil when null.
+	// Shipping is "shipping". Nil when null.
 	Shipping *CardShipping `json:"shipping"`
 	// SpendingControls is "spending_controls".
 	SpendingControls *CardSpendingControls `json:"spending_controls"`
-	// Status is "status".
+	// Status is "status": only an active card can be used. One of "active",
+	// "canceled" or "inactive".
 	Status CardStatus `json:"status"`
-	// Type is "type".
+	// Type is "type". One of "physical" or "virtual".
 	Type CardType `json:"type"`
-	// Wallets is "wallets": nil when null.
+	// Wallets is "wallets". Nil when null.
 	Wallets *CardWallets `json:"wallets"`
 }
 
@@ -73,15 +80,18 @@ func (x *Card) GetID() string {
 	return x.ID
 }
 
-// CardLatestFraudWarning is a nested object of the API (issuing_card_fraud_warning).
+// CardLatestFraudWarning is a nested object of the API
+// (issuing_card_fraud_warning).
 type CardLatestFraudWarning struct {
-	// StartedAt is "started_at": Unix time in seconds; nil when null.
+	// StartedAt is "started_at". Unix time in seconds. Nil when null.
 	StartedAt *int64 `json:"started_at"`
-	// Type is "type": nil when null.
+	// Type is "type". One of "card_testing_exposure", "fraud_dispute_filed",
+	// "third_party_reported" or "user_indicated_fraud". Nil when null.
 	Type *CardLatestFraudWarningType `json:"type"`
 }
 
-// CardLifecycleControls is a nested object of the API (issuing_card_lifecycle_controls).
+// CardLifecycleControls is a nested object of the API
+// (issuing_card_lifecycle_controls).
 type CardLifecycleControls struct {
 	// CancelAfter is "cancel_after".
 	CancelAfter *CardLifecycleControlsCancelAfter `json:"cancel_after"`
@@ -91,51 +101,61 @@ type CardLifecycleControls struct {
 type CardShipping struct {
 	// Address is "address".
 	Address *embedfin.Address `json:"address"`
-	// AddressValidation is "address_validation": nil when null.
+	// AddressValidation is "address_validation". Left out of responses when it
+	// has no value. Nil when null.
 	AddressValidation *CardShippingAddressValidation `json:"address_validation"`
-	// BusinessName is "business_name": nil when null.
+	// BusinessName is "business_name". Nil when null.
 	BusinessName *string `json:"business_name"`
-	// Carrier is "carrier": nil when null.
+	// Carrier is "carrier". One of "correos", "dhl", "fedex", "royal_mail" or
+	// "usps". Nil when null.
 	Carrier *CardShippingCarrier `json:"carrier"`
-	// Customs is "customs": nil when null.
+	// Customs is "customs". Left out of responses when it has no value. Nil
+	// when null.
 	Customs *CardShippingCustoms `json:"customs"`
-	// Eta is "eta": Unix time in seconds; nil when null.
+	// Eta is "eta". Unix time in seconds. Nil when null.
 	Eta *int64 `json:"eta"`
 	// Name is "name".
 	Name string `json:"name"`
-	// PhoneNumber is "phone_number": nil when null.
+	// PhoneNumber is "phone_number". Nil when null.
 	PhoneNumber *string `json:"phone_number"`
-	// RequireSignature is "require_signature": nil when null.
+	// RequireSignature is "require_signature". Nil when null.
 	RequireSignature *bool `json:"require_signature"`
-	// Service is "service".
+	// Service is "service". One of "express", "priority" or "standard".
 	Service CardShippingService `json:"service"`
-	// Status is "status": nil when null.
+	// Status is "status". One of "canceled", "delivered", "failure",
+	// "pending", "returned", "shipped" or "submitted". Nil when null.
 	Status *CardShippingStatus `json:"status"`
-	// TrackingNumber is "tracking_number": nil when null.
+	// TrackingNumber is "tracking_number". Nil when null.
 	TrackingNumber *string `json:"tracking_number"`
-	// TrackingURL is "tracking_url": nil when null.
+	// TrackingURL is "tracking_url". Nil when null.
 	TrackingURL *string `json:"tracking_url"`
-	// Type is "type".
+	// Type is "type". One of "bulk" or "individual".
 	Type CardShippingType `json:"type"`
 }
 
-// CardSpendingControls is a nested object of the API (issuing_card_authorization_controls).
+// CardSpendingControls is a nested object of the API
+// (issuing_card_authorization_controls).
 type CardSpendingControls struct {
-	// AllowedCardPresences is "allowed_card_presences".
+	// AllowedCardPresences is "allowed_card_presences". One of "not_present"
+	// or "present".
 	AllowedCardPresences []CardSpendingControlsAllowedCardPresence `json:"allowed_card_presences"`
-	// AllowedCategories is "allowed_categories".
+	// AllowedCategories is "allowed_categories". One of the 295 values of
+	// CardSpendingControlsAllowedCategory.
 	AllowedCategories []CardSpendingControlsAllowedCategory `json:"allowed_categories"`
 	// AllowedMerchantCountries is "allowed_merchant_countries".
 	AllowedMerchantCountries []string `json:"allowed_merchant_countries"`
-	// BlockedCardPresences is "blocked_card_presences".
+	// BlockedCardPresences is "blocked_card_presences". One of "not_present"
+	// or "present".
 	BlockedCardPresences []CardSpendingControlsBlockedCardPresence `json:"blocked_card_presences"`
-	// BlockedCategories is "blocked_categories".
+	// BlockedCategories is "blocked_categories". One of the 295 values of
+	// CardSpendingControlsBlockedCategory.
 	BlockedCategories []CardSpendingControlsBlockedCategory `json:"blocked_categories"`
 	// BlockedMerchantCountries is "blocked_merchant_countries".
 	BlockedMerchantCountries []string `json:"blocked_merchant_countries"`
 	// SpendingLimits is "spending_limits".
 	SpendingLimits []*CardSpendingControlsSpendingLimit `json:"spending_limits"`
-	// SpendingLimitsCurrency is "spending_limits_currency": a three-letter ISO currency code, lowercase; nil when null.
+	// SpendingLimitsCurrency is "spending_limits_currency". A three-letter ISO
+	// currency code, in lowercase. Nil when null.
 	SpendingLimitsCurrency *string `json:"spending_limits_currency"`
 }
 
@@ -145,39 +165,50 @@ type CardWallets struct {
 	ApplePay *CardWalletsApplePay `json:"apple_pay"`
 	// GooglePay is "google_pay".
 	GooglePay *CardWalletsGooglePay `json:"google_pay"`
-	// PrimaryAccountIdentifier is "primary_account_identifier": nil when null.
+	// PrimaryAccountIdentifier is "primary_account_identifier". Nil when null.
 	PrimaryAccountIdentifier *string `json:"primary_account_identifier"`
 }
 
-// CardLifecycleControlsCancelAfter is a nested object of the API (issuing_card_lifecycle_conditions).
+// CardLifecycleControlsCancelAfter is a nested object of the API
+// (issuing_card_lifecycle_conditions).
 type CardLifecycleControlsCancelAfter struct {
 	// PaymentCount is "payment_count".
 	PaymentCount int64 `json:"payment_count"`
 }
 
-// CardShippingAddressValidation is a nested object of the API (issuing_card_shipping_address_validation).
+// CardShippingAddressValidation is a nested object of the API
+// (issuing_card_shipping_address_validation).
 type CardShippingAddressValidation struct {
-	// Mode is "mode".
+	// Mode is "mode". One of "disabled", "normalization_only" or
+	// "validation_and_normalization".
 	Mode CardShippingAddressValidationMode `json:"mode"`
-	// NormalizedAddress is "normalized_address": nil when null.
+	// NormalizedAddress is "normalized_address". Left out of responses when it
+	// has no value. Nil when null.
 	NormalizedAddress *embedfin.Address `json:"normalized_address"`
-	// Result is "result": nil when null.
+	// Result is "result". One of "indeterminate", "likely_deliverable" or
+	// "likely_undeliverable". Nil when null.
 	Result *CardShippingAddressValidationResult `json:"result"`
 }
 
-// CardShippingCustoms is a nested object of the API (issuing_card_shipping_customs).
+// CardShippingCustoms is a nested object of the API
+// (issuing_card_shipping_customs).
 type CardShippingCustoms struct {
-	// EoriNumber is "eori_number": nil when null.
+	// EoriNumber is "eori_number". Nil when null.
 	EoriNumber *string `json:"eori_number"`
 }
 
-// CardSpendingControlsSpendingLimit is a nested object of the API (issuing_card_spending_limit).
+// CardSpendingControlsSpendingLimit is a nested object of the API
+// (issuing_card_spending_limit).
 type CardSpendingControlsSpendingLimit struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Categories is "categories".
+	// Categories is "categories". One of the 295 values of
+	// CardSpendingControlsSpendingLimitCategory. Left out of responses when it
+	// has no value.
 	Categories []CardSpendingControlsSpendingLimitCategory `json:"categories"`
-	// Interval is "interval".
+	// Interval is "interval". One of "all_time", "daily", "monthly",
+	// "per_authorization", "weekly" or "yearly".
 	Interval CardSpendingControlsSpendingLimitInterval `json:"interval"`
 }
 
@@ -185,19 +216,25 @@ type CardSpendingControlsSpendingLimit struct {
 type CardWalletsApplePay struct {
 	// Eligible is "eligible".
 	Eligible bool `json:"eligible"`
-	// IneligibleReason is "ineligible_reason": nil when null.
+	// IneligibleReason is "ineligible_reason". One of "missing_agreement",
+	// "missing_cardholder_contact" or "unsupported_region". Nil when null.
 	IneligibleReason *CardWalletsApplePayIneligibleReason `json:"ineligible_reason"`
 }
 
-// CardWalletsGooglePay is a nested object of the API (issuing_card_google_pay).
+// CardWalletsGooglePay is a nested object of the API
+// (issuing_card_google_pay).
 type CardWalletsGooglePay struct {
 	// Eligible is "eligible".
 	Eligible bool `json:"eligible"`
-	// IneligibleReason is "ineligible_reason": nil when null.
+	// IneligibleReason is "ineligible_reason". One of "missing_agreement",
+	// "missing_cardholder_contact" or "unsupported_region". Left out of
+	// responses when it has no value. Nil when null.
 	IneligibleReason *CardWalletsGooglePayIneligibleReason `json:"ineligible_reason"`
 }
 
-// CardCancellationReason is a string enumeration with values "design_rejected", "fulfillment_error", "lost", "stolen"; the API may add values.
+// CardCancellationReason is a string enumeration with values
+// "design_rejected", "fulfillment_error", "lost" and "stolen"; the API may add
+// values.
 type CardCancellationReason string
 
 // Values of CardCancellationReason.
@@ -208,7 +245,8 @@ const (
 	CardCancellationReasonStolen           CardCancellationReason = "stolen"
 )
 
-// CardReplacementReason is a string enumeration with values "damaged", "expired", "fulfillment_error", "lost", "stolen"; the API may add values.
+// CardReplacementReason is a string enumeration with values "damaged",
+// "expired", "fulfillment_error", "lost" and "stolen"; the API may add values.
 type CardReplacementReason string
 
 // Values of CardReplacementReason.
@@ -220,7 +258,8 @@ const (
 	CardReplacementReasonStolen           CardReplacementReason = "stolen"
 )
 
-// CardStatus is a string enumeration with values "active", "canceled", "inactive"; the API may add values.
+// CardStatus is a string enumeration with values "active", "canceled" and
+// "inactive"; the API may add values.
 type CardStatus string
 
 // Values of CardStatus.
@@ -230,7 +269,8 @@ const (
 	CardStatusInactive CardStatus = "inactive"
 )
 
-// CardType is a string enumeration with values "physical", "virtual"; the API may add values.
+// CardType is a string enumeration with values "physical" and "virtual"; the
+// API may add values.
 type CardType string
 
 // Values of CardType.
@@ -239,7 +279,9 @@ const (
 	CardTypeVirtual  CardType = "virtual"
 )
 
-// CardLatestFraudWarningType is a string enumeration with values "card_testing_exposure", "fraud_dispute_filed", "third_party_reported", "user_indicated_fraud"; the API may add values.
+// CardLatestFraudWarningType is a string enumeration with values
+// "card_testing_exposure", "fraud_dispute_filed", "third_party_reported" and
+// "user_indicated_fraud"; the API may add values.
 type CardLatestFraudWarningType string
 
 // Values of CardLatestFraudWarningType.
@@ -250,7 +292,8 @@ const (
 	CardLatestFraudWarningTypeUserIndicatedFraud  CardLatestFraudWarningType = "user_indicated_fraud"
 )
 
-// CardShippingCarrier is a string enumeration with values "correos", "dhl", "fedex", "royal_mail", "usps"; the API may add values.
+// CardShippingCarrier is a string enumeration with values "correos", "dhl",
+// "fedex", "royal_mail" and "usps"; the API may add values.
 type CardShippingCarrier string
 
 // Values of CardShippingCarrier.
@@ -262,7 +305,8 @@ const (
 	CardShippingCarrierUsps      CardShippingCarrier = "usps"
 )
 
-// CardShippingService is a string enumeration with values "express", "priority", "standard"; the API may add values.
+// CardShippingService is a string enumeration with values "express",
+// "priority" and "standard"; the API may add values.
 type CardShippingService string
 
 // Values of CardShippingService.
@@ -272,7 +316,9 @@ const (
 	CardShippingServiceStandard CardShippingService = "standard"
 )
 
-// CardShippingStatus is a string enumeration with values "canceled", "delivered", "failure", "pending", "returned", "shipped", "submitted"; the API may add values.
+// CardShippingStatus is a string enumeration with values "canceled",
+// "delivered", "failure", "pending", "returned", "shipped" and "submitted";
+// the API may add values.
 type CardShippingStatus string
 
 // Values of CardShippingStatus.
@@ -286,7 +332,8 @@ const (
 	CardShippingStatusSubmitted CardShippingStatus = "submitted"
 )
 
-// CardShippingType is a string enumeration with values "bulk", "individual"; the API may add values.
+// CardShippingType is a string enumeration with values "bulk" and
+// "individual"; the API may add values.
 type CardShippingType string
 
 // Values of CardShippingType.
@@ -295,7 +342,8 @@ const (
 	CardShippingTypeIndividual CardShippingType = "individual"
 )
 
-// CardSpendingControlsAllowedCardPresence is a string enumeration with values "not_present", "present"; the API may add values.
+// CardSpendingControlsAllowedCardPresence is a string enumeration with values
+// "not_present" and "present"; the API may add values.
 type CardSpendingControlsAllowedCardPresence string
 
 // Values of CardSpendingControlsAllowedCardPresence.
@@ -304,7 +352,8 @@ const (
 	CardSpendingControlsAllowedCardPresencePresent    CardSpendingControlsAllowedCardPresence = "present"
 )
 
-// CardSpendingControlsAllowedCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardSpendingControlsAllowedCategory is a string enumeration with 295 known
+// values (see the constants); the API may add values.
 type CardSpendingControlsAllowedCategory string
 
 // Values of CardSpendingControlsAllowedCategory.
@@ -606,7 +655,8 @@ const (
 	CardSpendingControlsAllowedCategoryWreckingAndSalvageYards                                    CardSpendingControlsAllowedCategory = "wrecking_and_salvage_yards"
 )
 
-// CardSpendingControlsBlockedCardPresence is a string enumeration with values "not_present", "present"; the API may add values.
+// CardSpendingControlsBlockedCardPresence is a string enumeration with values
+// "not_present" and "present"; the API may add values.
 type CardSpendingControlsBlockedCardPresence string
 
 // Values of CardSpendingControlsBlockedCardPresence.
@@ -615,7 +665,8 @@ const (
 	CardSpendingControlsBlockedCardPresencePresent    CardSpendingControlsBlockedCardPresence = "present"
 )
 
-// CardSpendingControlsBlockedCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardSpendingControlsBlockedCategory is a string enumeration with 295 known
+// values (see the constants); the API may add values.
 type CardSpendingControlsBlockedCategory string
 
 // Values of CardSpendingControlsBlockedCategory.
@@ -917,7 +968,9 @@ const (
 	CardSpendingControlsBlockedCategoryWreckingAndSalvageYards                                    CardSpendingControlsBlockedCategory = "wrecking_and_salvage_yards"
 )
 
-// CardShippingAddressValidationMode is a string enumeration with values "disabled", "normalization_only", "validation_and_normalization"; the API may add values.
+// CardShippingAddressValidationMode is a string enumeration with values
+// "disabled", "normalization_only" and "validation_and_normalization"; the API
+// may add values.
 type CardShippingAddressValidationMode string
 
 // Values of CardShippingAddressValidationMode.
@@ -927,7 +980,9 @@ const (
 	CardShippingAddressValidationModeValidationAndNormalization CardShippingAddressValidationMode = "validation_and_normalization"
 )
 
-// CardShippingAddressValidationResult is a string enumeration with values "indeterminate", "likely_deliverable", "likely_undeliverable"; the API may add values.
+// CardShippingAddressValidationResult is a string enumeration with values
+// "indeterminate", "likely_deliverable" and "likely_undeliverable"; the API
+// may add values.
 type CardShippingAddressValidationResult string
 
 // Values of CardShippingAddressValidationResult.
@@ -937,7 +992,8 @@ const (
 	CardShippingAddressValidationResultLikelyUndeliverable CardShippingAddressValidationResult = "likely_undeliverable"
 )
 
-// CardSpendingControlsSpendingLimitCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardSpendingControlsSpendingLimitCategory is a string enumeration with 295
+// known values (see the constants); the API may add values.
 type CardSpendingControlsSpendingLimitCategory string
 
 // Values of CardSpendingControlsSpendingLimitCategory.
@@ -1239,7 +1295,9 @@ const (
 	CardSpendingControlsSpendingLimitCategoryWreckingAndSalvageYards                                    CardSpendingControlsSpendingLimitCategory = "wrecking_and_salvage_yards"
 )
 
-// CardSpendingControlsSpendingLimitInterval is a string enumeration with values "all_time", "daily", "monthly", "per_authorization", "weekly", "yearly"; the API may add values.
+// CardSpendingControlsSpendingLimitInterval is a string enumeration with
+// values "all_time", "daily", "monthly", "per_authorization", "weekly" and
+// "yearly"; the API may add values.
 type CardSpendingControlsSpendingLimitInterval string
 
 // Values of CardSpendingControlsSpendingLimitInterval.
@@ -1252,7 +1310,9 @@ const (
 	CardSpendingControlsSpendingLimitIntervalYearly           CardSpendingControlsSpendingLimitInterval = "yearly"
 )
 
-// CardWalletsApplePayIneligibleReason is a string enumeration with values "missing_agreement", "missing_cardholder_contact", "unsupported_region"; the API may add values.
+// CardWalletsApplePayIneligibleReason is a string enumeration with values
+// "missing_agreement", "missing_cardholder_contact" and "unsupported_region";
+// the API may add values.
 type CardWalletsApplePayIneligibleReason string
 
 // Values of CardWalletsApplePayIneligibleReason.
@@ -1262,7 +1322,9 @@ const (
 	CardWalletsApplePayIneligibleReasonUnsupportedRegion        CardWalletsApplePayIneligibleReason = "unsupported_region"
 )
 
-// CardWalletsGooglePayIneligibleReason is a string enumeration with values "missing_agreement", "missing_cardholder_contact", "unsupported_region"; the API may add values.
+// CardWalletsGooglePayIneligibleReason is a string enumeration with values
+// "missing_agreement", "missing_cardholder_contact" and "unsupported_region";
+// the API may add values.
 type CardWalletsGooglePayIneligibleReason string
 
 // Values of CardWalletsGooglePayIneligibleReason.

@@ -14,37 +14,44 @@ import (
 // CardCreateParams holds the parameters of CardService.Create (POST /v1/issuing/cards).
 type CardCreateParams struct {
 	embedfin.Params
-	// Cardholder sets "cardholder".
+	// Cardholder sets "cardholder": the cardholder the card is issued to. At
+	// most 5000 characters.
 	Cardholder *string `url:"cardholder,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// ExpMonth sets "exp_month".
+	// ExpMonth sets "exp_month". From 1 to 12.
 	ExpMonth *int64 `url:"exp_month,omitempty"`
 	// ExpYear sets "exp_year".
 	ExpYear *int64 `url:"exp_year,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account": the financial account card
+	// spending draws from.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// LifecycleControls sets "lifecycle_controls".
 	LifecycleControls *CardCreateLifecycleControlsParams `url:"lifecycle_controls,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// PersonalizationDesign sets "personalization_design".
+	// PersonalizationDesign sets "personalization_design". At most 5000
+	// characters.
 	PersonalizationDesign *string `url:"personalization_design,omitempty"`
 	// PIN sets "pin".
 	PIN *CardPINParams `url:"pin,omitempty"`
-	// ReplacementFor sets "replacement_for".
+	// ReplacementFor sets "replacement_for". At most 5000 characters.
 	ReplacementFor *string `url:"replacement_for,omitempty"`
-	// ReplacementReason sets "replacement_reason".
+	// ReplacementReason sets "replacement_reason". One of "damaged",
+	// "expired", "lost" or "stolen".
 	ReplacementReason *CardCreateReplacementReason `url:"replacement_reason,omitempty"`
-	// SecondLine sets "second_line".
+	// SecondLine sets "second_line". At most 5000 characters.
 	SecondLine *string `url:"second_line,omitempty"`
 	// Shipping sets "shipping".
 	Shipping *CardShippingParams `url:"shipping,omitempty"`
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardSpendingControlsParams `url:"spending_controls,omitempty"`
-	// Status sets "status".
+	// Status sets "status": active to use the card at once; cards start
+	// inactive otherwise. One of "active" or "inactive".
 	Status *CardCreateStatus `url:"status,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of "physical" or "virtual".
 	Type *CardType `url:"type,omitempty"`
 }
 
@@ -81,7 +88,7 @@ func (p *CardCreateParams) Validate() error {
 
 // CardCreateLifecycleControlsParams is a nested object of request parameters.
 type CardCreateLifecycleControlsParams struct {
-	// CancelAfter sets "cancel_after".
+	// CancelAfter sets "cancel_after". Required.
 	CancelAfter *CardCreateLifecycleControlsCancelAfterParams `url:"cancel_after,omitempty"`
 }
 
@@ -105,7 +112,7 @@ func (p *CardCreateLifecycleControlsParams) Validate() error {
 
 // CardCreateLifecycleControlsCancelAfterParams is a nested object of request parameters.
 type CardCreateLifecycleControlsCancelAfterParams struct {
-	// PaymentCount sets "payment_count".
+	// PaymentCount sets "payment_count". Required.
 	PaymentCount *int64 `url:"payment_count,omitempty"`
 }
 
@@ -124,11 +131,12 @@ func (p *CardCreateLifecycleControlsCancelAfterParams) Validate() error {
 
 // CardPINParams is a nested object of request parameters.
 type CardPINParams struct {
-	// EncryptedNumber sets "encrypted_number".
+	// EncryptedNumber sets "encrypted_number". At most 5000 characters.
 	EncryptedNumber *string `url:"encrypted_number,omitempty"`
 }
 
-// CardCreateReplacementReason is a string enumeration with values "damaged", "expired", "lost", "stolen"; the API may add values.
+// CardCreateReplacementReason is a string enumeration with values "damaged",
+// "expired", "lost" and "stolen"; the API may add values.
 type CardCreateReplacementReason string
 
 // Values of CardCreateReplacementReason.
@@ -141,23 +149,23 @@ const (
 
 // CardShippingParams is a nested object of request parameters.
 type CardShippingParams struct {
-	// Address sets "address".
+	// Address sets "address". Required.
 	Address *AddressParams `url:"address,omitempty"`
 	// AddressValidation sets "address_validation".
 	AddressValidation *CardShippingAddressValidationParams `url:"address_validation,omitempty"`
-	// BusinessName sets "business_name".
+	// BusinessName sets "business_name". At most 50 characters.
 	BusinessName *string `url:"business_name,omitempty"`
 	// Customs sets "customs".
 	Customs *CardShippingCustomsParams `url:"customs,omitempty"`
-	// Name sets "name".
+	// Name sets "name". Required. At most 5000 characters.
 	Name *string `url:"name,omitempty"`
 	// PhoneNumber sets "phone_number".
 	PhoneNumber *string `url:"phone_number,omitempty"`
 	// RequireSignature sets "require_signature".
 	RequireSignature *bool `url:"require_signature,omitempty"`
-	// Service sets "service".
+	// Service sets "service". One of "express", "priority" or "standard".
 	Service *CardShippingService `url:"service,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "bulk" or "individual".
 	Type *CardShippingType `url:"type,omitempty"`
 }
 
@@ -189,7 +197,8 @@ func (p *CardShippingParams) Validate() error {
 
 // CardShippingAddressValidationParams is a nested object of request parameters.
 type CardShippingAddressValidationParams struct {
-	// Mode sets "mode".
+	// Mode sets "mode". Required. One of "disabled", "normalization_only" or
+	// "validation_and_normalization".
 	Mode *CardShippingAddressValidationMode `url:"mode,omitempty"`
 }
 
@@ -208,23 +217,29 @@ func (p *CardShippingAddressValidationParams) Validate() error {
 
 // CardShippingCustomsParams is a nested object of request parameters.
 type CardShippingCustomsParams struct {
-	// EoriNumber sets "eori_number".
+	// EoriNumber sets "eori_number". At most 5000 characters.
 	EoriNumber *string `url:"eori_number,omitempty"`
 }
 
 // CardSpendingControlsParams is a nested object of request parameters.
 type CardSpendingControlsParams struct {
-	// AllowedCardPresences sets "allowed_card_presences".
+	// AllowedCardPresences sets "allowed_card_presences". One of "not_present"
+	// or "present".
 	AllowedCardPresences []CardSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
-	// AllowedCategories sets "allowed_categories".
+	// AllowedCategories sets "allowed_categories". One of the 295 values of
+	// CardSpendingControlsAllowedCategory.
 	AllowedCategories []CardSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
-	// AllowedMerchantCountries sets "allowed_merchant_countries".
+	// AllowedMerchantCountries sets "allowed_merchant_countries". Each at most
+	// 5000 characters.
 	AllowedMerchantCountries []string `url:"allowed_merchant_countries,omitempty"`
-	// BlockedCardPresences sets "blocked_card_presences".
+	// BlockedCardPresences sets "blocked_card_presences". One of "not_present"
+	// or "present".
 	BlockedCardPresences []CardSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
-	// BlockedCategories sets "blocked_categories".
+	// BlockedCategories sets "blocked_categories". One of the 295 values of
+	// CardSpendingControlsBlockedCategory.
 	BlockedCategories []CardSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
-	// BlockedMerchantCountries sets "blocked_merchant_countries".
+	// BlockedMerchantCountries sets "blocked_merchant_countries". Each at most
+	// 5000 characters.
 	BlockedMerchantCountries []string `url:"blocked_merchant_countries,omitempty"`
 	// SpendingLimits sets "spending_limits".
 	SpendingLimits []*SpendingLimitsParams `url:"spending_limits,omitempty"`
@@ -245,7 +260,8 @@ func (p *CardSpendingControlsParams) Validate() error {
 	return nil
 }
 
-// CardCreateStatus is a string enumeration with values "active", "inactive"; the API may add values.
+// CardCreateStatus is a string enumeration with values "active" and
+// "inactive"; the API may add values.
 type CardCreateStatus string
 
 // Values of CardCreateStatus.
@@ -257,23 +273,27 @@ const (
 // CardListParams holds the parameters of CardService.List (GET /v1/issuing/cards).
 type CardListParams struct {
 	embedfin.ListParams
-	// Cardholder sets "cardholder".
+	// Cardholder sets "cardholder": the cardholder the card is issued to. At
+	// most 5000 characters.
 	Cardholder *string `url:"cardholder,omitempty"`
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
 	// ExpMonth sets "exp_month".
 	ExpMonth *int64 `url:"exp_month,omitempty"`
 	// ExpYear sets "exp_year".
 	ExpYear *int64 `url:"exp_year,omitempty"`
-	// Last4 sets "last4".
+	// Last4 sets "last4". At most 5000 characters.
 	Last4 *string `url:"last4,omitempty"`
-	// PersonalizationDesign sets "personalization_design".
+	// PersonalizationDesign sets "personalization_design". At most 5000
+	// characters.
 	PersonalizationDesign *string `url:"personalization_design,omitempty"`
-	// Status sets "status".
+	// Status sets "status": active to use the card at once; cards start
+	// inactive otherwise. One of "active", "canceled" or "inactive".
 	Status *CardStatus `url:"status,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "physical" or "virtual".
 	Type *CardType `url:"type,omitempty"`
 }
 
@@ -285,11 +305,14 @@ type CardRetrieveParams struct {
 // CardUpdateParams holds the parameters of CardService.Update (POST /v1/issuing/cards/{card}).
 type CardUpdateParams struct {
 	embedfin.Params
-	// CancellationReason sets "cancellation_reason".
+	// CancellationReason sets "cancellation_reason". One of "lost" or
+	// "stolen".
 	CancellationReason *CardUpdateCancellationReason `url:"cancellation_reason,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// PersonalizationDesign sets "personalization_design".
+	// PersonalizationDesign sets "personalization_design". At most 5000
+	// characters.
 	PersonalizationDesign *string `url:"personalization_design,omitempty"`
 	// PIN sets "pin".
 	PIN *CardPINParams `url:"pin,omitempty"`
@@ -297,7 +320,8 @@ type CardUpdateParams struct {
 	Shipping *CardShippingParams `url:"shipping,omitempty"`
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardSpendingControlsParams `url:"spending_controls,omitempty"`
-	// Status sets "status".
+	// Status sets "status": active to use the card at once; cards start
+	// inactive otherwise. One of "active", "canceled" or "inactive".
 	Status *CardStatus `url:"status,omitempty"`
 }
 
@@ -321,7 +345,8 @@ func (p *CardUpdateParams) Validate() error {
 	return nil
 }
 
-// CardUpdateCancellationReason is a string enumeration with values "lost", "stolen"; the API may add values.
+// CardUpdateCancellationReason is a string enumeration with values "lost" and
+// "stolen"; the API may add values.
 type CardUpdateCancellationReason string
 
 // Values of CardUpdateCancellationReason.
@@ -338,6 +363,8 @@ type CardService struct {
 // Create creates an Issuing card.
 //
 // API: POST /v1/issuing/cards
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cards/create
 func (s *CardService) Create(ctx context.Context, params *CardCreateParams, opts ...embedfin.RequestOption) (*Card, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -352,6 +379,8 @@ func (s *CardService) Create(ctx context.Context, params *CardCreateParams, opts
 // List returns one page of Issuing cards; use All to walk every page.
 //
 // API: GET /v1/issuing/cards
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cards/list
 func (s *CardService) List(ctx context.Context, params *CardListParams, opts ...embedfin.RequestOption) (*embedfin.List[Card], error) {
 	out := new(embedfin.List[Card])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/issuing/cards", params, out, opts...); err != nil {
@@ -362,6 +391,8 @@ func (s *CardService) List(ctx context.Context, params *CardListParams, opts ...
 
 // All returns an iterator over every Issuing card, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cards/list
 func (s *CardService) All(ctx context.Context, params *CardListParams, opts ...embedfin.RequestOption) iter.Seq2[*Card, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *CardListParams) (*embedfin.List[Card], error) {
 		return s.List(ctx, p, opts...)
@@ -371,6 +402,8 @@ func (s *CardService) All(ctx context.Context, params *CardListParams, opts ...e
 // Retrieve fetches an Issuing card by its ID.
 //
 // API: GET /v1/issuing/cards/{card}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cards/retrieve
 func (s *CardService) Retrieve(ctx context.Context, id string, params *CardRetrieveParams, opts ...embedfin.RequestOption) (*Card, error) {
 	path, err := embedfin.Path("/v1/issuing/cards/{card}", id)
 	if err != nil {
@@ -383,9 +416,12 @@ func (s *CardService) Retrieve(ctx context.Context, id string, params *CardRetri
 	return out, nil
 }
 
-// Update changes an Issuing card; fields left nil are not sent and stay as they are.
+// Update changes an Issuing card; fields left nil are not sent and stay as
+// they are.
 //
 // API: POST /v1/issuing/cards/{card}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cards/update
 func (s *CardService) Update(ctx context.Context, id string, params *CardUpdateParams, opts ...embedfin.RequestOption) (*Card, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

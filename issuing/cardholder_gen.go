@@ -11,35 +11,36 @@ type Cardholder struct {
 	embedfin.APIResource
 	// Billing is "billing".
 	Billing *CardholderBilling `json:"billing"`
-	// Company is "company": nil when null.
+	// Company is "company". Nil when null.
 	Company *CardholderCompany `json:"company"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Email is "email": nil when null.
+	// Email is "email". Nil when null.
 	Email *string `json:"email"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Individual is "individual": nil when null.
+	// Individual is "individual". Nil when null.
 	Individual *CardholderIndividual `json:"individual"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
 	// Name is "name".
 	Name string `json:"name"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "issuing.cardholder".
 	Object string `json:"object"`
-	// PhoneNumber is "phone_number": nil when null.
+	// PhoneNumber is "phone_number". Nil when null.
 	PhoneNumber *string `json:"phone_number"`
-	// PreferredLocales is "preferred_locales".
+	// PreferredLocales is "preferred_locales". One of "de", "en", "es", "fr"
+	// or "it".
 	PreferredLocales []CardholderPreferredLocale `json:"preferred_locales"`
 	// Requirements is "requirements".
 	Requirements *CardholderRequirements `json:"requirements"`
-	// SpendingControls is "spending_controls": nil when null.
+	// SpendingControls is "spending_controls". Nil when null.
 	SpendingControls *CardholderSpendingControls `json:"spending_controls"`
-	// Status is "status".
+	// Status is "status". One of "active", "blocked" or "inactive".
 	Status CardholderStatus `json:"status"`
-	// Type is "type".
+	// Type is "type". One of "company" or "individual".
 	Type CardholderType `json:"type"`
 }
 
@@ -51,111 +52,140 @@ func (x *Cardholder) GetID() string {
 	return x.ID
 }
 
-// CardholderBilling is a nested object of the API (issuing_cardholder_address).
+// CardholderBilling is a nested object of the API
+// (issuing_cardholder_address).
 type CardholderBilling struct {
 	// Address is "address".
 	Address *embedfin.Address `json:"address"`
 }
 
-// CardholderCompany is a nested object of the API (issuing_cardholder_company).
+// CardholderCompany is a nested object of the API
+// (issuing_cardholder_company).
 type CardholderCompany struct {
 	// TaxIDProvided is "tax_id_provided".
 	TaxIDProvided bool `json:"tax_id_provided"`
 }
 
-// CardholderIndividual is a nested object of the API (issuing_cardholder_individual).
+// CardholderIndividual is a nested object of the API
+// (issuing_cardholder_individual).
 type CardholderIndividual struct {
-	// CardIssuing is "card_issuing": nil when null.
+	// CardIssuing is "card_issuing". Nil when null.
 	CardIssuing *CardholderIndividualCardIssuing `json:"card_issuing"`
-	// DOB is "dob": nil when null.
+	// DOB is "dob". Nil when null.
 	DOB *CardholderIndividualDOB `json:"dob"`
-	// FirstName is "first_name": nil when null.
+	// FirstName is "first_name". Nil when null.
 	FirstName *string `json:"first_name"`
-	// LastName is "last_name": nil when null.
+	// LastName is "last_name". Nil when null.
 	LastName *string `json:"last_name"`
-	// Verification is "verification": nil when null.
+	// Verification is "verification". Nil when null.
 	Verification *CardholderIndividualVerification `json:"verification"`
 }
 
-// CardholderRequirements is a nested object of the API (issuing_cardholder_requirements).
+// CardholderRequirements is a nested object of the API
+// (issuing_cardholder_requirements).
 type CardholderRequirements struct {
-	// DisabledReason is "disabled_reason": nil when null.
+	// DisabledReason is "disabled_reason". One of "listed", "rejected.listed",
+	// "requirements.past_due" or "under_review". Nil when null.
 	DisabledReason *CardholderRequirementsDisabledReason `json:"disabled_reason"`
-	// PastDue is "past_due".
+	// PastDue is "past_due". One of "company.tax_id",
+	// "individual.card_issuing.user_terms_acceptance.date",
+	// "individual.card_issuing.user_terms_acceptance.ip",
+	// "individual.dob.day", "individual.dob.month", "individual.dob.year",
+	// "individual.first_name", "individual.last_name" or
+	// "individual.verification.document".
 	PastDue []CardholderRequirementsPastDue `json:"past_due"`
 }
 
-// CardholderSpendingControls is a nested object of the API (issuing_cardholder_authorization_controls).
+// CardholderSpendingControls is a nested object of the API
+// (issuing_cardholder_authorization_controls).
 type CardholderSpendingControls struct {
-	// AllowedCardPresences is "allowed_card_presences".
+	// AllowedCardPresences is "allowed_card_presences". One of "not_present"
+	// or "present".
 	AllowedCardPresences []CardholderSpendingControlsAllowedCardPresence `json:"allowed_card_presences"`
-	// AllowedCategories is "allowed_categories".
+	// AllowedCategories is "allowed_categories". One of the 295 values of
+	// CardholderSpendingControlsAllowedCategory.
 	AllowedCategories []CardholderSpendingControlsAllowedCategory `json:"allowed_categories"`
 	// AllowedMerchantCountries is "allowed_merchant_countries".
 	AllowedMerchantCountries []string `json:"allowed_merchant_countries"`
-	// BlockedCardPresences is "blocked_card_presences".
+	// BlockedCardPresences is "blocked_card_presences". One of "not_present"
+	// or "present".
 	BlockedCardPresences []CardholderSpendingControlsBlockedCardPresence `json:"blocked_card_presences"`
-	// BlockedCategories is "blocked_categories".
+	// BlockedCategories is "blocked_categories". One of the 295 values of
+	// CardholderSpendingControlsBlockedCategory.
 	BlockedCategories []CardholderSpendingControlsBlockedCategory `json:"blocked_categories"`
 	// BlockedMerchantCountries is "blocked_merchant_countries".
 	BlockedMerchantCountries []string `json:"blocked_merchant_countries"`
 	// SpendingLimits is "spending_limits".
 	SpendingLimits []*CardholderSpendingControlsSpendingLimit `json:"spending_limits"`
-	// SpendingLimitsCurrency is "spending_limits_currency": a three-letter ISO currency code, lowercase; nil when null.
+	// SpendingLimitsCurrency is "spending_limits_currency". A three-letter ISO
+	// currency code, in lowercase. Nil when null.
 	SpendingLimitsCurrency *string `json:"spending_limits_currency"`
 }
 
-// CardholderIndividualCardIssuing is a nested object of the API (issuing_cardholder_card_issuing).
+// CardholderIndividualCardIssuing is a nested object of the API
+// (issuing_cardholder_card_issuing).
 type CardholderIndividualCardIssuing struct {
-	// UserTermsAcceptance is "user_terms_acceptance": nil when null.
+	// UserTermsAcceptance is "user_terms_acceptance". Nil when null.
 	UserTermsAcceptance *CardholderIndividualCardIssuingUserTermsAcceptance `json:"user_terms_acceptance"`
 }
 
-// CardholderIndividualDOB is a nested object of the API (issuing_cardholder_individual_dob).
+// CardholderIndividualDOB is a nested object of the API
+// (issuing_cardholder_individual_dob).
 type CardholderIndividualDOB struct {
-	// Day is "day": nil when null.
+	// Day is "day". Nil when null.
 	Day *int64 `json:"day"`
-	// Month is "month": nil when null.
+	// Month is "month". Nil when null.
 	Month *int64 `json:"month"`
-	// Year is "year": nil when null.
+	// Year is "year". Nil when null.
 	Year *int64 `json:"year"`
 }
 
-// CardholderIndividualVerification is a nested object of the API (issuing_cardholder_verification).
+// CardholderIndividualVerification is a nested object of the API
+// (issuing_cardholder_verification).
 type CardholderIndividualVerification struct {
-	// Document is "document": nil when null.
+	// Document is "document". Nil when null.
 	Document *CardholderIndividualVerificationDocument `json:"document"`
 }
 
-// CardholderSpendingControlsSpendingLimit is a nested object of the API (issuing_cardholder_spending_limit).
+// CardholderSpendingControlsSpendingLimit is a nested object of the API
+// (issuing_cardholder_spending_limit).
 type CardholderSpendingControlsSpendingLimit struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Categories is "categories".
+	// Categories is "categories". One of the 295 values of
+	// CardholderSpendingControlsSpendingLimitCategory. Left out of responses
+	// when it has no value.
 	Categories []CardholderSpendingControlsSpendingLimitCategory `json:"categories"`
-	// Interval is "interval".
+	// Interval is "interval". One of "all_time", "daily", "monthly",
+	// "per_authorization", "weekly" or "yearly".
 	Interval CardholderSpendingControlsSpendingLimitInterval `json:"interval"`
 }
 
-// CardholderIndividualCardIssuingUserTermsAcceptance is a nested object of the API (issuing_cardholder_user_terms_acceptance).
+// CardholderIndividualCardIssuingUserTermsAcceptance is a nested object of the
+// API (issuing_cardholder_user_terms_acceptance).
 type CardholderIndividualCardIssuingUserTermsAcceptance struct {
-	// Date is "date": Unix time in seconds; nil when null.
+	// Date is "date". Unix time in seconds. Nil when null.
 	Date *int64 `json:"date"`
-	// IP is "ip": nil when null.
+	// IP is "ip". Nil when null.
 	IP *string `json:"ip"`
-	// UserAgent is "user_agent": nil when null.
+	// UserAgent is "user_agent". Nil when null.
 	UserAgent *string `json:"user_agent"`
 }
 
-// CardholderIndividualVerificationDocument is a nested object of the API (issuing_cardholder_id_document).
+// CardholderIndividualVerificationDocument is a nested object of the API
+// (issuing_cardholder_id_document).
 type CardholderIndividualVerificationDocument struct {
-	// Back is "back": an ID, with the full object when the field is expanded; nil when null.
+	// Back is "back". Expandable: the ID, or the whole object when the request
+	// expands it. Nil when null.
 	Back *embedfin.Expandable[embedfin.RawObject] `json:"back"`
-	// Front is "front": an ID, with the full object when the field is expanded; nil when null.
+	// Front is "front". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Front *embedfin.Expandable[embedfin.RawObject] `json:"front"`
 }
 
-// CardholderPreferredLocale is a string enumeration with values "de", "en", "es", "fr", "it"; the API may add values.
+// CardholderPreferredLocale is a string enumeration with values "de", "en",
+// "es", "fr" and "it"; the API may add values.
 type CardholderPreferredLocale string
 
 // Values of CardholderPreferredLocale.
@@ -167,7 +197,8 @@ const (
 	CardholderPreferredLocaleIt CardholderPreferredLocale = "it"
 )
 
-// CardholderStatus is a string enumeration with values "active", "blocked", "inactive"; the API may add values.
+// CardholderStatus is a string enumeration with values "active", "blocked" and
+// "inactive"; the API may add values.
 type CardholderStatus string
 
 // Values of CardholderStatus.
@@ -177,7 +208,8 @@ const (
 	CardholderStatusInactive CardholderStatus = "inactive"
 )
 
-// CardholderType is a string enumeration with values "company", "individual"; the API may add values.
+// CardholderType is a string enumeration with values "company" and
+// "individual"; the API may add values.
 type CardholderType string
 
 // Values of CardholderType.
@@ -186,7 +218,9 @@ const (
 	CardholderTypeIndividual CardholderType = "individual"
 )
 
-// CardholderRequirementsDisabledReason is a string enumeration with values "listed", "rejected.listed", "requirements.past_due", "under_review"; the API may add values.
+// CardholderRequirementsDisabledReason is a string enumeration with values
+// "listed", "rejected.listed", "requirements.past_due" and "under_review"; the
+// API may add values.
 type CardholderRequirementsDisabledReason string
 
 // Values of CardholderRequirementsDisabledReason.
@@ -197,7 +231,12 @@ const (
 	CardholderRequirementsDisabledReasonUnderReview         CardholderRequirementsDisabledReason = "under_review"
 )
 
-// CardholderRequirementsPastDue is a string enumeration with values "company.tax_id", "individual.card_issuing.user_terms_acceptance.date", "individual.card_issuing.user_terms_acceptance.ip", "individual.dob.day", "individual.dob.month", "individual.dob.year", "individual.first_name", "individual.last_name", "individual.verification.document"; the API may add values.
+// CardholderRequirementsPastDue is a string enumeration with values
+// "company.tax_id", "individual.card_issuing.user_terms_acceptance.date",
+// "individual.card_issuing.user_terms_acceptance.ip", "individual.dob.day",
+// "individual.dob.month", "individual.dob.year", "individual.first_name",
+// "individual.last_name" and "individual.verification.document"; the API may
+// add values.
 type CardholderRequirementsPastDue string
 
 // Values of CardholderRequirementsPastDue.
@@ -213,7 +252,8 @@ const (
 	CardholderRequirementsPastDueIndividualVerificationDocument               CardholderRequirementsPastDue = "individual.verification.document"
 )
 
-// CardholderSpendingControlsAllowedCardPresence is a string enumeration with values "not_present", "present"; the API may add values.
+// CardholderSpendingControlsAllowedCardPresence is a string enumeration with
+// values "not_present" and "present"; the API may add values.
 type CardholderSpendingControlsAllowedCardPresence string
 
 // Values of CardholderSpendingControlsAllowedCardPresence.
@@ -222,7 +262,8 @@ const (
 	CardholderSpendingControlsAllowedCardPresencePresent    CardholderSpendingControlsAllowedCardPresence = "present"
 )
 
-// CardholderSpendingControlsAllowedCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardholderSpendingControlsAllowedCategory is a string enumeration with 295
+// known values (see the constants); the API may add values.
 type CardholderSpendingControlsAllowedCategory string
 
 // Values of CardholderSpendingControlsAllowedCategory.
@@ -524,7 +565,8 @@ const (
 	CardholderSpendingControlsAllowedCategoryWreckingAndSalvageYards                                    CardholderSpendingControlsAllowedCategory = "wrecking_and_salvage_yards"
 )
 
-// CardholderSpendingControlsBlockedCardPresence is a string enumeration with values "not_present", "present"; the API may add values.
+// CardholderSpendingControlsBlockedCardPresence is a string enumeration with
+// values "not_present" and "present"; the API may add values.
 type CardholderSpendingControlsBlockedCardPresence string
 
 // Values of CardholderSpendingControlsBlockedCardPresence.
@@ -533,7 +575,8 @@ const (
 	CardholderSpendingControlsBlockedCardPresencePresent    CardholderSpendingControlsBlockedCardPresence = "present"
 )
 
-// CardholderSpendingControlsBlockedCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardholderSpendingControlsBlockedCategory is a string enumeration with 295
+// known values (see the constants); the API may add values.
 type CardholderSpendingControlsBlockedCategory string
 
 // Values of CardholderSpendingControlsBlockedCategory.
@@ -835,7 +878,8 @@ const (
 	CardholderSpendingControlsBlockedCategoryWreckingAndSalvageYards                                    CardholderSpendingControlsBlockedCategory = "wrecking_and_salvage_yards"
 )
 
-// CardholderSpendingControlsSpendingLimitCategory is a string enumeration with 295 known values (see the constants); the API may add values.
+// CardholderSpendingControlsSpendingLimitCategory is a string enumeration with
+// 295 known values (see the constants); the API may add values.
 type CardholderSpendingControlsSpendingLimitCategory string
 
 // Values of CardholderSpendingControlsSpendingLimitCategory.
@@ -1137,7 +1181,9 @@ const (
 	CardholderSpendingControlsSpendingLimitCategoryWreckingAndSalvageYards                                    CardholderSpendingControlsSpendingLimitCategory = "wrecking_and_salvage_yards"
 )
 
-// CardholderSpendingControlsSpendingLimitInterval is a string enumeration with values "all_time", "daily", "monthly", "per_authorization", "weekly", "yearly"; the API may add values.
+// CardholderSpendingControlsSpendingLimitInterval is a string enumeration with
+// values "all_time", "daily", "monthly", "per_authorization", "weekly" and
+// "yearly"; the API may add values.
 type CardholderSpendingControlsSpendingLimitInterval string
 
 // Values of CardholderSpendingControlsSpendingLimitInterval.

@@ -14,7 +14,8 @@ import (
 // CardholderCreateParams holds the parameters of CardholderService.Create (POST /v1/issuing/cardholders).
 type CardholderCreateParams struct {
 	embedfin.Params
-	// Billing sets "billing".
+	// Billing sets "billing": the billing address card payments are checked
+	// against. Required.
 	Billing *CardholderBillingParams `url:"billing,omitempty"`
 	// Company sets "company".
 	Company *CardholderCompanyParams `url:"company,omitempty"`
@@ -22,19 +23,21 @@ type CardholderCreateParams struct {
 	Email *string `url:"email,omitempty"`
 	// Individual sets "individual".
 	Individual *CardholderIndividualParams `url:"individual,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Name sets "name".
+	// Name sets "name". Required.
 	Name *string `url:"name,omitempty"`
 	// PhoneNumber sets "phone_number".
 	PhoneNumber *string `url:"phone_number,omitempty"`
-	// PreferredLocales sets "preferred_locales".
+	// PreferredLocales sets "preferred_locales". One of "de", "en", "es", "fr"
+	// or "it".
 	PreferredLocales []CardholderPreferredLocale `url:"preferred_locales,omitempty"`
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "active" or "inactive".
 	Status *CardholderCreateStatus `url:"status,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "company" or "individual".
 	Type *CardholderType `url:"type,omitempty"`
 }
 
@@ -71,7 +74,7 @@ func (p *CardholderCreateParams) Validate() error {
 
 // CardholderBillingParams is a nested object of request parameters.
 type CardholderBillingParams struct {
-	// Address sets "address".
+	// Address sets "address". Required.
 	Address *AddressParams `url:"address,omitempty"`
 }
 
@@ -95,17 +98,17 @@ func (p *CardholderBillingParams) Validate() error {
 
 // AddressParams is a nested object of request parameters.
 type AddressParams struct {
-	// City sets "city".
+	// City sets "city". Required. At most 5000 characters.
 	City *string `url:"city,omitempty"`
-	// Country sets "country".
+	// Country sets "country". Required. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1".
+	// Line1 sets "line1". Required. At most 5000 characters.
 	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2".
+	// Line2 sets "line2". At most 5000 characters.
 	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code".
+	// PostalCode sets "postal_code". Required. At most 5000 characters.
 	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
+	// State sets "state". At most 5000 characters.
 	State *string `url:"state,omitempty"`
 }
 
@@ -133,7 +136,7 @@ func (p *AddressParams) Validate() error {
 
 // CardholderCompanyParams is a nested object of request parameters.
 type CardholderCompanyParams struct {
-	// TaxID sets "tax_id".
+	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
@@ -174,11 +177,11 @@ type CardholderIndividualCardIssuingParams struct {
 
 // CardholderIndividualCardIssuingUserTermsAcceptanceParams is a nested object of request parameters.
 type CardholderIndividualCardIssuingUserTermsAcceptanceParams struct {
-	// Date sets "date": Unix time in seconds.
+	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
 	IP *string `url:"ip,omitempty"`
-	// UserAgent sets "user_agent".
+	// UserAgent sets "user_agent". At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
@@ -190,21 +193,28 @@ type CardholderIndividualVerificationParams struct {
 
 // CardholderSpendingControlsParams is a nested object of request parameters.
 type CardholderSpendingControlsParams struct {
-	// AllowedCardPresences sets "allowed_card_presences".
+	// AllowedCardPresences sets "allowed_card_presences". One of "not_present"
+	// or "present".
 	AllowedCardPresences []CardholderSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
-	// AllowedCategories sets "allowed_categories".
+	// AllowedCategories sets "allowed_categories". One of the 295 values of
+	// CardholderSpendingControlsAllowedCategory.
 	AllowedCategories []CardholderSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
-	// AllowedMerchantCountries sets "allowed_merchant_countries".
+	// AllowedMerchantCountries sets "allowed_merchant_countries". Each at most
+	// 5000 characters.
 	AllowedMerchantCountries []string `url:"allowed_merchant_countries,omitempty"`
-	// BlockedCardPresences sets "blocked_card_presences".
+	// BlockedCardPresences sets "blocked_card_presences". One of "not_present"
+	// or "present".
 	BlockedCardPresences []CardholderSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
-	// BlockedCategories sets "blocked_categories".
+	// BlockedCategories sets "blocked_categories". One of the 295 values of
+	// CardholderSpendingControlsBlockedCategory.
 	BlockedCategories []CardholderSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
-	// BlockedMerchantCountries sets "blocked_merchant_countries".
+	// BlockedMerchantCountries sets "blocked_merchant_countries". Each at most
+	// 5000 characters.
 	BlockedMerchantCountries []string `url:"blocked_merchant_countries,omitempty"`
 	// SpendingLimits sets "spending_limits".
 	SpendingLimits []*SpendingLimitsParams `url:"spending_limits,omitempty"`
-	// SpendingLimitsCurrency sets "spending_limits_currency".
+	// SpendingLimitsCurrency sets "spending_limits_currency". A three-letter
+	// ISO currency code, in lowercase.
 	SpendingLimitsCurrency *string `url:"spending_limits_currency,omitempty"`
 }
 
@@ -225,11 +235,14 @@ func (p *CardholderSpendingControlsParams) Validate() error {
 
 // SpendingLimitsParams is a nested object of request parameters.
 type SpendingLimitsParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Categories sets "categories".
+	// Categories sets "categories". One of the 295 values of
+	// CardholderSpendingControlsAllowedCategory.
 	Categories []CardholderSpendingControlsAllowedCategory `url:"categories,omitempty"`
-	// Interval sets "interval".
+	// Interval sets "interval". Required. One of "all_time", "daily",
+	// "monthly", "per_authorization", "weekly" or "yearly".
 	Interval *CardholderSpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
 }
 
@@ -249,7 +262,8 @@ func (p *SpendingLimitsParams) Validate() error {
 	return nil
 }
 
-// CardholderCreateStatus is a string enumeration with values "active", "inactive"; the API may add values.
+// CardholderCreateStatus is a string enumeration with values "active" and
+// "inactive"; the API may add values.
 type CardholderCreateStatus string
 
 // Values of CardholderCreateStatus.
@@ -261,17 +275,18 @@ const (
 // CardholderListParams holds the parameters of CardholderService.List (GET /v1/issuing/cardholders).
 type CardholderListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// PhoneNumber sets "phone_number".
 	PhoneNumber *string `url:"phone_number,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "active", "blocked" or "inactive".
 	Status *CardholderStatus `url:"status,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "company" or "individual".
 	Type *CardholderType `url:"type,omitempty"`
 }
 
@@ -283,7 +298,8 @@ type CardholderRetrieveParams struct {
 // CardholderUpdateParams holds the parameters of CardholderService.Update (POST /v1/issuing/cardholders/{cardholder}).
 type CardholderUpdateParams struct {
 	embedfin.Params
-	// Billing sets "billing".
+	// Billing sets "billing": the billing address card payments are checked
+	// against.
 	Billing *CardholderBillingParams `url:"billing,omitempty"`
 	// Company sets "company".
 	Company *CardholderCompanyParams `url:"company,omitempty"`
@@ -291,15 +307,17 @@ type CardholderUpdateParams struct {
 	Email *string `url:"email,omitempty"`
 	// Individual sets "individual".
 	Individual *CardholderIndividualParams `url:"individual,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// PhoneNumber sets "phone_number".
 	PhoneNumber *string `url:"phone_number,omitempty"`
-	// PreferredLocales sets "preferred_locales".
+	// PreferredLocales sets "preferred_locales". One of "de", "en", "es", "fr"
+	// or "it".
 	PreferredLocales []CardholderPreferredLocale `url:"preferred_locales,omitempty"`
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "active" or "inactive".
 	Status *CardholderCreateStatus `url:"status,omitempty"`
 }
 
@@ -336,6 +354,8 @@ type CardholderService struct {
 // Create creates an Issuing cardholder.
 //
 // API: POST /v1/issuing/cardholders
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cardholders/create
 func (s *CardholderService) Create(ctx context.Context, params *CardholderCreateParams, opts ...embedfin.RequestOption) (*Cardholder, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -350,6 +370,8 @@ func (s *CardholderService) Create(ctx context.Context, params *CardholderCreate
 // List returns one page of Issuing cardholders; use All to walk every page.
 //
 // API: GET /v1/issuing/cardholders
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cardholders/list
 func (s *CardholderService) List(ctx context.Context, params *CardholderListParams, opts ...embedfin.RequestOption) (*embedfin.List[Cardholder], error) {
 	out := new(embedfin.List[Cardholder])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/issuing/cardholders", params, out, opts...); err != nil {
@@ -360,6 +382,8 @@ func (s *CardholderService) List(ctx context.Context, params *CardholderListPara
 
 // All returns an iterator over every Issuing cardholder, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cardholders/list
 func (s *CardholderService) All(ctx context.Context, params *CardholderListParams, opts ...embedfin.RequestOption) iter.Seq2[*Cardholder, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *CardholderListParams) (*embedfin.List[Cardholder], error) {
 		return s.List(ctx, p, opts...)
@@ -369,6 +393,8 @@ func (s *CardholderService) All(ctx context.Context, params *CardholderListParam
 // Retrieve fetches an Issuing cardholder by its ID.
 //
 // API: GET /v1/issuing/cardholders/{cardholder}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cardholders/retrieve
 func (s *CardholderService) Retrieve(ctx context.Context, id string, params *CardholderRetrieveParams, opts ...embedfin.RequestOption) (*Cardholder, error) {
 	path, err := embedfin.Path("/v1/issuing/cardholders/{cardholder}", id)
 	if err != nil {
@@ -381,9 +407,12 @@ func (s *CardholderService) Retrieve(ctx context.Context, id string, params *Car
 	return out, nil
 }
 
-// Update changes an Issuing cardholder; fields left nil are not sent and stay as they are.
+// Update changes an Issuing cardholder; fields left nil are not sent and stay
+// as they are.
 //
 // API: POST /v1/issuing/cardholders/{cardholder}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/cardholders/update
 func (s *CardholderService) Update(ctx context.Context, id string, params *CardholderUpdateParams, opts ...embedfin.RequestOption) (*Cardholder, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

@@ -2,28 +2,34 @@
 
 package issuing
 
-// MerchantData is a nested object of the API (issuing_authorization_merchant_data).
+// MerchantData is a nested object of the API
+// (issuing_authorization_merchant_data).
 type MerchantData struct {
 	// Category is "category".
 	Category string `json:"category"`
 	// CategoryCode is "category_code".
 	CategoryCode string `json:"category_code"`
-	// City is "city": nil when null.
+	// City is "city". Left out of responses when it has no value. Nil when
+	// null.
 	City *string `json:"city"`
-	// Country is "country": nil when null.
+	// Country is "country". Left out of responses when it has no value. Nil
+	// when null.
 	Country *string `json:"country"`
-	// Name is "name": nil when null.
+	// Name is "name". Left out of responses when it has no value. Nil when
+	// null.
 	Name *string `json:"name"`
 	// NetworkID is "network_id".
 	NetworkID string `json:"network_id"`
-	// PostalCode is "postal_code": nil when null.
+	// PostalCode is "postal_code". Left out of responses when it has no value.
+	// Nil when null.
 	PostalCode *string `json:"postal_code"`
-	// State is "state": nil when null.
+	// State is "state". Left out of responses when it has no value. Nil when
+	// null.
 	State *string `json:"state"`
-	// TaxID is "tax_id": nil when null.
+	// TaxID is "tax_id". Nil when null.
 	TaxID *string `json:"tax_id"`
-	// TerminalID is "terminal_id": nil when null.
+	// TerminalID is "terminal_id". Nil when null.
 	TerminalID *string `json:"terminal_id"`
-	// URL is "url": nil when null.
+	// URL is "url". Nil when null.
 	URL *string `json:"url"`
 }

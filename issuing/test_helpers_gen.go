@@ -12,29 +12,37 @@ import (
 // AuthorizationTestCreateParams holds the parameters of TestHelpersAuthorizationService.Create (POST /v1/test_helpers/issuing/authorizations).
 type AuthorizationTestCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount": the test purchase's amount. An amount in the
+	// currency's minor unit (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountDetails sets "amount_details".
 	AmountDetails *AuthorizationTestCreateAmountDetailsParams `url:"amount_details,omitempty"`
-	// AuthorizationMethod sets "authorization_method".
+	// AuthorizationMethod sets "authorization_method". One of "chip",
+	// "contactless", "keyed_in", "online" or "swipe".
 	AuthorizationMethod *AuthorizationAuthorizationMethod `url:"authorization_method,omitempty"`
-	// Card sets "card".
+	// Card sets "card": the card the test purchase is made with. Required. At
+	// most 5000 characters.
 	Card *string `url:"card,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// Fleet sets "fleet".
 	Fleet *AuthorizationTestCreateFleetParams `url:"fleet,omitempty"`
-	// FraudDisputabilityLikelihood sets "fraud_disputability_likelihood".
+	// FraudDisputabilityLikelihood sets "fraud_disputability_likelihood". One
+	// of "neutral", "unknown", "very_likely" or "very_unlikely".
 	FraudDisputabilityLikelihood *AuthorizationTestCreateFraudDisputabilityLikelihood `url:"fraud_disputability_likelihood,omitempty"`
 	// Fuel sets "fuel".
 	Fuel *FuelParams `url:"fuel,omitempty"`
 	// IsAmountControllable sets "is_amount_controllable".
 	IsAmountControllable *bool `url:"is_amount_controllable,omitempty"`
-	// MerchantAmount sets "merchant_amount".
+	// MerchantAmount sets "merchant_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MerchantAmount *int64 `url:"merchant_amount,omitempty"`
-	// MerchantCurrency sets "merchant_currency": a three-letter ISO currency code.
+	// MerchantCurrency sets "merchant_currency". A three-letter ISO currency
+	// code, in lowercase.
 	MerchantCurrency *string `url:"merchant_currency,omitempty"`
-	// MerchantData sets "merchant_data".
+	// MerchantData sets "merchant_data": the test purchase's merchant:
+	// category, name and location.
 	MerchantData *AuthorizationTestCreateMerchantDataParams `url:"merchant_data,omitempty"`
 	// NetworkData sets "network_data".
 	NetworkData *AuthorizationTestCreateNetworkDataParams `url:"network_data,omitempty"`
@@ -42,7 +50,7 @@ type AuthorizationTestCreateParams struct {
 	RiskAssessment *AuthorizationTestCreateRiskAssessmentParams `url:"risk_assessment,omitempty"`
 	// VerificationData sets "verification_data".
 	VerificationData *AuthorizationTestCreateVerificationDataParams `url:"verification_data,omitempty"`
-	// Wallet sets "wallet".
+	// Wallet sets "wallet". One of "apple_pay", "google_pay" or "samsung_pay".
 	Wallet *AuthorizationTestCreateWallet `url:"wallet,omitempty"`
 }
 
@@ -73,7 +81,8 @@ func (p *AuthorizationTestCreateParams) Validate() error {
 type AuthorizationTestCreateAmountDetailsParams struct {
 	// ATMFee sets "atm_fee".
 	ATMFee *int64 `url:"atm_fee,omitempty"`
-	// CashbackAmount sets "cashback_amount".
+	// CashbackAmount sets "cashback_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	CashbackAmount *int64 `url:"cashback_amount,omitempty"`
 }
 
@@ -81,25 +90,27 @@ type AuthorizationTestCreateAmountDetailsParams struct {
 type AuthorizationTestCreateFleetParams struct {
 	// CardholderPromptData sets "cardholder_prompt_data".
 	CardholderPromptData *FleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
-	// PurchaseType sets "purchase_type".
+	// PurchaseType sets "purchase_type". One of "fuel_and_non_fuel_purchase",
+	// "fuel_purchase" or "non_fuel_purchase".
 	PurchaseType *AuthorizationFleetPurchaseType `url:"purchase_type,omitempty"`
 	// ReportedBreakdown sets "reported_breakdown".
 	ReportedBreakdown *FleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
-	// ServiceType sets "service_type".
+	// ServiceType sets "service_type". One of "full_service",
+	// "non_fuel_transaction" or "self_service".
 	ServiceType *AuthorizationFleetServiceType `url:"service_type,omitempty"`
 }
 
 // FleetCardholderPromptDataParams is a nested object of request parameters.
 type FleetCardholderPromptDataParams struct {
-	// DriverID sets "driver_id".
+	// DriverID sets "driver_id". At most 5000 characters.
 	DriverID *string `url:"driver_id,omitempty"`
 	// Odometer sets "odometer".
 	Odometer *int64 `url:"odometer,omitempty"`
-	// UnspecifiedID sets "unspecified_id".
+	// UnspecifiedID sets "unspecified_id". At most 5000 characters.
 	UnspecifiedID *string `url:"unspecified_id,omitempty"`
-	// UserID sets "user_id".
+	// UserID sets "user_id". At most 5000 characters.
 	UserID *string `url:"user_id,omitempty"`
-	// VehicleNumber sets "vehicle_number".
+	// VehicleNumber sets "vehicle_number". At most 5000 characters.
 	VehicleNumber *string `url:"vehicle_number,omitempty"`
 }
 
@@ -115,19 +126,24 @@ type FleetReportedBreakdownParams struct {
 
 // FleetReportedBreakdownFuelParams is a nested object of request parameters.
 type FleetReportedBreakdownFuelParams struct {
-	// GrossAmountDecimal sets "gross_amount_decimal": a decimal number as a string.
+	// GrossAmountDecimal sets "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
 	GrossAmountDecimal *string `url:"gross_amount_decimal,omitempty"`
 }
 
 // FleetReportedBreakdownTaxParams is a nested object of request parameters.
 type FleetReportedBreakdownTaxParams struct {
-	// LocalAmountDecimal sets "local_amount_decimal": a decimal number as a string.
+	// LocalAmountDecimal sets "local_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
 	LocalAmountDecimal *string `url:"local_amount_decimal,omitempty"`
-	// NationalAmountDecimal sets "national_amount_decimal": a decimal number as a string.
+	// NationalAmountDecimal sets "national_amount_decimal". A decimal number
+	// in a string, which keeps its precision.
 	NationalAmountDecimal *string `url:"national_amount_decimal,omitempty"`
 }
 
-// AuthorizationTestCreateFraudDisputabilityLikelihood is a string enumeration with values "neutral", "unknown", "very_likely", "very_unlikely"; the API may add values.
+// AuthorizationTestCreateFraudDisputabilityLikelihood is a string enumeration
+// with values "neutral", "unknown", "very_likely" and "very_unlikely"; the API
+// may add values.
 type AuthorizationTestCreateFraudDisputabilityLikelihood string
 
 // Values of AuthorizationTestCreateFraudDisputabilityLikelihood.
@@ -140,41 +156,48 @@ const (
 
 // FuelParams is a nested object of request parameters.
 type FuelParams struct {
-	// IndustryProductCode sets "industry_product_code".
+	// IndustryProductCode sets "industry_product_code". At most 5000
+	// characters.
 	IndustryProductCode *string `url:"industry_product_code,omitempty"`
-	// QuantityDecimal sets "quantity_decimal": a decimal number as a string.
+	// QuantityDecimal sets "quantity_decimal". A decimal number in a string,
+	// which keeps its precision.
 	QuantityDecimal *string `url:"quantity_decimal,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "diesel", "other", "unleaded_plus",
+	// "unleaded_regular" or "unleaded_super".
 	Type *AuthorizationFuelType `url:"type,omitempty"`
-	// Unit sets "unit".
+	// Unit sets "unit". One of "charging_minute", "imperial_gallon",
+	// "kilogram", "kilowatt_hour", "liter", "other", "pound" or "us_gallon".
 	Unit *AuthorizationFuelUnit `url:"unit,omitempty"`
-	// UnitCostDecimal sets "unit_cost_decimal": a decimal number as a string.
+	// UnitCostDecimal sets "unit_cost_decimal". A decimal number in a string,
+	// which keeps its precision.
 	UnitCostDecimal *string `url:"unit_cost_decimal,omitempty"`
 }
 
 // AuthorizationTestCreateMerchantDataParams is a nested object of request parameters.
 type AuthorizationTestCreateMerchantDataParams struct {
-	// Category sets "category".
+	// Category sets "category". One of the 294 values of
+	// AuthorizationTestCreateMerchantDataCategory.
 	Category *AuthorizationTestCreateMerchantDataCategory `url:"category,omitempty"`
-	// City sets "city".
+	// City sets "city". At most 5000 characters.
 	City *string `url:"city,omitempty"`
-	// Country sets "country".
+	// Country sets "country". At most 5000 characters.
 	Country *string `url:"country,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// NetworkID sets "network_id".
+	// NetworkID sets "network_id". At most 5000 characters.
 	NetworkID *string `url:"network_id,omitempty"`
-	// PostalCode sets "postal_code".
+	// PostalCode sets "postal_code". At most 5000 characters.
 	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state".
+	// State sets "state". At most 5000 characters.
 	State *string `url:"state,omitempty"`
-	// TerminalID sets "terminal_id".
+	// TerminalID sets "terminal_id". At most 5000 characters.
 	TerminalID *string `url:"terminal_id,omitempty"`
-	// URL sets "url".
+	// URL sets "url". At most 5000 characters.
 	URL *string `url:"url,omitempty"`
 }
 
-// AuthorizationTestCreateMerchantDataCategory is a string enumeration with 294 known values (see the constants); the API may add values.
+// AuthorizationTestCreateMerchantDataCategory is a string enumeration with 294
+// known values (see the constants); the API may add values.
 type AuthorizationTestCreateMerchantDataCategory string
 
 // Values of AuthorizationTestCreateMerchantDataCategory.
@@ -477,7 +500,8 @@ const (
 
 // AuthorizationTestCreateNetworkDataParams is a nested object of request parameters.
 type AuthorizationTestCreateNetworkDataParams struct {
-	// AcquiringInstitutionID sets "acquiring_institution_id".
+	// AcquiringInstitutionID sets "acquiring_institution_id". At most 5000
+	// characters.
 	AcquiringInstitutionID *string `url:"acquiring_institution_id,omitempty"`
 }
 
@@ -518,11 +542,14 @@ func (p *AuthorizationTestCreateRiskAssessmentParams) Validate() error {
 
 // AuthorizationTestCreateRiskAssessmentCardTestingRiskParams is a nested object of request parameters.
 type AuthorizationTestCreateRiskAssessmentCardTestingRiskParams struct {
-	// InvalidAccountNumberDeclineRatePastHour sets "invalid_account_number_decline_rate_past_hour".
+	// InvalidAccountNumberDeclineRatePastHour sets
+	// "invalid_account_number_decline_rate_past_hour".
 	InvalidAccountNumberDeclineRatePastHour *int64 `url:"invalid_account_number_decline_rate_past_hour,omitempty"`
-	// InvalidCredentialsDeclineRatePastHour sets "invalid_credentials_decline_rate_past_hour".
+	// InvalidCredentialsDeclineRatePastHour sets
+	// "invalid_credentials_decline_rate_past_hour".
 	InvalidCredentialsDeclineRatePastHour *int64 `url:"invalid_credentials_decline_rate_past_hour,omitempty"`
-	// Level sets "level".
+	// Level sets "level". Required. One of "elevated", "highest", "low",
+	// "normal", "not_assessed" or "unknown".
 	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
 }
 
@@ -539,7 +566,9 @@ func (p *AuthorizationTestCreateRiskAssessmentCardTestingRiskParams) Validate() 
 	return nil
 }
 
-// AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel is a string enumeration with values "elevated", "highest", "low", "normal", "not_assessed", "unknown"; the API may add values.
+// AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel is a string
+// enumeration with values "elevated", "highest", "low", "normal",
+// "not_assessed" and "unknown"; the API may add values.
 type AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel string
 
 // Values of AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel.
@@ -554,7 +583,8 @@ const (
 
 // AuthorizationTestCreateRiskAssessmentFraudRiskParams is a nested object of request parameters.
 type AuthorizationTestCreateRiskAssessmentFraudRiskParams struct {
-	// Level sets "level".
+	// Level sets "level". Required. One of "elevated", "highest", "low",
+	// "normal", "not_assessed" or "unknown".
 	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
 	// Score sets "score".
 	Score *float64 `url:"score,omitempty"`
@@ -577,7 +607,8 @@ func (p *AuthorizationTestCreateRiskAssessmentFraudRiskParams) Validate() error 
 type AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams struct {
 	// DisputeRate sets "dispute_rate".
 	DisputeRate *int64 `url:"dispute_rate,omitempty"`
-	// Level sets "level".
+	// Level sets "level". Required. One of "elevated", "highest", "low",
+	// "normal", "not_assessed" or "unknown".
 	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
 }
 
@@ -596,15 +627,18 @@ func (p *AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams) Validat
 
 // AuthorizationTestCreateVerificationDataParams is a nested object of request parameters.
 type AuthorizationTestCreateVerificationDataParams struct {
-	// AddressLine1Check sets "address_line1_check".
+	// AddressLine1Check sets "address_line1_check". One of "match", "mismatch"
+	// or "not_provided".
 	AddressLine1Check *AuthorizationVerificationDataAddressLine1Check `url:"address_line1_check,omitempty"`
-	// AddressPostalCodeCheck sets "address_postal_code_check".
+	// AddressPostalCodeCheck sets "address_postal_code_check". One of "match",
+	// "mismatch" or "not_provided".
 	AddressPostalCodeCheck *AuthorizationVerificationDataAddressPostalCodeCheck `url:"address_postal_code_check,omitempty"`
 	// AuthenticationExemption sets "authentication_exemption".
 	AuthenticationExemption *AuthorizationTestCreateVerificationDataAuthenticationExemptionParams `url:"authentication_exemption,omitempty"`
-	// CVCCheck sets "cvc_check".
+	// CVCCheck sets "cvc_check". One of "match", "mismatch" or "not_provided".
 	CVCCheck *AuthorizationVerificationDataCVCCheck `url:"cvc_check,omitempty"`
-	// ExpiryCheck sets "expiry_check".
+	// ExpiryCheck sets "expiry_check". One of "match", "mismatch" or
+	// "not_provided".
 	ExpiryCheck *AuthorizationVerificationDataExpiryCheck `url:"expiry_check,omitempty"`
 	// ThreeDSecure sets "three_d_secure".
 	ThreeDSecure *AuthorizationTestCreateVerificationDataThreeDSecureParams `url:"three_d_secure,omitempty"`
@@ -632,9 +666,10 @@ func (p *AuthorizationTestCreateVerificationDataParams) Validate() error {
 
 // AuthorizationTestCreateVerificationDataAuthenticationExemptionParams is a nested object of request parameters.
 type AuthorizationTestCreateVerificationDataAuthenticationExemptionParams struct {
-	// ClaimedBy sets "claimed_by".
+	// ClaimedBy sets "claimed_by". Required. One of "acquirer" or "issuer".
 	ClaimedBy *AuthorizationVerificationDataAuthenticationExemptionClaimedBy `url:"claimed_by,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of "low_value_transaction",
+	// "transaction_risk_analysis" or "unknown".
 	Type *AuthorizationVerificationDataAuthenticationExemptionType `url:"type,omitempty"`
 }
 
@@ -656,7 +691,8 @@ func (p *AuthorizationTestCreateVerificationDataAuthenticationExemptionParams) V
 
 // AuthorizationTestCreateVerificationDataThreeDSecureParams is a nested object of request parameters.
 type AuthorizationTestCreateVerificationDataThreeDSecureParams struct {
-	// Result sets "result".
+	// Result sets "result". Required. One of "attempt_acknowledged",
+	// "authenticated", "failed" or "required".
 	Result *AuthorizationVerificationDataThreeDSecureResult `url:"result,omitempty"`
 }
 
@@ -673,7 +709,8 @@ func (p *AuthorizationTestCreateVerificationDataThreeDSecureParams) Validate() e
 	return nil
 }
 
-// AuthorizationTestCreateWallet is a string enumeration with values "apple_pay", "google_pay", "samsung_pay"; the API may add values.
+// AuthorizationTestCreateWallet is a string enumeration with values
+// "apple_pay", "google_pay" and "samsung_pay"; the API may add values.
 type AuthorizationTestCreateWallet string
 
 // Values of AuthorizationTestCreateWallet.
@@ -686,7 +723,8 @@ const (
 // AuthorizationCaptureParams holds the parameters of TestHelpersAuthorizationService.Capture (POST /v1/test_helpers/issuing/authorizations/{authorization}/capture).
 type AuthorizationCaptureParams struct {
 	embedfin.Params
-	// CaptureAmount sets "capture_amount".
+	// CaptureAmount sets "capture_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	CaptureAmount *int64 `url:"capture_amount,omitempty"`
 	// CloseAuthorization sets "close_authorization".
 	CloseAuthorization *bool `url:"close_authorization,omitempty"`
@@ -706,7 +744,7 @@ type AuthorizationCapturePurchaseDetailsParams struct {
 	Lodging *AuthorizationCapturePurchaseDetailsLodgingParams `url:"lodging,omitempty"`
 	// Receipt sets "receipt".
 	Receipt []*AuthorizationCapturePurchaseDetailsReceiptParams `url:"receipt,omitempty"`
-	// Reference sets "reference".
+	// Reference sets "reference". At most 5000 characters.
 	Reference *string `url:"reference,omitempty"`
 }
 
@@ -714,39 +752,42 @@ type AuthorizationCapturePurchaseDetailsParams struct {
 type FleetParams struct {
 	// CardholderPromptData sets "cardholder_prompt_data".
 	CardholderPromptData *FleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
-	// PurchaseType sets "purchase_type".
+	// PurchaseType sets "purchase_type". One of "fuel_and_non_fuel_purchase",
+	// "fuel_purchase" or "non_fuel_purchase".
 	PurchaseType *AuthorizationFleetPurchaseType `url:"purchase_type,omitempty"`
 	// ReportedBreakdown sets "reported_breakdown".
 	ReportedBreakdown *FleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
-	// ServiceType sets "service_type".
+	// ServiceType sets "service_type". One of "full_service",
+	// "non_fuel_transaction" or "self_service".
 	ServiceType *AuthorizationFleetServiceType `url:"service_type,omitempty"`
 }
 
 // AuthorizationCapturePurchaseDetailsFlightParams is a nested object of request parameters.
 type AuthorizationCapturePurchaseDetailsFlightParams struct {
-	// DepartureAt sets "departure_at": Unix time in seconds.
+	// DepartureAt sets "departure_at". Unix time in seconds.
 	DepartureAt *int64 `url:"departure_at,omitempty"`
-	// PassengerName sets "passenger_name".
+	// PassengerName sets "passenger_name". At most 5000 characters.
 	PassengerName *string `url:"passenger_name,omitempty"`
 	// Refundable sets "refundable".
 	Refundable *bool `url:"refundable,omitempty"`
 	// Segments sets "segments".
 	Segments []*AuthorizationCapturePurchaseDetailsFlightSegmentParams `url:"segments,omitempty"`
-	// TravelAgency sets "travel_agency".
+	// TravelAgency sets "travel_agency". At most 5000 characters.
 	TravelAgency *string `url:"travel_agency,omitempty"`
 }
 
 // AuthorizationCapturePurchaseDetailsFlightSegmentParams is a nested object of request parameters.
 type AuthorizationCapturePurchaseDetailsFlightSegmentParams struct {
-	// ArrivalAirportCode sets "arrival_airport_code".
+	// ArrivalAirportCode sets "arrival_airport_code". At most 3 characters.
 	ArrivalAirportCode *string `url:"arrival_airport_code,omitempty"`
-	// Carrier sets "carrier".
+	// Carrier sets "carrier". At most 5000 characters.
 	Carrier *string `url:"carrier,omitempty"`
-	// DepartureAirportCode sets "departure_airport_code".
+	// DepartureAirportCode sets "departure_airport_code". At most 3
+	// characters.
 	DepartureAirportCode *string `url:"departure_airport_code,omitempty"`
-	// FlightNumber sets "flight_number".
+	// FlightNumber sets "flight_number". At most 5000 characters.
 	FlightNumber *string `url:"flight_number,omitempty"`
-	// ServiceClass sets "service_class".
+	// ServiceClass sets "service_class". At most 5000 characters.
 	ServiceClass *string `url:"service_class,omitempty"`
 	// StopoverAllowed sets "stopover_allowed".
 	StopoverAllowed *bool `url:"stopover_allowed,omitempty"`
@@ -754,7 +795,7 @@ type AuthorizationCapturePurchaseDetailsFlightSegmentParams struct {
 
 // AuthorizationCapturePurchaseDetailsLodgingParams is a nested object of request parameters.
 type AuthorizationCapturePurchaseDetailsLodgingParams struct {
-	// CheckInAt sets "check_in_at": Unix time in seconds.
+	// CheckInAt sets "check_in_at". Unix time in seconds.
 	CheckInAt *int64 `url:"check_in_at,omitempty"`
 	// Nights sets "nights".
 	Nights *int64 `url:"nights,omitempty"`
@@ -762,9 +803,10 @@ type AuthorizationCapturePurchaseDetailsLodgingParams struct {
 
 // AuthorizationCapturePurchaseDetailsReceiptParams is a nested object of request parameters.
 type AuthorizationCapturePurchaseDetailsReceiptParams struct {
-	// Description sets "description".
+	// Description sets "description". At most 26 characters.
 	Description *string `url:"description,omitempty"`
-	// Quantity sets "quantity": a decimal number as a string.
+	// Quantity sets "quantity". A decimal number in a string, which keeps its
+	// precision.
 	Quantity *string `url:"quantity,omitempty"`
 	// Total sets "total".
 	Total *int64 `url:"total,omitempty"`
@@ -780,7 +822,8 @@ type AuthorizationExpireParams struct {
 // AuthorizationIncrementParams holds the parameters of TestHelpersAuthorizationService.Increment (POST /v1/test_helpers/issuing/authorizations/{authorization}/increment).
 type AuthorizationIncrementParams struct {
 	embedfin.Params
-	// IncrementAmount sets "increment_amount".
+	// IncrementAmount sets "increment_amount". Required. An amount in the
+	// currency's minor unit (cents for usd).
 	IncrementAmount *int64 `url:"increment_amount,omitempty"`
 	// IsAmountControllable sets "is_amount_controllable".
 	IsAmountControllable *bool `url:"is_amount_controllable,omitempty"`
@@ -802,14 +845,16 @@ func (p *AuthorizationIncrementParams) Validate() error {
 // AuthorizationReverseParams holds the parameters of TestHelpersAuthorizationService.Reverse (POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse).
 type AuthorizationReverseParams struct {
 	embedfin.Params
-	// ReverseAmount sets "reverse_amount".
+	// ReverseAmount sets "reverse_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	ReverseAmount *int64 `url:"reverse_amount,omitempty"`
 }
 
 // AuthorizationFinalizeAmountParams holds the parameters of TestHelpersAuthorizationService.FinalizeAmount (POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount).
 type AuthorizationFinalizeAmountParams struct {
 	embedfin.Params
-	// FinalAmount sets "final_amount".
+	// FinalAmount sets "final_amount". Required. An amount in the currency's
+	// minor unit (cents for usd).
 	FinalAmount *int64 `url:"final_amount,omitempty"`
 	// Fleet sets "fleet".
 	Fleet *FleetParams `url:"fleet,omitempty"`
@@ -839,6 +884,8 @@ type TestHelpersAuthorizationService struct {
 // Create creates an Issuing authorization.
 //
 // API: POST /v1/test_helpers/issuing/authorizations
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_create
 func (s *TestHelpersAuthorizationService) Create(ctx context.Context, params *AuthorizationTestCreateParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -850,9 +897,12 @@ func (s *TestHelpersAuthorizationService) Create(ctx context.Context, params *Au
 	return out, nil
 }
 
-// Capture captures the test-mode Issuing authorization, creating its Issuing transaction.
+// Capture captures the test-mode Issuing authorization, creating its Issuing
+// transaction.
 //
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/capture
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_capture
 func (s *TestHelpersAuthorizationService) Capture(ctx context.Context, id string, params *AuthorizationCaptureParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/capture", id)
 	if err != nil {
@@ -868,6 +918,8 @@ func (s *TestHelpersAuthorizationService) Capture(ctx context.Context, id string
 // Expire expires the test-mode Issuing authorization.
 //
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/expire
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_expire
 func (s *TestHelpersAuthorizationService) Expire(ctx context.Context, id string, params *AuthorizationExpireParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/expire", id)
 	if err != nil {
@@ -883,6 +935,8 @@ func (s *TestHelpersAuthorizationService) Expire(ctx context.Context, id string,
 // Increment raises the amount of the test-mode Issuing authorization.
 //
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/increment
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_increment
 func (s *TestHelpersAuthorizationService) Increment(ctx context.Context, id string, params *AuthorizationIncrementParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -901,6 +955,8 @@ func (s *TestHelpersAuthorizationService) Increment(ctx context.Context, id stri
 // Reverse reverses all or part of the test-mode Issuing authorization.
 //
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_reverse
 func (s *TestHelpersAuthorizationService) Reverse(ctx context.Context, id string, params *AuthorizationReverseParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/reverse", id)
 	if err != nil {
@@ -913,9 +969,12 @@ func (s *TestHelpersAuthorizationService) Reverse(ctx context.Context, id string
 	return out, nil
 }
 
-// FinalizeAmount sets the final amount of the test-mode Issuing authorization (fuel purchases).
+// FinalizeAmount sets the final amount of the test-mode Issuing authorization
+// (fuel purchases).
 //
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_finalize_amount
 func (s *TestHelpersAuthorizationService) FinalizeAmount(ctx context.Context, id string, params *AuthorizationFinalizeAmountParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

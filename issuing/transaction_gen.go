@@ -9,49 +9,61 @@ import (
 // Transaction is the Issuing transaction object ("issuing.transaction" in the API).
 type Transaction struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// AmountDetails is "amount_details": nil when null.
+	// AmountDetails is "amount_details". Nil when null.
 	AmountDetails *TransactionAmountDetails `json:"amount_details"`
-	// Authorization is "authorization": an ID, with the full object when the field is expanded; nil when null.
+	// Authorization is "authorization". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	Authorization *embedfin.Expandable[Authorization] `json:"authorization"`
-	// BalanceTransaction is "balance_transaction": an ID, with the full object when the field is expanded; nil when null.
+	// BalanceTransaction is "balance_transaction". Expandable: the ID, or the
+	// whole object when the request expands it. Nil when null.
 	BalanceTransaction *embedfin.Expandable[BalanceTransaction] `json:"balance_transaction"`
-	// Card is "card": an ID, with the full object when the field is expanded.
+	// Card is "card". Expandable: the ID, or the whole object when the request
+	// expands it.
 	Card *embedfin.Expandable[Card] `json:"card"`
-	// Cardholder is "cardholder": an ID, with the full object when the field is expanded; nil when null.
+	// Cardholder is "cardholder". Expandable: the ID, or the whole object when
+	// the request expands it. Nil when null.
 	Cardholder *embedfin.Expandable[Cardholder] `json:"cardholder"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Dispute is "dispute": an ID, with the full object when the field is expanded; nil when null.
+	// Dispute is "dispute". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Dispute *embedfin.Expandable[embedfin.RawObject] `json:"dispute"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// MerchantAmount is "merchant_amount".
+	// MerchantAmount is "merchant_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MerchantAmount int64 `json:"merchant_amount"`
-	// MerchantCurrency is "merchant_currency": a three-letter ISO currency code, lowercase.
+	// MerchantCurrency is "merchant_currency". A three-letter ISO currency
+	// code, in lowercase.
 	MerchantCurrency string `json:"merchant_currency"`
 	// MerchantData is "merchant_data".
 	MerchantData *MerchantData `json:"merchant_data"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// NetworkData is "network_data": nil when null.
+	// NetworkData is "network_data". Nil when null.
 	NetworkData *TransactionNetworkData `json:"network_data"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "issuing.transaction".
 	Object string `json:"object"`
-	// PurchaseDetails is "purchase_details": nil when null.
+	// PurchaseDetails is "purchase_details". Left out of responses when it has
+	// no value. Nil when null.
 	PurchaseDetails *TransactionPurchaseDetails `json:"purchase_details"`
-	// Token is "token": an ID, with the full object when the field is expanded; nil when null.
+	// Token is "token". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Token *embedfin.Expandable[embedfin.RawObject] `json:"token"`
-	// Treasury is "treasury": nil when null.
+	// Treasury is "treasury". Left out of responses when it has no value. Nil
+	// when null.
 	Treasury *TransactionTreasury `json:"treasury"`
-	// Type is "type".
+	// Type is "type". One of "capture" or "refund".
 	Type TransactionType `json:"type"`
-	// Wallet is "wallet": nil when null.
+	// Wallet is "wallet". One of "apple_pay", "google_pay" or "samsung_pay".
+	// Nil when null.
 	Wallet *TransactionWallet `json:"wallet"`
 }
 
@@ -63,169 +75,194 @@ func (x *Transaction) GetID() string {
 	return x.ID
 }
 
-// TransactionAmountDetails is a nested object of the API (issuing_transaction_amount_details).
+// TransactionAmountDetails is a nested object of the API
+// (issuing_transaction_amount_details).
 type TransactionAmountDetails struct {
-	// ATMFee is "atm_fee": nil when null.
+	// ATMFee is "atm_fee". Nil when null.
 	ATMFee *int64 `json:"atm_fee"`
-	// CashbackAmount is "cashback_amount": nil when null.
+	// CashbackAmount is "cashback_amount". An amount in the currency's minor
+	// unit (cents for usd). Nil when null.
 	CashbackAmount *int64 `json:"cashback_amount"`
 }
 
-// TransactionNetworkData is a nested object of the API (issuing_transaction_network_data).
+// TransactionNetworkData is a nested object of the API
+// (issuing_transaction_network_data).
 type TransactionNetworkData struct {
-	// AuthorizationCode is "authorization_code": nil when null.
+	// AuthorizationCode is "authorization_code". Nil when null.
 	AuthorizationCode *string `json:"authorization_code"`
-	// ProcessingDate is "processing_date": nil when null.
+	// ProcessingDate is "processing_date". Nil when null.
 	ProcessingDate *string `json:"processing_date"`
-	// TransactionID is "transaction_id": nil when null.
+	// TransactionID is "transaction_id". Nil when null.
 	TransactionID *string `json:"transaction_id"`
 }
 
-// TransactionPurchaseDetails is a nested object of the API (issuing_transaction_purchase_details).
+// TransactionPurchaseDetails is a nested object of the API
+// (issuing_transaction_purchase_details).
 type TransactionPurchaseDetails struct {
-	// Fleet is "fleet": nil when null.
+	// Fleet is "fleet". Nil when null.
 	Fleet *TransactionPurchaseDetailsFleet `json:"fleet"`
-	// Flight is "flight": nil when null.
+	// Flight is "flight". Nil when null.
 	Flight *TransactionPurchaseDetailsFlight `json:"flight"`
-	// Fuel is "fuel": nil when null.
+	// Fuel is "fuel". Nil when null.
 	Fuel *TransactionPurchaseDetailsFuel `json:"fuel"`
-	// Lodging is "lodging": nil when null.
+	// Lodging is "lodging". Nil when null.
 	Lodging *TransactionPurchaseDetailsLodging `json:"lodging"`
 	// Receipt is "receipt".
 	Receipt []*TransactionPurchaseDetailsReceipt `json:"receipt"`
-	// Reference is "reference": nil when null.
+	// Reference is "reference". Nil when null.
 	Reference *string `json:"reference"`
 }
 
-// TransactionTreasury is a nested object of the API (issuing_transaction_treasury).
+// TransactionTreasury is a nested object of the API
+// (issuing_transaction_treasury).
 type TransactionTreasury struct {
-	// ReceivedCredit is "received_credit": nil when null.
+	// ReceivedCredit is "received_credit". Nil when null.
 	ReceivedCredit *string `json:"received_credit"`
-	// ReceivedDebit is "received_debit": nil when null.
+	// ReceivedDebit is "received_debit". Nil when null.
 	ReceivedDebit *string `json:"received_debit"`
 }
 
-// TransactionPurchaseDetailsFleet is a nested object of the API (issuing_transaction_fleet_data).
+// TransactionPurchaseDetailsFleet is a nested object of the API
+// (issuing_transaction_fleet_data).
 type TransactionPurchaseDetailsFleet struct {
-	// CardholderPromptData is "cardholder_prompt_data": nil when null.
+	// CardholderPromptData is "cardholder_prompt_data". Nil when null.
 	CardholderPromptData *TransactionPurchaseDetailsFleetCardholderPromptData `json:"cardholder_prompt_data"`
-	// PurchaseType is "purchase_type": nil when null.
+	// PurchaseType is "purchase_type". Nil when null.
 	PurchaseType *string `json:"purchase_type"`
-	// ReportedBreakdown is "reported_breakdown": nil when null.
+	// ReportedBreakdown is "reported_breakdown". Nil when null.
 	ReportedBreakdown *TransactionPurchaseDetailsFleetReportedBreakdown `json:"reported_breakdown"`
-	// ServiceType is "service_type": nil when null.
+	// ServiceType is "service_type". Nil when null.
 	ServiceType *string `json:"service_type"`
 }
 
-// TransactionPurchaseDetailsFlight is a nested object of the API (issuing_transaction_flight_data).
+// TransactionPurchaseDetailsFlight is a nested object of the API
+// (issuing_transaction_flight_data).
 type TransactionPurchaseDetailsFlight struct {
-	// DepartureAt is "departure_at": nil when null.
+	// DepartureAt is "departure_at". Nil when null.
 	DepartureAt *int64 `json:"departure_at"`
-	// PassengerName is "passenger_name": nil when null.
+	// PassengerName is "passenger_name". Nil when null.
 	PassengerName *string `json:"passenger_name"`
-	// Refundable is "refundable": nil when null.
+	// Refundable is "refundable". Nil when null.
 	Refundable *bool `json:"refundable"`
 	// Segments is "segments".
 	Segments []*TransactionPurchaseDetailsFlightSegment `json:"segments"`
-	// TravelAgency is "travel_agency": nil when null.
+	// TravelAgency is "travel_agency". Nil when null.
 	TravelAgency *string `json:"travel_agency"`
 }
 
-// TransactionPurchaseDetailsFuel is a nested object of the API (issuing_transaction_fuel_data).
+// TransactionPurchaseDetailsFuel is a nested object of the API
+// (issuing_transaction_fuel_data).
 type TransactionPurchaseDetailsFuel struct {
-	// IndustryProductCode is "industry_product_code": nil when null.
+	// IndustryProductCode is "industry_product_code". Left out of responses
+	// when it has no value. Nil when null.
 	IndustryProductCode *string `json:"industry_product_code"`
-	// QuantityDecimal is "quantity_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// QuantityDecimal is "quantity_decimal". A decimal number in a string,
+	// which keeps its precision. Left out of responses when it has no value.
+	// Nil when null.
 	QuantityDecimal *string `json:"quantity_decimal"`
 	// Type is "type".
 	Type string `json:"type"`
 	// Unit is "unit".
 	Unit string `json:"unit"`
-	// UnitCostDecimal is "unit_cost_decimal": a decimal number as a string, to keep its precision.
+	// UnitCostDecimal is "unit_cost_decimal". A decimal number in a string,
+	// which keeps its precision.
 	UnitCostDecimal string `json:"unit_cost_decimal"`
 }
 
-// TransactionPurchaseDetailsLodging is a nested object of the API (issuing_transaction_lodging_data).
+// TransactionPurchaseDetailsLodging is a nested object of the API
+// (issuing_transaction_lodging_data).
 type TransactionPurchaseDetailsLodging struct {
-	// CheckInAt is "check_in_at": nil when null.
+	// CheckInAt is "check_in_at". Nil when null.
 	CheckInAt *int64 `json:"check_in_at"`
-	// Nights is "nights": nil when null.
+	// Nights is "nights". Nil when null.
 	Nights *int64 `json:"nights"`
 }
 
-// TransactionPurchaseDetailsReceipt is a nested object of the API (issuing_transaction_receipt_data).
+// TransactionPurchaseDetailsReceipt is a nested object of the API
+// (issuing_transaction_receipt_data).
 type TransactionPurchaseDetailsReceipt struct {
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// Quantity is "quantity": nil when null.
+	// Quantity is "quantity". Nil when null.
 	Quantity *float64 `json:"quantity"`
-	// Total is "total": nil when null.
+	// Total is "total". Nil when null.
 	Total *int64 `json:"total"`
-	// UnitCost is "unit_cost": nil when null.
+	// UnitCost is "unit_cost". Nil when null.
 	UnitCost *int64 `json:"unit_cost"`
 }
 
-// TransactionPurchaseDetailsFleetCardholderPromptData is a nested object of the API (issuing_transaction_fleet_cardholder_prompt_data).
+// TransactionPurchaseDetailsFleetCardholderPromptData is a nested object of
+// the API (issuing_transaction_fleet_cardholder_prompt_data).
 type TransactionPurchaseDetailsFleetCardholderPromptData struct {
-	// DriverID is "driver_id": nil when null.
+	// DriverID is "driver_id". Nil when null.
 	DriverID *string `json:"driver_id"`
-	// Odometer is "odometer": nil when null.
+	// Odometer is "odometer". Nil when null.
 	Odometer *int64 `json:"odometer"`
-	// UnspecifiedID is "unspecified_id": nil when null.
+	// UnspecifiedID is "unspecified_id". Nil when null.
 	UnspecifiedID *string `json:"unspecified_id"`
-	// UserID is "user_id": nil when null.
+	// UserID is "user_id". Nil when null.
 	UserID *string `json:"user_id"`
-	// VehicleNumber is "vehicle_number": nil when null.
+	// VehicleNumber is "vehicle_number". Nil when null.
 	VehicleNumber *string `json:"vehicle_number"`
 }
 
-// TransactionPurchaseDetailsFleetReportedBreakdown is a nested object of the API (issuing_transaction_fleet_reported_breakdown).
+// TransactionPurchaseDetailsFleetReportedBreakdown is a nested object of the
+// API (issuing_transaction_fleet_reported_breakdown).
 type TransactionPurchaseDetailsFleetReportedBreakdown struct {
-	// Fuel is "fuel": nil when null.
+	// Fuel is "fuel". Nil when null.
 	Fuel *TransactionPurchaseDetailsFleetReportedBreakdownFuel `json:"fuel"`
-	// NonFuel is "non_fuel": nil when null.
+	// NonFuel is "non_fuel". Nil when null.
 	NonFuel *TransactionPurchaseDetailsFleetReportedBreakdownNonFuel `json:"non_fuel"`
-	// Tax is "tax": nil when null.
+	// Tax is "tax". Nil when null.
 	Tax *TransactionPurchaseDetailsFleetReportedBreakdownTax `json:"tax"`
 }
 
-// TransactionPurchaseDetailsFlightSegment is a nested object of the API (issuing_transaction_flight_data_leg).
+// TransactionPurchaseDetailsFlightSegment is a nested object of the API
+// (issuing_transaction_flight_data_leg).
 type TransactionPurchaseDetailsFlightSegment struct {
-	// ArrivalAirportCode is "arrival_airport_code": nil when null.
+	// ArrivalAirportCode is "arrival_airport_code". Nil when null.
 	ArrivalAirportCode *string `json:"arrival_airport_code"`
-	// Carrier is "carrier": nil when null.
+	// Carrier is "carrier". Nil when null.
 	Carrier *string `json:"carrier"`
-	// DepartureAirportCode is "departure_airport_code": nil when null.
+	// DepartureAirportCode is "departure_airport_code". Nil when null.
 	DepartureAirportCode *string `json:"departure_airport_code"`
-	// FlightNumber is "flight_number": nil when null.
+	// FlightNumber is "flight_number". Nil when null.
 	FlightNumber *string `json:"flight_number"`
-	// ServiceClass is "service_class": nil when null.
+	// ServiceClass is "service_class". Nil when null.
 	ServiceClass *string `json:"service_class"`
-	// StopoverAllowed is "stopover_allowed": nil when null.
+	// StopoverAllowed is "stopover_allowed". Nil when null.
 	StopoverAllowed *bool `json:"stopover_allowed"`
 }
 
-// TransactionPurchaseDetailsFleetReportedBreakdownFuel is a nested object of the API (issuing_transaction_fleet_fuel_price_data).
+// TransactionPurchaseDetailsFleetReportedBreakdownFuel is a nested object of
+// the API (issuing_transaction_fleet_fuel_price_data).
 type TransactionPurchaseDetailsFleetReportedBreakdownFuel struct {
-	// GrossAmountDecimal is "gross_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// GrossAmountDecimal is "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	GrossAmountDecimal *string `json:"gross_amount_decimal"`
 }
 
-// TransactionPurchaseDetailsFleetReportedBreakdownNonFuel is a nested object of the API (issuing_transaction_fleet_non_fuel_price_data).
+// TransactionPurchaseDetailsFleetReportedBreakdownNonFuel is a nested object
+// of the API (issuing_transaction_fleet_non_fuel_price_data).
 type TransactionPurchaseDetailsFleetReportedBreakdownNonFuel struct {
-	// GrossAmountDecimal is "gross_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// GrossAmountDecimal is "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	GrossAmountDecimal *string `json:"gross_amount_decimal"`
 }
 
-// TransactionPurchaseDetailsFleetReportedBreakdownTax is a nested object of the API (issuing_transaction_fleet_tax_data).
+// TransactionPurchaseDetailsFleetReportedBreakdownTax is a nested object of
+// the API (issuing_transaction_fleet_tax_data).
 type TransactionPurchaseDetailsFleetReportedBreakdownTax struct {
-	// LocalAmountDecimal is "local_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// LocalAmountDecimal is "local_amount_decimal". A decimal number in a
+	// string, which keeps its precision. Nil when null.
 	LocalAmountDecimal *string `json:"local_amount_decimal"`
-	// NationalAmountDecimal is "national_amount_decimal": a decimal number as a string, to keep its precision; nil when null.
+	// NationalAmountDecimal is "national_amount_decimal". A decimal number in
+	// a string, which keeps its precision. Nil when null.
 	NationalAmountDecimal *string `json:"national_amount_decimal"`
 }
 
-// TransactionType is a string enumeration with values "capture", "refund"; the API may add values.
+// TransactionType is a string enumeration with values "capture" and "refund";
+// the API may add values.
 type TransactionType string
 
 // Values of TransactionType.
@@ -234,7 +271,8 @@ const (
 	TransactionTypeRefund  TransactionType = "refund"
 )
 
-// TransactionWallet is a string enumeration with values "apple_pay", "google_pay", "samsung_pay"; the API may add values.
+// TransactionWallet is a string enumeration with values "apple_pay",
+// "google_pay" and "samsung_pay"; the API may add values.
 type TransactionWallet string
 
 // Values of TransactionWallet.

@@ -13,15 +13,17 @@ import (
 // TransactionListParams holds the parameters of TransactionService.List (GET /v1/issuing/transactions).
 type TransactionListParams struct {
 	embedfin.ListParams
-	// Card sets "card".
+	// Card sets "card": only the transactions of this card. At most 5000
+	// characters.
 	Card *string `url:"card,omitempty"`
-	// Cardholder sets "cardholder".
+	// Cardholder sets "cardholder". At most 5000 characters.
 	Cardholder *string `url:"cardholder,omitempty"`
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Type sets "type".
+	// Type sets "type". One of "capture" or "refund".
 	Type *TransactionType `url:"type,omitempty"`
 }
 
@@ -33,7 +35,8 @@ type TransactionRetrieveParams struct {
 // TransactionUpdateParams holds the parameters of TransactionService.Update (POST /v1/issuing/transactions/{transaction}).
 type TransactionUpdateParams struct {
 	embedfin.Params
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 }
 
@@ -45,6 +48,8 @@ type TransactionService struct {
 // List returns one page of Issuing transactions; use All to walk every page.
 //
 // API: GET /v1/issuing/transactions
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/transactions/list
 func (s *TransactionService) List(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) (*embedfin.List[Transaction], error) {
 	out := new(embedfin.List[Transaction])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/issuing/transactions", params, out, opts...); err != nil {
@@ -55,6 +60,8 @@ func (s *TransactionService) List(ctx context.Context, params *TransactionListPa
 
 // All returns an iterator over every Issuing transaction, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/transactions/list
 func (s *TransactionService) All(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) iter.Seq2[*Transaction, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *TransactionListParams) (*embedfin.List[Transaction], error) {
 		return s.List(ctx, p, opts...)
@@ -64,6 +71,8 @@ func (s *TransactionService) All(ctx context.Context, params *TransactionListPar
 // Retrieve fetches an Issuing transaction by its ID.
 //
 // API: GET /v1/issuing/transactions/{transaction}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/transactions/retrieve
 func (s *TransactionService) Retrieve(ctx context.Context, id string, params *TransactionRetrieveParams, opts ...embedfin.RequestOption) (*Transaction, error) {
 	path, err := embedfin.Path("/v1/issuing/transactions/{transaction}", id)
 	if err != nil {
@@ -76,9 +85,12 @@ func (s *TransactionService) Retrieve(ctx context.Context, id string, params *Tr
 	return out, nil
 }
 
-// Update changes an Issuing transaction; fields left nil are not sent and stay as they are.
+// Update changes an Issuing transaction; fields left nil are not sent and stay
+// as they are.
 //
 // API: POST /v1/issuing/transactions/{transaction}
+//
+// Stripe API reference: https://docs.stripe.com/api/issuing/transactions/update
 func (s *TransactionService) Update(ctx context.Context, id string, params *TransactionUpdateParams, opts ...embedfin.RequestOption) (*Transaction, error) {
 	path, err := embedfin.Path("/v1/issuing/transactions/{transaction}", id)
 	if err != nil {

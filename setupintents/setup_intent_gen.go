@@ -13,61 +13,78 @@ import (
 // SetupIntent is the SetupIntent object ("setup_intent" in the API).
 type SetupIntent struct {
 	embedfin.APIResource
-	// AllowedPaymentMethodTypes is "allowed_payment_method_types".
+	// AllowedPaymentMethodTypes is "allowed_payment_method_types". One of the
+	// 97 values of SetupIntentAllowedPaymentMethodType.
 	AllowedPaymentMethodTypes []SetupIntentAllowedPaymentMethodType `json:"allowed_payment_method_types"`
-	// Application is "application": an ID, with the full object when the field is expanded; nil when null.
+	// Application is "application". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Application *embedfin.Expandable[embedfin.RawObject] `json:"application"`
-	// AttachToSelf is "attach_to_self".
+	// AttachToSelf is "attach_to_self". Left out of responses when it has no
+	// value.
 	AttachToSelf *bool `json:"attach_to_self"`
-	// AutomaticPaymentMethods is "automatic_payment_methods": nil when null.
+	// AutomaticPaymentMethods is "automatic_payment_methods". Nil when null.
 	AutomaticPaymentMethods *SetupIntentAutomaticPaymentMethods `json:"automatic_payment_methods"`
-	// CancellationReason is "cancellation_reason": nil when null.
+	// CancellationReason is "cancellation_reason". One of "abandoned",
+	// "duplicate" or "requested_by_customer". Nil when null.
 	CancellationReason *SetupIntentCancellationReason `json:"cancellation_reason"`
-	// ClientSecret is "client_secret": nil when null.
+	// ClientSecret is "client_secret". Nil when null.
 	ClientSecret *string `json:"client_secret"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Customer is "customer": an ID, with the full object when the field is expanded; nil when null.
+	// Customer is "customer". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Customer *embedfin.Expandable[customers.Customer] `json:"customer"`
-	// CustomerAccount is "customer_account": nil when null.
+	// CustomerAccount is "customer_account". Left out of responses when it has
+	// no value. Nil when null.
 	CustomerAccount *string `json:"customer_account"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// ExcludedPaymentMethodTypes is "excluded_payment_method_types".
+	// ExcludedPaymentMethodTypes is "excluded_payment_method_types". One of
+	// the 53 values of SetupIntentExcludedPaymentMethodType.
 	ExcludedPaymentMethodTypes []SetupIntentExcludedPaymentMethodType `json:"excluded_payment_method_types"`
-	// FlowDirections is "flow_directions".
+	// FlowDirections is "flow_directions". One of "inbound" or "outbound".
 	FlowDirections []SetupIntentFlowDirection `json:"flow_directions"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// LastSetupError is "last_setup_error": nil when null.
+	// LastSetupError is "last_setup_error". Nil when null.
 	LastSetupError *SetupIntentLastSetupError `json:"last_setup_error"`
-	// LatestAttempt is "latest_attempt": an ID, with the full object when the field is expanded; nil when null.
+	// LatestAttempt is "latest_attempt". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	LatestAttempt *embedfin.Expandable[embedfin.RawObject] `json:"latest_attempt"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// ManagedPayments is "managed_payments": nil when null.
+	// ManagedPayments is "managed_payments". Left out of responses when it has
+	// no value. Nil when null.
 	ManagedPayments *SetupIntentManagedPayments `json:"managed_payments"`
-	// Mandate is "mandate": an ID, with the full object when the field is expanded; nil when null.
+	// Mandate is "mandate". Expandable: the ID, or the whole object when the
+	// request expands it. Nil when null.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// NextAction is "next_action": nil when null.
+	// NextAction is "next_action": what the customer or your integration must
+	// do next (such as verifying microdeposits). Nil when null.
 	NextAction *SetupIntentNextAction `json:"next_action"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "setup_intent".
 	Object string `json:"object"`
-	// OnBehalfOf is "on_behalf_of": an ID, with the full object when the field is expanded; nil when null.
+	// OnBehalfOf is "on_behalf_of". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	OnBehalfOf *embedfin.Expandable[connect.Account] `json:"on_behalf_of"`
-	// PaymentMethod is "payment_method": an ID, with the full object when the field is expanded; nil when null.
+	// PaymentMethod is "payment_method". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	PaymentMethod *embedfin.Expandable[embedfin.RawObject] `json:"payment_method"`
-	// PaymentMethodConfigurationDetails is "payment_method_configuration_details": nil when null.
+	// PaymentMethodConfigurationDetails is
+	// "payment_method_configuration_details". Nil when null.
 	PaymentMethodConfigurationDetails *SetupIntentPaymentMethodConfigurationDetails `json:"payment_method_configuration_details"`
-	// PaymentMethodOptions is "payment_method_options": nil when null.
+	// PaymentMethodOptions is "payment_method_options". Nil when null.
 	PaymentMethodOptions *SetupIntentPaymentMethodOptions `json:"payment_method_options"`
 	// PaymentMethodTypes is "payment_method_types".
 	PaymentMethodTypes []string `json:"payment_method_types"`
-	// SingleUseMandate is "single_use_mandate": an ID, with the full object when the field is expanded; nil when null.
+	// SingleUseMandate is "single_use_mandate". Expandable: the ID, or the
+	// whole object when the request expands it. Nil when null.
 	SingleUseMandate *embedfin.Expandable[embedfin.RawObject] `json:"single_use_mandate"`
-	// Status is "status".
+	// Status is "status": succeeded once the payment method can be charged.
+	// One of "canceled", "processing", "requires_action",
+	// "requires_confirmation", "requires_payment_method" or "succeeded".
 	Status SetupIntentStatus `json:"status"`
 	// Usage is "usage".
 	Usage string `json:"usage"`
@@ -81,81 +98,104 @@ func (x *SetupIntent) GetID() string {
 	return x.ID
 }
 
-// SetupIntentAutomaticPaymentMethods is a nested object of the API (payment_flows_automatic_payment_methods_setup_intent).
+// SetupIntentAutomaticPaymentMethods is a nested object of the API
+// (payment_flows_automatic_payment_methods_setup_intent).
 type SetupIntentAutomaticPaymentMethods struct {
-	// AllowRedirects is "allow_redirects".
+	// AllowRedirects is "allow_redirects". One of "always" or "never". Left
+	// out of responses when it has no value.
 	AllowRedirects *SetupIntentAutomaticPaymentMethodsAllowRedirects `json:"allow_redirects"`
-	// Enabled is "enabled": nil when null.
+	// Enabled is "enabled". Nil when null.
 	Enabled *bool `json:"enabled"`
 }
 
 // SetupIntentLastSetupError is a nested object of the API (api_errors).
 type SetupIntentLastSetupError struct {
-	// AdviceCode is "advice_code".
+	// AdviceCode is "advice_code". Left out of responses when it has no value.
 	AdviceCode *string `json:"advice_code"`
-	// Charge is "charge".
+	// Charge is "charge". Left out of responses when it has no value.
 	Charge *string `json:"charge"`
-	// Code is "code".
+	// Code is "code". Left out of responses when it has no value.
 	Code *string `json:"code"`
-	// DeclineCode is "decline_code".
+	// DeclineCode is "decline_code". Left out of responses when it has no
+	// value.
 	DeclineCode *string `json:"decline_code"`
-	// DocURL is "doc_url".
+	// DocURL is "doc_url". Left out of responses when it has no value.
 	DocURL *string `json:"doc_url"`
-	// Message is "message".
+	// Message is "message". Left out of responses when it has no value.
 	Message *string `json:"message"`
-	// NetworkAdviceCode is "network_advice_code".
+	// NetworkAdviceCode is "network_advice_code". Left out of responses when
+	// it has no value.
 	NetworkAdviceCode *string `json:"network_advice_code"`
-	// NetworkDeclineCode is "network_decline_code".
+	// NetworkDeclineCode is "network_decline_code". Left out of responses when
+	// it has no value.
 	NetworkDeclineCode *string `json:"network_decline_code"`
-	// Param is "param".
+	// Param is "param". Left out of responses when it has no value.
 	Param *string `json:"param"`
-	// PaymentIntent is "payment_intent".
+	// PaymentIntent is "payment_intent". Left out of responses when it has no
+	// value.
 	PaymentIntent *embedfin.RawObject `json:"payment_intent"`
-	// PaymentMethod is "payment_method".
+	// PaymentMethod is "payment_method". Left out of responses when it has no
+	// value.
 	PaymentMethod *embedfin.RawObject `json:"payment_method"`
-	// PaymentMethodType is "payment_method_type".
+	// PaymentMethodType is "payment_method_type". Left out of responses when
+	// it has no value.
 	PaymentMethodType *string `json:"payment_method_type"`
-	// RequestLogURL is "request_log_url".
+	// RequestLogURL is "request_log_url". Left out of responses when it has no
+	// value.
 	RequestLogURL *string `json:"request_log_url"`
-	// SetupIntent is "setup_intent".
+	// SetupIntent is "setup_intent". Left out of responses when it has no
+	// value.
 	SetupIntent *SetupIntent `json:"setup_intent"`
-	// Source is "source".
+	// Source is "source". Left out of responses when it has no value.
 	Source *PaymentSource `json:"source"`
-	// Type is "type".
+	// Type is "type". One of "api_error", "card_error", "idempotency_error" or
+	// "invalid_request_error".
 	Type SetupIntentLastSetupErrorType `json:"type"`
 }
 
-// SetupIntentManagedPayments is a nested object of the API (smor_resource_managed_payments).
+// SetupIntentManagedPayments is a nested object of the API
+// (smor_resource_managed_payments).
 type SetupIntentManagedPayments struct {
 	// Enabled is "enabled".
 	Enabled bool `json:"enabled"`
 }
 
-// SetupIntentNextAction is a nested object of the API (setup_intent_next_action).
+// SetupIntentNextAction is a nested object of the API
+// (setup_intent_next_action).
 type SetupIntentNextAction struct {
-	// BlikAuthorize is "blik_authorize".
+	// BlikAuthorize is "blik_authorize". Left out of responses when it has no
+	// value.
 	BlikAuthorize *SetupIntentNextActionBlikAuthorize `json:"blik_authorize"`
-	// CashappHandleRedirectOrDisplayQRCode is "cashapp_handle_redirect_or_display_qr_code".
+	// CashappHandleRedirectOrDisplayQRCode is
+	// "cashapp_handle_redirect_or_display_qr_code". Left out of responses when
+	// it has no value.
 	CashappHandleRedirectOrDisplayQRCode *SetupIntentNextActionCashappHandleRedirectOrDisplayQRCode `json:"cashapp_handle_redirect_or_display_qr_code"`
-	// PixDisplayQRCode is "pix_display_qr_code".
+	// PixDisplayQRCode is "pix_display_qr_code". Left out of responses when it
+	// has no value.
 	PixDisplayQRCode *SetupIntentNextActionPixDisplayQRCode `json:"pix_display_qr_code"`
-	// RedirectToURL is "redirect_to_url".
+	// RedirectToURL is "redirect_to_url". Left out of responses when it has no
+	// value.
 	RedirectToURL *SetupIntentNextActionRedirectToURL `json:"redirect_to_url"`
 	// Type is "type".
 	Type string `json:"type"`
-	// UPIHandleRedirectOrDisplayQRCode is "upi_handle_redirect_or_display_qr_code".
+	// UPIHandleRedirectOrDisplayQRCode is
+	// "upi_handle_redirect_or_display_qr_code". Left out of responses when it
+	// has no value.
 	UPIHandleRedirectOrDisplayQRCode *SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode `json:"upi_handle_redirect_or_display_qr_code"`
-	// UseStripeSDK is "use_stripe_sdk".
+	// UseStripeSDK is "use_stripe_sdk". Left out of responses when it has no
+	// value.
 	UseStripeSDK json.RawMessage `json:"use_stripe_sdk"`
-	// VerifyWithMicrodeposits is "verify_with_microdeposits".
+	// VerifyWithMicrodeposits is "verify_with_microdeposits". Left out of
+	// responses when it has no value.
 	VerifyWithMicrodeposits *SetupIntentNextActionVerifyWithMicrodeposits `json:"verify_with_microdeposits"`
 }
 
-// SetupIntentPaymentMethodConfigurationDetails is a nested object of the API (payment_method_config_biz_payment_method_configuration_details).
+// SetupIntentPaymentMethodConfigurationDetails is a nested object of the API
+// (payment_method_config_biz_payment_method_configuration_details).
 type SetupIntentPaymentMethodConfigurationDetails struct {
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Parent is "parent": nil when null.
+	// Parent is "parent". Nil when null.
 	Parent *string `json:"parent"`
 }
 
@@ -167,43 +207,49 @@ func (x *SetupIntentPaymentMethodConfigurationDetails) GetID() string {
 	return x.ID
 }
 
-// SetupIntentPaymentMethodOptions is a nested object of the API (setup_intent_payment_method_options).
+// SetupIntentPaymentMethodOptions is a nested object of the API
+// (setup_intent_payment_method_options).
 type SetupIntentPaymentMethodOptions struct {
-	// ACSSDebit is "acss_debit".
+	// ACSSDebit is "acss_debit". Left out of responses when it has no value.
 	ACSSDebit *SetupIntentPaymentMethodOptionsACSSDebit `json:"acss_debit"`
-	// AmazonPay is "amazon_pay".
+	// AmazonPay is "amazon_pay". Left out of responses when it has no value.
 	AmazonPay *SetupIntentPaymentMethodOptionsAmazonPay `json:"amazon_pay"`
-	// BACSDebit is "bacs_debit".
+	// BACSDebit is "bacs_debit". Left out of responses when it has no value.
 	BACSDebit *SetupIntentPaymentMethodOptionsBACSDebit `json:"bacs_debit"`
-	// Bizum is "bizum".
+	// Bizum is "bizum". Left out of responses when it has no value.
 	Bizum *SetupIntentPaymentMethodOptionsBizum `json:"bizum"`
-	// Card is "card".
+	// Card is "card". Left out of responses when it has no value.
 	Card *SetupIntentPaymentMethodOptionsCard `json:"card"`
-	// CardPresent is "card_present".
+	// CardPresent is "card_present". Left out of responses when it has no
+	// value.
 	CardPresent *SetupIntentPaymentMethodOptionsCardPresent `json:"card_present"`
-	// Klarna is "klarna".
+	// Klarna is "klarna". Left out of responses when it has no value.
 	Klarna *SetupIntentPaymentMethodOptionsKlarna `json:"klarna"`
-	// Link is "link".
+	// Link is "link". Left out of responses when it has no value.
 	Link *SetupIntentPaymentMethodOptionsLink `json:"link"`
-	// Paypal is "paypal".
+	// Paypal is "paypal". Left out of responses when it has no value.
 	Paypal *SetupIntentPaymentMethodOptionsPaypal `json:"paypal"`
-	// Payto is "payto".
+	// Payto is "payto". Left out of responses when it has no value.
 	Payto *SetupIntentPaymentMethodOptionsPayto `json:"payto"`
-	// Pix is "pix".
+	// Pix is "pix". Left out of responses when it has no value.
 	Pix *SetupIntentPaymentMethodOptionsPix `json:"pix"`
-	// SEPADebit is "sepa_debit".
+	// SEPADebit is "sepa_debit". Left out of responses when it has no value.
 	SEPADebit *SetupIntentPaymentMethodOptionsSEPADebit `json:"sepa_debit"`
-	// UPI is "upi".
+	// UPI is "upi". Left out of responses when it has no value.
 	UPI *SetupIntentPaymentMethodOptionsUPI `json:"upi"`
-	// USBankAccount is "us_bank_account".
+	// USBankAccount is "us_bank_account". Left out of responses when it has no
+	// value.
 	USBankAccount *SetupIntentPaymentMethodOptionsUSBankAccount `json:"us_bank_account"`
 }
 
-// SetupIntentNextActionBlikAuthorize is a nested object of the API (payment_intent_next_action_blik_authorize).
+// SetupIntentNextActionBlikAuthorize is a nested object of the API
+// (payment_intent_next_action_blik_authorize).
 type SetupIntentNextActionBlikAuthorize struct {
 }
 
-// SetupIntentNextActionCashappHandleRedirectOrDisplayQRCode is a nested object of the API (payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code).
+// SetupIntentNextActionCashappHandleRedirectOrDisplayQRCode is a nested object
+// of the API
+// (payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code).
 type SetupIntentNextActionCashappHandleRedirectOrDisplayQRCode struct {
 	// HostedInstructionsURL is "hosted_instructions_url".
 	HostedInstructionsURL string `json:"hosted_instructions_url"`
@@ -213,11 +259,12 @@ type SetupIntentNextActionCashappHandleRedirectOrDisplayQRCode struct {
 	QRCode *SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode `json:"qr_code"`
 }
 
-// SetupIntentNextActionPixDisplayQRCode is a nested object of the API (setup_intent_next_action_pix_display_qr_code).
+// SetupIntentNextActionPixDisplayQRCode is a nested object of the API
+// (setup_intent_next_action_pix_display_qr_code).
 type SetupIntentNextActionPixDisplayQRCode struct {
 	// Data is "data".
 	Data string `json:"data"`
-	// ExpiresAt is "expires_at": Unix time in seconds.
+	// ExpiresAt is "expires_at". Unix time in seconds.
 	ExpiresAt int64 `json:"expires_at"`
 	// HostedInstructionsURL is "hosted_instructions_url".
 	HostedInstructionsURL string `json:"hosted_instructions_url"`
@@ -227,15 +274,17 @@ type SetupIntentNextActionPixDisplayQRCode struct {
 	ImageURLSvg string `json:"image_url_svg"`
 }
 
-// SetupIntentNextActionRedirectToURL is a nested object of the API (setup_intent_next_action_redirect_to_url).
+// SetupIntentNextActionRedirectToURL is a nested object of the API
+// (setup_intent_next_action_redirect_to_url).
 type SetupIntentNextActionRedirectToURL struct {
-	// ReturnURL is "return_url": nil when null.
+	// ReturnURL is "return_url". Nil when null.
 	ReturnURL *string `json:"return_url"`
-	// URL is "url": nil when null.
+	// URL is "url". Nil when null.
 	URL *string `json:"url"`
 }
 
-// SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode is a nested object of the API (payment_intent_next_action_upi_handle_redirect_or_display_qr_code).
+// SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode is a nested object of
+// the API (payment_intent_next_action_upi_handle_redirect_or_display_qr_code).
 type SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode struct {
 	// HostedInstructionsURL is "hosted_instructions_url".
 	HostedInstructionsURL string `json:"hosted_instructions_url"`
@@ -243,145 +292,182 @@ type SetupIntentNextActionUPIHandleRedirectOrDisplayQRCode struct {
 	QRCode *SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode `json:"qr_code"`
 }
 
-// SetupIntentNextActionVerifyWithMicrodeposits is a nested object of the API (setup_intent_next_action_verify_with_microdeposits).
+// SetupIntentNextActionVerifyWithMicrodeposits is a nested object of the API
+// (setup_intent_next_action_verify_with_microdeposits).
 type SetupIntentNextActionVerifyWithMicrodeposits struct {
-	// ArrivalDate is "arrival_date": Unix time in seconds.
+	// ArrivalDate is "arrival_date". Unix time in seconds.
 	ArrivalDate int64 `json:"arrival_date"`
-	// HostedVerificationURL is "hosted_verification_url".
+	// HostedVerificationURL is "hosted_verification_url": a page where the
+	// customer enters the microdeposit amounts or code.
 	HostedVerificationURL string `json:"hosted_verification_url"`
-	// MicrodepositType is "microdeposit_type": nil when null.
+	// MicrodepositType is "microdeposit_type". One of "amounts" or
+	// "descriptor_code". Left out of responses when it has no value. Nil when
+	// null.
 	MicrodepositType *SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType `json:"microdeposit_type"`
 }
 
-// SetupIntentPaymentMethodOptionsACSSDebit is a nested object of the API (setup_intent_payment_method_options_acss_debit).
+// SetupIntentPaymentMethodOptionsACSSDebit is a nested object of the API
+// (setup_intent_payment_method_options_acss_debit).
 type SetupIntentPaymentMethodOptionsACSSDebit struct {
-	// Currency is "currency": a three-letter ISO currency code, lowercase; nil when null.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
+	// One of "cad" or "usd". Nil when null.
 	Currency *SetupIntentPaymentMethodOptionsACSSDebitCurrency `json:"currency"`
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsACSSDebitMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsAmazonPay is a nested object of the API (setup_intent_payment_method_options_amazon_pay).
+// SetupIntentPaymentMethodOptionsAmazonPay is a nested object of the API
+// (setup_intent_payment_method_options_amazon_pay).
 type SetupIntentPaymentMethodOptionsAmazonPay struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsBACSDebit is a nested object of the API (setup_intent_payment_method_options_bacs_debit).
+// SetupIntentPaymentMethodOptionsBACSDebit is a nested object of the API
+// (setup_intent_payment_method_options_bacs_debit).
 type SetupIntentPaymentMethodOptionsBACSDebit struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsBACSDebitMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsBizum is a nested object of the API (setup_intent_payment_method_options_bizum).
+// SetupIntentPaymentMethodOptionsBizum is a nested object of the API
+// (setup_intent_payment_method_options_bizum).
 type SetupIntentPaymentMethodOptionsBizum struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsBizumVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsCard is a nested object of the API (setup_intent_payment_method_options_card).
+// SetupIntentPaymentMethodOptionsCard is a nested object of the API
+// (setup_intent_payment_method_options_card).
 type SetupIntentPaymentMethodOptionsCard struct {
-	// MandateOptions is "mandate_options": nil when null.
+	// MandateOptions is "mandate_options". Nil when null.
 	MandateOptions *SetupIntentPaymentMethodOptionsCardMandateOptions `json:"mandate_options"`
-	// Network is "network": nil when null.
+	// Network is "network". One of the 13 values of
+	// SetupIntentPaymentMethodOptionsCardNetwork. Nil when null.
 	Network *SetupIntentPaymentMethodOptionsCardNetwork `json:"network"`
-	// RequestThreeDSecure is "request_three_d_secure": nil when null.
+	// RequestThreeDSecure is "request_three_d_secure". One of "any",
+	// "automatic" or "challenge". Nil when null.
 	RequestThreeDSecure *SetupIntentPaymentMethodOptionsCardRequestThreeDSecure `json:"request_three_d_secure"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsCardVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsCardPresent is a nested object of the API (setup_intent_payment_method_options_card_present).
+// SetupIntentPaymentMethodOptionsCardPresent is a nested object of the API
+// (setup_intent_payment_method_options_card_present).
 type SetupIntentPaymentMethodOptionsCardPresent struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsCardPresentVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsKlarna is a nested object of the API (setup_intent_payment_method_options_klarna).
+// SetupIntentPaymentMethodOptionsKlarna is a nested object of the API
+// (setup_intent_payment_method_options_klarna).
 type SetupIntentPaymentMethodOptionsKlarna struct {
-	// Currency is "currency": a three-letter ISO currency code, lowercase; nil when null.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
+	// Nil when null.
 	Currency *string `json:"currency"`
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// PreferredLocale is "preferred_locale": nil when null.
+	// PreferredLocale is "preferred_locale". Nil when null.
 	PreferredLocale *string `json:"preferred_locale"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsKlarnaVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsLink is a nested object of the API (setup_intent_payment_method_options_link).
+// SetupIntentPaymentMethodOptionsLink is a nested object of the API
+// (setup_intent_payment_method_options_link).
 type SetupIntentPaymentMethodOptionsLink struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsLinkVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsPaypal is a nested object of the API (setup_intent_payment_method_options_paypal).
+// SetupIntentPaymentMethodOptionsPaypal is a nested object of the API
+// (setup_intent_payment_method_options_paypal).
 type SetupIntentPaymentMethodOptionsPaypal struct {
-	// BillingAgreementID is "billing_agreement_id": nil when null.
+	// BillingAgreementID is "billing_agreement_id". Nil when null.
 	BillingAgreementID *string `json:"billing_agreement_id"`
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsPaypalVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsPayto is a nested object of the API (setup_intent_payment_method_options_payto).
+// SetupIntentPaymentMethodOptionsPayto is a nested object of the API
+// (setup_intent_payment_method_options_payto).
 type SetupIntentPaymentMethodOptionsPayto struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsPaytoVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsPix is a nested object of the API (setup_intent_payment_method_options_pix).
+// SetupIntentPaymentMethodOptionsPix is a nested object of the API
+// (setup_intent_payment_method_options_pix).
 type SetupIntentPaymentMethodOptionsPix struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsPixMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsPixVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsSEPADebit is a nested object of the API (setup_intent_payment_method_options_sepa_debit).
+// SetupIntentPaymentMethodOptionsSEPADebit is a nested object of the API
+// (setup_intent_payment_method_options_sepa_debit).
 type SetupIntentPaymentMethodOptionsSEPADebit struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsSEPADebitMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsUPI is a nested object of the API (setup_intent_payment_method_options_upi).
+// SetupIntentPaymentMethodOptionsUPI is a nested object of the API
+// (setup_intent_payment_method_options_upi).
 type SetupIntentPaymentMethodOptionsUPI struct {
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsUPIMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsUPIVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccount is a nested object of the API (setup_intent_payment_method_options_us_bank_account).
+// SetupIntentPaymentMethodOptionsUSBankAccount is a nested object of the API
+// (setup_intent_payment_method_options_us_bank_account).
 type SetupIntentPaymentMethodOptionsUSBankAccount struct {
 	// FinancialConnections is "financial_connections".
 	FinancialConnections *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections `json:"financial_connections"`
 	// MandateOptions is "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions `json:"mandate_options"`
-	// VerificationMethod is "verification_method".
+	// VerificationMethod is "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod `json:"verification_method"`
 }
 
-// SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode is a nested object of the API (payment_intent_next_action_cashapp_qr_code).
+// SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode is a nested
+// object of the API (payment_intent_next_action_cashapp_qr_code).
 type SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode struct {
-	// ExpiresAt is "expires_at": Unix time in seconds.
+	// ExpiresAt is "expires_at". Unix time in seconds.
 	ExpiresAt int64 `json:"expires_at"`
 	// ImageURLPng is "image_url_png".
 	ImageURLPng string `json:"image_url_png"`
@@ -389,9 +475,10 @@ type SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode struct {
 	ImageURLSvg string `json:"image_url_svg"`
 }
 
-// SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode is a nested object of the API (payment_intent_next_action_upiqr_code).
+// SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode is a nested
+// object of the API (payment_intent_next_action_upiqr_code).
 type SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode struct {
-	// ExpiresAt is "expires_at": Unix time in seconds.
+	// ExpiresAt is "expires_at". Unix time in seconds.
 	ExpiresAt int64 `json:"expires_at"`
 	// ImageURLPng is "image_url_png".
 	ImageURLPng string `json:"image_url_png"`
@@ -399,117 +486,147 @@ type SetupIntentNextActionUPIHandleRedirectOrDisplayQRCodeQRCode struct {
 	ImageURLSvg string `json:"image_url_svg"`
 }
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_acss_debit).
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptions is a nested object of
+// the API (setup_intent_payment_method_options_mandate_options_acss_debit).
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType `json:"amount_type"`
 	// CustomMandateURL is "custom_mandate_url".
 	CustomMandateURL *string `json:"custom_mandate_url"`
-	// DefaultFor is "default_for".
+	// DefaultFor is "default_for". One of "invoice" or "subscription".
 	DefaultFor []SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor `json:"default_for"`
-	// EndDate is "end_date": nil when null.
+	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
-	// IntervalDescription is "interval_description": nil when null.
+	// IntervalDescription is "interval_description". Nil when null.
 	IntervalDescription *string `json:"interval_description"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "combined", "interval" or
+	// "sporadic". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose `json:"purpose"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
-	// TransactionType is "transaction_type": nil when null.
+	// TransactionType is "transaction_type". One of "business" or "personal".
+	// Nil when null.
 	TransactionType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType `json:"transaction_type"`
 }
 
-// PaymentMethodOptionsPaytoMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_payto).
+// PaymentMethodOptionsPaytoMandateOptions is a nested object of the API
+// (setup_intent_payment_method_options_mandate_options_payto).
 type PaymentMethodOptionsPaytoMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `json:"amount_type"`
-	// EndDate is "end_date": nil when null.
+	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *PaymentMethodOptionsPaytoMandateOptionsPurpose `json:"purpose"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_bacs_debit).
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptions is a nested object of
+// the API (setup_intent_payment_method_options_mandate_options_bacs_debit).
 type SetupIntentPaymentMethodOptionsBACSDebitMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType `json:"amount_type"`
-	// EndDate is "end_date": nil when null.
+	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsCardMandateOptions is a nested object of the API (setup_intent_payment_method_options_card_mandate_options).
+// SetupIntentPaymentMethodOptionsCardMandateOptions is a nested object of the
+// API (setup_intent_payment_method_options_card_mandate_options).
 type SetupIntentPaymentMethodOptionsCardMandateOptions struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type".
+	// AmountType is "amount_type". One of "fixed" or "maximum".
 	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `json:"amount_type"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency *string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// EndDate is "end_date": Unix time in seconds; nil when null.
+	// EndDate is "end_date". Unix time in seconds. Nil when null.
 	EndDate *int64 `json:"end_date"`
-	// Interval is "interval".
+	// Interval is "interval". One of "day", "month", "sporadic", "week" or
+	// "year".
 	Interval *SetupIntentPaymentMethodOptionsCardMandateOptionsInterval `json:"interval"`
-	// IntervalCount is "interval_count": nil when null.
+	// IntervalCount is "interval_count". Nil when null.
 	IntervalCount *int64 `json:"interval_count"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
 	Reference *string `json:"reference"`
-	// StartDate is "start_date": Unix time in seconds.
+	// StartDate is "start_date". Unix time in seconds.
 	StartDate *int64 `json:"start_date"`
-	// SupportedTypes is "supported_types".
+	// SupportedTypes is "supported_types". The only value is "india".
 	SupportedTypes []SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType `json:"supported_types"`
 }
 
-// SetupIntentPaymentMethodOptionsPixMandateOptions is a nested object of the API (payment_method_options_mandate_options_pix).
+// SetupIntentPaymentMethodOptionsPixMandateOptions is a nested object of the
+// API (payment_method_options_mandate_options_pix).
 type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount *int64 `json:"amount"`
-	// AmountIncludesIof is "amount_includes_iof".
+	// AmountIncludesIof is "amount_includes_iof". One of "always" or "never".
 	AmountIncludesIof *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof `json:"amount_includes_iof"`
-	// AmountType is "amount_type".
+	// AmountType is "amount_type". One of "fixed" or "maximum".
 	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `json:"amount_type"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency *string `json:"currency"`
 	// EndDate is "end_date".
 	EndDate *string `json:"end_date"`
-	// PaymentSchedule is "payment_schedule".
+	// PaymentSchedule is "payment_schedule". One of "halfyearly", "monthly",
+	// "quarterly", "weekly" or "yearly".
 	PaymentSchedule *SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
 	Reference *string `json:"reference"`
@@ -517,85 +634,111 @@ type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptions is a nested object of the API (setup_intent_payment_method_options_mandate_options_sepa_debit).
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptions is a nested object of
+// the API (setup_intent_payment_method_options_mandate_options_sepa_debit).
 type SetupIntentPaymentMethodOptionsSEPADebitMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType `json:"amount_type"`
-	// EndDate is "end_date": nil when null.
+	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsUPIMandateOptions is a nested object of the API (payment_method_options_mandate_options_upi).
+// SetupIntentPaymentMethodOptionsUPIMandateOptions is a nested object of the
+// API (payment_method_options_mandate_options_upi).
 type SetupIntentPaymentMethodOptionsUPIMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType `json:"amount_type"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// EndDate is "end_date": Unix time in seconds; nil when null.
+	// EndDate is "end_date". Unix time in seconds. Nil when null.
 	EndDate *int64 `json:"end_date"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose `json:"purpose"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections is a nested object of the API (linked_account_options_common).
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections is a nested
+// object of the API (linked_account_options_common).
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnections struct {
-	// Filters is "filters".
+	// Filters is "filters". Left out of responses when it has no value.
 	Filters *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters `json:"filters"`
-	// Permissions is "permissions".
+	// Permissions is "permissions". One of "balances", "ownership",
+	// "payment_method" or "transactions". Left out of responses when it has no
+	// value.
 	Permissions []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission `json:"permissions"`
-	// Prefetch is "prefetch".
+	// Prefetch is "prefetch". One of "balances", "ownership" or
+	// "transactions".
 	Prefetch []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch `json:"prefetch"`
-	// ReturnURL is "return_url".
+	// ReturnURL is "return_url". Left out of responses when it has no value.
 	ReturnURL *string `json:"return_url"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions is a nested object of the API (payment_method_options_us_bank_account_mandate_options).
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions is a nested
+// object of the API (payment_method_options_us_bank_account_mandate_options).
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions struct {
-	// Amount is "amount": nil when null.
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
-	// AmountType is "amount_type": nil when null.
+	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
 	AmountType *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType `json:"amount_type"`
-	// CollectionMethod is "collection_method".
+	// CollectionMethod is "collection_method". The only value is "paper".
 	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod `json:"collection_method"`
-	// EndDate is "end_date": nil when null.
+	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
-	// PaymentSchedule is "payment_schedule": nil when null.
+	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly". Nil when null.
 	PaymentSchedule *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule `json:"payment_schedule"`
-	// PaymentsPerPeriod is "payments_per_period": nil when null.
+	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
-	// Purpose is "purpose": nil when null.
+	// Purpose is "purpose". One of "dependant_support", "government", "loan",
+	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
+	// "utility". Nil when null.
 	Purpose *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose `json:"purpose"`
-	// StartDate is "start_date": nil when null.
+	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters is a nested object of the API (payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters).
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters is a
+// nested object of the API
+// (payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters).
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters struct {
-	// AccountSubcategories is "account_subcategories".
+	// AccountSubcategories is "account_subcategories". One of "checking" or
+	// "savings". Left out of responses when it has no value.
 	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `json:"account_subcategories"`
 }
 
-// SetupIntentAllowedPaymentMethodType is a string enumeration with 97 known values (see the constants); the API may add values.
+// SetupIntentAllowedPaymentMethodType is a string enumeration with 97 known
+// values (see the constants); the API may add values.
 type SetupIntentAllowedPaymentMethodType string
 
 // Values of SetupIntentAllowedPaymentMethodType.
@@ -699,7 +842,9 @@ const (
 	SetupIntentAllowedPaymentMethodTypeZip                  SetupIntentAllowedPaymentMethodType = "zip"
 )
 
-// SetupIntentCancellationReason is a string enumeration with values "abandoned", "duplicate", "requested_by_customer"; the API may add values.
+// SetupIntentCancellationReason is a string enumeration with values
+// "abandoned", "duplicate" and "requested_by_customer"; the API may add
+// values.
 type SetupIntentCancellationReason string
 
 // Values of SetupIntentCancellationReason.
@@ -709,7 +854,8 @@ const (
 	SetupIntentCancellationReasonRequestedByCustomer SetupIntentCancellationReason = "requested_by_customer"
 )
 
-// SetupIntentExcludedPaymentMethodType is a string enumeration with 53 known values (see the constants); the API may add values.
+// SetupIntentExcludedPaymentMethodType is a string enumeration with 53 known
+// values (see the constants); the API may add values.
 type SetupIntentExcludedPaymentMethodType string
 
 // Values of SetupIntentExcludedPaymentMethodType.
@@ -769,7 +915,8 @@ const (
 	SetupIntentExcludedPaymentMethodTypeZip              SetupIntentExcludedPaymentMethodType = "zip"
 )
 
-// SetupIntentFlowDirection is a string enumeration with values "inbound", "outbound"; the API may add values.
+// SetupIntentFlowDirection is a string enumeration with values "inbound" and
+// "outbound"; the API may add values.
 type SetupIntentFlowDirection string
 
 // Values of SetupIntentFlowDirection.
@@ -778,7 +925,9 @@ const (
 	SetupIntentFlowDirectionOutbound SetupIntentFlowDirection = "outbound"
 )
 
-// SetupIntentStatus is a string enumeration with values "canceled", "processing", "requires_action", "requires_confirmation", "requires_payment_method", "succeeded"; the API may add values.
+// SetupIntentStatus is a string enumeration with values "canceled",
+// "processing", "requires_action", "requires_confirmation",
+// "requires_payment_method" and "succeeded"; the API may add values.
 type SetupIntentStatus string
 
 // Values of SetupIntentStatus.
@@ -791,7 +940,8 @@ const (
 	SetupIntentStatusSucceeded             SetupIntentStatus = "succeeded"
 )
 
-// SetupIntentAutomaticPaymentMethodsAllowRedirects is a string enumeration with values "always", "never"; the API may add values.
+// SetupIntentAutomaticPaymentMethodsAllowRedirects is a string enumeration
+// with values "always" and "never"; the API may add values.
 type SetupIntentAutomaticPaymentMethodsAllowRedirects string
 
 // Values of SetupIntentAutomaticPaymentMethodsAllowRedirects.
@@ -800,7 +950,9 @@ const (
 	SetupIntentAutomaticPaymentMethodsAllowRedirectsNever  SetupIntentAutomaticPaymentMethodsAllowRedirects = "never"
 )
 
-// PaymentSource holds one of several object types, chosen by the object's "object" field: BankAccount, Card. Other holds any type this SDK does not model; exactly one field is set.
+// PaymentSource holds one of several object types, chosen by the object's
+// "object" field: BankAccount, Card. Other holds any type this SDK does not
+// model; exactly one field is set.
 type PaymentSource struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -863,7 +1015,9 @@ func (u *PaymentSource) GetID() string {
 	return ""
 }
 
-// SetupIntentLastSetupErrorType is a string enumeration with values "api_error", "card_error", "idempotency_error", "invalid_request_error"; the API may add values.
+// SetupIntentLastSetupErrorType is a string enumeration with values
+// "api_error", "card_error", "idempotency_error" and "invalid_request_error";
+// the API may add values.
 type SetupIntentLastSetupErrorType string
 
 // Values of SetupIntentLastSetupErrorType.
@@ -874,7 +1028,9 @@ const (
 	SetupIntentLastSetupErrorTypeInvalidRequestError SetupIntentLastSetupErrorType = "invalid_request_error"
 )
 
-// SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType is a string enumeration with values "amounts", "descriptor_code"; the API may add values.
+// SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType is a string
+// enumeration with values "amounts" and "descriptor_code"; the API may add
+// values.
 type SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType string
 
 // Values of SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType.
@@ -883,7 +1039,8 @@ const (
 	SetupIntentNextActionVerifyWithMicrodepositsMicrodepositTypeDescriptorCode SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType = "descriptor_code"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitCurrency is a string enumeration with values "cad", "usd"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitCurrency is a string enumeration
+// with values "cad" and "usd"; the API may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitCurrency string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitCurrency.
@@ -892,7 +1049,9 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitCurrencyUSD SetupIntentPaymentMethodOptionsACSSDebitCurrency = "usd"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod.
@@ -902,7 +1061,9 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod.
@@ -912,7 +1073,9 @@ const (
 	SetupIntentPaymentMethodOptionsAmazonPayVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod.
@@ -922,7 +1085,9 @@ const (
 	SetupIntentPaymentMethodOptionsBACSDebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsBizumVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsBizumVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsBizumVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsBizumVerificationMethod.
@@ -932,7 +1097,8 @@ const (
 	SetupIntentPaymentMethodOptionsBizumVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsBizumVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsCardNetwork is a string enumeration with 13 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodOptionsCardNetwork is a string enumeration with 13
+// known values (see the constants); the API may add values.
 type SetupIntentPaymentMethodOptionsCardNetwork string
 
 // Values of SetupIntentPaymentMethodOptionsCardNetwork.
@@ -952,7 +1118,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardNetworkVisa            SetupIntentPaymentMethodOptionsCardNetwork = "visa"
 )
 
-// SetupIntentPaymentMethodOptionsCardRequestThreeDSecure is a string enumeration with values "any", "automatic", "challenge"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardRequestThreeDSecure is a string
+// enumeration with values "any", "automatic" and "challenge"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsCardRequestThreeDSecure string
 
 // Values of SetupIntentPaymentMethodOptionsCardRequestThreeDSecure.
@@ -962,7 +1130,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardRequestThreeDSecureChallenge SetupIntentPaymentMethodOptionsCardRequestThreeDSecure = "challenge"
 )
 
-// SetupIntentPaymentMethodOptionsCardVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsCardVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsCardVerificationMethod.
@@ -972,7 +1142,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsCardVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsCardPresentVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardPresentVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsCardPresentVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsCardPresentVerificationMethod.
@@ -982,7 +1154,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardPresentVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsCardPresentVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsKlarnaVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsKlarnaVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsKlarnaVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsKlarnaVerificationMethod.
@@ -992,7 +1166,9 @@ const (
 	SetupIntentPaymentMethodOptionsKlarnaVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsKlarnaVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsLinkVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsLinkVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsLinkVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsLinkVerificationMethod.
@@ -1002,7 +1178,9 @@ const (
 	SetupIntentPaymentMethodOptionsLinkVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsLinkVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsPaypalVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsPaypalVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsPaypalVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsPaypalVerificationMethod.
@@ -1012,7 +1190,9 @@ const (
 	SetupIntentPaymentMethodOptionsPaypalVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPaypalVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsPaytoVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsPaytoVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsPaytoVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsPaytoVerificationMethod.
@@ -1022,7 +1202,9 @@ const (
 	SetupIntentPaymentMethodOptionsPaytoVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPaytoVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsPixVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsPixVerificationMethod is a string enumeration
+// with values "automatic", "instant" and "microdeposits"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsPixVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsPixVerificationMethod.
@@ -1032,7 +1214,9 @@ const (
 	SetupIntentPaymentMethodOptionsPixVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPixVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod.
@@ -1042,7 +1226,9 @@ const (
 	SetupIntentPaymentMethodOptionsSEPADebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsUPIVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsUPIVerificationMethod is a string enumeration
+// with values "automatic", "instant" and "microdeposits"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsUPIVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsUPIVerificationMethod.
@@ -1052,7 +1238,9 @@ const (
 	SetupIntentPaymentMethodOptionsUPIVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsUPIVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod is a string enumeration with values "automatic", "instant", "microdeposits"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod is a string
+// enumeration with values "automatic", "instant" and "microdeposits"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod.
@@ -1062,7 +1250,8 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod = "microdeposits"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType.
@@ -1071,7 +1260,9 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor is a string enumeration with values "invoice", "subscription"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor is a string
+// enumeration with values "invoice" and "subscription"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor.
@@ -1080,7 +1271,9 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultForSubscription SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor = "subscription"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule is a string enumeration with values "combined", "interval", "sporadic"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule is a
+// string enumeration with values "combined", "interval" and "sporadic"; the
+// API may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule.
@@ -1090,7 +1283,10 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentScheduleSporadic SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule = "sporadic"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose.
@@ -1108,7 +1304,9 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType is a string enumeration with values "business", "personal"; the API may add values.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType is a
+// string enumeration with values "business" and "personal"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType string
 
 // Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType.
@@ -1117,7 +1315,8 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionTypePersonal SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType = "personal"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// PaymentMethodOptionsPaytoMandateOptionsAmountType is a string enumeration
+// with values "fixed" and "maximum"; the API may add values.
 type PaymentMethodOptionsPaytoMandateOptionsAmountType string
 
 // Values of PaymentMethodOptionsPaytoMandateOptionsAmountType.
@@ -1126,7 +1325,9 @@ const (
 	PaymentMethodOptionsPaytoMandateOptionsAmountTypeMaximum PaymentMethodOptionsPaytoMandateOptionsAmountType = "maximum"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a string
+// enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule string
 
 // Values of PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule.
@@ -1141,7 +1342,10 @@ const (
 	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleWeekly      PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "weekly"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// PaymentMethodOptionsPaytoMandateOptionsPurpose is a string enumeration with
+// values "dependant_support", "government", "loan", "mortgage", "other",
+// "pension", "personal", "retail", "salary", "tax" and "utility"; the API may
+// add values.
 type PaymentMethodOptionsPaytoMandateOptionsPurpose string
 
 // Values of PaymentMethodOptionsPaytoMandateOptionsPurpose.
@@ -1159,7 +1363,8 @@ const (
 	PaymentMethodOptionsPaytoMandateOptionsPurposeUtility          PaymentMethodOptionsPaytoMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType.
@@ -1168,7 +1373,9 @@ const (
 	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule is a
+// string enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule.
@@ -1183,7 +1390,10 @@ const (
 	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose.
@@ -1201,7 +1411,8 @@ const (
 	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType.
@@ -1210,7 +1421,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsInterval is a string enumeration with values "day", "month", "sporadic", "week", "year"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsInterval is a string
+// enumeration with values "day", "month", "sporadic", "week" and "year"; the
+// API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsInterval string
 
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsInterval.
@@ -1222,7 +1435,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsIntervalYear     SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "year"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule is a string
+// enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule.
@@ -1237,7 +1452,10 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose.
@@ -1255,7 +1473,8 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType is a string enumeration with values "india"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType is a string
+// enumeration with values "india"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType string
 
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType.
@@ -1263,7 +1482,8 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedTypeIndia SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType = "india"
 )
 
-// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof is a string enumeration with values "always", "never"; the API may add values.
+// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof is a
+// string enumeration with values "always" and "never"; the API may add values.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof string
 
 // Values of SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof.
@@ -1272,7 +1492,8 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIofNever  SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof = "never"
 )
 
-// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType.
@@ -1281,7 +1502,9 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule is a string enumeration with values "halfyearly", "monthly", "quarterly", "weekly", "yearly"; the API may add values.
+// SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule is a string
+// enumeration with values "halfyearly", "monthly", "quarterly", "weekly" and
+// "yearly"; the API may add values.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule.
@@ -1293,7 +1516,10 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentScheduleYearly     SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule = "yearly"
 )
 
-// SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose.
@@ -1311,7 +1537,8 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType.
@@ -1320,7 +1547,9 @@ const (
 	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule is a
+// string enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule.
@@ -1335,7 +1564,10 @@ const (
 	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose.
@@ -1353,7 +1585,8 @@ const (
 	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType is a string
+// enumeration with values "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType.
@@ -1362,7 +1595,9 @@ const (
 	SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule is a string
+// enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule.
@@ -1377,7 +1612,10 @@ const (
 	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose is a string
+// enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose.
@@ -1395,7 +1633,9 @@ const (
 	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission is a string enumeration with values "balances", "ownership", "payment_method", "transactions"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission
+// is a string enumeration with values "balances", "ownership",
+// "payment_method" and "transactions"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission.
@@ -1406,7 +1646,9 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermissionTransactions  SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission = "transactions"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch is a string enumeration with values "balances", "ownership", "transactions"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch is
+// a string enumeration with values "balances", "ownership" and "transactions";
+// the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch.
@@ -1416,7 +1658,9 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetchTransactions SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch = "transactions"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType is a string enumeration with values "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType is a
+// string enumeration with values "fixed" and "maximum"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType.
@@ -1425,7 +1669,8 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod is a string enumeration with values "paper"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod
+// is a string enumeration with values "paper"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod.
@@ -1433,7 +1678,9 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodPaper SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod = "paper"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule is a string enumeration with values "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule is
+// a string enumeration with values "adhoc", "annual", "daily", "fortnightly",
+// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule.
@@ -1448,7 +1695,10 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose is a string enumeration with values "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose is a
+// string enumeration with values "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose.
@@ -1466,7 +1716,9 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "utility"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory is a string enumeration with values "checking", "savings"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory
+// is a string enumeration with values "checking" and "savings"; the API may
+// add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory.

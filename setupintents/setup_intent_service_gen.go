@@ -14,7 +14,8 @@ import (
 // SetupIntentCreateParams holds the parameters of SetupIntentService.Create (POST /v1/setup_intents).
 type SetupIntentCreateParams struct {
 	embedfin.Params
-	// AllowedPaymentMethodTypes sets "allowed_payment_method_types".
+	// AllowedPaymentMethodTypes sets "allowed_payment_method_types". One of
+	// the 97 values of SetupIntentAllowedPaymentMethodType.
 	AllowedPaymentMethodTypes []SetupIntentAllowedPaymentMethodType `url:"allowed_payment_method_types,omitempty"`
 	// AttachToSelf sets "attach_to_self".
 	AttachToSelf *bool `url:"attach_to_self,omitempty"`
@@ -22,39 +23,44 @@ type SetupIntentCreateParams struct {
 	AutomaticPaymentMethods *SetupIntentCreateAutomaticPaymentMethodsParams `url:"automatic_payment_methods,omitempty"`
 	// Confirm sets "confirm".
 	Confirm *bool `url:"confirm,omitempty"`
-	// ConfirmationToken sets "confirmation_token".
+	// ConfirmationToken sets "confirmation_token". At most 5000 characters.
 	ConfirmationToken *string `url:"confirmation_token,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer": the customer the bank account is saved for. At
+	// most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// CustomerAccount sets "customer_account".
+	// CustomerAccount sets "customer_account". At most 5000 characters.
 	CustomerAccount *string `url:"customer_account,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 1000 characters.
 	Description *string `url:"description,omitempty"`
-	// ExcludedPaymentMethodTypes sets "excluded_payment_method_types".
+	// ExcludedPaymentMethodTypes sets "excluded_payment_method_types". One of
+	// the 53 values of SetupIntentExcludedPaymentMethodType.
 	ExcludedPaymentMethodTypes []SetupIntentExcludedPaymentMethodType `url:"excluded_payment_method_types,omitempty"`
-	// FlowDirections sets "flow_directions".
+	// FlowDirections sets "flow_directions". One of "inbound" or "outbound".
 	FlowDirections []SetupIntentFlowDirection `url:"flow_directions,omitempty"`
 	// MandateData sets "mandate_data".
 	MandateData *SetupIntentMandateDataParams `url:"mandate_data,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// OnBehalfOf sets "on_behalf_of".
 	OnBehalfOf *string `url:"on_behalf_of,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
-	// PaymentMethodConfiguration sets "payment_method_configuration".
+	// PaymentMethodConfiguration sets "payment_method_configuration". At most
+	// 100 characters.
 	PaymentMethodConfiguration *string `url:"payment_method_configuration,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
 	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
 	// PaymentMethodOptions sets "payment_method_options".
 	PaymentMethodOptions *SetupIntentPaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
-	// PaymentMethodTypes sets "payment_method_types".
+	// PaymentMethodTypes sets "payment_method_types": us_bank_account for ACH
+	// debits. Each at most 5000 characters.
 	PaymentMethodTypes []string `url:"payment_method_types,omitempty"`
 	// ReturnURL sets "return_url".
 	ReturnURL *string `url:"return_url,omitempty"`
 	// SingleUse sets "single_use".
 	SingleUse *embedfin.AmountParams `url:"single_use,omitempty"`
-	// Usage sets "usage".
+	// Usage sets "usage". One of "off_session" or "on_session".
 	Usage *SetupIntentCreateUsage `url:"usage,omitempty"`
 	// UseStripeSDK sets "use_stripe_sdk".
 	UseStripeSDK *bool `url:"use_stripe_sdk,omitempty"`
@@ -97,9 +103,9 @@ func (p *SetupIntentCreateParams) Validate() error {
 
 // SetupIntentCreateAutomaticPaymentMethodsParams is a nested object of request parameters.
 type SetupIntentCreateAutomaticPaymentMethodsParams struct {
-	// AllowRedirects sets "allow_redirects".
+	// AllowRedirects sets "allow_redirects". One of "always" or "never".
 	AllowRedirects *SetupIntentAutomaticPaymentMethodsAllowRedirects `url:"allow_redirects,omitempty"`
-	// Enabled sets "enabled".
+	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 }
 
@@ -118,7 +124,7 @@ func (p *SetupIntentCreateAutomaticPaymentMethodsParams) Validate() error {
 
 // SetupIntentMandateDataParams is a nested object of request parameters.
 type SetupIntentMandateDataParams struct {
-	// CustomerAcceptance sets "customer_acceptance".
+	// CustomerAcceptance sets "customer_acceptance". Required.
 	CustomerAcceptance *SetupIntentMandateDataCustomerAcceptanceParams `url:"customer_acceptance,omitempty"`
 }
 
@@ -142,13 +148,13 @@ func (p *SetupIntentMandateDataParams) Validate() error {
 
 // SetupIntentMandateDataCustomerAcceptanceParams is a nested object of request parameters.
 type SetupIntentMandateDataCustomerAcceptanceParams struct {
-	// AcceptedAt sets "accepted_at": Unix time in seconds.
+	// AcceptedAt sets "accepted_at". Unix time in seconds.
 	AcceptedAt *int64 `url:"accepted_at,omitempty"`
 	// Offline sets "offline".
 	Offline map[string]string `url:"offline,omitempty"`
 	// Online sets "online".
 	Online *SetupIntentMandateDataCustomerAcceptanceOnlineParams `url:"online,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of "offline" or "online".
 	Type *SetupIntentMandateDataCustomerAcceptanceType `url:"type,omitempty"`
 }
 
@@ -172,9 +178,9 @@ func (p *SetupIntentMandateDataCustomerAcceptanceParams) Validate() error {
 
 // SetupIntentMandateDataCustomerAcceptanceOnlineParams is a nested object of request parameters.
 type SetupIntentMandateDataCustomerAcceptanceOnlineParams struct {
-	// IPAddress sets "ip_address".
+	// IPAddress sets "ip_address". Required.
 	IPAddress *string `url:"ip_address,omitempty"`
-	// UserAgent sets "user_agent".
+	// UserAgent sets "user_agent". Required. At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
@@ -194,7 +200,8 @@ func (p *SetupIntentMandateDataCustomerAcceptanceOnlineParams) Validate() error 
 	return nil
 }
 
-// SetupIntentMandateDataCustomerAcceptanceType is a string enumeration with values "offline", "online"; the API may add values.
+// SetupIntentMandateDataCustomerAcceptanceType is a string enumeration with
+// values "offline" and "online"; the API may add values.
 type SetupIntentMandateDataCustomerAcceptanceType string
 
 // Values of SetupIntentMandateDataCustomerAcceptanceType.
@@ -213,7 +220,8 @@ type SetupIntentPaymentMethodDataParams struct {
 	AfterpayClearpay map[string]string `url:"afterpay_clearpay,omitempty"`
 	// Alipay sets "alipay".
 	Alipay map[string]string `url:"alipay,omitempty"`
-	// AllowRedisplay sets "allow_redisplay".
+	// AllowRedisplay sets "allow_redisplay". One of "always", "limited" or
+	// "unspecified".
 	AllowRedisplay *SetupIntentPaymentMethodDataAllowRedisplay `url:"allow_redisplay,omitempty"`
 	// Alma sets "alma".
 	Alma map[string]string `url:"alma,omitempty"`
@@ -265,7 +273,8 @@ type SetupIntentPaymentMethodDataParams struct {
 	Link map[string]string `url:"link,omitempty"`
 	// MbWay sets "mb_way".
 	MbWay map[string]string `url:"mb_way,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Mobilepay sets "mobilepay".
 	Mobilepay map[string]string `url:"mobilepay,omitempty"`
@@ -313,7 +322,8 @@ type SetupIntentPaymentMethodDataParams struct {
 	Swish map[string]string `url:"swish,omitempty"`
 	// Twint sets "twint".
 	Twint map[string]string `url:"twint,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of the 53 values of
+	// SetupIntentPaymentMethodDataType.
 	Type *SetupIntentPaymentMethodDataType `url:"type,omitempty"`
 	// UPI sets "upi".
 	UPI *SetupIntentPaymentMethodDataUPIParams `url:"upi,omitempty"`
@@ -380,11 +390,12 @@ func (p *SetupIntentPaymentMethodDataParams) Validate() error {
 
 // SetupIntentPaymentMethodDataACSSDebitParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataACSSDebitParams struct {
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// InstitutionNumber sets "institution_number".
+	// InstitutionNumber sets "institution_number". Required. At most 5000
+	// characters.
 	InstitutionNumber *string `url:"institution_number,omitempty"`
-	// TransitNumber sets "transit_number".
+	// TransitNumber sets "transit_number". Required. At most 5000 characters.
 	TransitNumber *string `url:"transit_number,omitempty"`
 }
 
@@ -407,7 +418,8 @@ func (p *SetupIntentPaymentMethodDataACSSDebitParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataAllowRedisplay is a string enumeration with values "always", "limited", "unspecified"; the API may add values.
+// SetupIntentPaymentMethodDataAllowRedisplay is a string enumeration with
+// values "always", "limited" and "unspecified"; the API may add values.
 type SetupIntentPaymentMethodDataAllowRedisplay string
 
 // Values of SetupIntentPaymentMethodDataAllowRedisplay.
@@ -419,9 +431,9 @@ const (
 
 // SetupIntentPaymentMethodDataAUBECSDebitParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataAUBECSDebitParams struct {
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// BsbNumber sets "bsb_number".
+	// BsbNumber sets "bsb_number". Required. At most 5000 characters.
 	BsbNumber *string `url:"bsb_number,omitempty"`
 }
 
@@ -443,9 +455,9 @@ func (p *SetupIntentPaymentMethodDataAUBECSDebitParams) Validate() error {
 
 // SetupIntentPaymentMethodDataBACSDebitParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataBACSDebitParams struct {
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// SortCode sets "sort_code".
+	// SortCode sets "sort_code". At most 5000 characters.
 	SortCode *string `url:"sort_code,omitempty"`
 }
 
@@ -455,17 +467,17 @@ type SetupIntentPaymentMethodDataBillingDetailsParams struct {
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
-	// TaxID sets "tax_id".
+	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
 // SetupIntentPaymentMethodDataBoletoParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataBoletoParams struct {
-	// TaxID sets "tax_id".
+	// TaxID sets "tax_id". Required. At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
@@ -484,11 +496,13 @@ func (p *SetupIntentPaymentMethodDataBoletoParams) Validate() error {
 
 // SetupIntentPaymentMethodDataEpsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataEpsParams struct {
-	// Bank sets "bank".
+	// Bank sets "bank". One of the 28 values of
+	// SetupIntentPaymentMethodDataEpsBank.
 	Bank *SetupIntentPaymentMethodDataEpsBank `url:"bank,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataEpsBank is a string enumeration with 28 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodDataEpsBank is a string enumeration with 28 known
+// values (see the constants); the API may add values.
 type SetupIntentPaymentMethodDataEpsBank string
 
 // Values of SetupIntentPaymentMethodDataEpsBank.
@@ -525,7 +539,8 @@ const (
 
 // SetupIntentPaymentMethodDataFPXParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataFPXParams struct {
-	// Bank sets "bank".
+	// Bank sets "bank". Required. One of the 25 values of
+	// SetupIntentPaymentMethodDataFPXBank.
 	Bank *SetupIntentPaymentMethodDataFPXBank `url:"bank,omitempty"`
 }
 
@@ -542,7 +557,8 @@ func (p *SetupIntentPaymentMethodDataFPXParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataFPXBank is a string enumeration with 25 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodDataFPXBank is a string enumeration with 25 known
+// values (see the constants); the API may add values.
 type SetupIntentPaymentMethodDataFPXBank string
 
 // Values of SetupIntentPaymentMethodDataFPXBank.
@@ -576,11 +592,13 @@ const (
 
 // SetupIntentPaymentMethodDataIdealParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataIdealParams struct {
-	// Bank sets "bank".
+	// Bank sets "bank". One of the 20 values of
+	// SetupIntentPaymentMethodDataIdealBank.
 	Bank *SetupIntentPaymentMethodDataIdealBank `url:"bank,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataIdealBank is a string enumeration with 20 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodDataIdealBank is a string enumeration with 20 known
+// values (see the constants); the API may add values.
 type SetupIntentPaymentMethodDataIdealBank string
 
 // Values of SetupIntentPaymentMethodDataIdealBank.
@@ -630,11 +648,12 @@ func (p *SetupIntentPaymentMethodDataKlarnaParams) Validate() error {
 
 // SetupIntentPaymentMethodDataNaverPayParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataNaverPayParams struct {
-	// Funding sets "funding".
+	// Funding sets "funding". One of "card" or "points".
 	Funding *SetupIntentPaymentMethodDataNaverPayFunding `url:"funding,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataNaverPayFunding is a string enumeration with values "card", "points"; the API may add values.
+// SetupIntentPaymentMethodDataNaverPayFunding is a string enumeration with
+// values "card" and "points"; the API may add values.
 type SetupIntentPaymentMethodDataNaverPayFunding string
 
 // Values of SetupIntentPaymentMethodDataNaverPayFunding.
@@ -645,17 +664,17 @@ const (
 
 // SetupIntentPaymentMethodDataNZBankAccountParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataNZBankAccountParams struct {
-	// AccountHolderName sets "account_holder_name".
+	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// BankCode sets "bank_code".
+	// BankCode sets "bank_code". Required. At most 5000 characters.
 	BankCode *string `url:"bank_code,omitempty"`
-	// BranchCode sets "branch_code".
+	// BranchCode sets "branch_code". Required. At most 5000 characters.
 	BranchCode *string `url:"branch_code,omitempty"`
-	// Reference sets "reference".
+	// Reference sets "reference". At most 128 characters.
 	Reference *string `url:"reference,omitempty"`
-	// Suffix sets "suffix".
+	// Suffix sets "suffix". Required. At most 5000 characters.
 	Suffix *string `url:"suffix,omitempty"`
 }
 
@@ -683,11 +702,13 @@ func (p *SetupIntentPaymentMethodDataNZBankAccountParams) Validate() error {
 
 // SetupIntentPaymentMethodDataP24Params is a nested object of request parameters.
 type SetupIntentPaymentMethodDataP24Params struct {
-	// Bank sets "bank".
+	// Bank sets "bank". One of the 26 values of
+	// SetupIntentPaymentMethodDataP24Bank.
 	Bank *SetupIntentPaymentMethodDataP24Bank `url:"bank,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataP24Bank is a string enumeration with 26 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodDataP24Bank is a string enumeration with 26 known
+// values (see the constants); the API may add values.
 type SetupIntentPaymentMethodDataP24Bank string
 
 // Values of SetupIntentPaymentMethodDataP24Bank.
@@ -722,23 +743,23 @@ const (
 
 // SetupIntentPaymentMethodDataPaytoParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataPaytoParams struct {
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// BsbNumber sets "bsb_number".
+	// BsbNumber sets "bsb_number". At most 5000 characters.
 	BsbNumber *string `url:"bsb_number,omitempty"`
-	// PayID sets "pay_id".
+	// PayID sets "pay_id". At most 5000 characters.
 	PayID *string `url:"pay_id,omitempty"`
 }
 
 // SetupIntentPaymentMethodDataRadarOptionsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataRadarOptionsParams struct {
-	// Session sets "session".
+	// Session sets "session". At most 5000 characters.
 	Session *string `url:"session,omitempty"`
 }
 
 // SetupIntentPaymentMethodDataSEPADebitParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataSEPADebitParams struct {
-	// IBAN sets "iban".
+	// IBAN sets "iban". Required. At most 5000 characters.
 	IBAN *string `url:"iban,omitempty"`
 }
 
@@ -757,7 +778,8 @@ func (p *SetupIntentPaymentMethodDataSEPADebitParams) Validate() error {
 
 // SetupIntentPaymentMethodDataSofortParams is a nested object of request parameters.
 type SetupIntentPaymentMethodDataSofortParams struct {
-	// Country sets "country".
+	// Country sets "country". Required. One of "AT", "BE", "DE", "ES", "IT" or
+	// "NL".
 	Country *SetupIntentPaymentMethodDataSofortCountry `url:"country,omitempty"`
 }
 
@@ -774,7 +796,8 @@ func (p *SetupIntentPaymentMethodDataSofortParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataSofortCountry is a string enumeration with values "AT", "BE", "DE", "ES", "IT", "NL"; the API may add values.
+// SetupIntentPaymentMethodDataSofortCountry is a string enumeration with
+// values "AT", "BE", "DE", "ES", "IT" and "NL"; the API may add values.
 type SetupIntentPaymentMethodDataSofortCountry string
 
 // Values of SetupIntentPaymentMethodDataSofortCountry.
@@ -787,7 +810,8 @@ const (
 	SetupIntentPaymentMethodDataSofortCountryNL SetupIntentPaymentMethodDataSofortCountry = "NL"
 )
 
-// SetupIntentPaymentMethodDataType is a string enumeration with 53 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodDataType is a string enumeration with 53 known
+// values (see the constants); the API may add values.
 type SetupIntentPaymentMethodDataType string
 
 // Values of SetupIntentPaymentMethodDataType.
@@ -855,13 +879,14 @@ type SetupIntentPaymentMethodDataUPIParams struct {
 
 // MandateOptionsParams is a nested object of request parameters.
 type MandateOptionsParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// AmountType sets "amount_type".
+	// AmountType sets "amount_type". One of "fixed" or "maximum".
 	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 20 characters.
 	Description *string `url:"description,omitempty"`
-	// EndDate sets "end_date": Unix time in seconds.
+	// EndDate sets "end_date". Unix time in seconds.
 	EndDate *int64 `url:"end_date,omitempty"`
 }
 
@@ -919,11 +944,13 @@ func (p *SetupIntentPaymentMethodOptionsParams) Validate() error {
 
 // SetupIntentPaymentMethodOptionsACSSDebitParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsACSSDebitParams struct {
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase. One of "cad" or "usd".
 	Currency *SetupIntentPaymentMethodOptionsACSSDebitCurrency `url:"currency,omitempty"`
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams `url:"mandate_options,omitempty"`
-	// VerificationMethod sets "verification_method".
+	// VerificationMethod sets "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod `url:"verification_method,omitempty"`
 }
 
@@ -931,13 +958,15 @@ type SetupIntentPaymentMethodOptionsACSSDebitParams struct {
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams struct {
 	// CustomMandateURL sets "custom_mandate_url".
 	CustomMandateURL *string `url:"custom_mandate_url,omitempty"`
-	// DefaultFor sets "default_for".
+	// DefaultFor sets "default_for". One of "invoice" or "subscription".
 	DefaultFor []SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor `url:"default_for,omitempty"`
-	// IntervalDescription sets "interval_description".
+	// IntervalDescription sets "interval_description". At most 500 characters.
 	IntervalDescription *string `url:"interval_description,omitempty"`
-	// PaymentSchedule sets "payment_schedule".
+	// PaymentSchedule sets "payment_schedule". One of "combined", "interval"
+	// or "sporadic".
 	PaymentSchedule *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
-	// TransactionType sets "transaction_type".
+	// TransactionType sets "transaction_type". One of "business" or
+	// "personal".
 	TransactionType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType `url:"transaction_type,omitempty"`
 }
 
@@ -949,7 +978,7 @@ type SetupIntentPaymentMethodOptionsBACSDebitParams struct {
 
 // PaymentMethodOptionsMandateOptionsParams is a nested object of request parameters.
 type PaymentMethodOptionsMandateOptionsParams struct {
-	// ReferencePrefix sets "reference_prefix".
+	// ReferencePrefix sets "reference_prefix". At most 12 characters.
 	ReferencePrefix *string `url:"reference_prefix,omitempty"`
 }
 
@@ -957,9 +986,11 @@ type PaymentMethodOptionsMandateOptionsParams struct {
 type SetupIntentPaymentMethodOptionsCardParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsCardMandateOptionsParams `url:"mandate_options,omitempty"`
-	// Network sets "network".
+	// Network sets "network". One of the 13 values of
+	// SetupIntentPaymentMethodOptionsCardNetwork.
 	Network *SetupIntentPaymentMethodOptionsCardNetwork `url:"network,omitempty"`
-	// RequestThreeDSecure sets "request_three_d_secure".
+	// RequestThreeDSecure sets "request_three_d_secure". One of "any",
+	// "automatic" or "challenge".
 	RequestThreeDSecure *SetupIntentPaymentMethodOptionsCardRequestThreeDSecure `url:"request_three_d_secure,omitempty"`
 	// ThreeDSecure sets "three_d_secure".
 	ThreeDSecure *SetupIntentPaymentMethodOptionsCardThreeDSecureParams `url:"three_d_secure,omitempty"`
@@ -987,25 +1018,28 @@ func (p *SetupIntentPaymentMethodOptionsCardParams) Validate() error {
 
 // SetupIntentPaymentMethodOptionsCardMandateOptionsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// AmountType sets "amount_type".
+	// AmountType sets "amount_type". Required. One of "fixed" or "maximum".
 	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `url:"amount_type,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 200 characters.
 	Description *string `url:"description,omitempty"`
-	// EndDate sets "end_date": Unix time in seconds.
+	// EndDate sets "end_date". Unix time in seconds.
 	EndDate *int64 `url:"end_date,omitempty"`
-	// Interval sets "interval".
+	// Interval sets "interval". Required. One of "day", "month", "sporadic",
+	// "week" or "year".
 	Interval *SetupIntentPaymentMethodOptionsCardMandateOptionsInterval `url:"interval,omitempty"`
 	// IntervalCount sets "interval_count".
 	IntervalCount *int64 `url:"interval_count,omitempty"`
-	// Reference sets "reference".
+	// Reference sets "reference". Required. At most 80 characters.
 	Reference *string `url:"reference,omitempty"`
-	// StartDate sets "start_date": Unix time in seconds.
+	// StartDate sets "start_date". Required. Unix time in seconds.
 	StartDate *int64 `url:"start_date,omitempty"`
-	// SupportedTypes sets "supported_types".
+	// SupportedTypes sets "supported_types". The only value is "india".
 	SupportedTypes []SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType `url:"supported_types,omitempty"`
 }
 
@@ -1039,19 +1073,23 @@ func (p *SetupIntentPaymentMethodOptionsCardMandateOptionsParams) Validate() err
 
 // SetupIntentPaymentMethodOptionsCardThreeDSecureParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureParams struct {
-	// AresTransStatus sets "ares_trans_status".
+	// AresTransStatus sets "ares_trans_status". One of "A", "C", "I", "N",
+	// "R", "U" or "Y".
 	AresTransStatus *SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus `url:"ares_trans_status,omitempty"`
-	// Cryptogram sets "cryptogram".
+	// Cryptogram sets "cryptogram". At most 5000 characters.
 	Cryptogram *string `url:"cryptogram,omitempty"`
-	// ElectronicCommerceIndicator sets "electronic_commerce_indicator".
+	// ElectronicCommerceIndicator sets "electronic_commerce_indicator". One of
+	// "01", "02", "05", "06" or "07".
 	ElectronicCommerceIndicator *SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator `url:"electronic_commerce_indicator,omitempty"`
 	// NetworkOptions sets "network_options".
 	NetworkOptions *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams `url:"network_options,omitempty"`
-	// RequestorChallengeIndicator sets "requestor_challenge_indicator".
+	// RequestorChallengeIndicator sets "requestor_challenge_indicator". At
+	// most 2 characters.
 	RequestorChallengeIndicator *string `url:"requestor_challenge_indicator,omitempty"`
-	// TransactionID sets "transaction_id".
+	// TransactionID sets "transaction_id". At most 5000 characters.
 	TransactionID *string `url:"transaction_id,omitempty"`
-	// Version sets "version".
+	// Version sets "version". One of "1.0.2", "2.1.0", "2.2.0", "2.3.0" or
+	// "2.3.1".
 	Version *SetupIntentPaymentMethodOptionsCardThreeDSecureVersion `url:"version,omitempty"`
 }
 
@@ -1070,7 +1108,9 @@ func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureParams) Validate() error
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus is a string enumeration with values "A", "C", "I", "N", "R", "U", "Y"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus is a string
+// enumeration with values "A", "C", "I", "N", "R", "U" and "Y"; the API may
+// add values.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus string
 
 // Values of SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus.
@@ -1084,7 +1124,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatusY SetupIntentPaymentMethodOptionsCardThreeDSecureAresTransStatus = "Y"
 )
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator is a string enumeration with values "01", "02", "05", "06", "07"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator
+// is a string enumeration with values "01", "02", "05", "06" and "07"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator string
 
 // Values of SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator.
@@ -1119,9 +1161,10 @@ func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams) Va
 
 // SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams struct {
-	// CbAvalgo sets "cb_avalgo".
+	// CbAvalgo sets "cb_avalgo". Required. One of "0", "1", "2", "3", "4" or
+	// "A".
 	CbAvalgo *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo `url:"cb_avalgo,omitempty"`
-	// CbExemption sets "cb_exemption".
+	// CbExemption sets "cb_exemption". At most 4 characters.
 	CbExemption *string `url:"cb_exemption,omitempty"`
 	// CbScore sets "cb_score".
 	CbScore *int64 `url:"cb_score,omitempty"`
@@ -1140,7 +1183,9 @@ func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBanc
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo is a string enumeration with values "0", "1", "2", "3", "4", "A"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo
+// is a string enumeration with values "0", "1", "2", "3", "4" and "A"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo string
 
 // Values of SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo.
@@ -1153,7 +1198,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgoA  SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesCbAvalgo = "A"
 )
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureVersion is a string enumeration with values "1.0.2", "2.1.0", "2.2.0", "2.3.0", "2.3.1"; the API may add values.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureVersion is a string
+// enumeration with values "1.0.2", "2.1.0", "2.2.0", "2.3.0" and "2.3.1"; the
+// API may add values.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureVersion string
 
 // Values of SetupIntentPaymentMethodOptionsCardThreeDSecureVersion.
@@ -1167,11 +1214,13 @@ const (
 
 // SetupIntentPaymentMethodOptionsKlarnaParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsKlarnaParams struct {
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// OnDemand sets "on_demand".
 	OnDemand *SetupIntentPaymentMethodOptionsKlarnaOnDemandParams `url:"on_demand,omitempty"`
-	// PreferredLocale sets "preferred_locale".
+	// PreferredLocale sets "preferred_locale". One of the 46 values of
+	// SetupIntentPaymentMethodOptionsKlarnaPreferredLocale.
 	PreferredLocale *SetupIntentPaymentMethodOptionsKlarnaPreferredLocale `url:"preferred_locale,omitempty"`
 	// Subscriptions sets "subscriptions".
 	Subscriptions []*SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams `url:"subscriptions,omitempty"`
@@ -1194,19 +1243,25 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaParams) Validate() error {
 
 // SetupIntentPaymentMethodOptionsKlarnaOnDemandParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsKlarnaOnDemandParams struct {
-	// AverageAmount sets "average_amount".
+	// AverageAmount sets "average_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	AverageAmount *int64 `url:"average_amount,omitempty"`
-	// MaximumAmount sets "maximum_amount".
+	// MaximumAmount sets "maximum_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MaximumAmount *int64 `url:"maximum_amount,omitempty"`
-	// MinimumAmount sets "minimum_amount".
+	// MinimumAmount sets "minimum_amount". An amount in the currency's minor
+	// unit (cents for usd).
 	MinimumAmount *int64 `url:"minimum_amount,omitempty"`
-	// PurchaseInterval sets "purchase_interval".
+	// PurchaseInterval sets "purchase_interval". One of "day", "month", "week"
+	// or "year".
 	PurchaseInterval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"purchase_interval,omitempty"`
 	// PurchaseIntervalCount sets "purchase_interval_count".
 	PurchaseIntervalCount *int64 `url:"purchase_interval_count,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval is a string enumeration with values "day", "month", "week", "year"; the API may add values.
+// SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval is a string
+// enumeration with values "day", "month", "week" and "year"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval string
 
 // Values of SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval.
@@ -1217,7 +1272,8 @@ const (
 	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalYear  SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "year"
 )
 
-// SetupIntentPaymentMethodOptionsKlarnaPreferredLocale is a string enumeration with 46 known values (see the constants); the API may add values.
+// SetupIntentPaymentMethodOptionsKlarnaPreferredLocale is a string enumeration
+// with 46 known values (see the constants); the API may add values.
 type SetupIntentPaymentMethodOptionsKlarnaPreferredLocale string
 
 // Values of SetupIntentPaymentMethodOptionsKlarnaPreferredLocale.
@@ -1272,15 +1328,16 @@ const (
 
 // SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams struct {
-	// Interval sets "interval".
+	// Interval sets "interval". Required. One of "day", "month", "week" or
+	// "year".
 	Interval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"interval,omitempty"`
 	// IntervalCount sets "interval_count".
 	IntervalCount *int64 `url:"interval_count,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 255 characters.
 	Name *string `url:"name,omitempty"`
-	// NextBilling sets "next_billing".
+	// NextBilling sets "next_billing". Required.
 	NextBilling *SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams `url:"next_billing,omitempty"`
-	// Reference sets "reference".
+	// Reference sets "reference". Required. At most 255 characters.
 	Reference *string `url:"reference,omitempty"`
 }
 
@@ -1310,9 +1367,10 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams) Validate() err
 
 // SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Date sets "date".
+	// Date sets "date". Required. At most 5000 characters.
 	Date *string `url:"date,omitempty"`
 }
 
@@ -1334,7 +1392,7 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams) Val
 
 // SetupIntentPaymentMethodOptionsPaypalParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsPaypalParams struct {
-	// BillingAgreementID sets "billing_agreement_id".
+	// BillingAgreementID sets "billing_agreement_id". At most 5000 characters.
 	BillingAgreementID *string `url:"billing_agreement_id,omitempty"`
 }
 
@@ -1346,23 +1404,29 @@ type SetupIntentPaymentMethodOptionsPaytoParams struct {
 
 // SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// AmountType sets "amount_type".
+	// AmountType sets "amount_type". One of "fixed" or "maximum".
 	AmountType *SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
-	// EndDate sets "end_date".
+	// EndDate sets "end_date". At most 5000 characters.
 	EndDate *string `url:"end_date,omitempty"`
-	// PaymentSchedule sets "payment_schedule".
+	// PaymentSchedule sets "payment_schedule". One of "adhoc", "annual",
+	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
+	// "weekly".
 	PaymentSchedule *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
 	// PaymentsPerPeriod sets "payments_per_period".
 	PaymentsPerPeriod *int64 `url:"payments_per_period,omitempty"`
-	// Purpose sets "purpose".
+	// Purpose sets "purpose". One of "dependant_support", "government",
+	// "loan", "mortgage", "other", "pension", "personal", "retail", "salary",
+	// "tax" or "utility".
 	Purpose *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose `url:"purpose,omitempty"`
-	// StartDate sets "start_date".
+	// StartDate sets "start_date". At most 5000 characters.
 	StartDate *string `url:"start_date,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType is a string enumeration with values "", "fixed", "maximum"; the API may add values.
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType is a string
+// enumeration with values "", "fixed" and "maximum"; the API may add values.
 type SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType string
 
 // Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType.
@@ -1372,7 +1436,10 @@ const (
 	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = "maximum"
 )
 
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a string enumeration with values "", "adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"; the API may add values.
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a
+// string enumeration with values "", "adhoc", "annual", "daily",
+// "fortnightly", "monthly", "quarterly", "semi_annual" and "weekly"; the API
+// may add values.
 type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule string
 
 // Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule.
@@ -1388,7 +1455,10 @@ const (
 	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "weekly"
 )
 
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose is a string enumeration with values "", "dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"; the API may add values.
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose is a string
+// enumeration with values "", "dependant_support", "government", "loan",
+// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
+// "utility"; the API may add values.
 type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose string
 
 // Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose.
@@ -1415,21 +1485,25 @@ type SetupIntentPaymentMethodOptionsPixParams struct {
 
 // SetupIntentPaymentMethodOptionsPixMandateOptionsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsParams struct {
-	// Amount sets "amount".
+	// Amount sets "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// AmountIncludesIof sets "amount_includes_iof".
+	// AmountIncludesIof sets "amount_includes_iof". One of "always" or
+	// "never".
 	AmountIncludesIof *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof `url:"amount_includes_iof,omitempty"`
-	// AmountType sets "amount_type".
+	// AmountType sets "amount_type". One of "fixed" or "maximum".
 	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `url:"amount_type,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// EndDate sets "end_date".
+	// EndDate sets "end_date". At most 5000 characters.
 	EndDate *string `url:"end_date,omitempty"`
-	// PaymentSchedule sets "payment_schedule".
+	// PaymentSchedule sets "payment_schedule". One of "halfyearly", "monthly",
+	// "quarterly", "weekly" or "yearly".
 	PaymentSchedule *SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
-	// Reference sets "reference".
+	// Reference sets "reference". At most 35 characters.
 	Reference *string `url:"reference,omitempty"`
-	// StartDate sets "start_date".
+	// StartDate sets "start_date". At most 5000 characters.
 	StartDate *string `url:"start_date,omitempty"`
 }
 
@@ -1437,11 +1511,14 @@ type SetupIntentPaymentMethodOptionsPixMandateOptionsParams struct {
 type SetupIntentPaymentMethodOptionsUPIParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *MandateOptionsParams `url:"mandate_options,omitempty"`
-	// SetupFutureUsage sets "setup_future_usage".
+	// SetupFutureUsage sets "setup_future_usage". One of "none", "off_session"
+	// or "on_session".
 	SetupFutureUsage *SetupIntentPaymentMethodOptionsUPISetupFutureUsage `url:"setup_future_usage,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUPISetupFutureUsage is a string enumeration with values "", "none", "off_session", "on_session"; the API may add values.
+// SetupIntentPaymentMethodOptionsUPISetupFutureUsage is a string enumeration
+// with values "", "none", "off_session" and "on_session"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsUPISetupFutureUsage string
 
 // Values of SetupIntentPaymentMethodOptionsUPISetupFutureUsage.
@@ -1460,7 +1537,8 @@ type SetupIntentPaymentMethodOptionsUSBankAccountParams struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams `url:"mandate_options,omitempty"`
 	// Networks sets "networks".
 	Networks *SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams `url:"networks,omitempty"`
-	// VerificationMethod sets "verification_method".
+	// VerificationMethod sets "verification_method". One of "automatic",
+	// "instant" or "microdeposits".
 	VerificationMethod *SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod `url:"verification_method,omitempty"`
 }
 
@@ -1468,27 +1546,31 @@ type SetupIntentPaymentMethodOptionsUSBankAccountParams struct {
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams struct {
 	// Filters sets "filters".
 	Filters *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams `url:"filters,omitempty"`
-	// Permissions sets "permissions".
+	// Permissions sets "permissions". One of "balances", "ownership",
+	// "payment_method" or "transactions".
 	Permissions []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission `url:"permissions,omitempty"`
-	// Prefetch sets "prefetch".
+	// Prefetch sets "prefetch". One of "balances", "ownership" or
+	// "transactions".
 	Prefetch []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch `url:"prefetch,omitempty"`
-	// ReturnURL sets "return_url".
+	// ReturnURL sets "return_url". At most 5000 characters.
 	ReturnURL *string `url:"return_url,omitempty"`
 }
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams struct {
-	// AccountSubcategories sets "account_subcategories".
+	// AccountSubcategories sets "account_subcategories". One of "checking" or
+	// "savings".
 	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `url:"account_subcategories,omitempty"`
 }
 
 // SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams struct {
-	// CollectionMethod sets "collection_method".
+	// CollectionMethod sets "collection_method". The only value is "paper".
 	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam `url:"collection_method,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam is a string enumeration with values "", "paper"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam
+// is a string enumeration with values "" and "paper"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam.
@@ -1499,11 +1581,13 @@ const (
 
 // SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams is a nested object of request parameters.
 type SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams struct {
-	// Requested sets "requested".
+	// Requested sets "requested". One of "ach" or "us_domestic_wire".
 	Requested []SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested `url:"requested,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested is a string
+// enumeration with values "ach" and "us_domestic_wire"; the API may add
+// values.
 type SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested string
 
 // Values of SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested.
@@ -1512,7 +1596,8 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequestedUSDomesticWire SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested = "us_domestic_wire"
 )
 
-// SetupIntentCreateUsage is a string enumeration with values "off_session", "on_session"; the API may add values.
+// SetupIntentCreateUsage is a string enumeration with values "off_session" and
+// "on_session"; the API may add values.
 type SetupIntentCreateUsage string
 
 // Values of SetupIntentCreateUsage.
@@ -1526,53 +1611,61 @@ type SetupIntentListParams struct {
 	embedfin.ListParams
 	// AttachToSelf sets "attach_to_self".
 	AttachToSelf *bool `url:"attach_to_self,omitempty"`
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer": the customer the bank account is saved for. At
+	// most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// CustomerAccount sets "customer_account".
+	// CustomerAccount sets "customer_account". At most 5000 characters.
 	CustomerAccount *string `url:"customer_account,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
 }
 
 // SetupIntentRetrieveParams holds the parameters of SetupIntentService.Retrieve (GET /v1/setup_intents/{intent}).
 type SetupIntentRetrieveParams struct {
 	embedfin.Params
-	// ClientSecret sets "client_secret".
+	// ClientSecret sets "client_secret". At most 5000 characters.
 	ClientSecret *string `url:"client_secret,omitempty"`
 }
 
 // SetupIntentUpdateParams holds the parameters of SetupIntentService.Update (POST /v1/setup_intents/{intent}).
 type SetupIntentUpdateParams struct {
 	embedfin.Params
-	// AllowedPaymentMethodTypes sets "allowed_payment_method_types".
+	// AllowedPaymentMethodTypes sets "allowed_payment_method_types". One of
+	// the 97 values of SetupIntentAllowedPaymentMethodType.
 	AllowedPaymentMethodTypes []SetupIntentAllowedPaymentMethodType `url:"allowed_payment_method_types,omitempty"`
 	// AttachToSelf sets "attach_to_self".
 	AttachToSelf *bool `url:"attach_to_self,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer": the customer the bank account is saved for. At
+	// most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// CustomerAccount sets "customer_account".
+	// CustomerAccount sets "customer_account". At most 5000 characters.
 	CustomerAccount *string `url:"customer_account,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 1000 characters.
 	Description *string `url:"description,omitempty"`
-	// ExcludedPaymentMethodTypes sets "excluded_payment_method_types".
+	// ExcludedPaymentMethodTypes sets "excluded_payment_method_types". One of
+	// the 53 values of SetupIntentExcludedPaymentMethodType.
 	ExcludedPaymentMethodTypes []SetupIntentExcludedPaymentMethodType `url:"excluded_payment_method_types,omitempty"`
-	// FlowDirections sets "flow_directions".
+	// FlowDirections sets "flow_directions". One of "inbound" or "outbound".
 	FlowDirections []SetupIntentFlowDirection `url:"flow_directions,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
-	// PaymentMethodConfiguration sets "payment_method_configuration".
+	// PaymentMethodConfiguration sets "payment_method_configuration". At most
+	// 100 characters.
 	PaymentMethodConfiguration *string `url:"payment_method_configuration,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
 	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
 	// PaymentMethodOptions sets "payment_method_options".
 	PaymentMethodOptions *SetupIntentPaymentMethodOptionsParams `url:"payment_method_options,omitempty"`
-	// PaymentMethodTypes sets "payment_method_types".
+	// PaymentMethodTypes sets "payment_method_types": us_bank_account for ACH
+	// debits. Each at most 5000 characters.
 	PaymentMethodTypes []string `url:"payment_method_types,omitempty"`
 }
 
@@ -1599,15 +1692,16 @@ func (p *SetupIntentUpdateParams) Validate() error {
 // SetupIntentConfirmParams holds the parameters of SetupIntentService.Confirm (POST /v1/setup_intents/{intent}/confirm).
 type SetupIntentConfirmParams struct {
 	embedfin.Params
-	// AllowedPaymentMethodTypes sets "allowed_payment_method_types".
+	// AllowedPaymentMethodTypes sets "allowed_payment_method_types". One of
+	// the 97 values of SetupIntentAllowedPaymentMethodType.
 	AllowedPaymentMethodTypes []SetupIntentAllowedPaymentMethodType `url:"allowed_payment_method_types,omitempty"`
-	// ClientSecret sets "client_secret".
+	// ClientSecret sets "client_secret". At most 5000 characters.
 	ClientSecret *string `url:"client_secret,omitempty"`
-	// ConfirmationToken sets "confirmation_token".
+	// ConfirmationToken sets "confirmation_token". At most 5000 characters.
 	ConfirmationToken *string `url:"confirmation_token,omitempty"`
 	// MandateData sets "mandate_data".
 	MandateData *SetupIntentMandateDataParams `url:"mandate_data,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
 	// PaymentMethodData sets "payment_method_data".
 	PaymentMethodData *SetupIntentPaymentMethodDataParams `url:"payment_method_data,omitempty"`
@@ -1647,18 +1741,21 @@ func (p *SetupIntentConfirmParams) Validate() error {
 // SetupIntentCancelParams holds the parameters of SetupIntentService.Cancel (POST /v1/setup_intents/{intent}/cancel).
 type SetupIntentCancelParams struct {
 	embedfin.Params
-	// CancellationReason sets "cancellation_reason".
+	// CancellationReason sets "cancellation_reason". One of "abandoned",
+	// "duplicate" or "requested_by_customer".
 	CancellationReason *SetupIntentCancellationReason `url:"cancellation_reason,omitempty"`
 }
 
 // SetupIntentVerifyMicrodepositsParams holds the parameters of SetupIntentService.VerifyMicrodeposits (POST /v1/setup_intents/{intent}/verify_microdeposits).
 type SetupIntentVerifyMicrodepositsParams struct {
 	embedfin.Params
-	// Amounts sets "amounts".
+	// Amounts sets "amounts": the two microdeposit amounts, in cents. Each: an
+	// amount in the currency's minor unit (cents for usd).
 	Amounts []int64 `url:"amounts,omitempty"`
-	// ClientSecret sets "client_secret".
+	// ClientSecret sets "client_secret". At most 5000 characters.
 	ClientSecret *string `url:"client_secret,omitempty"`
-	// DescriptorCode sets "descriptor_code".
+	// DescriptorCode sets "descriptor_code": the six-character code from the
+	// microdeposit's statement descriptor. At most 5000 characters.
 	DescriptorCode *string `url:"descriptor_code,omitempty"`
 }
 
@@ -1670,6 +1767,8 @@ type SetupIntentService struct {
 // Create creates a SetupIntent.
 //
 // API: POST /v1/setup_intents
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/create
 func (s *SetupIntentService) Create(ctx context.Context, params *SetupIntentCreateParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -1684,6 +1783,8 @@ func (s *SetupIntentService) Create(ctx context.Context, params *SetupIntentCrea
 // List returns one page of SetupIntents; use All to walk every page.
 //
 // API: GET /v1/setup_intents
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/list
 func (s *SetupIntentService) List(ctx context.Context, params *SetupIntentListParams, opts ...embedfin.RequestOption) (*embedfin.List[SetupIntent], error) {
 	out := new(embedfin.List[SetupIntent])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/setup_intents", params, out, opts...); err != nil {
@@ -1694,6 +1795,8 @@ func (s *SetupIntentService) List(ctx context.Context, params *SetupIntentListPa
 
 // All returns an iterator over every SetupIntent, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/list
 func (s *SetupIntentService) All(ctx context.Context, params *SetupIntentListParams, opts ...embedfin.RequestOption) iter.Seq2[*SetupIntent, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *SetupIntentListParams) (*embedfin.List[SetupIntent], error) {
 		return s.List(ctx, p, opts...)
@@ -1703,6 +1806,8 @@ func (s *SetupIntentService) All(ctx context.Context, params *SetupIntentListPar
 // Retrieve fetches a SetupIntent by its ID.
 //
 // API: GET /v1/setup_intents/{intent}
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/retrieve
 func (s *SetupIntentService) Retrieve(ctx context.Context, id string, params *SetupIntentRetrieveParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	path, err := embedfin.Path("/v1/setup_intents/{intent}", id)
 	if err != nil {
@@ -1715,9 +1820,12 @@ func (s *SetupIntentService) Retrieve(ctx context.Context, id string, params *Se
 	return out, nil
 }
 
-// Update changes a SetupIntent; fields left nil are not sent and stay as they are.
+// Update changes a SetupIntent; fields left nil are not sent and stay as they
+// are.
 //
 // API: POST /v1/setup_intents/{intent}
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/update
 func (s *SetupIntentService) Update(ctx context.Context, id string, params *SetupIntentUpdateParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -1733,9 +1841,12 @@ func (s *SetupIntentService) Update(ctx context.Context, id string, params *Setu
 	return out, nil
 }
 
-// Confirm confirms the SetupIntent, attaching and verifying its payment method.
+// Confirm confirms the SetupIntent, attaching and verifying its payment
+// method.
 //
 // API: POST /v1/setup_intents/{intent}/confirm
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/confirm
 func (s *SetupIntentService) Confirm(ctx context.Context, id string, params *SetupIntentConfirmParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -1754,6 +1865,8 @@ func (s *SetupIntentService) Confirm(ctx context.Context, id string, params *Set
 // Cancel cancels the SetupIntent.
 //
 // API: POST /v1/setup_intents/{intent}/cancel
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/cancel
 func (s *SetupIntentService) Cancel(ctx context.Context, id string, params *SetupIntentCancelParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	path, err := embedfin.Path("/v1/setup_intents/{intent}/cancel", id)
 	if err != nil {
@@ -1766,9 +1879,12 @@ func (s *SetupIntentService) Cancel(ctx context.Context, id string, params *Setu
 	return out, nil
 }
 
-// VerifyMicrodeposits verifies the bank account of the SetupIntent with the amounts or descriptor code of its microdeposits.
+// VerifyMicrodeposits verifies the bank account of the SetupIntent with the
+// amounts or descriptor code of its microdeposits.
 //
 // API: POST /v1/setup_intents/{intent}/verify_microdeposits
+//
+// Stripe API reference: https://docs.stripe.com/api/setup_intents/verify_microdeposits
 func (s *SetupIntentService) VerifyMicrodeposits(ctx context.Context, id string, params *SetupIntentVerifyMicrodepositsParams, opts ...embedfin.RequestOption) (*SetupIntent, error) {
 	path, err := embedfin.Path("/v1/setup_intents/{intent}/verify_microdeposits", id)
 	if err != nil {

@@ -9,41 +9,62 @@ import (
 // FinancialAccount is the financial account object ("treasury.financial_account" in the API).
 type FinancialAccount struct {
 	embedfin.APIResource
-	// ActiveFeatures is "active_features".
+	// ActiveFeatures is "active_features": features the account can use now.
+	// One of "card_issuing", "deposit_insurance", "financial_addresses.aba",
+	// "financial_addresses.aba.forwarding", "inbound_transfers.ach",
+	// "intra_stripe_flows", "outbound_payments.ach",
+	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
+	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
 	ActiveFeatures []FinancialAccountFeature `json:"active_features"`
-	// Balance is "balance".
+	// Balance is "balance": the funds per currency, by state.
 	Balance *FinancialAccountBalance `json:"balance"`
 	// Country is "country".
 	Country string `json:"country"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Features is "features".
+	// Features is "features". Left out of responses when it has no value.
 	Features *FinancialAccountFeatures `json:"features"`
-	// FinancialAddresses is "financial_addresses".
+	// FinancialAddresses is "financial_addresses": the routing and account
+	// numbers that send money to the account.
 	FinancialAddresses []*FinancialAccountFinancialAddress `json:"financial_addresses"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// IsDefault is "is_default".
+	// IsDefault is "is_default". Left out of responses when it has no value.
 	IsDefault *bool `json:"is_default"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Nickname is "nickname": nil when null.
+	// Nickname is "nickname". Left out of responses when it has no value. Nil
+	// when null.
 	Nickname *string `json:"nickname"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.financial_account".
 	Object string `json:"object"`
-	// PendingFeatures is "pending_features".
+	// PendingFeatures is "pending_features": features requested and not active
+	// yet. One of "card_issuing", "deposit_insurance",
+	// "financial_addresses.aba", "financial_addresses.aba.forwarding",
+	// "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach",
+	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
+	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
 	PendingFeatures []FinancialAccountFeature `json:"pending_features"`
-	// PlatformRestrictions is "platform_restrictions": nil when null.
+	// PlatformRestrictions is "platform_restrictions". Left out of responses
+	// when it has no value. Nil when null.
 	PlatformRestrictions *FinancialAccountPlatformRestrictions `json:"platform_restrictions"`
-	// RestrictedFeatures is "restricted_features".
+	// RestrictedFeatures is "restricted_features": features requested but
+	// restricted; see the features' status details. One of "card_issuing",
+	// "deposit_insurance", "financial_addresses.aba",
+	// "financial_addresses.aba.forwarding", "inbound_transfers.ach",
+	// "intra_stripe_flows", "outbound_payments.ach",
+	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
+	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
 	RestrictedFeatures []FinancialAccountFeature `json:"restricted_features"`
-	// Status is "status".
+	// Status is "status". One of "closed" or "open".
 	Status FinancialAccountStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails *FinancialAccountStatusDetails `json:"status_details"`
-	// SupportedCurrencies is "supported_currencies".
+	// SupportedCurrencies is "supported_currencies". Each: a three-letter ISO
+	// currency code, in lowercase.
 	SupportedCurrencies []string `json:"supported_currencies"`
 }
 
@@ -68,7 +89,8 @@ type FinancialAccountFeatures struct {
 	InboundTransfers *FinancialAccountFeaturesInboundTransfers `json:"inbound_transfers"`
 	// IntraStripeFlows is "intra_stripe_flows".
 	IntraStripeFlows *ToggleSettings `json:"intra_stripe_flows"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.financial_account_features".
 	Object string `json:"object"`
 	// OutboundPayments is "outbound_payments".
 	OutboundPayments *FinancialAccountFeaturesOutboundPayments `json:"outbound_payments"`
@@ -76,139 +98,178 @@ type FinancialAccountFeatures struct {
 	OutboundTransfers *FinancialAccountFeaturesOutboundTransfers `json:"outbound_transfers"`
 }
 
-// FinancialAccountBalance is a nested object of the API (treasury_financial_accounts_resource_balance).
+// FinancialAccountBalance is a nested object of the API
+// (treasury_financial_accounts_resource_balance).
 type FinancialAccountBalance struct {
-	// Cash is "cash".
+	// Cash is "cash": funds that can be spent now, per currency.
 	Cash map[string]int64 `json:"cash"`
-	// InboundPending is "inbound_pending".
+	// InboundPending is "inbound_pending": funds on their way in, per
+	// currency.
 	InboundPending map[string]int64 `json:"inbound_pending"`
-	// OutboundPending is "outbound_pending".
+	// OutboundPending is "outbound_pending": funds held for outgoing money
+	// (card authorizations, payments), per currency.
 	OutboundPending map[string]int64 `json:"outbound_pending"`
 }
 
-// FinancialAccountFinancialAddress is a nested object of the API (treasury_financial_accounts_resource_financial_address).
+// FinancialAccountFinancialAddress is a nested object of the API
+// (treasury_financial_accounts_resource_financial_address).
 type FinancialAccountFinancialAddress struct {
-	// ABA is "aba".
+	// ABA is "aba". Left out of responses when it has no value.
 	ABA *FinancialAccountFinancialAddressABA `json:"aba"`
-	// SupportedNetworks is "supported_networks".
+	// SupportedNetworks is "supported_networks". One of "ach" or
+	// "us_domestic_wire". Left out of responses when it has no value.
 	SupportedNetworks []FinancialAccountFinancialAddressSupportedNetwork `json:"supported_networks"`
-	// Type is "type".
+	// Type is "type". The only value is "aba".
 	Type FinancialAccountFinancialAddressType `json:"type"`
 }
 
-// FinancialAccountPlatformRestrictions is a nested object of the API (treasury_financial_accounts_resource_platform_restrictions).
+// FinancialAccountPlatformRestrictions is a nested object of the API
+// (treasury_financial_accounts_resource_platform_restrictions).
 type FinancialAccountPlatformRestrictions struct {
-	// InboundFlows is "inbound_flows": nil when null.
+	// InboundFlows is "inbound_flows". One of "restricted" or "unrestricted".
+	// Nil when null.
 	InboundFlows *FinancialAccountPlatformRestrictionsInboundFlows `json:"inbound_flows"`
-	// OutboundFlows is "outbound_flows": nil when null.
+	// OutboundFlows is "outbound_flows". One of "restricted" or
+	// "unrestricted". Nil when null.
 	OutboundFlows *FinancialAccountPlatformRestrictionsOutboundFlows `json:"outbound_flows"`
 }
 
-// FinancialAccountStatusDetails is a nested object of the API (treasury_financial_accounts_resource_status_details).
+// FinancialAccountStatusDetails is a nested object of the API
+// (treasury_financial_accounts_resource_status_details).
 type FinancialAccountStatusDetails struct {
-	// Closed is "closed": nil when null.
+	// Closed is "closed". Nil when null.
 	Closed *FinancialAccountStatusDetailsClosed `json:"closed"`
 }
 
-// ToggleSettings is a nested object of the API (treasury_financial_accounts_resource_toggle_settings).
+// ToggleSettings is a nested object of the API
+// (treasury_financial_accounts_resource_toggle_settings).
 type ToggleSettings struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
-	// Status is "status".
+	// Status is "status". One of "active", "pending" or "restricted".
 	Status ToggleSettingsStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// FinancialAccountFeaturesFinancialAddresses is a nested object of the API (treasury_financial_accounts_resource_financial_addresses_features).
+// FinancialAccountFeaturesFinancialAddresses is a nested object of the API
+// (treasury_financial_accounts_resource_financial_addresses_features).
 type FinancialAccountFeaturesFinancialAddresses struct {
-	// ABA is "aba".
+	// ABA is "aba". Left out of responses when it has no value.
 	ABA *FinancialAccountFeaturesFinancialAddressesABA `json:"aba"`
 }
 
-// FinancialAccountFeaturesInboundTransfers is a nested object of the API (treasury_financial_accounts_resource_inbound_transfers).
+// FinancialAccountFeaturesInboundTransfers is a nested object of the API
+// (treasury_financial_accounts_resource_inbound_transfers).
 type FinancialAccountFeaturesInboundTransfers struct {
-	// ACH is "ach".
+	// ACH is "ach". Left out of responses when it has no value.
 	ACH *FinancialAccountFeaturesInboundTransfersACH `json:"ach"`
 }
 
-// FinancialAccountFeaturesOutboundPayments is a nested object of the API (treasury_financial_accounts_resource_outbound_payments).
+// FinancialAccountFeaturesOutboundPayments is a nested object of the API
+// (treasury_financial_accounts_resource_outbound_payments).
 type FinancialAccountFeaturesOutboundPayments struct {
-	// ACH is "ach".
+	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundACHToggleSettings `json:"ach"`
-	// USDomesticWire is "us_domestic_wire".
+	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
+	// no value.
 	USDomesticWire *ToggleSettings `json:"us_domestic_wire"`
 }
 
-// FinancialAccountFeaturesOutboundTransfers is a nested object of the API (treasury_financial_accounts_resource_outbound_transfers).
+// FinancialAccountFeaturesOutboundTransfers is a nested object of the API
+// (treasury_financial_accounts_resource_outbound_transfers).
 type FinancialAccountFeaturesOutboundTransfers struct {
-	// ACH is "ach".
+	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundACHToggleSettings `json:"ach"`
-	// USDomesticWire is "us_domestic_wire".
+	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
+	// no value.
 	USDomesticWire *ToggleSettings `json:"us_domestic_wire"`
 }
 
-// FinancialAccountFinancialAddressABA is a nested object of the API (treasury_financial_accounts_resource_aba_record).
+// FinancialAccountFinancialAddressABA is a nested object of the API
+// (treasury_financial_accounts_resource_aba_record).
 type FinancialAccountFinancialAddressABA struct {
 	// AccountHolderName is "account_holder_name".
 	AccountHolderName string `json:"account_holder_name"`
-	// AccountNumber is "account_number": nil when null.
+	// AccountNumber is "account_number". Left out of responses when it has no
+	// value. Nil when null.
 	AccountNumber *string `json:"account_number"`
-	// AccountNumberLast4 is "account_number_last4".
+	// AccountNumberLast4 is "account_number_last4": the last four digits of
+	// the account number.
 	AccountNumberLast4 string `json:"account_number_last4"`
 	// BankName is "bank_name".
 	BankName string `json:"bank_name"`
-	// RoutingNumber is "routing_number".
+	// RoutingNumber is "routing_number": the ABA routing number of the
+	// account's bank.
 	RoutingNumber string `json:"routing_number"`
 }
 
-// FinancialAccountStatusDetailsClosed is a nested object of the API (treasury_financial_accounts_resource_closed_status_details).
+// FinancialAccountStatusDetailsClosed is a nested object of the API
+// (treasury_financial_accounts_resource_closed_status_details).
 type FinancialAccountStatusDetailsClosed struct {
-	// Reasons is "reasons".
+	// Reasons is "reasons". One of "account_rejected", "closed_by_platform" or
+	// "other".
 	Reasons []FinancialAccountStatusDetailsClosedReason `json:"reasons"`
 }
 
-// ToggleStatusDetails is a nested object of the API (treasury_financial_accounts_resource_toggles_setting_status_details).
+// ToggleStatusDetails is a nested object of the API
+// (treasury_financial_accounts_resource_toggles_setting_status_details).
 type ToggleStatusDetails struct {
-	// Code is "code".
+	// Code is "code". One of "activating", "capability_not_requested",
+	// "financial_account_closed", "rejected_other",
+	// "rejected_unsupported_business", "requirements_past_due",
+	// "requirements_pending_verification", "restricted_by_platform" or
+	// "restricted_other".
 	Code ToggleStatusDetailsCode `json:"code"`
-	// Resolution is "resolution": nil when null.
+	// Resolution is "resolution". One of "contact_stripe",
+	// "provide_information" or "remove_restriction". Left out of responses
+	// when it has no value. Nil when null.
 	Resolution *ToggleStatusDetailsResolution `json:"resolution"`
-	// Restriction is "restriction".
+	// Restriction is "restriction". One of "inbound_flows" or
+	// "outbound_flows". Left out of responses when it has no value.
 	Restriction *ToggleStatusDetailsRestriction `json:"restriction"`
 }
 
-// FinancialAccountFeaturesFinancialAddressesABA is a nested object of the API (treasury_financial_accounts_resource_aba_toggle_settings).
+// FinancialAccountFeaturesFinancialAddressesABA is a nested object of the API
+// (treasury_financial_accounts_resource_aba_toggle_settings).
 type FinancialAccountFeaturesFinancialAddressesABA struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
-	// Status is "status".
+	// Status is "status". One of "active", "pending" or "restricted".
 	Status FinancialAccountFeaturesFinancialAddressesABAStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// FinancialAccountFeaturesInboundTransfersACH is a nested object of the API (treasury_financial_accounts_resource_inbound_ach_toggle_settings).
+// FinancialAccountFeaturesInboundTransfersACH is a nested object of the API
+// (treasury_financial_accounts_resource_inbound_ach_toggle_settings).
 type FinancialAccountFeaturesInboundTransfersACH struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
-	// Status is "status".
+	// Status is "status". One of "active", "pending" or "restricted".
 	Status FinancialAccountFeaturesInboundTransfersACHStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// OutboundACHToggleSettings is a nested object of the API (treasury_financial_accounts_resource_outbound_ach_toggle_settings).
+// OutboundACHToggleSettings is a nested object of the API
+// (treasury_financial_accounts_resource_outbound_ach_toggle_settings).
 type OutboundACHToggleSettings struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
-	// Status is "status".
+	// Status is "status". One of "active", "pending" or "restricted".
 	Status OutboundACHToggleSettingsStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// FinancialAccountFeature is a string enumeration with values "card_issuing", "deposit_insurance", "financial_addresses.aba", "financial_addresses.aba.forwarding", "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach", "outbound_payments.us_domestic_wire", "outbound_transfers.ach", "outbound_transfers.us_domestic_wire", "remote_deposit_capture"; the API may add values.
+// FinancialAccountFeature is a string enumeration with values "card_issuing",
+// "deposit_insurance", "financial_addresses.aba",
+// "financial_addresses.aba.forwarding", "inbound_transfers.ach",
+// "intra_stripe_flows", "outbound_payments.ach",
+// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
+// "outbound_transfers.us_domestic_wire" and "remote_deposit_capture"; the API
+// may add values.
 type FinancialAccountFeature string
 
 // Values of FinancialAccountFeature.
@@ -226,7 +287,8 @@ const (
 	FinancialAccountFeatureRemoteDepositCapture            FinancialAccountFeature = "remote_deposit_capture"
 )
 
-// FinancialAccountStatus is a string enumeration with values "closed", "open"; the API may add values.
+// FinancialAccountStatus is a string enumeration with values "closed" and
+// "open"; the API may add values.
 type FinancialAccountStatus string
 
 // Values of FinancialAccountStatus.
@@ -235,7 +297,8 @@ const (
 	FinancialAccountStatusOpen   FinancialAccountStatus = "open"
 )
 
-// FinancialAccountFinancialAddressSupportedNetwork is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// FinancialAccountFinancialAddressSupportedNetwork is a string enumeration
+// with values "ach" and "us_domestic_wire"; the API may add values.
 type FinancialAccountFinancialAddressSupportedNetwork string
 
 // Values of FinancialAccountFinancialAddressSupportedNetwork.
@@ -244,7 +307,8 @@ const (
 	FinancialAccountFinancialAddressSupportedNetworkUSDomesticWire FinancialAccountFinancialAddressSupportedNetwork = "us_domestic_wire"
 )
 
-// FinancialAccountFinancialAddressType is a string enumeration with values "aba"; the API may add values.
+// FinancialAccountFinancialAddressType is a string enumeration with values
+// "aba"; the API may add values.
 type FinancialAccountFinancialAddressType string
 
 // Values of FinancialAccountFinancialAddressType.
@@ -252,7 +316,8 @@ const (
 	FinancialAccountFinancialAddressTypeABA FinancialAccountFinancialAddressType = "aba"
 )
 
-// FinancialAccountPlatformRestrictionsInboundFlows is a string enumeration with values "restricted", "unrestricted"; the API may add values.
+// FinancialAccountPlatformRestrictionsInboundFlows is a string enumeration
+// with values "restricted" and "unrestricted"; the API may add values.
 type FinancialAccountPlatformRestrictionsInboundFlows string
 
 // Values of FinancialAccountPlatformRestrictionsInboundFlows.
@@ -261,7 +326,8 @@ const (
 	FinancialAccountPlatformRestrictionsInboundFlowsUnrestricted FinancialAccountPlatformRestrictionsInboundFlows = "unrestricted"
 )
 
-// FinancialAccountPlatformRestrictionsOutboundFlows is a string enumeration with values "restricted", "unrestricted"; the API may add values.
+// FinancialAccountPlatformRestrictionsOutboundFlows is a string enumeration
+// with values "restricted" and "unrestricted"; the API may add values.
 type FinancialAccountPlatformRestrictionsOutboundFlows string
 
 // Values of FinancialAccountPlatformRestrictionsOutboundFlows.
@@ -270,7 +336,8 @@ const (
 	FinancialAccountPlatformRestrictionsOutboundFlowsUnrestricted FinancialAccountPlatformRestrictionsOutboundFlows = "unrestricted"
 )
 
-// ToggleSettingsStatus is a string enumeration with values "active", "pending", "restricted"; the API may add values.
+// ToggleSettingsStatus is a string enumeration with values "active", "pending"
+// and "restricted"; the API may add values.
 type ToggleSettingsStatus string
 
 // Values of ToggleSettingsStatus.
@@ -280,7 +347,9 @@ const (
 	ToggleSettingsStatusRestricted ToggleSettingsStatus = "restricted"
 )
 
-// FinancialAccountStatusDetailsClosedReason is a string enumeration with values "account_rejected", "closed_by_platform", "other"; the API may add values.
+// FinancialAccountStatusDetailsClosedReason is a string enumeration with
+// values "account_rejected", "closed_by_platform" and "other"; the API may add
+// values.
 type FinancialAccountStatusDetailsClosedReason string
 
 // Values of FinancialAccountStatusDetailsClosedReason.
@@ -290,7 +359,11 @@ const (
 	FinancialAccountStatusDetailsClosedReasonOther            FinancialAccountStatusDetailsClosedReason = "other"
 )
 
-// ToggleStatusDetailsCode is a string enumeration with values "activating", "capability_not_requested", "financial_account_closed", "rejected_other", "rejected_unsupported_business", "requirements_past_due", "requirements_pending_verification", "restricted_by_platform", "restricted_other"; the API may add values.
+// ToggleStatusDetailsCode is a string enumeration with values "activating",
+// "capability_not_requested", "financial_account_closed", "rejected_other",
+// "rejected_unsupported_business", "requirements_past_due",
+// "requirements_pending_verification", "restricted_by_platform" and
+// "restricted_other"; the API may add values.
 type ToggleStatusDetailsCode string
 
 // Values of ToggleStatusDetailsCode.
@@ -306,7 +379,9 @@ const (
 	ToggleStatusDetailsCodeRestrictedOther                 ToggleStatusDetailsCode = "restricted_other"
 )
 
-// ToggleStatusDetailsResolution is a string enumeration with values "contact_stripe", "provide_information", "remove_restriction"; the API may add values.
+// ToggleStatusDetailsResolution is a string enumeration with values
+// "contact_stripe", "provide_information" and "remove_restriction"; the API
+// may add values.
 type ToggleStatusDetailsResolution string
 
 // Values of ToggleStatusDetailsResolution.
@@ -316,7 +391,8 @@ const (
 	ToggleStatusDetailsResolutionRemoveRestriction  ToggleStatusDetailsResolution = "remove_restriction"
 )
 
-// ToggleStatusDetailsRestriction is a string enumeration with values "inbound_flows", "outbound_flows"; the API may add values.
+// ToggleStatusDetailsRestriction is a string enumeration with values
+// "inbound_flows" and "outbound_flows"; the API may add values.
 type ToggleStatusDetailsRestriction string
 
 // Values of ToggleStatusDetailsRestriction.
@@ -325,7 +401,8 @@ const (
 	ToggleStatusDetailsRestrictionOutboundFlows ToggleStatusDetailsRestriction = "outbound_flows"
 )
 
-// FinancialAccountFeaturesFinancialAddressesABAStatus is a string enumeration with values "active", "pending", "restricted"; the API may add values.
+// FinancialAccountFeaturesFinancialAddressesABAStatus is a string enumeration
+// with values "active", "pending" and "restricted"; the API may add values.
 type FinancialAccountFeaturesFinancialAddressesABAStatus string
 
 // Values of FinancialAccountFeaturesFinancialAddressesABAStatus.
@@ -335,7 +412,8 @@ const (
 	FinancialAccountFeaturesFinancialAddressesABAStatusRestricted FinancialAccountFeaturesFinancialAddressesABAStatus = "restricted"
 )
 
-// FinancialAccountFeaturesInboundTransfersACHStatus is a string enumeration with values "active", "pending", "restricted"; the API may add values.
+// FinancialAccountFeaturesInboundTransfersACHStatus is a string enumeration
+// with values "active", "pending" and "restricted"; the API may add values.
 type FinancialAccountFeaturesInboundTransfersACHStatus string
 
 // Values of FinancialAccountFeaturesInboundTransfersACHStatus.
@@ -345,7 +423,8 @@ const (
 	FinancialAccountFeaturesInboundTransfersACHStatusRestricted FinancialAccountFeaturesInboundTransfersACHStatus = "restricted"
 )
 
-// OutboundACHToggleSettingsStatus is a string enumeration with values "active", "pending", "restricted"; the API may add values.
+// OutboundACHToggleSettingsStatus is a string enumeration with values
+// "active", "pending" and "restricted"; the API may add values.
 type OutboundACHToggleSettingsStatus string
 
 // Values of OutboundACHToggleSettingsStatus.

@@ -13,15 +13,19 @@ import (
 // FinancialAccountCreateParams holds the parameters of FinancialAccountService.Create (POST /v1/treasury/financial_accounts).
 type FinancialAccountCreateParams struct {
 	embedfin.Params
-	// Features sets "features".
+	// Features sets "features": features to request; they turn active once the
+	// account qualifies.
 	Features *FinancialAccountFeaturesParams `url:"features,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Nickname sets "nickname".
+	// Nickname sets "nickname". At most 5000 characters.
 	Nickname *string `url:"nickname,omitempty"`
 	// PlatformRestrictions sets "platform_restrictions".
 	PlatformRestrictions *FinancialAccountPlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
-	// SupportedCurrencies sets "supported_currencies".
+	// SupportedCurrencies sets "supported_currencies": the currencies the
+	// account holds (usd). Required. Each: a three-letter ISO currency code,
+	// in lowercase. Each at most 5000 characters.
 	SupportedCurrencies []string `url:"supported_currencies,omitempty"`
 }
 
@@ -108,7 +112,7 @@ func (p *FinancialAccountFeaturesParams) Validate() error {
 
 // AccessParams is a nested object of request parameters.
 type AccessParams struct {
-	// Requested sets "requested".
+	// Requested sets "requested". Required.
 	Requested *bool `url:"requested,omitempty"`
 }
 
@@ -225,20 +229,23 @@ func (p *OutboundTransfersParams) Validate() error {
 
 // FinancialAccountPlatformRestrictionsParams is a nested object of request parameters.
 type FinancialAccountPlatformRestrictionsParams struct {
-	// InboundFlows sets "inbound_flows".
+	// InboundFlows sets "inbound_flows". One of "restricted" or
+	// "unrestricted".
 	InboundFlows *FinancialAccountPlatformRestrictionsInboundFlows `url:"inbound_flows,omitempty"`
-	// OutboundFlows sets "outbound_flows".
+	// OutboundFlows sets "outbound_flows". One of "restricted" or
+	// "unrestricted".
 	OutboundFlows *FinancialAccountPlatformRestrictionsOutboundFlows `url:"outbound_flows,omitempty"`
 }
 
 // FinancialAccountListParams holds the parameters of FinancialAccountService.List (GET /v1/treasury/financial_accounts).
 type FinancialAccountListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "closed" or "open".
 	Status *FinancialAccountStatus `url:"status,omitempty"`
 }
 
@@ -250,13 +257,15 @@ type FinancialAccountRetrieveParams struct {
 // FinancialAccountUpdateParams holds the parameters of FinancialAccountService.Update (POST /v1/treasury/financial_accounts/{financial_account}).
 type FinancialAccountUpdateParams struct {
 	embedfin.Params
-	// Features sets "features".
+	// Features sets "features": features to request; they turn active once the
+	// account qualifies.
 	Features *FinancialAccountFeaturesParams `url:"features,omitempty"`
 	// ForwardingSettings sets "forwarding_settings".
 	ForwardingSettings *FinancialAccountForwardingSettingsParams `url:"forwarding_settings,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Nickname sets "nickname".
+	// Nickname sets "nickname". At most 5000 characters.
 	Nickname *string `url:"nickname,omitempty"`
 	// PlatformRestrictions sets "platform_restrictions".
 	PlatformRestrictions *FinancialAccountPlatformRestrictionsParams `url:"platform_restrictions,omitempty"`
@@ -286,9 +295,10 @@ func (p *FinancialAccountUpdateParams) Validate() error {
 type FinancialAccountForwardingSettingsParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// PaymentMethod sets "payment_method".
+	// PaymentMethod sets "payment_method". At most 5000 characters.
 	PaymentMethod *string `url:"payment_method,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of "financial_account" or
+	// "payment_method".
 	Type *FinancialAccountForwardingSettingsType `url:"type,omitempty"`
 }
 
@@ -305,7 +315,8 @@ func (p *FinancialAccountForwardingSettingsParams) Validate() error {
 	return nil
 }
 
-// FinancialAccountForwardingSettingsType is a string enumeration with values "financial_account", "payment_method"; the API may add values.
+// FinancialAccountForwardingSettingsType is a string enumeration with values
+// "financial_account" and "payment_method"; the API may add values.
 type FinancialAccountForwardingSettingsType string
 
 // Values of FinancialAccountForwardingSettingsType.
@@ -413,6 +424,8 @@ type FinancialAccountService struct {
 // Create creates a financial account.
 //
 // API: POST /v1/treasury/financial_accounts
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/create
 func (s *FinancialAccountService) Create(ctx context.Context, params *FinancialAccountCreateParams, opts ...embedfin.RequestOption) (*FinancialAccount, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -427,6 +440,8 @@ func (s *FinancialAccountService) Create(ctx context.Context, params *FinancialA
 // List returns one page of financial accounts; use All to walk every page.
 //
 // API: GET /v1/treasury/financial_accounts
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/list
 func (s *FinancialAccountService) List(ctx context.Context, params *FinancialAccountListParams, opts ...embedfin.RequestOption) (*embedfin.List[FinancialAccount], error) {
 	out := new(embedfin.List[FinancialAccount])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/treasury/financial_accounts", params, out, opts...); err != nil {
@@ -437,6 +452,8 @@ func (s *FinancialAccountService) List(ctx context.Context, params *FinancialAcc
 
 // All returns an iterator over every financial account, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/list
 func (s *FinancialAccountService) All(ctx context.Context, params *FinancialAccountListParams, opts ...embedfin.RequestOption) iter.Seq2[*FinancialAccount, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *FinancialAccountListParams) (*embedfin.List[FinancialAccount], error) {
 		return s.List(ctx, p, opts...)
@@ -446,6 +463,8 @@ func (s *FinancialAccountService) All(ctx context.Context, params *FinancialAcco
 // Retrieve fetches a financial account by its ID.
 //
 // API: GET /v1/treasury/financial_accounts/{financial_account}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/retrieve
 func (s *FinancialAccountService) Retrieve(ctx context.Context, id string, params *FinancialAccountRetrieveParams, opts ...embedfin.RequestOption) (*FinancialAccount, error) {
 	path, err := embedfin.Path("/v1/treasury/financial_accounts/{financial_account}", id)
 	if err != nil {
@@ -458,9 +477,12 @@ func (s *FinancialAccountService) Retrieve(ctx context.Context, id string, param
 	return out, nil
 }
 
-// Update changes a financial account; fields left nil are not sent and stay as they are.
+// Update changes a financial account; fields left nil are not sent and stay as
+// they are.
 //
 // API: POST /v1/treasury/financial_accounts/{financial_account}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/update
 func (s *FinancialAccountService) Update(ctx context.Context, id string, params *FinancialAccountUpdateParams, opts ...embedfin.RequestOption) (*FinancialAccount, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -479,6 +501,8 @@ func (s *FinancialAccountService) Update(ctx context.Context, id string, params 
 // Close closes the financial account.
 //
 // API: POST /v1/treasury/financial_accounts/{financial_account}/close
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_accounts/close
 func (s *FinancialAccountService) Close(ctx context.Context, id string, params *FinancialAccountCloseParams, opts ...embedfin.RequestOption) (*FinancialAccount, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -494,9 +518,12 @@ func (s *FinancialAccountService) Close(ctx context.Context, id string, params *
 	return out, nil
 }
 
-// RetrieveFeatures returns the features of the financial account's feature set and their status.
+// RetrieveFeatures returns the features of the financial account's feature set
+// and their status.
 //
 // API: GET /v1/treasury/financial_accounts/{financial_account}/features
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_account_features/retrieve
 func (s *FinancialAccountService) RetrieveFeatures(ctx context.Context, id string, params *FinancialAccountRetrieveFeaturesParams, opts ...embedfin.RequestOption) (*FinancialAccountFeatures, error) {
 	path, err := embedfin.Path("/v1/treasury/financial_accounts/{financial_account}/features", id)
 	if err != nil {
@@ -509,9 +536,12 @@ func (s *FinancialAccountService) RetrieveFeatures(ctx context.Context, id strin
 	return out, nil
 }
 
-// UpdateFeatures requests or removes features of the financial account's feature set.
+// UpdateFeatures requests or removes features of the financial account's
+// feature set.
 //
 // API: POST /v1/treasury/financial_accounts/{financial_account}/features
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/financial_account_features/update
 func (s *FinancialAccountService) UpdateFeatures(ctx context.Context, id string, params *FinancialAccountUpdateFeaturesParams, opts ...embedfin.RequestOption) (*FinancialAccountFeatures, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

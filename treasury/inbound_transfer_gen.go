@@ -9,45 +9,51 @@ import (
 // InboundTransfer is the inbound transfer object ("treasury.inbound_transfer" in the API).
 type InboundTransfer struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
 	// Cancelable is "cancelable".
 	Cancelable bool `json:"cancelable"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// FailureDetails is "failure_details": nil when null.
+	// FailureDetails is "failure_details". Nil when null.
 	FailureDetails *InboundTransferFailureDetails `json:"failure_details"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// LinkedFlows is "linked_flows".
 	LinkedFlows *InboundTransferLinkedFlows `json:"linked_flows"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.inbound_transfer".
 	Object string `json:"object"`
-	// OriginPaymentMethod is "origin_payment_method": nil when null.
+	// OriginPaymentMethod is "origin_payment_method". Nil when null.
 	OriginPaymentMethod *string `json:"origin_payment_method"`
-	// OriginPaymentMethodDetails is "origin_payment_method_details": nil when null.
+	// OriginPaymentMethodDetails is "origin_payment_method_details". Nil when
+	// null.
 	OriginPaymentMethodDetails *InboundTransferOriginPaymentMethodDetails `json:"origin_payment_method_details"`
-	// Returned is "returned": nil when null.
+	// Returned is "returned". Nil when null.
 	Returned *bool `json:"returned"`
 	// StatementDescriptor is "statement_descriptor".
 	StatementDescriptor string `json:"statement_descriptor"`
-	// Status is "status".
+	// Status is "status". One of "canceled", "failed", "processing" or
+	// "succeeded".
 	Status InboundTransferStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *InboundTransferStatusTransitions `json:"status_transitions"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded; nil when null.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -59,59 +65,74 @@ func (x *InboundTransfer) GetID() string {
 	return x.ID
 }
 
-// InboundTransferFailureDetails is a nested object of the API (treasury_inbound_transfers_resource_failure_details).
+// InboundTransferFailureDetails is a nested object of the API
+// (treasury_inbound_transfers_resource_failure_details).
 type InboundTransferFailureDetails struct {
-	// Code is "code".
+	// Code is "code". One of the 13 values of
+	// InboundTransferFailureDetailsCode.
 	Code InboundTransferFailureDetailsCode `json:"code"`
 }
 
-// InboundTransferLinkedFlows is a nested object of the API (treasury_inbound_transfers_resource_inbound_transfer_resource_linked_flows).
+// InboundTransferLinkedFlows is a nested object of the API
+// (treasury_inbound_transfers_resource_inbound_transfer_resource_linked_flows).
 type InboundTransferLinkedFlows struct {
-	// ReceivedDebit is "received_debit": nil when null.
+	// ReceivedDebit is "received_debit". Nil when null.
 	ReceivedDebit *string `json:"received_debit"`
 }
 
-// InboundTransferOriginPaymentMethodDetails is a nested object of the API (inbound_transfers).
+// InboundTransferOriginPaymentMethodDetails is a nested object of the API
+// (inbound_transfers).
 type InboundTransferOriginPaymentMethodDetails struct {
 	// BillingDetails is "billing_details".
 	BillingDetails *BillingDetails `json:"billing_details"`
-	// Type is "type".
+	// Type is "type". The only value is "us_bank_account".
 	Type InboundTransferOriginPaymentMethodDetailsType `json:"type"`
-	// USBankAccount is "us_bank_account".
+	// USBankAccount is "us_bank_account". Left out of responses when it has no
+	// value.
 	USBankAccount *InboundTransferOriginPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
 }
 
-// InboundTransferStatusTransitions is a nested object of the API (treasury_inbound_transfers_resource_inbound_transfer_resource_status_transitions).
+// InboundTransferStatusTransitions is a nested object of the API
+// (treasury_inbound_transfers_resource_inbound_transfer_resource_status_transitions).
 type InboundTransferStatusTransitions struct {
-	// CanceledAt is "canceled_at": Unix time in seconds; nil when null.
+	// CanceledAt is "canceled_at". Unix time in seconds. Nil when null.
 	CanceledAt *int64 `json:"canceled_at"`
-	// FailedAt is "failed_at": Unix time in seconds; nil when null.
+	// FailedAt is "failed_at". Unix time in seconds. Nil when null.
 	FailedAt *int64 `json:"failed_at"`
-	// SucceededAt is "succeeded_at": Unix time in seconds; nil when null.
+	// SucceededAt is "succeeded_at". Unix time in seconds. Nil when null.
 	SucceededAt *int64 `json:"succeeded_at"`
 }
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccount is a nested object of the API (inbound_transfers_payment_method_details_us_bank_account).
+// InboundTransferOriginPaymentMethodDetailsUSBankAccount is a nested object of
+// the API (inbound_transfers_payment_method_details_us_bank_account).
 type InboundTransferOriginPaymentMethodDetailsUSBankAccount struct {
-	// AccountHolderType is "account_holder_type": nil when null.
+	// AccountHolderType is "account_holder_type". One of "company" or
+	// "individual". Left out of responses when it has no value. Nil when null.
 	AccountHolderType *InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
-	// AccountType is "account_type": nil when null.
+	// AccountType is "account_type". One of "checking" or "savings". Left out
+	// of responses when it has no value. Nil when null.
 	AccountType *InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
-	// BankName is "bank_name": nil when null.
+	// BankName is "bank_name". Left out of responses when it has no value. Nil
+	// when null.
 	BankName *string `json:"bank_name"`
-	// Fingerprint is "fingerprint": nil when null.
+	// Fingerprint is "fingerprint". Left out of responses when it has no
+	// value. Nil when null.
 	Fingerprint *string `json:"fingerprint"`
-	// Last4 is "last4": nil when null.
+	// Last4 is "last4". Left out of responses when it has no value. Nil when
+	// null.
 	Last4 *string `json:"last4"`
-	// Mandate is "mandate": an ID, with the full object when the field is expanded.
+	// Mandate is "mandate". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
-	// Network is "network".
+	// Network is "network". The only value is "ach".
 	Network InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork `json:"network"`
-	// RoutingNumber is "routing_number": nil when null.
+	// RoutingNumber is "routing_number". Left out of responses when it has no
+	// value. Nil when null.
 	RoutingNumber *string `json:"routing_number"`
 }
 
-// InboundTransferStatus is a string enumeration with values "canceled", "failed", "processing", "succeeded"; the API may add values.
+// InboundTransferStatus is a string enumeration with values "canceled",
+// "failed", "processing" and "succeeded"; the API may add values.
 type InboundTransferStatus string
 
 // Values of InboundTransferStatus.
@@ -122,7 +143,8 @@ const (
 	InboundTransferStatusSucceeded  InboundTransferStatus = "succeeded"
 )
 
-// InboundTransferFailureDetailsCode is a string enumeration with 13 known values (see the constants); the API may add values.
+// InboundTransferFailureDetailsCode is a string enumeration with 13 known
+// values (see the constants); the API may add values.
 type InboundTransferFailureDetailsCode string
 
 // Values of InboundTransferFailureDetailsCode.
@@ -142,7 +164,8 @@ const (
 	InboundTransferFailureDetailsCodeOther                         InboundTransferFailureDetailsCode = "other"
 )
 
-// InboundTransferOriginPaymentMethodDetailsType is a string enumeration with values "us_bank_account"; the API may add values.
+// InboundTransferOriginPaymentMethodDetailsType is a string enumeration with
+// values "us_bank_account"; the API may add values.
 type InboundTransferOriginPaymentMethodDetailsType string
 
 // Values of InboundTransferOriginPaymentMethodDetailsType.
@@ -150,7 +173,9 @@ const (
 	InboundTransferOriginPaymentMethodDetailsTypeUSBankAccount InboundTransferOriginPaymentMethodDetailsType = "us_bank_account"
 )
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType is a
+// string enumeration with values "company" and "individual"; the API may add
+// values.
 type InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType string
 
 // Values of InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType.
@@ -159,7 +184,9 @@ const (
 	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
 )
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType is a string enumeration with values "checking", "savings"; the API may add values.
+// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType is a
+// string enumeration with values "checking" and "savings"; the API may add
+// values.
 type InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType string
 
 // Values of InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType.
@@ -168,7 +195,8 @@ const (
 	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountTypeSavings  InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType = "savings"
 )
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork is a string enumeration with values "ach"; the API may add values.
+// InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork is a string
+// enumeration with values "ach"; the API may add values.
 type InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork string
 
 // Values of InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork.

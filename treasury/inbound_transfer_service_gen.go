@@ -13,19 +13,23 @@ import (
 // InboundTransferCreateParams holds the parameters of InboundTransferService.Create (POST /v1/treasury/inbound_transfers).
 type InboundTransferCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// OriginPaymentMethod sets "origin_payment_method".
+	// OriginPaymentMethod sets "origin_payment_method". Required. At most 5000
+	// characters.
 	OriginPaymentMethod *string `url:"origin_payment_method,omitempty"`
-	// StatementDescriptor sets "statement_descriptor".
+	// StatementDescriptor sets "statement_descriptor". At most 10 characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
@@ -54,9 +58,10 @@ func (p *InboundTransferCreateParams) Validate() error {
 // InboundTransferListParams holds the parameters of InboundTransferService.List (GET /v1/treasury/inbound_transfers).
 type InboundTransferListParams struct {
 	embedfin.ListParams
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "canceled", "failed", "processing" or
+	// "succeeded".
 	Status *InboundTransferStatus `url:"status,omitempty"`
 }
 
@@ -91,6 +96,8 @@ type InboundTransferService struct {
 // Create creates an inbound transfer.
 //
 // API: POST /v1/treasury/inbound_transfers
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/create
 func (s *InboundTransferService) Create(ctx context.Context, params *InboundTransferCreateParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -105,6 +112,8 @@ func (s *InboundTransferService) Create(ctx context.Context, params *InboundTran
 // List returns one page of inbound transfers; use All to walk every page.
 //
 // API: GET /v1/treasury/inbound_transfers
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/list
 func (s *InboundTransferService) List(ctx context.Context, params *InboundTransferListParams, opts ...embedfin.RequestOption) (*embedfin.List[InboundTransfer], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -118,6 +127,8 @@ func (s *InboundTransferService) List(ctx context.Context, params *InboundTransf
 
 // All returns an iterator over every inbound transfer, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/list
 func (s *InboundTransferService) All(ctx context.Context, params *InboundTransferListParams, opts ...embedfin.RequestOption) iter.Seq2[*InboundTransfer, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *InboundTransferListParams) (*embedfin.List[InboundTransfer], error) {
 		return s.List(ctx, p, opts...)
@@ -127,6 +138,8 @@ func (s *InboundTransferService) All(ctx context.Context, params *InboundTransfe
 // Retrieve fetches an inbound transfer by its ID.
 //
 // API: GET /v1/treasury/inbound_transfers/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/retrieve
 func (s *InboundTransferService) Retrieve(ctx context.Context, id string, params *InboundTransferRetrieveParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/treasury/inbound_transfers/{id}", id)
 	if err != nil {
@@ -142,6 +155,8 @@ func (s *InboundTransferService) Retrieve(ctx context.Context, id string, params
 // Cancel cancels the inbound transfer.
 //
 // API: POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/cancel
 func (s *InboundTransferService) Cancel(ctx context.Context, id string, params *InboundTransferCancelParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/treasury/inbound_transfers/{inbound_transfer}/cancel", id)
 	if err != nil {

@@ -9,49 +9,55 @@ import (
 // OutboundPayment is the outbound payment object ("treasury.outbound_payment" in the API).
 type OutboundPayment struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
 	// Cancelable is "cancelable".
 	Cancelable bool `json:"cancelable"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Customer is "customer": nil when null.
+	// Customer is "customer". Nil when null.
 	Customer *string `json:"customer"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// DestinationPaymentMethod is "destination_payment_method": nil when null.
+	// DestinationPaymentMethod is "destination_payment_method". Nil when null.
 	DestinationPaymentMethod *string `json:"destination_payment_method"`
-	// DestinationPaymentMethodDetails is "destination_payment_method_details": nil when null.
+	// DestinationPaymentMethodDetails is "destination_payment_method_details".
+	// Nil when null.
 	DestinationPaymentMethodDetails *OutboundPaymentDestinationPaymentMethodDetails `json:"destination_payment_method_details"`
-	// EndUserDetails is "end_user_details": nil when null.
+	// EndUserDetails is "end_user_details". Nil when null.
 	EndUserDetails *OutboundPaymentEndUserDetails `json:"end_user_details"`
-	// ExpectedArrivalDate is "expected_arrival_date": Unix time in seconds.
+	// ExpectedArrivalDate is "expected_arrival_date". Unix time in seconds.
 	ExpectedArrivalDate int64 `json:"expected_arrival_date"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.outbound_payment".
 	Object string `json:"object"`
-	// ReturnedDetails is "returned_details": nil when null.
+	// ReturnedDetails is "returned_details". Nil when null.
 	ReturnedDetails *OutboundPaymentReturnedDetails `json:"returned_details"`
 	// StatementDescriptor is "statement_descriptor".
 	StatementDescriptor string `json:"statement_descriptor"`
-	// Status is "status".
+	// Status is "status". One of "canceled", "failed", "posted", "processing"
+	// or "returned".
 	Status OutboundPaymentStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *OutboundPaymentStatusTransitions `json:"status_transitions"`
-	// TrackingDetails is "tracking_details": nil when null.
+	// TrackingDetails is "tracking_details". Nil when null.
 	TrackingDetails *OutboundPaymentTrackingDetails `json:"tracking_details"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -63,61 +69,75 @@ func (x *OutboundPayment) GetID() string {
 	return x.ID
 }
 
-// OutboundPaymentDestinationPaymentMethodDetails is a nested object of the API (outbound_payments_payment_method_details).
+// OutboundPaymentDestinationPaymentMethodDetails is a nested object of the API
+// (outbound_payments_payment_method_details).
 type OutboundPaymentDestinationPaymentMethodDetails struct {
 	// BillingDetails is "billing_details".
 	BillingDetails *BillingDetails `json:"billing_details"`
-	// FinancialAccount is "financial_account".
+	// FinancialAccount is "financial_account". Left out of responses when it
+	// has no value.
 	FinancialAccount *OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount `json:"financial_account"`
-	// Type is "type".
+	// Type is "type". One of "financial_account" or "us_bank_account".
 	Type OutboundPaymentDestinationPaymentMethodDetailsType `json:"type"`
-	// USBankAccount is "us_bank_account".
+	// USBankAccount is "us_bank_account". Left out of responses when it has no
+	// value.
 	USBankAccount *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
 }
 
-// OutboundPaymentEndUserDetails is a nested object of the API (treasury_outbound_payments_resource_outbound_payment_resource_end_user_details).
+// OutboundPaymentEndUserDetails is a nested object of the API
+// (treasury_outbound_payments_resource_outbound_payment_resource_end_user_details).
 type OutboundPaymentEndUserDetails struct {
-	// IPAddress is "ip_address": nil when null.
+	// IPAddress is "ip_address". Nil when null.
 	IPAddress *string `json:"ip_address"`
 	// Present is "present".
 	Present bool `json:"present"`
 }
 
-// OutboundPaymentReturnedDetails is a nested object of the API (treasury_outbound_payments_resource_returned_status).
+// OutboundPaymentReturnedDetails is a nested object of the API
+// (treasury_outbound_payments_resource_returned_status).
 type OutboundPaymentReturnedDetails struct {
-	// Code is "code".
+	// Code is "code". One of "account_closed", "account_frozen",
+	// "bank_account_restricted", "bank_ownership_changed", "declined",
+	// "incorrect_account_holder_name", "invalid_account_number",
+	// "invalid_currency", "no_account" or "other".
 	Code OutboundPaymentReturnedDetailsCode `json:"code"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
-// OutboundPaymentStatusTransitions is a nested object of the API (treasury_outbound_payments_resource_outbound_payment_resource_status_transitions).
+// OutboundPaymentStatusTransitions is a nested object of the API
+// (treasury_outbound_payments_resource_outbound_payment_resource_status_transitions).
 type OutboundPaymentStatusTransitions struct {
-	// CanceledAt is "canceled_at": Unix time in seconds; nil when null.
+	// CanceledAt is "canceled_at". Unix time in seconds. Nil when null.
 	CanceledAt *int64 `json:"canceled_at"`
-	// FailedAt is "failed_at": Unix time in seconds; nil when null.
+	// FailedAt is "failed_at". Unix time in seconds. Nil when null.
 	FailedAt *int64 `json:"failed_at"`
-	// PostedAt is "posted_at": Unix time in seconds; nil when null.
+	// PostedAt is "posted_at". Unix time in seconds. Nil when null.
 	PostedAt *int64 `json:"posted_at"`
-	// ReturnedAt is "returned_at": Unix time in seconds; nil when null.
+	// ReturnedAt is "returned_at". Unix time in seconds. Nil when null.
 	ReturnedAt *int64 `json:"returned_at"`
 }
 
-// OutboundPaymentTrackingDetails is a nested object of the API (treasury_outbound_payments_resource_outbound_payment_resource_tracking_details).
+// OutboundPaymentTrackingDetails is a nested object of the API
+// (treasury_outbound_payments_resource_outbound_payment_resource_tracking_details).
 type OutboundPaymentTrackingDetails struct {
-	// ACH is "ach".
+	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundPaymentTrackingDetailsACH `json:"ach"`
-	// Type is "type".
+	// Type is "type". One of "ach" or "us_domestic_wire".
 	Type OutboundPaymentTrackingDetailsType `json:"type"`
-	// USDomesticWire is "us_domestic_wire".
+	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
+	// no value.
 	USDomesticWire *OutboundPaymentTrackingDetailsUSDomesticWire `json:"us_domestic_wire"`
 }
 
-// OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount is a nested object of the API (outbound_payments_payment_method_details_financial_account).
+// OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount is a nested
+// object of the API
+// (outbound_payments_payment_method_details_financial_account).
 type OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount struct {
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Network is "network".
+	// Network is "network". The only value is "stripe".
 	Network OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
@@ -129,43 +149,55 @@ func (x *OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount) GetID()
 	return x.ID
 }
 
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount is a nested object of the API (outbound_payments_payment_method_details_us_bank_account).
+// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount is a nested
+// object of the API
+// (outbound_payments_payment_method_details_us_bank_account).
 type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount struct {
-	// AccountHolderType is "account_holder_type": nil when null.
+	// AccountHolderType is "account_holder_type". One of "company" or
+	// "individual". Left out of responses when it has no value. Nil when null.
 	AccountHolderType *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
-	// AccountType is "account_type": nil when null.
+	// AccountType is "account_type". One of "checking" or "savings". Left out
+	// of responses when it has no value. Nil when null.
 	AccountType *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
-	// BankName is "bank_name": nil when null.
+	// BankName is "bank_name". Left out of responses when it has no value. Nil
+	// when null.
 	BankName *string `json:"bank_name"`
-	// Fingerprint is "fingerprint": nil when null.
+	// Fingerprint is "fingerprint". Left out of responses when it has no
+	// value. Nil when null.
 	Fingerprint *string `json:"fingerprint"`
-	// Last4 is "last4": nil when null.
+	// Last4 is "last4". Left out of responses when it has no value. Nil when
+	// null.
 	Last4 *string `json:"last4"`
-	// Mandate is "mandate": an ID, with the full object when the field is expanded.
+	// Mandate is "mandate". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
-	// Network is "network".
+	// Network is "network". One of "ach" or "us_domestic_wire".
 	Network OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork `json:"network"`
-	// RoutingNumber is "routing_number": nil when null.
+	// RoutingNumber is "routing_number". Left out of responses when it has no
+	// value. Nil when null.
 	RoutingNumber *string `json:"routing_number"`
 }
 
-// OutboundPaymentTrackingDetailsACH is a nested object of the API (treasury_outbound_payments_resource_ach_tracking_details).
+// OutboundPaymentTrackingDetailsACH is a nested object of the API
+// (treasury_outbound_payments_resource_ach_tracking_details).
 type OutboundPaymentTrackingDetailsACH struct {
 	// TraceID is "trace_id".
 	TraceID string `json:"trace_id"`
 }
 
-// OutboundPaymentTrackingDetailsUSDomesticWire is a nested object of the API (treasury_outbound_payments_resource_us_domestic_wire_tracking_details).
+// OutboundPaymentTrackingDetailsUSDomesticWire is a nested object of the API
+// (treasury_outbound_payments_resource_us_domestic_wire_tracking_details).
 type OutboundPaymentTrackingDetailsUSDomesticWire struct {
-	// Chips is "chips": nil when null.
+	// Chips is "chips". Nil when null.
 	Chips *string `json:"chips"`
-	// Imad is "imad": nil when null.
+	// Imad is "imad". Nil when null.
 	Imad *string `json:"imad"`
-	// Omad is "omad": nil when null.
+	// Omad is "omad". Nil when null.
 	Omad *string `json:"omad"`
 }
 
-// OutboundPaymentStatus is a string enumeration with values "canceled", "failed", "posted", "processing", "returned"; the API may add values.
+// OutboundPaymentStatus is a string enumeration with values "canceled",
+// "failed", "posted", "processing" and "returned"; the API may add values.
 type OutboundPaymentStatus string
 
 // Values of OutboundPaymentStatus.
@@ -177,7 +209,9 @@ const (
 	OutboundPaymentStatusReturned   OutboundPaymentStatus = "returned"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsType is a string enumeration with values "financial_account", "us_bank_account"; the API may add values.
+// OutboundPaymentDestinationPaymentMethodDetailsType is a string enumeration
+// with values "financial_account" and "us_bank_account"; the API may add
+// values.
 type OutboundPaymentDestinationPaymentMethodDetailsType string
 
 // Values of OutboundPaymentDestinationPaymentMethodDetailsType.
@@ -186,7 +220,11 @@ const (
 	OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount    OutboundPaymentDestinationPaymentMethodDetailsType = "us_bank_account"
 )
 
-// OutboundPaymentReturnedDetailsCode is a string enumeration with values "account_closed", "account_frozen", "bank_account_restricted", "bank_ownership_changed", "declined", "incorrect_account_holder_name", "invalid_account_number", "invalid_currency", "no_account", "other"; the API may add values.
+// OutboundPaymentReturnedDetailsCode is a string enumeration with values
+// "account_closed", "account_frozen", "bank_account_restricted",
+// "bank_ownership_changed", "declined", "incorrect_account_holder_name",
+// "invalid_account_number", "invalid_currency", "no_account" and "other"; the
+// API may add values.
 type OutboundPaymentReturnedDetailsCode string
 
 // Values of OutboundPaymentReturnedDetailsCode.
@@ -203,7 +241,8 @@ const (
 	OutboundPaymentReturnedDetailsCodeOther                      OutboundPaymentReturnedDetailsCode = "other"
 )
 
-// OutboundPaymentTrackingDetailsType is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// OutboundPaymentTrackingDetailsType is a string enumeration with values "ach"
+// and "us_domestic_wire"; the API may add values.
 type OutboundPaymentTrackingDetailsType string
 
 // Values of OutboundPaymentTrackingDetailsType.
@@ -212,7 +251,8 @@ const (
 	OutboundPaymentTrackingDetailsTypeUSDomesticWire OutboundPaymentTrackingDetailsType = "us_domestic_wire"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork is a string enumeration with values "stripe"; the API may add values.
+// OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork is a
+// string enumeration with values "stripe"; the API may add values.
 type OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork string
 
 // Values of OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork.
@@ -220,7 +260,9 @@ const (
 	OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetworkStripe OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork = "stripe"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType
+// is a string enumeration with values "company" and "individual"; the API may
+// add values.
 type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType string
 
 // Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType.
@@ -229,7 +271,9 @@ const (
 	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType is a string enumeration with values "checking", "savings"; the API may add values.
+// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType is a
+// string enumeration with values "checking" and "savings"; the API may add
+// values.
 type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType string
 
 // Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType.
@@ -238,7 +282,9 @@ const (
 	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountTypeSavings  OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType = "savings"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork is a
+// string enumeration with values "ach" and "us_domestic_wire"; the API may add
+// values.
 type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork string
 
 // Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork.

@@ -13,27 +13,33 @@ import (
 // OutboundPaymentCreateParams holds the parameters of OutboundPaymentService.Create (POST /v1/treasury/outbound_payments).
 type OutboundPaymentCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer". At most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// DestinationPaymentMethod sets "destination_payment_method".
+	// DestinationPaymentMethod sets "destination_payment_method". At most 5000
+	// characters.
 	DestinationPaymentMethod *string `url:"destination_payment_method,omitempty"`
 	// DestinationPaymentMethodData sets "destination_payment_method_data".
 	DestinationPaymentMethodData *OutboundPaymentCreateDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
-	// DestinationPaymentMethodOptions sets "destination_payment_method_options".
+	// DestinationPaymentMethodOptions sets
+	// "destination_payment_method_options".
 	DestinationPaymentMethodOptions *PaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
 	// EndUserDetails sets "end_user_details".
 	EndUserDetails *OutboundPaymentCreateEndUserDetailsParams `url:"end_user_details,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// StatementDescriptor sets "statement_descriptor".
+	// StatementDescriptor sets "statement_descriptor". At most 5000
+	// characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
@@ -72,9 +78,11 @@ type OutboundPaymentCreateDestinationPaymentMethodDataParams struct {
 	BillingDetails *OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams `url:"billing_details,omitempty"`
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. One of "financial_account" or
+	// "us_bank_account".
 	Type *OutboundPaymentDestinationPaymentMethodDetailsType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
 	USBankAccount *embedfin.USBankAccountParams `url:"us_bank_account,omitempty"`
@@ -99,9 +107,9 @@ type OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams struc
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
-	// Name sets "name".
+	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
-	// Phone sets "phone".
+	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
 }
 
@@ -113,7 +121,7 @@ type PaymentMethodOptionsParams struct {
 
 // PaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
 type PaymentMethodOptionsUSBankAccountParams struct {
-	// Network sets "network".
+	// Network sets "network". One of "ach" or "us_domestic_wire".
 	Network *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork `url:"network,omitempty"`
 }
 
@@ -121,7 +129,7 @@ type PaymentMethodOptionsUSBankAccountParams struct {
 type OutboundPaymentCreateEndUserDetailsParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
-	// Present sets "present".
+	// Present sets "present". Required.
 	Present *bool `url:"present,omitempty"`
 }
 
@@ -141,15 +149,17 @@ func (p *OutboundPaymentCreateEndUserDetailsParams) Validate() error {
 // OutboundPaymentListParams holds the parameters of OutboundPaymentService.List (GET /v1/treasury/outbound_payments).
 type OutboundPaymentListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// Customer sets "customer".
+	// Customer sets "customer". At most 5000 characters.
 	Customer *string `url:"customer,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "canceled", "failed", "posted",
+	// "processing" or "returned".
 	Status *OutboundPaymentStatus `url:"status,omitempty"`
 }
 
@@ -184,6 +194,8 @@ type OutboundPaymentService struct {
 // Create creates an outbound payment.
 //
 // API: POST /v1/treasury/outbound_payments
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/create
 func (s *OutboundPaymentService) Create(ctx context.Context, params *OutboundPaymentCreateParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -198,6 +210,8 @@ func (s *OutboundPaymentService) Create(ctx context.Context, params *OutboundPay
 // List returns one page of outbound payments; use All to walk every page.
 //
 // API: GET /v1/treasury/outbound_payments
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/list
 func (s *OutboundPaymentService) List(ctx context.Context, params *OutboundPaymentListParams, opts ...embedfin.RequestOption) (*embedfin.List[OutboundPayment], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -211,6 +225,8 @@ func (s *OutboundPaymentService) List(ctx context.Context, params *OutboundPayme
 
 // All returns an iterator over every outbound payment, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/list
 func (s *OutboundPaymentService) All(ctx context.Context, params *OutboundPaymentListParams, opts ...embedfin.RequestOption) iter.Seq2[*OutboundPayment, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *OutboundPaymentListParams) (*embedfin.List[OutboundPayment], error) {
 		return s.List(ctx, p, opts...)
@@ -220,6 +236,8 @@ func (s *OutboundPaymentService) All(ctx context.Context, params *OutboundPaymen
 // Retrieve fetches an outbound payment by its ID.
 //
 // API: GET /v1/treasury/outbound_payments/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/retrieve
 func (s *OutboundPaymentService) Retrieve(ctx context.Context, id string, params *OutboundPaymentRetrieveParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/treasury/outbound_payments/{id}", id)
 	if err != nil {
@@ -235,6 +253,8 @@ func (s *OutboundPaymentService) Retrieve(ctx context.Context, id string, params
 // Cancel cancels the outbound payment.
 //
 // API: POST /v1/treasury/outbound_payments/{id}/cancel
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/cancel
 func (s *OutboundPaymentService) Cancel(ctx context.Context, id string, params *OutboundPaymentCancelParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/treasury/outbound_payments/{id}/cancel", id)
 	if err != nil {

@@ -9,45 +9,50 @@ import (
 // OutboundTransfer is the outbound transfer object ("treasury.outbound_transfer" in the API).
 type OutboundTransfer struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
 	// Cancelable is "cancelable".
 	Cancelable bool `json:"cancelable"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// DestinationPaymentMethod is "destination_payment_method": nil when null.
+	// DestinationPaymentMethod is "destination_payment_method". Nil when null.
 	DestinationPaymentMethod *string `json:"destination_payment_method"`
 	// DestinationPaymentMethodDetails is "destination_payment_method_details".
 	DestinationPaymentMethodDetails *OutboundTransferDestinationPaymentMethodDetails `json:"destination_payment_method_details"`
-	// ExpectedArrivalDate is "expected_arrival_date": Unix time in seconds.
+	// ExpectedArrivalDate is "expected_arrival_date". Unix time in seconds.
 	ExpectedArrivalDate int64 `json:"expected_arrival_date"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.outbound_transfer".
 	Object string `json:"object"`
-	// ReturnedDetails is "returned_details": nil when null.
+	// ReturnedDetails is "returned_details". Nil when null.
 	ReturnedDetails *OutboundTransferReturnedDetails `json:"returned_details"`
 	// StatementDescriptor is "statement_descriptor".
 	StatementDescriptor string `json:"statement_descriptor"`
-	// Status is "status".
+	// Status is "status". One of "canceled", "failed", "posted", "processing"
+	// or "returned".
 	Status OutboundTransferStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *OutboundTransferStatusTransitions `json:"status_transitions"`
-	// TrackingDetails is "tracking_details": nil when null.
+	// TrackingDetails is "tracking_details". Nil when null.
 	TrackingDetails *OutboundTransferTrackingDetails `json:"tracking_details"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -59,53 +64,66 @@ func (x *OutboundTransfer) GetID() string {
 	return x.ID
 }
 
-// OutboundTransferDestinationPaymentMethodDetails is a nested object of the API (outbound_transfers_payment_method_details).
+// OutboundTransferDestinationPaymentMethodDetails is a nested object of the
+// API (outbound_transfers_payment_method_details).
 type OutboundTransferDestinationPaymentMethodDetails struct {
 	// BillingDetails is "billing_details".
 	BillingDetails *BillingDetails `json:"billing_details"`
-	// FinancialAccount is "financial_account".
+	// FinancialAccount is "financial_account". Left out of responses when it
+	// has no value.
 	FinancialAccount *OutboundTransferDestinationPaymentMethodDetailsFinancialAccount `json:"financial_account"`
-	// Type is "type".
+	// Type is "type". One of "financial_account" or "us_bank_account".
 	Type OutboundTransferDestinationPaymentMethodDetailsType `json:"type"`
-	// USBankAccount is "us_bank_account".
+	// USBankAccount is "us_bank_account". Left out of responses when it has no
+	// value.
 	USBankAccount *OutboundTransferDestinationPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
 }
 
-// OutboundTransferReturnedDetails is a nested object of the API (treasury_outbound_transfers_resource_returned_details).
+// OutboundTransferReturnedDetails is a nested object of the API
+// (treasury_outbound_transfers_resource_returned_details).
 type OutboundTransferReturnedDetails struct {
-	// Code is "code".
+	// Code is "code". One of "account_closed", "account_frozen",
+	// "bank_account_restricted", "bank_ownership_changed", "declined",
+	// "incorrect_account_holder_name", "invalid_account_number",
+	// "invalid_currency", "no_account" or "other".
 	Code OutboundTransferReturnedDetailsCode `json:"code"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
-// OutboundTransferStatusTransitions is a nested object of the API (treasury_outbound_transfers_resource_status_transitions).
+// OutboundTransferStatusTransitions is a nested object of the API
+// (treasury_outbound_transfers_resource_status_transitions).
 type OutboundTransferStatusTransitions struct {
-	// CanceledAt is "canceled_at": Unix time in seconds; nil when null.
+	// CanceledAt is "canceled_at". Unix time in seconds. Nil when null.
 	CanceledAt *int64 `json:"canceled_at"`
-	// FailedAt is "failed_at": Unix time in seconds; nil when null.
+	// FailedAt is "failed_at". Unix time in seconds. Nil when null.
 	FailedAt *int64 `json:"failed_at"`
-	// PostedAt is "posted_at": Unix time in seconds; nil when null.
+	// PostedAt is "posted_at". Unix time in seconds. Nil when null.
 	PostedAt *int64 `json:"posted_at"`
-	// ReturnedAt is "returned_at": Unix time in seconds; nil when null.
+	// ReturnedAt is "returned_at". Unix time in seconds. Nil when null.
 	ReturnedAt *int64 `json:"returned_at"`
 }
 
-// OutboundTransferTrackingDetails is a nested object of the API (treasury_outbound_transfers_resource_outbound_transfer_resource_tracking_details).
+// OutboundTransferTrackingDetails is a nested object of the API
+// (treasury_outbound_transfers_resource_outbound_transfer_resource_tracking_details).
 type OutboundTransferTrackingDetails struct {
-	// ACH is "ach".
+	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundTransferTrackingDetailsACH `json:"ach"`
-	// Type is "type".
+	// Type is "type". One of "ach" or "us_domestic_wire".
 	Type OutboundTransferTrackingDetailsType `json:"type"`
-	// USDomesticWire is "us_domestic_wire".
+	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
+	// no value.
 	USDomesticWire *OutboundTransferTrackingDetailsUSDomesticWire `json:"us_domestic_wire"`
 }
 
-// OutboundTransferDestinationPaymentMethodDetailsFinancialAccount is a nested object of the API (outbound_transfers_payment_method_details_financial_account).
+// OutboundTransferDestinationPaymentMethodDetailsFinancialAccount is a nested
+// object of the API
+// (outbound_transfers_payment_method_details_financial_account).
 type OutboundTransferDestinationPaymentMethodDetailsFinancialAccount struct {
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Network is "network".
+	// Network is "network". The only value is "stripe".
 	Network OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
@@ -117,43 +135,55 @@ func (x *OutboundTransferDestinationPaymentMethodDetailsFinancialAccount) GetID(
 	return x.ID
 }
 
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccount is a nested object of the API (outbound_transfers_payment_method_details_us_bank_account).
+// OutboundTransferDestinationPaymentMethodDetailsUSBankAccount is a nested
+// object of the API
+// (outbound_transfers_payment_method_details_us_bank_account).
 type OutboundTransferDestinationPaymentMethodDetailsUSBankAccount struct {
-	// AccountHolderType is "account_holder_type": nil when null.
+	// AccountHolderType is "account_holder_type". One of "company" or
+	// "individual". Left out of responses when it has no value. Nil when null.
 	AccountHolderType *OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
-	// AccountType is "account_type": nil when null.
+	// AccountType is "account_type". One of "checking" or "savings". Left out
+	// of responses when it has no value. Nil when null.
 	AccountType *OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
-	// BankName is "bank_name": nil when null.
+	// BankName is "bank_name". Left out of responses when it has no value. Nil
+	// when null.
 	BankName *string `json:"bank_name"`
-	// Fingerprint is "fingerprint": nil when null.
+	// Fingerprint is "fingerprint". Left out of responses when it has no
+	// value. Nil when null.
 	Fingerprint *string `json:"fingerprint"`
-	// Last4 is "last4": nil when null.
+	// Last4 is "last4". Left out of responses when it has no value. Nil when
+	// null.
 	Last4 *string `json:"last4"`
-	// Mandate is "mandate": an ID, with the full object when the field is expanded.
+	// Mandate is "mandate". Expandable: the ID, or the whole object when the
+	// request expands it. Left out of responses when it has no value.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
-	// Network is "network".
+	// Network is "network". One of "ach" or "us_domestic_wire".
 	Network OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork `json:"network"`
-	// RoutingNumber is "routing_number": nil when null.
+	// RoutingNumber is "routing_number". Left out of responses when it has no
+	// value. Nil when null.
 	RoutingNumber *string `json:"routing_number"`
 }
 
-// OutboundTransferTrackingDetailsACH is a nested object of the API (treasury_outbound_transfers_resource_ach_tracking_details).
+// OutboundTransferTrackingDetailsACH is a nested object of the API
+// (treasury_outbound_transfers_resource_ach_tracking_details).
 type OutboundTransferTrackingDetailsACH struct {
 	// TraceID is "trace_id".
 	TraceID string `json:"trace_id"`
 }
 
-// OutboundTransferTrackingDetailsUSDomesticWire is a nested object of the API (treasury_outbound_transfers_resource_us_domestic_wire_tracking_details).
+// OutboundTransferTrackingDetailsUSDomesticWire is a nested object of the API
+// (treasury_outbound_transfers_resource_us_domestic_wire_tracking_details).
 type OutboundTransferTrackingDetailsUSDomesticWire struct {
-	// Chips is "chips": nil when null.
+	// Chips is "chips". Nil when null.
 	Chips *string `json:"chips"`
-	// Imad is "imad": nil when null.
+	// Imad is "imad". Nil when null.
 	Imad *string `json:"imad"`
-	// Omad is "omad": nil when null.
+	// Omad is "omad". Nil when null.
 	Omad *string `json:"omad"`
 }
 
-// OutboundTransferStatus is a string enumeration with values "canceled", "failed", "posted", "processing", "returned"; the API may add values.
+// OutboundTransferStatus is a string enumeration with values "canceled",
+// "failed", "posted", "processing" and "returned"; the API may add values.
 type OutboundTransferStatus string
 
 // Values of OutboundTransferStatus.
@@ -165,7 +195,9 @@ const (
 	OutboundTransferStatusReturned   OutboundTransferStatus = "returned"
 )
 
-// OutboundTransferDestinationPaymentMethodDetailsType is a string enumeration with values "financial_account", "us_bank_account"; the API may add values.
+// OutboundTransferDestinationPaymentMethodDetailsType is a string enumeration
+// with values "financial_account" and "us_bank_account"; the API may add
+// values.
 type OutboundTransferDestinationPaymentMethodDetailsType string
 
 // Values of OutboundTransferDestinationPaymentMethodDetailsType.
@@ -174,7 +206,11 @@ const (
 	OutboundTransferDestinationPaymentMethodDetailsTypeUSBankAccount    OutboundTransferDestinationPaymentMethodDetailsType = "us_bank_account"
 )
 
-// OutboundTransferReturnedDetailsCode is a string enumeration with values "account_closed", "account_frozen", "bank_account_restricted", "bank_ownership_changed", "declined", "incorrect_account_holder_name", "invalid_account_number", "invalid_currency", "no_account", "other"; the API may add values.
+// OutboundTransferReturnedDetailsCode is a string enumeration with values
+// "account_closed", "account_frozen", "bank_account_restricted",
+// "bank_ownership_changed", "declined", "incorrect_account_holder_name",
+// "invalid_account_number", "invalid_currency", "no_account" and "other"; the
+// API may add values.
 type OutboundTransferReturnedDetailsCode string
 
 // Values of OutboundTransferReturnedDetailsCode.
@@ -191,7 +227,8 @@ const (
 	OutboundTransferReturnedDetailsCodeOther                      OutboundTransferReturnedDetailsCode = "other"
 )
 
-// OutboundTransferTrackingDetailsType is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// OutboundTransferTrackingDetailsType is a string enumeration with values
+// "ach" and "us_domestic_wire"; the API may add values.
 type OutboundTransferTrackingDetailsType string
 
 // Values of OutboundTransferTrackingDetailsType.
@@ -200,7 +237,8 @@ const (
 	OutboundTransferTrackingDetailsTypeUSDomesticWire OutboundTransferTrackingDetailsType = "us_domestic_wire"
 )
 
-// OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork is a string enumeration with values "stripe"; the API may add values.
+// OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork is a
+// string enumeration with values "stripe"; the API may add values.
 type OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork string
 
 // Values of OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork.
@@ -208,7 +246,9 @@ const (
 	OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetworkStripe OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork = "stripe"
 )
 
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType is a string enumeration with values "company", "individual"; the API may add values.
+// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType
+// is a string enumeration with values "company" and "individual"; the API may
+// add values.
 type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType string
 
 // Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType.
@@ -217,7 +257,9 @@ const (
 	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
 )
 
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType is a string enumeration with values "checking", "savings"; the API may add values.
+// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType is a
+// string enumeration with values "checking" and "savings"; the API may add
+// values.
 type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType string
 
 // Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType.
@@ -226,7 +268,9 @@ const (
 	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountTypeSavings  OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType = "savings"
 )
 
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork is a
+// string enumeration with values "ach" and "us_domestic_wire"; the API may add
+// values.
 type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork string
 
 // Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork.

@@ -13,23 +13,29 @@ import (
 // OutboundTransferCreateParams holds the parameters of OutboundTransferService.Create (POST /v1/treasury/outbound_transfers).
 type OutboundTransferCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// DestinationPaymentMethod sets "destination_payment_method".
+	// DestinationPaymentMethod sets "destination_payment_method". At most 5000
+	// characters.
 	DestinationPaymentMethod *string `url:"destination_payment_method,omitempty"`
 	// DestinationPaymentMethodData sets "destination_payment_method_data".
 	DestinationPaymentMethodData *OutboundTransferCreateDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
-	// DestinationPaymentMethodOptions sets "destination_payment_method_options".
+	// DestinationPaymentMethodOptions sets
+	// "destination_payment_method_options".
 	DestinationPaymentMethodOptions *PaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Metadata sets "metadata": your own key-value pairs; a key set to "" is removed.
+	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
+	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
-	// StatementDescriptor sets "statement_descriptor".
+	// StatementDescriptor sets "statement_descriptor". At most 5000
+	// characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
@@ -61,7 +67,7 @@ func (p *OutboundTransferCreateParams) Validate() error {
 type OutboundTransferCreateDestinationPaymentMethodDataParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Type sets "type".
+	// Type sets "type". Required. The only value is "financial_account".
 	Type *OutboundTransferCreateDestinationPaymentMethodDataType `url:"type,omitempty"`
 }
 
@@ -78,7 +84,8 @@ func (p *OutboundTransferCreateDestinationPaymentMethodDataParams) Validate() er
 	return nil
 }
 
-// OutboundTransferCreateDestinationPaymentMethodDataType is a string enumeration with values "financial_account"; the API may add values.
+// OutboundTransferCreateDestinationPaymentMethodDataType is a string
+// enumeration with values "financial_account"; the API may add values.
 type OutboundTransferCreateDestinationPaymentMethodDataType string
 
 // Values of OutboundTransferCreateDestinationPaymentMethodDataType.
@@ -89,9 +96,10 @@ const (
 // OutboundTransferListParams holds the parameters of OutboundTransferService.List (GET /v1/treasury/outbound_transfers).
 type OutboundTransferListParams struct {
 	embedfin.ListParams
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "canceled", "failed", "posted",
+	// "processing" or "returned".
 	Status *OutboundTransferStatus `url:"status,omitempty"`
 }
 
@@ -126,6 +134,8 @@ type OutboundTransferService struct {
 // Create creates an outbound transfer.
 //
 // API: POST /v1/treasury/outbound_transfers
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/create
 func (s *OutboundTransferService) Create(ctx context.Context, params *OutboundTransferCreateParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -140,6 +150,8 @@ func (s *OutboundTransferService) Create(ctx context.Context, params *OutboundTr
 // List returns one page of outbound transfers; use All to walk every page.
 //
 // API: GET /v1/treasury/outbound_transfers
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/list
 func (s *OutboundTransferService) List(ctx context.Context, params *OutboundTransferListParams, opts ...embedfin.RequestOption) (*embedfin.List[OutboundTransfer], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -153,6 +165,8 @@ func (s *OutboundTransferService) List(ctx context.Context, params *OutboundTran
 
 // All returns an iterator over every outbound transfer, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/list
 func (s *OutboundTransferService) All(ctx context.Context, params *OutboundTransferListParams, opts ...embedfin.RequestOption) iter.Seq2[*OutboundTransfer, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *OutboundTransferListParams) (*embedfin.List[OutboundTransfer], error) {
 		return s.List(ctx, p, opts...)
@@ -162,6 +176,8 @@ func (s *OutboundTransferService) All(ctx context.Context, params *OutboundTrans
 // Retrieve fetches an outbound transfer by its ID.
 //
 // API: GET /v1/treasury/outbound_transfers/{outbound_transfer}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/retrieve
 func (s *OutboundTransferService) Retrieve(ctx context.Context, id string, params *OutboundTransferRetrieveParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/treasury/outbound_transfers/{outbound_transfer}", id)
 	if err != nil {
@@ -177,6 +193,8 @@ func (s *OutboundTransferService) Retrieve(ctx context.Context, id string, param
 // Cancel cancels the outbound transfer.
 //
 // API: POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/cancel
 func (s *OutboundTransferService) Cancel(ctx context.Context, id string, params *OutboundTransferCancelParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/treasury/outbound_transfers/{outbound_transfer}/cancel", id)
 	if err != nil {

@@ -13,59 +13,68 @@ import (
 // Payout is the payout object ("payout" in the API).
 type Payout struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// ApplicationFee is "application_fee": an ID, with the full object when the field is expanded; nil when null.
+	// ApplicationFee is "application_fee". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	ApplicationFee *embedfin.Expandable[embedfin.RawObject] `json:"application_fee"`
-	// ApplicationFeeAmount is "application_fee_amount": nil when null.
+	// ApplicationFeeAmount is "application_fee_amount". An amount in the
+	// currency's minor unit (cents for usd). Nil when null.
 	ApplicationFeeAmount *int64 `json:"application_fee_amount"`
-	// ArrivalDate is "arrival_date": Unix time in seconds.
+	// ArrivalDate is "arrival_date". Unix time in seconds.
 	ArrivalDate int64 `json:"arrival_date"`
 	// Automatic is "automatic".
 	Automatic bool `json:"automatic"`
-	// BalanceTransaction is "balance_transaction": an ID, with the full object when the field is expanded; nil when null.
+	// BalanceTransaction is "balance_transaction". Expandable: the ID, or the
+	// whole object when the request expands it. Nil when null.
 	BalanceTransaction *embedfin.Expandable[issuing.BalanceTransaction] `json:"balance_transaction"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// Description is "description": nil when null.
+	// Description is "description". Nil when null.
 	Description *string `json:"description"`
-	// Destination is "destination": an ID, with the full object when the field is expanded; nil when null.
+	// Destination is "destination". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Destination *embedfin.Expandable[PayoutDestination] `json:"destination"`
-	// FailureBalanceTransaction is "failure_balance_transaction": an ID, with the full object when the field is expanded; nil when null.
+	// FailureBalanceTransaction is "failure_balance_transaction". Expandable:
+	// the ID, or the whole object when the request expands it. Nil when null.
 	FailureBalanceTransaction *embedfin.Expandable[issuing.BalanceTransaction] `json:"failure_balance_transaction"`
-	// FailureCode is "failure_code": nil when null.
+	// FailureCode is "failure_code". Nil when null.
 	FailureCode *string `json:"failure_code"`
-	// FailureMessage is "failure_message": nil when null.
+	// FailureMessage is "failure_message". Nil when null.
 	FailureMessage *string `json:"failure_message"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
 	// Method is "method".
 	Method string `json:"method"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "payout".
 	Object string `json:"object"`
-	// OriginalPayout is "original_payout": an ID, with the full object when the field is expanded; nil when null.
+	// OriginalPayout is "original_payout". Expandable: the ID, or the whole
+	// object when the request expands it. Nil when null.
 	OriginalPayout *embedfin.Expandable[Payout] `json:"original_payout"`
-	// PayoutMethod is "payout_method": nil when null.
+	// PayoutMethod is "payout_method". Nil when null.
 	PayoutMethod *string `json:"payout_method"`
-	// ReconciliationStatus is "reconciliation_status".
+	// ReconciliationStatus is "reconciliation_status". One of "completed",
+	// "in_progress" or "not_applicable".
 	ReconciliationStatus PayoutReconciliationStatus `json:"reconciliation_status"`
-	// ReversedBy is "reversed_by": an ID, with the full object when the field is expanded; nil when null.
+	// ReversedBy is "reversed_by". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	ReversedBy *embedfin.Expandable[Payout] `json:"reversed_by"`
 	// SourceType is "source_type".
 	SourceType string `json:"source_type"`
-	// StatementDescriptor is "statement_descriptor": nil when null.
+	// StatementDescriptor is "statement_descriptor". Nil when null.
 	StatementDescriptor *string `json:"statement_descriptor"`
 	// Status is "status".
 	Status string `json:"status"`
-	// TraceID is "trace_id": nil when null.
+	// TraceID is "trace_id". Nil when null.
 	TraceID *PayoutTraceID `json:"trace_id"`
-	// Type is "type".
+	// Type is "type". One of "bank_account" or "card".
 	Type PayoutType `json:"type"`
 }
 
@@ -81,11 +90,13 @@ func (x *Payout) GetID() string {
 type PayoutTraceID struct {
 	// Status is "status".
 	Status string `json:"status"`
-	// Value is "value": nil when null.
+	// Value is "value". Nil when null.
 	Value *string `json:"value"`
 }
 
-// PayoutDestination holds one of several object types, chosen by the object's "object" field: BankAccount, Card. Other holds any type this SDK does not model; exactly one field is set.
+// PayoutDestination holds one of several object types, chosen by the object's
+// "object" field: BankAccount, Card. Other holds any type this SDK does not
+// model; exactly one field is set.
 type PayoutDestination struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -148,7 +159,8 @@ func (u *PayoutDestination) GetID() string {
 	return ""
 }
 
-// PayoutReconciliationStatus is a string enumeration with values "completed", "in_progress", "not_applicable"; the API may add values.
+// PayoutReconciliationStatus is a string enumeration with values "completed",
+// "in_progress" and "not_applicable"; the API may add values.
 type PayoutReconciliationStatus string
 
 // Values of PayoutReconciliationStatus.
@@ -158,7 +170,8 @@ const (
 	PayoutReconciliationStatusNotApplicable PayoutReconciliationStatus = "not_applicable"
 )
 
-// PayoutType is a string enumeration with values "bank_account", "card"; the API may add values.
+// PayoutType is a string enumeration with values "bank_account" and "card";
+// the API may add values.
 type PayoutType string
 
 // Values of PayoutType.

@@ -9,37 +9,43 @@ import (
 // ReceivedCredit is the received credit object ("treasury.received_credit" in the API).
 type ReceivedCredit struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// Description is "description".
 	Description string `json:"description"`
-	// FailureCode is "failure_code": nil when null.
+	// FailureCode is "failure_code". One of "account_closed",
+	// "account_frozen", "international_transaction" or "other". Nil when null.
 	FailureCode *ReceivedCreditFailureCode `json:"failure_code"`
-	// FinancialAccount is "financial_account": nil when null.
+	// FinancialAccount is "financial_account". Nil when null.
 	FinancialAccount *string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// InitiatingPaymentMethodDetails is "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *InitiatingPaymentMethodDetails `json:"initiating_payment_method_details"`
 	// LinkedFlows is "linked_flows".
 	LinkedFlows *ReceivedCreditLinkedFlows `json:"linked_flows"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Network is "network".
+	// Network is "network". One of "ach", "card", "stripe" or
+	// "us_domestic_wire".
 	Network ReceivedCreditNetwork `json:"network"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.received_credit".
 	Object string `json:"object"`
-	// ReversalDetails is "reversal_details": nil when null.
+	// ReversalDetails is "reversal_details". Nil when null.
 	ReversalDetails *ReceivedCreditReversalDetails `json:"reversal_details"`
-	// Status is "status".
+	// Status is "status". One of "failed" or "succeeded".
 	Status ReceivedCreditStatus `json:"status"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded; nil when null.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -51,45 +57,56 @@ func (x *ReceivedCredit) GetID() string {
 	return x.ID
 }
 
-// ReceivedCreditLinkedFlows is a nested object of the API (treasury_received_credits_resource_linked_flows).
+// ReceivedCreditLinkedFlows is a nested object of the API
+// (treasury_received_credits_resource_linked_flows).
 type ReceivedCreditLinkedFlows struct {
-	// CreditReversal is "credit_reversal": nil when null.
+	// CreditReversal is "credit_reversal". Nil when null.
 	CreditReversal *string `json:"credit_reversal"`
-	// IssuingAuthorization is "issuing_authorization": nil when null.
+	// IssuingAuthorization is "issuing_authorization". Nil when null.
 	IssuingAuthorization *string `json:"issuing_authorization"`
-	// IssuingTransaction is "issuing_transaction": nil when null.
+	// IssuingTransaction is "issuing_transaction". Nil when null.
 	IssuingTransaction *string `json:"issuing_transaction"`
-	// SourceFlow is "source_flow": nil when null.
+	// SourceFlow is "source_flow". Nil when null.
 	SourceFlow *string `json:"source_flow"`
-	// SourceFlowDetails is "source_flow_details": nil when null.
+	// SourceFlowDetails is "source_flow_details". Nil when null.
 	SourceFlowDetails *ReceivedCreditLinkedFlowsSourceFlowDetails `json:"source_flow_details"`
-	// SourceFlowType is "source_flow_type": nil when null.
+	// SourceFlowType is "source_flow_type". Nil when null.
 	SourceFlowType *string `json:"source_flow_type"`
 }
 
-// ReceivedCreditReversalDetails is a nested object of the API (treasury_received_credits_resource_reversal_details).
+// ReceivedCreditReversalDetails is a nested object of the API
+// (treasury_received_credits_resource_reversal_details).
 type ReceivedCreditReversalDetails struct {
-	// Deadline is "deadline": Unix time in seconds; nil when null.
+	// Deadline is "deadline". Unix time in seconds. Nil when null.
 	Deadline *int64 `json:"deadline"`
-	// RestrictedReason is "restricted_reason": nil when null.
+	// RestrictedReason is "restricted_reason". One of "already_reversed",
+	// "deadline_passed", "network_restricted", "other" or
+	// "source_flow_restricted". Nil when null.
 	RestrictedReason *ReceivedCreditReversalDetailsRestrictedReason `json:"restricted_reason"`
 }
 
-// ReceivedCreditLinkedFlowsSourceFlowDetails is a nested object of the API (treasury_received_credits_resource_source_flows_details).
+// ReceivedCreditLinkedFlowsSourceFlowDetails is a nested object of the API
+// (treasury_received_credits_resource_source_flows_details).
 type ReceivedCreditLinkedFlowsSourceFlowDetails struct {
-	// CreditReversal is "credit_reversal".
+	// CreditReversal is "credit_reversal". Left out of responses when it has
+	// no value.
 	CreditReversal *CreditReversal `json:"credit_reversal"`
-	// OutboundPayment is "outbound_payment".
+	// OutboundPayment is "outbound_payment". Left out of responses when it has
+	// no value.
 	OutboundPayment *OutboundPayment `json:"outbound_payment"`
-	// OutboundTransfer is "outbound_transfer".
+	// OutboundTransfer is "outbound_transfer". Left out of responses when it
+	// has no value.
 	OutboundTransfer *OutboundTransfer `json:"outbound_transfer"`
-	// Payout is "payout".
+	// Payout is "payout". Left out of responses when it has no value.
 	Payout *Payout `json:"payout"`
-	// Type is "type".
+	// Type is "type". One of "credit_reversal", "other", "outbound_payment",
+	// "outbound_transfer" or "payout".
 	Type ReceivedCreditLinkedFlowsSourceFlowDetailsType `json:"type"`
 }
 
-// ReceivedCreditFailureCode is a string enumeration with values "account_closed", "account_frozen", "international_transaction", "other"; the API may add values.
+// ReceivedCreditFailureCode is a string enumeration with values
+// "account_closed", "account_frozen", "international_transaction" and "other";
+// the API may add values.
 type ReceivedCreditFailureCode string
 
 // Values of ReceivedCreditFailureCode.
@@ -100,7 +117,8 @@ const (
 	ReceivedCreditFailureCodeOther                    ReceivedCreditFailureCode = "other"
 )
 
-// ReceivedCreditNetwork is a string enumeration with values "ach", "card", "stripe", "us_domestic_wire"; the API may add values.
+// ReceivedCreditNetwork is a string enumeration with values "ach", "card",
+// "stripe" and "us_domestic_wire"; the API may add values.
 type ReceivedCreditNetwork string
 
 // Values of ReceivedCreditNetwork.
@@ -111,7 +129,8 @@ const (
 	ReceivedCreditNetworkUSDomesticWire ReceivedCreditNetwork = "us_domestic_wire"
 )
 
-// ReceivedCreditStatus is a string enumeration with values "failed", "succeeded"; the API may add values.
+// ReceivedCreditStatus is a string enumeration with values "failed" and
+// "succeeded"; the API may add values.
 type ReceivedCreditStatus string
 
 // Values of ReceivedCreditStatus.
@@ -120,7 +139,9 @@ const (
 	ReceivedCreditStatusSucceeded ReceivedCreditStatus = "succeeded"
 )
 
-// ReceivedCreditReversalDetailsRestrictedReason is a string enumeration with values "already_reversed", "deadline_passed", "network_restricted", "other", "source_flow_restricted"; the API may add values.
+// ReceivedCreditReversalDetailsRestrictedReason is a string enumeration with
+// values "already_reversed", "deadline_passed", "network_restricted", "other"
+// and "source_flow_restricted"; the API may add values.
 type ReceivedCreditReversalDetailsRestrictedReason string
 
 // Values of ReceivedCreditReversalDetailsRestrictedReason.
@@ -132,7 +153,9 @@ const (
 	ReceivedCreditReversalDetailsRestrictedReasonSourceFlowRestricted ReceivedCreditReversalDetailsRestrictedReason = "source_flow_restricted"
 )
 
-// ReceivedCreditLinkedFlowsSourceFlowDetailsType is a string enumeration with values "credit_reversal", "other", "outbound_payment", "outbound_transfer", "payout"; the API may add values.
+// ReceivedCreditLinkedFlowsSourceFlowDetailsType is a string enumeration with
+// values "credit_reversal", "other", "outbound_payment", "outbound_transfer"
+// and "payout"; the API may add values.
 type ReceivedCreditLinkedFlowsSourceFlowDetailsType string
 
 // Values of ReceivedCreditLinkedFlowsSourceFlowDetailsType.

@@ -13,11 +13,12 @@ import (
 // ReceivedCreditListParams holds the parameters of ReceivedCreditService.List (GET /v1/treasury/received_credits).
 type ReceivedCreditListParams struct {
 	embedfin.ListParams
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account": the financial account to
+	// credit. Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// LinkedFlows sets "linked_flows".
 	LinkedFlows *ReceivedCreditListLinkedFlowsParams `url:"linked_flows,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "failed" or "succeeded".
 	Status *ReceivedCreditStatus `url:"status,omitempty"`
 }
 
@@ -41,7 +42,9 @@ func (p *ReceivedCreditListParams) Validate() error {
 
 // ReceivedCreditListLinkedFlowsParams is a nested object of request parameters.
 type ReceivedCreditListLinkedFlowsParams struct {
-	// SourceFlowType sets "source_flow_type".
+	// SourceFlowType sets "source_flow_type". Required. One of
+	// "credit_reversal", "other", "outbound_payment", "outbound_transfer" or
+	// "payout".
 	SourceFlowType *ReceivedCreditListLinkedFlowsSourceFlowType `url:"source_flow_type,omitempty"`
 }
 
@@ -58,7 +61,9 @@ func (p *ReceivedCreditListLinkedFlowsParams) Validate() error {
 	return nil
 }
 
-// ReceivedCreditListLinkedFlowsSourceFlowType is a string enumeration with values "credit_reversal", "other", "outbound_payment", "outbound_transfer", "payout"; the API may add values.
+// ReceivedCreditListLinkedFlowsSourceFlowType is a string enumeration with
+// values "credit_reversal", "other", "outbound_payment", "outbound_transfer"
+// and "payout"; the API may add values.
 type ReceivedCreditListLinkedFlowsSourceFlowType string
 
 // Values of ReceivedCreditListLinkedFlowsSourceFlowType.
@@ -83,6 +88,8 @@ type ReceivedCreditService struct {
 // List returns one page of received credits; use All to walk every page.
 //
 // API: GET /v1/treasury/received_credits
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_credits/list
 func (s *ReceivedCreditService) List(ctx context.Context, params *ReceivedCreditListParams, opts ...embedfin.RequestOption) (*embedfin.List[ReceivedCredit], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -96,6 +103,8 @@ func (s *ReceivedCreditService) List(ctx context.Context, params *ReceivedCredit
 
 // All returns an iterator over every received credit, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_credits/list
 func (s *ReceivedCreditService) All(ctx context.Context, params *ReceivedCreditListParams, opts ...embedfin.RequestOption) iter.Seq2[*ReceivedCredit, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *ReceivedCreditListParams) (*embedfin.List[ReceivedCredit], error) {
 		return s.List(ctx, p, opts...)
@@ -105,6 +114,8 @@ func (s *ReceivedCreditService) All(ctx context.Context, params *ReceivedCreditL
 // Retrieve fetches a received credit by its ID.
 //
 // API: GET /v1/treasury/received_credits/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_credits/retrieve
 func (s *ReceivedCreditService) Retrieve(ctx context.Context, id string, params *ReceivedCreditRetrieveParams, opts ...embedfin.RequestOption) (*ReceivedCredit, error) {
 	path, err := embedfin.Path("/v1/treasury/received_credits/{id}", id)
 	if err != nil {

@@ -9,37 +9,42 @@ import (
 // ReceivedDebit is the received debit object ("treasury.received_debit" in the API).
 type ReceivedDebit struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// Description is "description".
 	Description string `json:"description"`
-	// FailureCode is "failure_code": nil when null.
+	// FailureCode is "failure_code". One of "account_closed",
+	// "account_frozen", "insufficient_funds", "international_transaction" or
+	// "other". Nil when null.
 	FailureCode *ReceivedDebitFailureCode `json:"failure_code"`
-	// FinancialAccount is "financial_account": nil when null.
+	// FinancialAccount is "financial_account". Nil when null.
 	FinancialAccount *string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// InitiatingPaymentMethodDetails is "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *InitiatingPaymentMethodDetails `json:"initiating_payment_method_details"`
 	// LinkedFlows is "linked_flows".
 	LinkedFlows *ReceivedDebitLinkedFlows `json:"linked_flows"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Network is "network".
+	// Network is "network". One of "ach", "card" or "stripe".
 	Network ReceivedDebitNetwork `json:"network"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "treasury.received_debit".
 	Object string `json:"object"`
-	// ReversalDetails is "reversal_details": nil when null.
+	// ReversalDetails is "reversal_details". Nil when null.
 	ReversalDetails *ReceivedDebitReversalDetails `json:"reversal_details"`
-	// Status is "status".
+	// Status is "status". One of "failed" or "succeeded".
 	Status ReceivedDebitStatus `json:"status"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded; nil when null.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -51,31 +56,37 @@ func (x *ReceivedDebit) GetID() string {
 	return x.ID
 }
 
-// ReceivedDebitLinkedFlows is a nested object of the API (treasury_received_debits_resource_linked_flows).
+// ReceivedDebitLinkedFlows is a nested object of the API
+// (treasury_received_debits_resource_linked_flows).
 type ReceivedDebitLinkedFlows struct {
-	// DebitReversal is "debit_reversal": nil when null.
+	// DebitReversal is "debit_reversal". Nil when null.
 	DebitReversal *string `json:"debit_reversal"`
-	// InboundTransfer is "inbound_transfer": nil when null.
+	// InboundTransfer is "inbound_transfer". Nil when null.
 	InboundTransfer *string `json:"inbound_transfer"`
-	// IssuingAuthorization is "issuing_authorization": nil when null.
+	// IssuingAuthorization is "issuing_authorization". Nil when null.
 	IssuingAuthorization *string `json:"issuing_authorization"`
-	// IssuingTransaction is "issuing_transaction": nil when null.
+	// IssuingTransaction is "issuing_transaction". Nil when null.
 	IssuingTransaction *string `json:"issuing_transaction"`
-	// Payout is "payout": nil when null.
+	// Payout is "payout". Nil when null.
 	Payout *string `json:"payout"`
-	// Topup is "topup": nil when null.
+	// Topup is "topup". Nil when null.
 	Topup *string `json:"topup"`
 }
 
-// ReceivedDebitReversalDetails is a nested object of the API (treasury_received_debits_resource_reversal_details).
+// ReceivedDebitReversalDetails is a nested object of the API
+// (treasury_received_debits_resource_reversal_details).
 type ReceivedDebitReversalDetails struct {
-	// Deadline is "deadline": Unix time in seconds; nil when null.
+	// Deadline is "deadline". Unix time in seconds. Nil when null.
 	Deadline *int64 `json:"deadline"`
-	// RestrictedReason is "restricted_reason": nil when null.
+	// RestrictedReason is "restricted_reason". One of "already_reversed",
+	// "deadline_passed", "network_restricted", "other" or
+	// "source_flow_restricted". Nil when null.
 	RestrictedReason *ReceivedDebitReversalDetailsRestrictedReason `json:"restricted_reason"`
 }
 
-// ReceivedDebitFailureCode is a string enumeration with values "account_closed", "account_frozen", "insufficient_funds", "international_transaction", "other"; the API may add values.
+// ReceivedDebitFailureCode is a string enumeration with values
+// "account_closed", "account_frozen", "insufficient_funds",
+// "international_transaction" and "other"; the API may add values.
 type ReceivedDebitFailureCode string
 
 // Values of ReceivedDebitFailureCode.
@@ -87,7 +98,8 @@ const (
 	ReceivedDebitFailureCodeOther                    ReceivedDebitFailureCode = "other"
 )
 
-// ReceivedDebitNetwork is a string enumeration with values "ach", "card", "stripe"; the API may add values.
+// ReceivedDebitNetwork is a string enumeration with values "ach", "card" and
+// "stripe"; the API may add values.
 type ReceivedDebitNetwork string
 
 // Values of ReceivedDebitNetwork.
@@ -97,7 +109,8 @@ const (
 	ReceivedDebitNetworkStripe ReceivedDebitNetwork = "stripe"
 )
 
-// ReceivedDebitStatus is a string enumeration with values "failed", "succeeded"; the API may add values.
+// ReceivedDebitStatus is a string enumeration with values "failed" and
+// "succeeded"; the API may add values.
 type ReceivedDebitStatus string
 
 // Values of ReceivedDebitStatus.
@@ -106,7 +119,9 @@ const (
 	ReceivedDebitStatusSucceeded ReceivedDebitStatus = "succeeded"
 )
 
-// ReceivedDebitReversalDetailsRestrictedReason is a string enumeration with values "already_reversed", "deadline_passed", "network_restricted", "other", "source_flow_restricted"; the API may add values.
+// ReceivedDebitReversalDetailsRestrictedReason is a string enumeration with
+// values "already_reversed", "deadline_passed", "network_restricted", "other"
+// and "source_flow_restricted"; the API may add values.
 type ReceivedDebitReversalDetailsRestrictedReason string
 
 // Values of ReceivedDebitReversalDetailsRestrictedReason.

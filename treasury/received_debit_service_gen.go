@@ -13,9 +13,9 @@ import (
 // ReceivedDebitListParams holds the parameters of ReceivedDebitService.List (GET /v1/treasury/received_debits).
 type ReceivedDebitListParams struct {
 	embedfin.ListParams
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "failed" or "succeeded".
 	Status *ReceivedDebitStatus `url:"status,omitempty"`
 }
 
@@ -45,6 +45,8 @@ type ReceivedDebitService struct {
 // List returns one page of received debits; use All to walk every page.
 //
 // API: GET /v1/treasury/received_debits
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_debits/list
 func (s *ReceivedDebitService) List(ctx context.Context, params *ReceivedDebitListParams, opts ...embedfin.RequestOption) (*embedfin.List[ReceivedDebit], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -58,6 +60,8 @@ func (s *ReceivedDebitService) List(ctx context.Context, params *ReceivedDebitLi
 
 // All returns an iterator over every received debit, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_debits/list
 func (s *ReceivedDebitService) All(ctx context.Context, params *ReceivedDebitListParams, opts ...embedfin.RequestOption) iter.Seq2[*ReceivedDebit, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *ReceivedDebitListParams) (*embedfin.List[ReceivedDebit], error) {
 		return s.List(ctx, p, opts...)
@@ -67,6 +71,8 @@ func (s *ReceivedDebitService) All(ctx context.Context, params *ReceivedDebitLis
 // Retrieve fetches a received debit by its ID.
 //
 // API: GET /v1/treasury/received_debits/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_debits/retrieve
 func (s *ReceivedDebitService) Retrieve(ctx context.Context, id string, params *ReceivedDebitRetrieveParams, opts ...embedfin.RequestOption) (*ReceivedDebit, error) {
 	path, err := embedfin.Path("/v1/treasury/received_debits/{id}", id)
 	if err != nil {

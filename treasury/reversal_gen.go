@@ -9,33 +9,37 @@ import (
 // CreditReversal is the treasury credit reversal object ("treasury.credit_reversal" in the API).
 type CreditReversal struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Network is "network".
+	// Network is "network". One of "ach" or "stripe".
 	Network CreditReversalNetwork `json:"network"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.credit_reversal".
 	Object string `json:"object"`
 	// ReceivedCredit is "received_credit".
 	ReceivedCredit string `json:"received_credit"`
-	// Status is "status".
+	// Status is "status". One of "canceled", "posted" or "processing".
 	Status CreditReversalStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *CreditReversalStatusTransitions `json:"status_transitions"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded; nil when null.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -50,35 +54,38 @@ func (x *CreditReversal) GetID() string {
 // DebitReversal is the treasury debit reversal object ("treasury.debit_reversal" in the API).
 type DebitReversal struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// FinancialAccount is "financial_account": nil when null.
+	// FinancialAccount is "financial_account". Nil when null.
 	FinancialAccount *string `json:"financial_account"`
-	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url": nil when null.
+	// HostedRegulatoryReceiptURL is "hosted_regulatory_receipt_url". Nil when
+	// null.
 	HostedRegulatoryReceiptURL *string `json:"hosted_regulatory_receipt_url"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// LinkedFlows is "linked_flows": nil when null.
+	// LinkedFlows is "linked_flows". Nil when null.
 	LinkedFlows *DebitReversalLinkedFlows `json:"linked_flows"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Metadata is "metadata": your own key-value pairs.
+	// Metadata is "metadata". Your own key-value pairs.
 	Metadata map[string]string `json:"metadata"`
-	// Network is "network".
+	// Network is "network". One of "ach" or "card".
 	Network DebitReversalNetwork `json:"network"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "treasury.debit_reversal".
 	Object string `json:"object"`
 	// ReceivedDebit is "received_debit".
 	ReceivedDebit string `json:"received_debit"`
-	// Status is "status".
+	// Status is "status". One of "failed", "processing" or "succeeded".
 	Status DebitReversalStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *DebitReversalStatusTransitions `json:"status_transitions"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded; nil when null.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
 }
 
@@ -90,25 +97,29 @@ func (x *DebitReversal) GetID() string {
 	return x.ID
 }
 
-// CreditReversalStatusTransitions is a nested object of the API (treasury_received_credits_resource_status_transitions).
+// CreditReversalStatusTransitions is a nested object of the API
+// (treasury_received_credits_resource_status_transitions).
 type CreditReversalStatusTransitions struct {
-	// PostedAt is "posted_at": Unix time in seconds; nil when null.
+	// PostedAt is "posted_at". Unix time in seconds. Nil when null.
 	PostedAt *int64 `json:"posted_at"`
 }
 
-// DebitReversalLinkedFlows is a nested object of the API (treasury_received_debits_resource_debit_reversal_linked_flows).
+// DebitReversalLinkedFlows is a nested object of the API
+// (treasury_received_debits_resource_debit_reversal_linked_flows).
 type DebitReversalLinkedFlows struct {
-	// IssuingDispute is "issuing_dispute": nil when null.
+	// IssuingDispute is "issuing_dispute". Nil when null.
 	IssuingDispute *string `json:"issuing_dispute"`
 }
 
-// DebitReversalStatusTransitions is a nested object of the API (treasury_received_debits_resource_status_transitions).
+// DebitReversalStatusTransitions is a nested object of the API
+// (treasury_received_debits_resource_status_transitions).
 type DebitReversalStatusTransitions struct {
-	// CompletedAt is "completed_at": Unix time in seconds; nil when null.
+	// CompletedAt is "completed_at". Unix time in seconds. Nil when null.
 	CompletedAt *int64 `json:"completed_at"`
 }
 
-// CreditReversalNetwork is a string enumeration with values "ach", "stripe"; the API may add values.
+// CreditReversalNetwork is a string enumeration with values "ach" and
+// "stripe"; the API may add values.
 type CreditReversalNetwork string
 
 // Values of CreditReversalNetwork.
@@ -117,7 +128,8 @@ const (
 	CreditReversalNetworkStripe CreditReversalNetwork = "stripe"
 )
 
-// CreditReversalStatus is a string enumeration with values "canceled", "posted", "processing"; the API may add values.
+// CreditReversalStatus is a string enumeration with values "canceled",
+// "posted" and "processing"; the API may add values.
 type CreditReversalStatus string
 
 // Values of CreditReversalStatus.
@@ -127,7 +139,8 @@ const (
 	CreditReversalStatusProcessing CreditReversalStatus = "processing"
 )
 
-// DebitReversalNetwork is a string enumeration with values "ach", "card"; the API may add values.
+// DebitReversalNetwork is a string enumeration with values "ach" and "card";
+// the API may add values.
 type DebitReversalNetwork string
 
 // Values of DebitReversalNetwork.
@@ -136,7 +149,8 @@ const (
 	DebitReversalNetworkCard DebitReversalNetwork = "card"
 )
 
-// DebitReversalStatus is a string enumeration with values "failed", "processing", "succeeded"; the API may add values.
+// DebitReversalStatus is a string enumeration with values "failed",
+// "processing" and "succeeded"; the API may add values.
 type DebitReversalStatus string
 
 // Values of DebitReversalStatus.

@@ -6,37 +6,45 @@ import (
 	"github.com/embedfin/embedfin-go"
 )
 
-// InitiatingPaymentMethodDetails is a nested object of the API (treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details).
+// InitiatingPaymentMethodDetails is a nested object of the API
+// (treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details).
 type InitiatingPaymentMethodDetails struct {
-	// Balance is "balance".
+	// Balance is "balance". The only value is "payments". Left out of
+	// responses when it has no value.
 	Balance *InitiatingPaymentMethodDetailsBalance `json:"balance"`
 	// BillingDetails is "billing_details".
 	BillingDetails *BillingDetails `json:"billing_details"`
-	// FinancialAccount is "financial_account".
+	// FinancialAccount is "financial_account". Left out of responses when it
+	// has no value.
 	FinancialAccount *InitiatingPaymentMethodDetailsFinancialAccount `json:"financial_account"`
-	// IssuingCard is "issuing_card".
+	// IssuingCard is "issuing_card". Left out of responses when it has no
+	// value.
 	IssuingCard *string `json:"issuing_card"`
-	// Type is "type".
+	// Type is "type". One of "balance", "financial_account", "issuing_card",
+	// "stripe" or "us_bank_account".
 	Type InitiatingPaymentMethodDetailsType `json:"type"`
-	// USBankAccount is "us_bank_account".
+	// USBankAccount is "us_bank_account". Left out of responses when it has no
+	// value.
 	USBankAccount *InitiatingPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
 }
 
-// BillingDetails is a nested object of the API (treasury_shared_resource_billing_details).
+// BillingDetails is a nested object of the API
+// (treasury_shared_resource_billing_details).
 type BillingDetails struct {
 	// Address is "address".
 	Address *embedfin.Address `json:"address"`
-	// Email is "email": nil when null.
+	// Email is "email". Nil when null.
 	Email *string `json:"email"`
-	// Name is "name": nil when null.
+	// Name is "name". Nil when null.
 	Name *string `json:"name"`
 }
 
-// InitiatingPaymentMethodDetailsFinancialAccount is a nested object of the API (received_payment_method_details_financial_account).
+// InitiatingPaymentMethodDetailsFinancialAccount is a nested object of the API
+// (received_payment_method_details_financial_account).
 type InitiatingPaymentMethodDetailsFinancialAccount struct {
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Network is "network".
+	// Network is "network". The only value is "stripe".
 	Network InitiatingPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
@@ -48,17 +56,19 @@ func (x *InitiatingPaymentMethodDetailsFinancialAccount) GetID() string {
 	return x.ID
 }
 
-// InitiatingPaymentMethodDetailsUSBankAccount is a nested object of the API (treasury_shared_resource_initiating_payment_method_details_us_bank_account).
+// InitiatingPaymentMethodDetailsUSBankAccount is a nested object of the API
+// (treasury_shared_resource_initiating_payment_method_details_us_bank_account).
 type InitiatingPaymentMethodDetailsUSBankAccount struct {
-	// BankName is "bank_name": nil when null.
+	// BankName is "bank_name". Nil when null.
 	BankName *string `json:"bank_name"`
-	// Last4 is "last4": nil when null.
+	// Last4 is "last4". Nil when null.
 	Last4 *string `json:"last4"`
-	// RoutingNumber is "routing_number": nil when null.
+	// RoutingNumber is "routing_number". Nil when null.
 	RoutingNumber *string `json:"routing_number"`
 }
 
-// InitiatingPaymentMethodDetailsBalance is a string enumeration with values "payments"; the API may add values.
+// InitiatingPaymentMethodDetailsBalance is a string enumeration with values
+// "payments"; the API may add values.
 type InitiatingPaymentMethodDetailsBalance string
 
 // Values of InitiatingPaymentMethodDetailsBalance.
@@ -66,7 +76,9 @@ const (
 	InitiatingPaymentMethodDetailsBalancePayments InitiatingPaymentMethodDetailsBalance = "payments"
 )
 
-// InitiatingPaymentMethodDetailsType is a string enumeration with values "balance", "financial_account", "issuing_card", "stripe", "us_bank_account"; the API may add values.
+// InitiatingPaymentMethodDetailsType is a string enumeration with values
+// "balance", "financial_account", "issuing_card", "stripe" and
+// "us_bank_account"; the API may add values.
 type InitiatingPaymentMethodDetailsType string
 
 // Values of InitiatingPaymentMethodDetailsType.
@@ -78,7 +90,8 @@ const (
 	InitiatingPaymentMethodDetailsTypeUSBankAccount    InitiatingPaymentMethodDetailsType = "us_bank_account"
 )
 
-// InitiatingPaymentMethodDetailsFinancialAccountNetwork is a string enumeration with values "stripe"; the API may add values.
+// InitiatingPaymentMethodDetailsFinancialAccountNetwork is a string
+// enumeration with values "stripe"; the API may add values.
 type InitiatingPaymentMethodDetailsFinancialAccountNetwork string
 
 // Values of InitiatingPaymentMethodDetailsFinancialAccountNetwork.

@@ -23,7 +23,8 @@ type InboundTransferFailParams struct {
 
 // InboundTransferFailFailureDetailsParams is a nested object of request parameters.
 type InboundTransferFailFailureDetailsParams struct {
-	// Code sets "code".
+	// Code sets "code". One of the 13 values of
+	// InboundTransferFailureDetailsCode.
 	Code *InboundTransferFailureDetailsCode `url:"code,omitempty"`
 }
 
@@ -51,7 +52,10 @@ type OutboundPaymentReturnParams struct {
 
 // ReturnedDetailsParams is a nested object of request parameters.
 type ReturnedDetailsParams struct {
-	// Code sets "code".
+	// Code sets "code". One of "account_closed", "account_frozen",
+	// "bank_account_restricted", "bank_ownership_changed", "declined",
+	// "incorrect_account_holder_name", "invalid_account_number",
+	// "invalid_currency", "no_account" or "other".
 	Code *OutboundPaymentReturnedDetailsCode `url:"code,omitempty"`
 }
 
@@ -75,17 +79,21 @@ type OutboundTransferReturnParams struct {
 // ReceivedCreditTestCreateParams holds the parameters of TestHelpersReceivedCreditService.Create (POST /v1/test_helpers/treasury/received_credits).
 type ReceivedCreditTestCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account": the financial account to
+	// credit. Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
-	// Network sets "network".
+	// Network sets "network": the network the test credit pretends to arrive
+	// on. Required. One of "ach" or "us_domestic_wire".
 	Network *ReceivedCreditTestCreateNetwork `url:"network,omitempty"`
 }
 
@@ -118,7 +126,7 @@ func (p *ReceivedCreditTestCreateParams) Validate() error {
 
 // SourceParams is a nested object of request parameters.
 type SourceParams struct {
-	// Type sets "type".
+	// Type sets "type". Required. The only value is "us_bank_account".
 	Type *SourceType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
 	USBankAccount *USBankAccountSourceParams `url:"us_bank_account,omitempty"`
@@ -137,7 +145,8 @@ func (p *SourceParams) Validate() error {
 	return nil
 }
 
-// SourceType is a string enumeration with values "us_bank_account"; the API may add values.
+// SourceType is a string enumeration with values "us_bank_account"; the API
+// may add values.
 type SourceType string
 
 // Values of SourceType.
@@ -147,15 +156,16 @@ const (
 
 // USBankAccountSourceParams is a nested object of request parameters.
 type USBankAccountSourceParams struct {
-	// AccountHolderName sets "account_holder_name".
+	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
-	// AccountNumber sets "account_number".
+	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
-	// RoutingNumber sets "routing_number".
+	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
 
-// ReceivedCreditTestCreateNetwork is a string enumeration with values "ach", "us_domestic_wire"; the API may add values.
+// ReceivedCreditTestCreateNetwork is a string enumeration with values "ach"
+// and "us_domestic_wire"; the API may add values.
 type ReceivedCreditTestCreateNetwork string
 
 // Values of ReceivedCreditTestCreateNetwork.
@@ -167,17 +177,19 @@ const (
 // ReceivedDebitTestCreateParams holds the parameters of TestHelpersReceivedDebitService.Create (POST /v1/test_helpers/treasury/received_debits).
 type ReceivedDebitTestCreateParams struct {
 	embedfin.Params
-	// Amount sets "amount".
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency": a three-letter ISO currency code.
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
 	Currency *string `url:"currency,omitempty"`
-	// Description sets "description".
+	// Description sets "description". At most 5000 characters.
 	Description *string `url:"description,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
 	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
-	// Network sets "network".
+	// Network sets "network". Required. The only value is "ach".
 	Network *ReceivedDebitTestCreateNetwork `url:"network,omitempty"`
 }
 
@@ -208,7 +220,8 @@ func (p *ReceivedDebitTestCreateParams) Validate() error {
 	return nil
 }
 
-// ReceivedDebitTestCreateNetwork is a string enumeration with values "ach"; the API may add values.
+// ReceivedDebitTestCreateNetwork is a string enumeration with values "ach";
+// the API may add values.
 type ReceivedDebitTestCreateNetwork string
 
 // Values of ReceivedDebitTestCreateNetwork.
@@ -249,6 +262,8 @@ type TestHelpersReceivedDebitService struct {
 // Succeed moves the test-mode inbound transfer to succeeded.
 //
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_succeed
 func (s *TestHelpersInboundTransferService) Succeed(ctx context.Context, id string, params *InboundTransferSucceedParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/succeed", id)
 	if err != nil {
@@ -264,6 +279,8 @@ func (s *TestHelpersInboundTransferService) Succeed(ctx context.Context, id stri
 // Fail moves the test-mode inbound transfer to failed.
 //
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_fail
 func (s *TestHelpersInboundTransferService) Fail(ctx context.Context, id string, params *InboundTransferFailParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/fail", id)
 	if err != nil {
@@ -279,6 +296,8 @@ func (s *TestHelpersInboundTransferService) Fail(ctx context.Context, id string,
 // Return marks the test-mode inbound transfer as returned.
 //
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/return
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_return
 func (s *TestHelpersInboundTransferService) Return(ctx context.Context, id string, params *InboundTransferReturnParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/return", id)
 	if err != nil {
@@ -294,6 +313,8 @@ func (s *TestHelpersInboundTransferService) Return(ctx context.Context, id strin
 // Post moves the test-mode outbound payment to posted.
 //
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/post
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_post
 func (s *TestHelpersOutboundPaymentService) Post(ctx context.Context, id string, params *OutboundPaymentPostParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/post", id)
 	if err != nil {
@@ -309,6 +330,8 @@ func (s *TestHelpersOutboundPaymentService) Post(ctx context.Context, id string,
 // Fail moves the test-mode outbound payment to failed.
 //
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/fail
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_fail
 func (s *TestHelpersOutboundPaymentService) Fail(ctx context.Context, id string, params *OutboundPaymentFailParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/fail", id)
 	if err != nil {
@@ -324,6 +347,8 @@ func (s *TestHelpersOutboundPaymentService) Fail(ctx context.Context, id string,
 // Return marks the test-mode outbound payment as returned.
 //
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/return
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_return
 func (s *TestHelpersOutboundPaymentService) Return(ctx context.Context, id string, params *OutboundPaymentReturnParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/return", id)
 	if err != nil {
@@ -339,6 +364,8 @@ func (s *TestHelpersOutboundPaymentService) Return(ctx context.Context, id strin
 // Post moves the test-mode outbound transfer to posted.
 //
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_post
 func (s *TestHelpersOutboundTransferService) Post(ctx context.Context, id string, params *OutboundTransferPostParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", id)
 	if err != nil {
@@ -354,6 +381,8 @@ func (s *TestHelpersOutboundTransferService) Post(ctx context.Context, id string
 // Fail moves the test-mode outbound transfer to failed.
 //
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_fail
 func (s *TestHelpersOutboundTransferService) Fail(ctx context.Context, id string, params *OutboundTransferFailParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", id)
 	if err != nil {
@@ -369,6 +398,8 @@ func (s *TestHelpersOutboundTransferService) Fail(ctx context.Context, id string
 // Return marks the test-mode outbound transfer as returned.
 //
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_return
 func (s *TestHelpersOutboundTransferService) Return(ctx context.Context, id string, params *OutboundTransferReturnParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", id)
 	if err != nil {
@@ -384,6 +415,8 @@ func (s *TestHelpersOutboundTransferService) Return(ctx context.Context, id stri
 // Create creates a received credit.
 //
 // API: POST /v1/test_helpers/treasury/received_credits
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_credits/test_mode_create
 func (s *TestHelpersReceivedCreditService) Create(ctx context.Context, params *ReceivedCreditTestCreateParams, opts ...embedfin.RequestOption) (*ReceivedCredit, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -398,6 +431,8 @@ func (s *TestHelpersReceivedCreditService) Create(ctx context.Context, params *R
 // Create creates a received debit.
 //
 // API: POST /v1/test_helpers/treasury/received_debits
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/received_debits/test_mode_create
 func (s *TestHelpersReceivedDebitService) Create(ctx context.Context, params *ReceivedDebitTestCreateParams, opts ...embedfin.RequestOption) (*ReceivedDebit, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err

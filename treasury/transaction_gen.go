@@ -10,33 +10,39 @@ import (
 // Transaction is the Treasury transaction object ("treasury.transaction" in the API).
 type Transaction struct {
 	embedfin.APIResource
-	// Amount is "amount".
+	// Amount is "amount". An amount in the currency's minor unit (cents for
+	// usd).
 	Amount int64 `json:"amount"`
 	// BalanceImpact is "balance_impact".
 	BalanceImpact *BalanceImpact `json:"balance_impact"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
 	// Description is "description".
 	Description string `json:"description"`
-	// Entries is "entries": nil when null.
+	// Entries is "entries". Returned only when the request expands it. Nil
+	// when null.
 	Entries *embedfin.List[TransactionEntry] `json:"entries"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// Flow is "flow": nil when null.
+	// Flow is "flow". Nil when null.
 	Flow *string `json:"flow"`
-	// FlowDetails is "flow_details": nil when null.
+	// FlowDetails is "flow_details". Left out of responses when it has no
+	// value. Nil when null.
 	FlowDetails *FlowDetails `json:"flow_details"`
-	// FlowType is "flow_type".
+	// FlowType is "flow_type". One of "credit_reversal", "debit_reversal",
+	// "inbound_transfer", "issuing_authorization", "other",
+	// "outbound_payment", "outbound_transfer", "received_credit" or
+	// "received_debit".
 	FlowType TransactionFlowType `json:"flow_type"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always "treasury.transaction".
 	Object string `json:"object"`
-	// Status is "status".
+	// Status is "status". One of "open", "posted" or "void".
 	Status TransactionStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *TransactionStatusTransitions `json:"status_transitions"`
@@ -55,29 +61,35 @@ type TransactionEntry struct {
 	embedfin.APIResource
 	// BalanceImpact is "balance_impact".
 	BalanceImpact *BalanceImpact `json:"balance_impact"`
-	// Created is "created": Unix time in seconds.
+	// Created is "created". Unix time in seconds.
 	Created int64 `json:"created"`
-	// Currency is "currency": a three-letter ISO currency code, lowercase.
+	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency string `json:"currency"`
-	// EffectiveAt is "effective_at": Unix time in seconds.
+	// EffectiveAt is "effective_at". Unix time in seconds.
 	EffectiveAt int64 `json:"effective_at"`
 	// FinancialAccount is "financial_account".
 	FinancialAccount string `json:"financial_account"`
-	// Flow is "flow": nil when null.
+	// Flow is "flow". Nil when null.
 	Flow *string `json:"flow"`
-	// FlowDetails is "flow_details": nil when null.
+	// FlowDetails is "flow_details". Left out of responses when it has no
+	// value. Nil when null.
 	FlowDetails *FlowDetails `json:"flow_details"`
-	// FlowType is "flow_type".
+	// FlowType is "flow_type". One of "credit_reversal", "debit_reversal",
+	// "inbound_transfer", "issuing_authorization", "other",
+	// "outbound_payment", "outbound_transfer", "received_credit" or
+	// "received_debit".
 	FlowType TransactionEntryFlowType `json:"flow_type"`
-	// ID is "id": the object's unique identifier.
+	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
-	// Livemode is "livemode": true in live mode, false in test mode.
+	// Livemode is "livemode". True in live mode, false in test mode.
 	Livemode bool `json:"livemode"`
-	// Object is "object": the object's type.
+	// Object is "object". The object's type, always
+	// "treasury.transaction_entry".
 	Object string `json:"object"`
-	// Transaction is "transaction": an ID, with the full object when the field is expanded.
+	// Transaction is "transaction". Expandable: the ID, or the whole object
+	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
-	// Type is "type".
+	// Type is "type". One of the 20 values of TransactionEntryType.
 	Type TransactionEntryType `json:"type"`
 }
 
@@ -89,7 +101,8 @@ func (x *TransactionEntry) GetID() string {
 	return x.ID
 }
 
-// BalanceImpact is a nested object of the API (treasury_transactions_resource_balance_impact).
+// BalanceImpact is a nested object of the API
+// (treasury_transactions_resource_balance_impact).
 type BalanceImpact struct {
 	// Cash is "cash".
 	Cash int64 `json:"cash"`
@@ -99,37 +112,53 @@ type BalanceImpact struct {
 	OutboundPending int64 `json:"outbound_pending"`
 }
 
-// FlowDetails is a nested object of the API (treasury_transactions_resource_flow_details).
+// FlowDetails is a nested object of the API
+// (treasury_transactions_resource_flow_details).
 type FlowDetails struct {
-	// CreditReversal is "credit_reversal".
+	// CreditReversal is "credit_reversal". Left out of responses when it has
+	// no value.
 	CreditReversal *CreditReversal `json:"credit_reversal"`
-	// DebitReversal is "debit_reversal".
+	// DebitReversal is "debit_reversal". Left out of responses when it has no
+	// value.
 	DebitReversal *DebitReversal `json:"debit_reversal"`
-	// InboundTransfer is "inbound_transfer".
+	// InboundTransfer is "inbound_transfer". Left out of responses when it has
+	// no value.
 	InboundTransfer *InboundTransfer `json:"inbound_transfer"`
-	// IssuingAuthorization is "issuing_authorization".
+	// IssuingAuthorization is "issuing_authorization". Left out of responses
+	// when it has no value.
 	IssuingAuthorization *issuing.Authorization `json:"issuing_authorization"`
-	// OutboundPayment is "outbound_payment".
+	// OutboundPayment is "outbound_payment". Left out of responses when it has
+	// no value.
 	OutboundPayment *OutboundPayment `json:"outbound_payment"`
-	// OutboundTransfer is "outbound_transfer".
+	// OutboundTransfer is "outbound_transfer". Left out of responses when it
+	// has no value.
 	OutboundTransfer *OutboundTransfer `json:"outbound_transfer"`
-	// ReceivedCredit is "received_credit".
+	// ReceivedCredit is "received_credit". Left out of responses when it has
+	// no value.
 	ReceivedCredit *ReceivedCredit `json:"received_credit"`
-	// ReceivedDebit is "received_debit".
+	// ReceivedDebit is "received_debit". Left out of responses when it has no
+	// value.
 	ReceivedDebit *ReceivedDebit `json:"received_debit"`
-	// Type is "type".
+	// Type is "type". One of "credit_reversal", "debit_reversal",
+	// "inbound_transfer", "issuing_authorization", "other",
+	// "outbound_payment", "outbound_transfer", "received_credit" or
+	// "received_debit".
 	Type FlowDetailsType `json:"type"`
 }
 
-// TransactionStatusTransitions is a nested object of the API (treasury_transactions_resource_abstract_transaction_resource_status_transitions).
+// TransactionStatusTransitions is a nested object of the API
+// (treasury_transactions_resource_abstract_transaction_resource_status_transitions).
 type TransactionStatusTransitions struct {
-	// PostedAt is "posted_at": Unix time in seconds; nil when null.
+	// PostedAt is "posted_at". Unix time in seconds. Nil when null.
 	PostedAt *int64 `json:"posted_at"`
-	// VoidAt is "void_at": Unix time in seconds; nil when null.
+	// VoidAt is "void_at". Unix time in seconds. Nil when null.
 	VoidAt *int64 `json:"void_at"`
 }
 
-// TransactionFlowType is a string enumeration with values "credit_reversal", "debit_reversal", "inbound_transfer", "issuing_authorization", "other", "outbound_payment", "outbound_transfer", "received_credit", "received_debit"; the API may add values.
+// TransactionFlowType is a string enumeration with values "credit_reversal",
+// "debit_reversal", "inbound_transfer", "issuing_authorization", "other",
+// "outbound_payment", "outbound_transfer", "received_credit" and
+// "received_debit"; the API may add values.
 type TransactionFlowType string
 
 // Values of TransactionFlowType.
@@ -145,7 +174,8 @@ const (
 	TransactionFlowTypeReceivedDebit        TransactionFlowType = "received_debit"
 )
 
-// TransactionStatus is a string enumeration with values "open", "posted", "void"; the API may add values.
+// TransactionStatus is a string enumeration with values "open", "posted" and
+// "void"; the API may add values.
 type TransactionStatus string
 
 // Values of TransactionStatus.
@@ -155,7 +185,10 @@ const (
 	TransactionStatusVoid   TransactionStatus = "void"
 )
 
-// TransactionEntryFlowType is a string enumeration with values "credit_reversal", "debit_reversal", "inbound_transfer", "issuing_authorization", "other", "outbound_payment", "outbound_transfer", "received_credit", "received_debit"; the API may add values.
+// TransactionEntryFlowType is a string enumeration with values
+// "credit_reversal", "debit_reversal", "inbound_transfer",
+// "issuing_authorization", "other", "outbound_payment", "outbound_transfer",
+// "received_credit" and "received_debit"; the API may add values.
 type TransactionEntryFlowType string
 
 // Values of TransactionEntryFlowType.
@@ -171,7 +204,8 @@ const (
 	TransactionEntryFlowTypeReceivedDebit        TransactionEntryFlowType = "received_debit"
 )
 
-// TransactionEntryType is a string enumeration with 20 known values (see the constants); the API may add values.
+// TransactionEntryType is a string enumeration with 20 known values (see the
+// constants); the API may add values.
 type TransactionEntryType string
 
 // Values of TransactionEntryType.
@@ -198,7 +232,10 @@ const (
 	TransactionEntryTypeReceivedDebit                TransactionEntryType = "received_debit"
 )
 
-// FlowDetailsType is a string enumeration with values "credit_reversal", "debit_reversal", "inbound_transfer", "issuing_authorization", "other", "outbound_payment", "outbound_transfer", "received_credit", "received_debit"; the API may add values.
+// FlowDetailsType is a string enumeration with values "credit_reversal",
+// "debit_reversal", "inbound_transfer", "issuing_authorization", "other",
+// "outbound_payment", "outbound_transfer", "received_credit" and
+// "received_debit"; the API may add values.
 type FlowDetailsType string
 
 // Values of FlowDetailsType.

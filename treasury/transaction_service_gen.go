@@ -13,15 +13,16 @@ import (
 // TransactionListParams holds the parameters of TransactionService.List (GET /v1/treasury/transactions).
 type TransactionListParams struct {
 	embedfin.ListParams
-	// CreatedRange sets "created": a range of values (gt, gte, lt, lte).
+	// CreatedRange sets "created". A range: set any of gt, gte, lt and lte.
+	// Unix time in seconds.
 	CreatedRange *embedfin.RangeQueryParams `url:"created,omitempty"`
-	// Created sets "created".
+	// Created sets "created". Unix time in seconds.
 	Created *int64 `url:"created,omitempty"`
-	// FinancialAccount sets "financial_account".
+	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
-	// OrderBy sets "order_by".
+	// OrderBy sets "order_by". One of "created" or "posted_at".
 	OrderBy *TransactionListOrderBy `url:"order_by,omitempty"`
-	// Status sets "status".
+	// Status sets "status". One of "open", "posted" or "void".
 	Status *TransactionStatus `url:"status,omitempty"`
 	// StatusTransitions sets "status_transitions".
 	StatusTransitions *TransactionListStatusTransitionsParams `url:"status_transitions,omitempty"`
@@ -40,7 +41,8 @@ func (p *TransactionListParams) Validate() error {
 	return nil
 }
 
-// TransactionListOrderBy is a string enumeration with values "created", "posted_at"; the API may add values.
+// TransactionListOrderBy is a string enumeration with values "created" and
+// "posted_at"; the API may add values.
 type TransactionListOrderBy string
 
 // Values of TransactionListOrderBy.
@@ -51,7 +53,7 @@ const (
 
 // TransactionListStatusTransitionsParams is a nested object of request parameters.
 type TransactionListStatusTransitionsParams struct {
-	// PostedAtRange sets "posted_at": a range of values (gt, gte, lt, lte).
+	// PostedAtRange sets "posted_at". A range: set any of gt, gte, lt and lte.
 	PostedAtRange *embedfin.RangeQueryParams `url:"posted_at,omitempty"`
 	// PostedAt sets "posted_at".
 	PostedAt *int64 `url:"posted_at,omitempty"`
@@ -70,6 +72,8 @@ type TransactionService struct {
 // List returns one page of Treasury transactions; use All to walk every page.
 //
 // API: GET /v1/treasury/transactions
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/transactions/list
 func (s *TransactionService) List(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) (*embedfin.List[Transaction], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
@@ -83,6 +87,8 @@ func (s *TransactionService) List(ctx context.Context, params *TransactionListPa
 
 // All returns an iterator over every Treasury transaction, fetching pages of List as the
 // loop needs them. params is copied, never modified; an error ends the loop.
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/transactions/list
 func (s *TransactionService) All(ctx context.Context, params *TransactionListParams, opts ...embedfin.RequestOption) iter.Seq2[*Transaction, error] {
 	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *TransactionListParams) (*embedfin.List[Transaction], error) {
 		return s.List(ctx, p, opts...)
@@ -92,6 +98,8 @@ func (s *TransactionService) All(ctx context.Context, params *TransactionListPar
 // Retrieve fetches a Treasury transaction by its ID.
 //
 // API: GET /v1/treasury/transactions/{id}
+//
+// Stripe API reference: https://docs.stripe.com/api/treasury/transactions/retrieve
 func (s *TransactionService) Retrieve(ctx context.Context, id string, params *TransactionRetrieveParams, opts ...embedfin.RequestOption) (*Transaction, error) {
 	path, err := embedfin.Path("/v1/treasury/transactions/{id}", id)
 	if err != nil {

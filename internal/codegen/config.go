@@ -303,3 +303,127 @@ var prose = map[string]string{
 	"issuing.transaction":                 "Issuing transaction",
 	"event":                               "event",
 }
+
+// refSections names the API reference section of objects that have their
+// own although a path under another collection returns them.
+var refSections = map[string]string{
+	"financial_connections.account_owner": "financial_connections/ownership",
+	"treasury.financial_account_features": "treasury/financial_account_features",
+}
+
+// fieldNotes describe, in our words, response fields the seed flows use.
+// Key: "<schema>.<property>", the schema being the holder's component (or
+// the inline object's position, "financial_connections.account.balance").
+var fieldNotes = map[string]string{
+	// Financial Connections: the linked account and its refreshes.
+	"financial_connections.account.account_holder":                        "who linked the account: a customer, or a connected account",
+	"financial_connections.account.balance":                               "the latest balances read; nil until a balance refresh succeeds",
+	"financial_connections.account.balance_refresh":                       "the latest balance refresh; nil before the first",
+	"financial_connections.account.display_name":                          "the account's name as the institution shows it",
+	"financial_connections.account.institution_name":                      "the bank or other institution that holds the account",
+	"financial_connections.account.last4":                                 "the last four digits of the account number",
+	"financial_connections.account.ownership":                             "the owners found by the latest ownership refresh (list them with ListOwners)",
+	"financial_connections.account.ownership_refresh":                     "the latest ownership refresh; nil before the first",
+	"financial_connections.account.permissions":                           "the data the account holder agreed to share",
+	"financial_connections.account.status":                                "only an active account can be refreshed",
+	"financial_connections.account.subscriptions":                         "the data refreshed daily without a Refresh call",
+	"financial_connections.account.supported_payment_method_types":        "the payment methods the account can back",
+	"financial_connections.account.transaction_refresh":                   "the latest transaction refresh; nil before the first",
+	"bank_connections_resource_balance.as_of":                             "when the institution reported these balances",
+	"bank_connections_resource_balance.current":                           "the balance per currency code, pending transactions included",
+	"bank_connections_resource_balance_refresh.status":                    "pending while the refresh runs, then succeeded or failed",
+	"bank_connections_resource_balance_refresh.next_refresh_available_at": "the earliest time another refresh may be asked for",
+	"bank_connections_resource_transaction_refresh.id":                    "pass it as TransactionRefresh.After to list only later changes",
+	"bank_connections_resource_transaction_refresh.status":                "pending while the refresh runs, then succeeded or failed",
+	"financial_connections.session.accounts":                              "the accounts the user linked, once the flow is complete",
+	"financial_connections.session.client_secret":                         "hand it to Stripe.js to open the linking flow; never store or log it",
+	"financial_connections.account_owner.name":                            "the owner's full name as the institution records it",
+	"financial_connections.account_owner.email":                           "the owner's email address, when the institution has one",
+	"financial_connections.account_owner.phone":                           "the owner's phone number, unformatted",
+	"financial_connections.account_owner.raw_address":                     "the owner's postal address in one string",
+	"financial_connections.transaction.amount":                            "positive for money in, negative for money out",
+	"financial_connections.transaction.status":                            "pending until the institution posts it; void when it drops it",
+	"financial_connections.transaction.transacted_at":                     "when the institution says the transaction happened",
+	"financial_connections.transaction.transaction_refresh":               "the ID of the refresh that last created or changed it",
+	// Customers.
+	"customer.email": "the customer's email; Financial Connections uses it to recognize returning Link users",
+	// Connect: the connected account of the embedded-finance flow.
+	"account.capabilities":                              "the status of each capability requested for the account",
+	"account.requirements":                              "what the account holder still has to provide",
+	"account_requirements.currently_due":                "fields to collect now (onboarding) to keep the account enabled",
+	"account_link.url":                                  "the onboarding page to send the account holder to, once",
+	"account_link.expires_at":                           "after this time the link no longer opens; create a new one",
+	"account_capabilities.card_issuing":                 "whether the account can have Issuing cards",
+	"account_capabilities.treasury":                     "whether the account can have financial accounts",
+	"account_capabilities.transfers":                    "whether the platform can send funds to the account",
+	"account_capabilities.us_bank_account_ach_payments": "whether the account can take ACH debits",
+	// Treasury.
+	"treasury.financial_account.active_features":                           "features the account can use now",
+	"treasury.financial_account.pending_features":                          "features requested and not active yet",
+	"treasury.financial_account.restricted_features":                       "features requested but restricted; see the features' status details",
+	"treasury.financial_account.balance":                                   "the funds per currency, by state",
+	"treasury.financial_account.financial_addresses":                       "the routing and account numbers that send money to the account",
+	"treasury_financial_accounts_resource_balance.cash":                    "funds that can be spent now, per currency",
+	"treasury_financial_accounts_resource_balance.inbound_pending":         "funds on their way in, per currency",
+	"treasury_financial_accounts_resource_balance.outbound_pending":        "funds held for outgoing money (card authorizations, payments), per currency",
+	"treasury_financial_accounts_resource_aba_record.account_number_last4": "the last four digits of the account number",
+	"treasury_financial_accounts_resource_aba_record.routing_number":       "the ABA routing number of the account's bank",
+	// Issuing.
+	"issuing.authorization.approved": "whether the authorization was approved",
+	"issuing.authorization.status":   "pending until captured (closed), reversed or expired",
+	"issuing.card.status":            "only an active card can be used",
+	// SetupIntents (bank accounts for ACH).
+	"setup_intent.next_action": "what the customer or your integration must do next (such as verifying microdeposits)",
+	"setup_intent.status":      "succeeded once the payment method can be charged",
+	"setup_intent_next_action_verify_with_microdeposits.hosted_verification_url": "a page where the customer enters the microdeposit amounts or code",
+}
+
+// paramNotes describe, in our words, request parameters the seed flows
+// use. Key: "<resource schema> <wire path>", the resource being what the
+// endpoint answers with; a nested object's parameters are found under the
+// first endpoint that uses the object.
+var paramNotes = map[string]string{
+	// Financial Connections.
+	"financial_connections.session account_holder":          "whose accounts are linked",
+	"financial_connections.session account_holder.type":     "customer or account, naming the ID to set",
+	"financial_connections.session account_holder.customer": "the customer the user stands for",
+	"financial_connections.session permissions":             "the data to ask for; ask only for what the product uses, the user sees the list",
+	"financial_connections.session prefetch":                "data to read right after linking, without a Refresh call",
+	"financial_connections.session filters":                 "limits on which institutions and accounts the user can pick",
+	"financial_connections.session return_url":              "where the user lands after an institution's own sign-in page",
+	"financial_connections.account features":                "the data to refresh; each needs the matching permission",
+	"financial_connections.account session":                 "only the accounts linked in this session",
+	"financial_connections.account_owner ownership":         "the ownership to read: the account's Ownership ID",
+	"financial_connections.transaction account":             "the account whose transactions to list",
+	"financial_connections.transaction transaction_refresh": "only the transactions changed after a given refresh",
+	// Customers.
+	"customer name":  "the customer's full name; Ownership Match compares it with account owners",
+	"customer email": "lets the linking flow recognize a returning Link user",
+	// Connect.
+	"account controller":       "who pays fees, bears losses and collects requirements for the account",
+	"account capabilities":     "capabilities to request; each starts inactive until the requirements are met",
+	"account country":          "the account's country (two-letter code); it cannot change later",
+	"account_link account":     "the connected account to onboard",
+	"account_link refresh_url": "where the link sends the user when it has expired or was used",
+	"account_link return_url":  "where the user lands after leaving the flow (finished or not)",
+	"account_link type":        "account_onboarding for a first onboarding",
+	// Treasury.
+	"treasury.financial_account supported_currencies": "the currencies the account holds (usd)",
+	"treasury.financial_account features":             "features to request; they turn active once the account qualifies",
+	"treasury.received_credit financial_account":      "the financial account to credit",
+	"treasury.received_credit network":                "the network the test credit pretends to arrive on",
+	// Issuing.
+	"issuing.cardholder billing":          "the billing address card payments are checked against",
+	"issuing.card cardholder":             "the cardholder the card is issued to",
+	"issuing.card financial_account":      "the financial account card spending draws from",
+	"issuing.card status":                 "active to use the card at once; cards start inactive otherwise",
+	"issuing.authorization card":          "the card the test purchase is made with",
+	"issuing.authorization amount":        "the test purchase's amount",
+	"issuing.authorization merchant_data": "the test purchase's merchant: category, name and location",
+	"issuing.transaction card":            "only the transactions of this card",
+	// SetupIntents.
+	"setup_intent customer":             "the customer the bank account is saved for",
+	"setup_intent payment_method_types": "us_bank_account for ACH debits",
+	"setup_intent amounts":              "the two microdeposit amounts, in cents",
+	"setup_intent descriptor_code":      "the six-character code from the microdeposit's statement descriptor",
+}

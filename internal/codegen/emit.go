@@ -227,7 +227,15 @@ func (e *emitter) structDecl(f *file, d *Decl) {
 		f.p("\t%s\n", f.root("APIResource"))
 	}
 	for _, fl := range d.Fields {
-		f.p("\t// %s\n", fl.Doc)
+		doc := fl.Doc
+		if doc == "" && d.Params {
+			doc = e.g.paramDoc(fl)
+		} else if doc == "" {
+			doc = e.g.responseFieldDoc(fl)
+		}
+		for _, line := range wrap(doc, docWidth-4) {
+			f.p("\t// %s\n", line)
+		}
 		tag := fl.Tag
 		if tag == "" {
 			if d.Params {
@@ -461,7 +469,9 @@ func (e *emitter) method(f *file, s *Service, m *Method) {
 	case MSearch:
 		result = "*" + f.root("SearchResult") + "[" + f.qual(m.Elem) + "]"
 	}
-	f.p("// %s %s\n//\n// API: %s %s\n", name, methodDoc(verb, m.Prose), m.EP.Method, m.EP.Path)
+	ref := referenceURL(m)
+	comment(f, wrap(name+" "+methodDoc(verb, m.Prose), docWidth))
+	f.p("//\n// API: %s %s\n//\n// Stripe API reference: %s\n", m.EP.Method, m.EP.Path, ref)
 	f.p("func (s *%s) %s(ctx context.Context, %sparams *%s, opts ...%s) (%s, error) {\n", s.TypeName, name, idArgs, m.Params.Name, f.root("RequestOption"), result)
 	if e.g.needsValidate(m.Params) {
 		f.p("\tif err := params.Validate(); err != nil {\n\t\treturn nil, err\n\t}\n")
@@ -481,12 +491,12 @@ func (e *emitter) method(f *file, s *Service, m *Method) {
 	it := iterName(m)
 	call := strings.Join(append(append([]string{}, idNames...), "p"), ", ")
 	if m.Kind == MList {
-		f.p("// %s returns an iterator over every %s, fetching pages of %s as the\n// loop needs them. params is copied, never modified; an error ends the loop.\n", it, m.Prose, name)
+		f.p("// %s returns an iterator over every %s, fetching pages of %s as the\n// loop needs them. params is copied, never modified; an error ends the loop.\n//\n// Stripe API reference: %s\n", it, m.Prose, name, ref)
 		f.p("func (s *%s) %s(ctx context.Context, %sparams *%s, opts ...%s) iter.Seq2[*%s, error] {\n", s.TypeName, it, idArgs, m.Params.Name, f.root("RequestOption"), f.qual(m.Elem))
 		f.p("\treturn %s(ctx, params, func(ctx context.Context, p *%s) (%s, error) {\n\t\treturn s.%s(ctx, %s, opts...)\n\t}, (*%s).GetID)\n}\n\n", f.root("Paginate"), m.Params.Name, result, name, call, f.qual(m.Elem))
 		return
 	}
-	f.p("// %s returns an iterator over every %s matching the query, fetching\n// pages of %s as the loop needs them. params is copied, never modified.\n", it, m.Prose, name)
+	f.p("// %s returns an iterator over every %s matching the query, fetching\n// pages of %s as the loop needs them. params is copied, never modified.\n//\n// Stripe API reference: %s\n", it, m.Prose, name, ref)
 	f.p("func (s *%s) %s(ctx context.Context, %sparams *%s, opts ...%s) iter.Seq2[*%s, error] {\n", s.TypeName, it, idArgs, m.Params.Name, f.root("RequestOption"), f.qual(m.Elem))
 	f.p("\treturn %s(ctx, params, func(ctx context.Context, p *%s) (%s, error) {\n\t\treturn s.%s(ctx, %s, opts...)\n\t})\n}\n\n", f.root("PaginateSearch"), m.Params.Name, result, name, call)
 }

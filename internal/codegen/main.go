@@ -47,19 +47,9 @@ func generateFromPath(specPath string) (map[string][]byte, error) {
 // Generate builds the model and renders every file, keyed by path
 // relative to the module root.
 func Generate(spec *Spec) (map[string][]byte, error) {
-	g := &Gen{spec: spec, byKey: map[string]*Decl{}, names: map[*Pkg]map[string]*Decl{}}
-	roots := sortedKeys(owned)
-	g.discover(roots)
-	g.placeAll()
-	if len(g.errs) == 0 {
-		g.declareComponents()
-	}
-	if len(g.errs) == 0 {
-		g.buildFields()
-		g.buildServices()
-	}
-	if len(g.errs) > 0 {
-		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
+	g, err := buildModel(spec)
+	if err != nil {
+		return nil, err
 	}
 	files, err := g.Emit()
 	if err != nil {
@@ -73,6 +63,31 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
 	}
 	return files, nil
+}
+
+// buildModel reads the spec into the model of every generated declaration.
+func buildModel(spec *Spec) (*Gen, error) {
+	g := &Gen{spec: spec, byKey: map[string]*Decl{}, names: map[*Pkg]map[string]*Decl{}, usedNotes: map[string]bool{}}
+	roots := sortedKeys(owned)
+	g.discover(roots)
+	g.placeAll()
+	if len(g.errs) == 0 {
+		g.declareComponents()
+	}
+	if len(g.errs) == 0 {
+		g.buildShapes()
+		g.buildFields()
+		g.buildServices()
+	}
+	for _, k := range append(sortedKeys(fieldNotes), sortedKeys(paramNotes)...) {
+		if !g.usedNotes[k] {
+			g.errorf("note %q matches no field", k)
+		}
+	}
+	if len(g.errs) > 0 {
+		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
+	}
+	return g, nil
 }
 
 // generatedDirs are the directories the generator owns *_gen.go files in.

@@ -73,6 +73,10 @@ type Decl struct {
 	// AddDeleted adds a Deleted flag: the object may come back in its
 	// deleted_ form from a retrieve.
 	AddDeleted bool
+	// ResSchema and Path place a params struct: the resource schema its
+	// endpoint returns and the wire path from the params root ("" for the
+	// root), for paramNotes.
+	ResSchema, Path string
 
 	// enums
 	Values []string
@@ -87,12 +91,15 @@ type Decl struct {
 type Field struct {
 	GoName, Wire string
 	Type         *T
-	Doc          string
-	Required     bool   // params: must be set
-	Tag          string // full tag text, computed at emit time when empty
-	Options      string // extra url tag options (params)
-	Sub          *Decl  // params: nested params struct, for required checks
-	Slice        bool   // params: Sub is the element of a slice
+	Doc          string  // composed at emit time from the facts below
+	Schema       *Schema // the property's schema
+	Holder       *Schema // the object schema holding it (responses)
+	Note         string  // our one-line description (config), or ""
+	Required     bool    // params: must be set
+	Tag          string  // full tag text, computed at emit time when empty
+	Options      string  // extra url tag options (params)
+	Sub          *Decl   // params: nested params struct, for required checks
+	Slice        bool    // params: Sub is the element of a slice
 }
 
 // Variant is one case of a discriminated union.
@@ -118,6 +125,10 @@ type Gen struct {
 	place map[string]*Pkg
 
 	services map[*Pkg][]*Service
+	shapes   *shapeGen // the response-shapes table, built first
+	// usedNotes records the fieldNotes and paramNotes keys that found
+	// their field; a key that finds none is an error.
+	usedNotes map[string]bool
 }
 
 func (g *Gen) errorf(format string, args ...any) {
@@ -547,7 +558,11 @@ func (g *Gen) fillStruct(d *Decl, s *Schema) {
 			optional := !s.IsRequired(k)
 			f.Type = g.respType(d, k, p, optional)
 		}
-		f.Doc = fieldDoc(k, p, f.Type)
+		f.Schema, f.Holder = p, s
+		f.Note = fieldNotes[d.Key+"."+k]
+		if f.Note != "" {
+			g.usedNotes[d.Key+"."+k] = true
+		}
 		d.Fields = append(d.Fields, f)
 	}
 }

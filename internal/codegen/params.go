@@ -35,6 +35,9 @@ type Method struct {
 	Result     *T     // for MPlain: pointer to a named type
 	Elem       *Decl  // element of a list or search
 	Prose      string // the object in words
+	// ResultSchema is the resource schema it answers with (the element's
+	// for a list).
+	ResultSchema string
 }
 
 // paramUse records a params object schema wherever it appears.
@@ -92,6 +95,7 @@ func (g *Gen) buildServices() {
 		d := &Decl{Kind: DStruct, Pkg: p, Name: name, File: svc.File, Params: true, Embed: embed, Key: "params:" + ep.Method + " " + ep.Path, Owner: svc.Resource}
 		d.Doc = []string{fmt.Sprintf("%s holds the parameters of %s.%s (%s %s).", name, svc.TypeName, methodGoName(m), ep.Method, ep.Path)}
 		d.RequireQuery = requireQuery
+		d.ResSchema = m.ResultSchema
 		g.addDecl(d)
 		d.Fields = []*Field{}
 		for _, k := range sortedKeys(props) {
@@ -221,12 +225,15 @@ func (g *Gen) resolveResult(m *Method, op *Operation) {
 		}
 		m.Kind, m.Result = MPlain, ptr(&T{Kind: KNamed, Decl: d})
 		m.Prose = proseOf(strings.TrimPrefix(s.RefName(), "deleted_"))
+		m.ResultSchema = strings.TrimPrefix(s.RefName(), "deleted_")
 	case isList(s):
 		m.Kind, m.Elem = MList, elemOf(s.Properties["data"].Items)
 		m.Prose = proseOf(s.Properties["data"].Items.RefName())
+		m.ResultSchema = s.Properties["data"].Items.RefName()
 	case s.Properties["object"] != nil && len(s.Properties["object"].Enum) == 1 && s.Properties["object"].Enum[0] == "search_result":
 		m.Kind, m.Elem = MSearch, elemOf(s.Properties["data"].Items)
 		m.Prose = proseOf(s.Properties["data"].Items.RefName())
+		m.ResultSchema = s.Properties["data"].Items.RefName()
 	case len(s.AnyOf) == 2 && s.AnyOf[1].RefName() == "deleted_"+s.AnyOf[0].RefName():
 		// Retrieving a deleted object returns its deleted_ form: the live
 		// type gets a Deleted flag so the method can return one type.
@@ -238,6 +245,7 @@ func (g *Gen) resolveResult(m *Method, op *Operation) {
 		d.AddDeleted = true
 		m.Kind, m.Result = MPlain, ptr(&T{Kind: KNamed, Decl: d})
 		m.Prose = proseOf(s.AnyOf[0].RefName())
+		m.ResultSchema = s.AnyOf[0].RefName()
 	default:
 		g.errorf("%s %s: unsupported result shape", m.EP.Method, m.EP.Path)
 	}
@@ -325,7 +333,12 @@ func (g *Gen) paramField(d *Decl, wire, name string, s *Schema, query bool, uses
 	default:
 		f.Type = ptr(g.paramScalar(d, wire, s))
 	}
-	f.Doc = paramDoc(wire, s, f)
+	f.Schema = s
+	key := d.ResSchema + " " + joinPath(d.Path, wire)
+	if n := paramNotes[key]; n != "" {
+		f.Note = n
+		g.usedNotes[key] = true
+	}
 	return f
 }
 
@@ -544,7 +557,8 @@ func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema, uses map[string]
 	if p != parent.Pkg {
 		file = "params"
 	}
-	d := g.addDecl(&Decl{Kind: DStruct, Pkg: p, Name: name, File: file, Params: true, Key: "paramobj:" + sig, Owner: parent.Owner})
+	d := g.addDecl(&Decl{Kind: DStruct, Pkg: p, Name: name, File: file, Params: true, Key: "paramobj:" + sig, Owner: parent.Owner,
+		ResSchema: parent.ResSchema, Path: joinPath(parent.Path, wire)})
 	d.Doc = []string{fmt.Sprintf("%s is a nested object of request parameters.", name)}
 	u.decl = d
 	d.Fields = []*Field{}
@@ -560,4 +574,12 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
+}
+
+// joinPath appends a wire name to a dotted wire path.
+func joinPath(path, wire string) string {
+	if path == "" {
+		return wire
+	}
+	return path + "." + wire
 }

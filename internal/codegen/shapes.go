@@ -72,6 +72,9 @@ type shapeGen struct {
 	decls    map[string]*shapeDecl
 	paths    map[string]string          // resource schema -> its retrieve path, "/v1/customers/%s"
 	nulls    map[string]map[string]bool // schema -> properties a fixture shows as null
+	// presence records, per object schema visited, when each of its
+	// properties is sent (for field docs).
+	presence map[*Schema]map[string]string
 }
 
 // loadFixtures reads stripe-mock's fixtures3.json, found beside the spec.
@@ -93,15 +96,16 @@ func loadFixtures() (map[string]map[string]json.RawMessage, error) {
 	return doc.Resources, nil
 }
 
-// shapesTable renders the table; problems go to g.errs.
-func (g *Gen) shapesTable() []byte {
+// buildShapes derives the table (before the types are built: their field
+// docs say when a property is sent); problems go to g.errs.
+func (g *Gen) buildShapes() {
 	fx, err := loadFixtures()
 	if err != nil {
 		g.errorf("shapes: %v", err)
-		return nil
+		return
 	}
 	sg := &shapeGen{g: g, fixtures: fx, decls: map[string]*shapeDecl{}, paths: map[string]string{},
-		nulls: map[string]map[string]bool{}}
+		nulls: map[string]map[string]bool{}, presence: map[*Schema]map[string]string{}}
 	sg.retrievePaths()
 	for _, name := range sortedKeys(fx) {
 		if s := g.spec.Components.Schemas[name]; s != nil {
@@ -111,8 +115,27 @@ func (g *Gen) shapesTable() []byte {
 	for _, name := range sortedKeys(owned) {
 		sg.visit(name, g.schema(name))
 	}
-	sg.prune()
-	return sg.render()
+	g.shapes = sg
+}
+
+// presence is the apimap Presence of property prop of the object schema
+// s ("PresenceAlways" when the table does not know s).
+func (g *Gen) presence(s *Schema, prop string) string {
+	if g.shapes != nil {
+		if p := g.shapes.presence[s][prop]; p != "" {
+			return p
+		}
+	}
+	return "PresenceAlways"
+}
+
+// shapesTable renders the table; problems go to g.errs.
+func (g *Gen) shapesTable() []byte {
+	if g.shapes == nil {
+		return nil
+	}
+	g.shapes.prune()
+	return g.shapes.render()
 }
 
 // described reports whether a component is typed by the SDK or is no
@@ -201,6 +224,10 @@ func (sg *shapeGen) visit(name string, s *Schema) {
 			f.kind = "ValueObject"
 		}
 		d.fields[prop] = f
+		if sg.presence[s] == nil {
+			sg.presence[s] = map[string]string{}
+		}
+		sg.presence[s][prop] = f.presence
 	}
 }
 
