@@ -107,8 +107,8 @@ func (o *RawObject) GetID() string {
 	return o.ID
 }
 
-// Decode unmarshals the object into v, e.g. a *customers.Customer held by
-// a connect.BankAccount.
+// Decode unmarshals the object into v, e.g. an object of a type the SDK
+// does not model into a struct of the caller's.
 func (o *RawObject) Decode(v any) error {
 	if o == nil || len(o.Raw) == 0 {
 		return errors.New("embedfin: no object to decode")

@@ -13,7 +13,6 @@ import (
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/connect"
-	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
 	"github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/internal/stripemock"
@@ -114,8 +113,8 @@ var targets = []target{
 	{"List[financialconnections.Transaction]", func() any { return new(embedfin.List[financialconnections.Transaction]) }},
 	{"financialconnections.Session", func() any { return new(financialconnections.Session) }},
 	{"connect.Account", func() any { return new(connect.Account) }},
-	{"customers.Customer", func() any { return new(customers.Customer) }},
-	{"SearchResult[customers.Customer]", func() any { return new(embedfin.SearchResult[customers.Customer]) }},
+	{"connect.Customer", func() any { return new(connect.Customer) }},
+	{"SearchResult[connect.Customer]", func() any { return new(embedfin.SearchResult[connect.Customer]) }},
 	{"issuing.Cardholder", func() any { return new(issuing.Cardholder) }},
 	{"issuing.Card", func() any { return new(issuing.Card) }},
 	{"issuing.Authorization", func() any { return new(issuing.Authorization) }},
@@ -123,7 +122,7 @@ var targets = []target{
 	{"treasury.FinancialAccount", func() any { return new(treasury.FinancialAccount) }},
 	{"events.Event", func() any { return new(events.Event) }},
 	{"RawObject", func() any { return new(embedfin.RawObject) }},
-	{"*Expandable[customers.Customer]", func() any { return new(*embedfin.Expandable[customers.Customer]) }},
+	{"*Expandable[connect.Customer]", func() any { return new(*embedfin.Expandable[connect.Customer]) }},
 	{"map[string]any", func() any { return new(map[string]any) }},
 	{"[]string", func() any { return new([]string) }},
 	{"string", func() any { return new(string) }},

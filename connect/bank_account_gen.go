@@ -30,7 +30,7 @@ type BankAccount struct {
 	Currency string `json:"currency"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Nil when null.
-	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
+	Customer *embedfin.Expandable[Customer] `json:"customer"`
 	// DefaultForCurrency is "default_for_currency". Left out of responses when
 	// it has no value. Nil when null.
 	DefaultForCurrency *bool `json:"default_for_currency"`

@@ -45,7 +45,7 @@ type Card struct {
 	Currency *string `json:"currency"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Nil when null.
-	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
+	Customer *embedfin.Expandable[Customer] `json:"customer"`
 	// CVCCheck is "cvc_check". Nil when null.
 	CVCCheck *string `json:"cvc_check"`
 	// DefaultForCurrency is "default_for_currency". Left out of responses when

@@ -2,6 +2,12 @@
 
 package connect
 
+import (
+	"encoding/json"
+
+	"github.com/embedfin/embedfin-go"
+)
+
 // JapanAddress is a nested object of the API (legal_entity_japan_address).
 type JapanAddress struct {
 	// City is "city". Nil when null.
@@ -38,6 +44,71 @@ type RequirementsError struct {
 	Reason string `json:"reason"`
 	// Requirement is "requirement".
 	Requirement string `json:"requirement"`
+}
+
+// PayoutDestination holds one of several object types, chosen by the object's
+// "object" field: BankAccount, Card. Other holds any type this SDK does not
+// model; exactly one field is set.
+type PayoutDestination struct {
+	// Object is the "object" field of the value held.
+	Object string
+	// BankAccount is set when Object is "bank_account".
+	BankAccount *BankAccount
+	// Card is set when Object is "card".
+	Card *Card
+	// Other holds an object of a type this SDK does not model.
+	Other *embedfin.RawObject
+}
+
+// UnmarshalJSON decodes the variant named by the object's "object" field,
+// with embedfin.Unmarshal.
+func (u *PayoutDestination) UnmarshalJSON(data []byte) error {
+	var head struct {
+		Object  string `json:"object"`
+		Deleted bool   `json:"deleted"`
+	}
+	if err := embedfin.Unmarshal(data, &head); err != nil {
+		return err
+	}
+	*u = PayoutDestination{Object: head.Object}
+	switch {
+	case head.Object == "bank_account" && head.Deleted == false:
+		u.BankAccount = new(BankAccount)
+		return embedfin.Unmarshal(data, u.BankAccount)
+	case head.Object == "card" && head.Deleted == false:
+		u.Card = new(Card)
+		return embedfin.Unmarshal(data, u.Card)
+	}
+	u.Other = new(embedfin.RawObject)
+	return embedfin.Unmarshal(data, u.Other)
+}
+
+// MarshalJSON encodes the variant held, or null.
+func (u PayoutDestination) MarshalJSON() ([]byte, error) {
+	switch {
+	case u.BankAccount != nil:
+		return json.Marshal(u.BankAccount)
+	case u.Card != nil:
+		return json.Marshal(u.Card)
+	case u.Other != nil:
+		return json.Marshal(u.Other)
+	}
+	return []byte("null"), nil
+}
+
+// GetID returns the ID of the object held, or "".
+func (u *PayoutDestination) GetID() string {
+	switch {
+	case u == nil:
+		return ""
+	case u.BankAccount != nil:
+		return u.BankAccount.GetID()
+	case u.Card != nil:
+		return u.Card.GetID()
+	case u.Other != nil:
+		return u.Other.ID
+	}
+	return ""
 }
 
 // RequirementsErrorCode is a string enumeration with 96 known values (see the

@@ -15,7 +15,7 @@ type TaxID struct {
 	Created int64 `json:"created"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Nil when null.
-	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
+	Customer *embedfin.Expandable[Customer] `json:"customer"`
 	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
 	// ID is "id". The object's unique ID.
@@ -52,7 +52,7 @@ type TaxIDOwner struct {
 	Application *embedfin.Expandable[embedfin.RawObject] `json:"application"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Left out of responses when it has no value.
-	Customer *embedfin.Expandable[embedfin.RawObject] `json:"customer"`
+	Customer *embedfin.Expandable[Customer] `json:"customer"`
 	// CustomerAccount is "customer_account". Nil when null.
 	CustomerAccount *string `json:"customer_account"`
 	// Type is "type". One of "account", "application", "customer" or "self".

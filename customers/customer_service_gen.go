@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/connect"
 )
 
 // CustomerCreateParams holds the parameters of CustomerService.Create (POST /v1/customers).
@@ -682,11 +683,11 @@ type CustomerService struct {
 // API: POST /v1/customers
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/create
-func (s *CustomerService) Create(ctx context.Context, params *CustomerCreateParams, opts ...embedfin.RequestOption) (*Customer, error) {
+func (s *CustomerService) Create(ctx context.Context, params *CustomerCreateParams, opts ...embedfin.RequestOption) (*connect.Customer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	out := new(Customer)
+	out := new(connect.Customer)
 	if err := s.c.Do(ctx, http.MethodPost, "/v1/customers", params, out, opts...); err != nil {
 		return nil, err
 	}
@@ -698,8 +699,8 @@ func (s *CustomerService) Create(ctx context.Context, params *CustomerCreatePara
 // API: GET /v1/customers
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/list
-func (s *CustomerService) List(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) (*embedfin.List[Customer], error) {
-	out := new(embedfin.List[Customer])
+func (s *CustomerService) List(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) (*embedfin.List[connect.Customer], error) {
+	out := new(embedfin.List[connect.Customer])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/customers", params, out, opts...); err != nil {
 		return nil, err
 	}
@@ -710,10 +711,10 @@ func (s *CustomerService) List(ctx context.Context, params *CustomerListParams, 
 // loop needs them. params is copied, never modified; an error ends the loop.
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/list
-func (s *CustomerService) All(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) iter.Seq2[*Customer, error] {
-	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *CustomerListParams) (*embedfin.List[Customer], error) {
+func (s *CustomerService) All(ctx context.Context, params *CustomerListParams, opts ...embedfin.RequestOption) iter.Seq2[*connect.Customer, error] {
+	return embedfin.Paginate(ctx, params, func(ctx context.Context, p *CustomerListParams) (*embedfin.List[connect.Customer], error) {
 		return s.List(ctx, p, opts...)
-	}, (*Customer).GetID)
+	}, (*connect.Customer).GetID)
 }
 
 // Search returns one page of customers matching a search query; use SearchAll
@@ -722,11 +723,11 @@ func (s *CustomerService) All(ctx context.Context, params *CustomerListParams, o
 // API: GET /v1/customers/search
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/search
-func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) (*embedfin.SearchResult[Customer], error) {
+func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) (*embedfin.SearchResult[connect.Customer], error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	out := new(embedfin.SearchResult[Customer])
+	out := new(embedfin.SearchResult[connect.Customer])
 	if err := s.c.Do(ctx, http.MethodGet, "/v1/customers/search", params, out, opts...); err != nil {
 		return nil, err
 	}
@@ -737,8 +738,8 @@ func (s *CustomerService) Search(ctx context.Context, params *CustomerSearchPara
 // pages of Search as the loop needs them. params is copied, never modified.
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/search
-func (s *CustomerService) SearchAll(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) iter.Seq2[*Customer, error] {
-	return embedfin.PaginateSearch(ctx, params, func(ctx context.Context, p *CustomerSearchParams) (*embedfin.SearchResult[Customer], error) {
+func (s *CustomerService) SearchAll(ctx context.Context, params *CustomerSearchParams, opts ...embedfin.RequestOption) iter.Seq2[*connect.Customer, error] {
+	return embedfin.PaginateSearch(ctx, params, func(ctx context.Context, p *CustomerSearchParams) (*embedfin.SearchResult[connect.Customer], error) {
 		return s.Search(ctx, p, opts...)
 	})
 }
@@ -748,12 +749,12 @@ func (s *CustomerService) SearchAll(ctx context.Context, params *CustomerSearchP
 // API: GET /v1/customers/{customer}
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/retrieve
-func (s *CustomerService) Retrieve(ctx context.Context, id string, params *CustomerRetrieveParams, opts ...embedfin.RequestOption) (*Customer, error) {
+func (s *CustomerService) Retrieve(ctx context.Context, id string, params *CustomerRetrieveParams, opts ...embedfin.RequestOption) (*connect.Customer, error) {
 	path, err := embedfin.Path("/v1/customers/{customer}", id)
 	if err != nil {
 		return nil, err
 	}
-	out := new(Customer)
+	out := new(connect.Customer)
 	if err := s.c.Do(ctx, http.MethodGet, path, params, out, opts...); err != nil {
 		return nil, err
 	}
@@ -766,7 +767,7 @@ func (s *CustomerService) Retrieve(ctx context.Context, id string, params *Custo
 // API: POST /v1/customers/{customer}
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/update
-func (s *CustomerService) Update(ctx context.Context, id string, params *CustomerUpdateParams, opts ...embedfin.RequestOption) (*Customer, error) {
+func (s *CustomerService) Update(ctx context.Context, id string, params *CustomerUpdateParams, opts ...embedfin.RequestOption) (*connect.Customer, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
@@ -774,7 +775,7 @@ func (s *CustomerService) Update(ctx context.Context, id string, params *Custome
 	if err != nil {
 		return nil, err
 	}
-	out := new(Customer)
+	out := new(connect.Customer)
 	if err := s.c.Do(ctx, http.MethodPost, path, params, out, opts...); err != nil {
 		return nil, err
 	}
@@ -786,12 +787,12 @@ func (s *CustomerService) Update(ctx context.Context, id string, params *Custome
 // API: DELETE /v1/customers/{customer}
 //
 // Stripe API reference: https://docs.stripe.com/api/customers/delete
-func (s *CustomerService) Delete(ctx context.Context, id string, params *CustomerDeleteParams, opts ...embedfin.RequestOption) (*DeletedCustomer, error) {
+func (s *CustomerService) Delete(ctx context.Context, id string, params *CustomerDeleteParams, opts ...embedfin.RequestOption) (*connect.DeletedCustomer, error) {
 	path, err := embedfin.Path("/v1/customers/{customer}", id)
 	if err != nil {
 		return nil, err
 	}
-	out := new(DeletedCustomer)
+	out := new(connect.DeletedCustomer)
 	if err := s.c.Do(ctx, http.MethodDelete, path, params, out, opts...); err != nil {
 		return nil, err
 	}

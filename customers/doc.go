@@ -22,9 +22,13 @@
 //
 // IDs are positional arguments checked before sending; optional fields are
 // pointers set with embedfin.Ptr. List and Search return one page; All and
-// SearchAll iterate over every page. Retrieving a deleted customer returns a
-// Customer with Deleted set, while Delete returns a DeletedCustomer.
-// DefaultSource is a *embedfin.Expandable[PaymentSource], a union of
+// SearchAll iterate over every page. The customer objects are declared in
+// package connect (connect.Customer, connect.DeletedCustomer): a customer
+// and the bank accounts and cards it holds reference each other, and those
+// belong to connected accounts too. Retrieving a deleted customer returns a
+// connect.Customer with Deleted set, while Delete returns a
+// connect.DeletedCustomer. DefaultSource is a
+// *embedfin.Expandable[connect.PaymentSource], a union of
 // connect.BankAccount, connect.Card and embedfin.RawObject; subscriptions
 // and test clocks are outside the SDK's scope and arrive as
 // embedfin.RawObject.

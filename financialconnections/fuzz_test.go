@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/embedfin/embedfin-go"
-	"github.com/embedfin/embedfin-go/customers"
+	"github.com/embedfin/embedfin-go/connect"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 )
 
@@ -93,7 +93,7 @@ func sampleAccount() *fc.Account {
 	now := int64(1767225600)
 	return &fc.Account{
 		ID: "fca_1MwVK82eZvKYlo2Cjw8FMxXf", Object: "financial_connections.account", Created: now,
-		AccountHolder: &fc.AccountHolder{Type: fc.AccountHolderTypeCustomer, Customer: &embedfin.Expandable[customers.Customer]{ID: "cus_NffrFeUfNV2Hib"}},
+		AccountHolder: &fc.AccountHolder{Type: fc.AccountHolderTypeCustomer, Customer: &embedfin.Expandable[connect.Customer]{ID: "cus_NffrFeUfNV2Hib"}},
 		Balance: &fc.AccountBalance{AsOf: now, Type: fc.AccountBalanceTypeCash, Current: map[string]int64{"usd": 6000},
 			Cash: &fc.AccountBalanceCash{Available: map[string]int64{"usd": 5000}}},
 		BalanceRefresh:     &fc.AccountBalanceRefresh{Status: fc.AccountBalanceRefreshStatusSucceeded, LastAttemptedAt: now, NextRefreshAvailableAt: embedfin.Ptr(now + 1)},

@@ -5,7 +5,6 @@ package financialconnections
 import (
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/connect"
-	"github.com/embedfin/embedfin-go/customers"
 )
 
 // AccountHolder is a nested object of the API
@@ -16,7 +15,7 @@ type AccountHolder struct {
 	Account *embedfin.Expandable[connect.Account] `json:"account"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Left out of responses when it has no value.
-	Customer *embedfin.Expandable[customers.Customer] `json:"customer"`
+	Customer *embedfin.Expandable[connect.Customer] `json:"customer"`
 	// CustomerAccount is "customer_account". Left out of responses when it has
 	// no value.
 	CustomerAccount *string `json:"customer_account"`

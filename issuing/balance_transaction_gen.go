@@ -87,8 +87,8 @@ const (
 )
 
 // BalanceTransactionSource holds one of several object types, chosen by the
-// object's "object" field: Authorization, Transaction. Other holds any type
-// this SDK does not model; exactly one field is set.
+// object's "object" field: Authorization, Transaction, Payout. Other holds any
+// type this SDK does not model; exactly one field is set.
 type BalanceTransactionSource struct {
 	// Object is the "object" field of the value held.
 	Object string
@@ -96,6 +96,8 @@ type BalanceTransactionSource struct {
 	Authorization *Authorization
 	// Transaction is set when Object is "issuing.transaction".
 	Transaction *Transaction
+	// Payout is set when Object is "payout".
+	Payout *Payout
 	// Other holds an object of a type this SDK does not model.
 	Other *embedfin.RawObject
 }
@@ -118,6 +120,9 @@ func (u *BalanceTransactionSource) UnmarshalJSON(data []byte) error {
 	case head.Object == "issuing.transaction" && head.Deleted == false:
 		u.Transaction = new(Transaction)
 		return embedfin.Unmarshal(data, u.Transaction)
+	case head.Object == "payout" && head.Deleted == false:
+		u.Payout = new(Payout)
+		return embedfin.Unmarshal(data, u.Payout)
 	}
 	u.Other = new(embedfin.RawObject)
 	return embedfin.Unmarshal(data, u.Other)
@@ -130,6 +135,8 @@ func (u BalanceTransactionSource) MarshalJSON() ([]byte, error) {
 		return json.Marshal(u.Authorization)
 	case u.Transaction != nil:
 		return json.Marshal(u.Transaction)
+	case u.Payout != nil:
+		return json.Marshal(u.Payout)
 	case u.Other != nil:
 		return json.Marshal(u.Other)
 	}
@@ -145,6 +152,8 @@ func (u *BalanceTransactionSource) GetID() string {
 		return u.Authorization.GetID()
 	case u.Transaction != nil:
 		return u.Transaction.GetID()
+	case u.Payout != nil:
+		return u.Payout.GetID()
 	case u.Other != nil:
 		return u.Other.ID
 	}

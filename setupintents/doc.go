@@ -28,7 +28,7 @@
 // IDs are positional arguments checked before sending; optional fields are
 // pointers set with embedfin.Ptr; List returns one page and All iterates.
 // Customer and OnBehalfOf are *embedfin.Expandable references to
-// customers.Customer and connect.Account; payment methods, mandates and
+// connect.Customer and connect.Account; payment methods, mandates and
 // setup attempts are outside the SDK's scope and arrive as
 // embedfin.RawObject. The client secret of a SetupIntent belongs to the
 // browser or app that confirms it, and is masked in the SDK's logs and

@@ -7,7 +7,6 @@ import (
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/connect"
-	"github.com/embedfin/embedfin-go/customers"
 )
 
 // SetupIntent is the SetupIntent object ("setup_intent" in the API).
@@ -33,7 +32,7 @@ type SetupIntent struct {
 	Created int64 `json:"created"`
 	// Customer is "customer". Expandable: the ID, or the whole object when the
 	// request expands it. Nil when null.
-	Customer *embedfin.Expandable[customers.Customer] `json:"customer"`
+	Customer *embedfin.Expandable[connect.Customer] `json:"customer"`
 	// CustomerAccount is "customer_account". Left out of responses when it has
 	// no value. Nil when null.
 	CustomerAccount *string `json:"customer_account"`
@@ -147,7 +146,7 @@ type SetupIntentLastSetupError struct {
 	// value.
 	SetupIntent *SetupIntent `json:"setup_intent"`
 	// Source is "source". Left out of responses when it has no value.
-	Source *PaymentSource `json:"source"`
+	Source *connect.PaymentSource `json:"source"`
 	// Type is "type". One of "api_error", "card_error", "idempotency_error" or
 	// "invalid_request_error".
 	Type SetupIntentLastSetupErrorType `json:"type"`
@@ -949,71 +948,6 @@ const (
 	SetupIntentAutomaticPaymentMethodsAllowRedirectsAlways SetupIntentAutomaticPaymentMethodsAllowRedirects = "always"
 	SetupIntentAutomaticPaymentMethodsAllowRedirectsNever  SetupIntentAutomaticPaymentMethodsAllowRedirects = "never"
 )
-
-// PaymentSource holds one of several object types, chosen by the object's
-// "object" field: BankAccount, Card. Other holds any type this SDK does not
-// model; exactly one field is set.
-type PaymentSource struct {
-	// Object is the "object" field of the value held.
-	Object string
-	// BankAccount is set when Object is "bank_account".
-	BankAccount *connect.BankAccount
-	// Card is set when Object is "card".
-	Card *connect.Card
-	// Other holds an object of a type this SDK does not model.
-	Other *embedfin.RawObject
-}
-
-// UnmarshalJSON decodes the variant named by the object's "object" field,
-// with embedfin.Unmarshal.
-func (u *PaymentSource) UnmarshalJSON(data []byte) error {
-	var head struct {
-		Object  string `json:"object"`
-		Deleted bool   `json:"deleted"`
-	}
-	if err := embedfin.Unmarshal(data, &head); err != nil {
-		return err
-	}
-	*u = PaymentSource{Object: head.Object}
-	switch {
-	case head.Object == "bank_account" && head.Deleted == false:
-		u.BankAccount = new(connect.BankAccount)
-		return embedfin.Unmarshal(data, u.BankAccount)
-	case head.Object == "card" && head.Deleted == false:
-		u.Card = new(connect.Card)
-		return embedfin.Unmarshal(data, u.Card)
-	}
-	u.Other = new(embedfin.RawObject)
-	return embedfin.Unmarshal(data, u.Other)
-}
-
-// MarshalJSON encodes the variant held, or null.
-func (u PaymentSource) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.BankAccount != nil:
-		return json.Marshal(u.BankAccount)
-	case u.Card != nil:
-		return json.Marshal(u.Card)
-	case u.Other != nil:
-		return json.Marshal(u.Other)
-	}
-	return []byte("null"), nil
-}
-
-// GetID returns the ID of the object held, or "".
-func (u *PaymentSource) GetID() string {
-	switch {
-	case u == nil:
-		return ""
-	case u.BankAccount != nil:
-		return u.BankAccount.GetID()
-	case u.Card != nil:
-		return u.Card.GetID()
-	case u.Other != nil:
-		return u.Other.ID
-	}
-	return ""
-}
 
 // SetupIntentLastSetupErrorType is a string enumeration with values
 // "api_error", "card_error", "idempotency_error" and "invalid_request_error";

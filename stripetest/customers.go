@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/connect"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
 )
@@ -18,7 +19,7 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 func (s *Server) customerRoutes() {
 	route(s, "POST /v1/customers", func(c *call, p *customers.CustomerCreateParams) (any, error) {
-		cust := &customers.Customer{
+		cust := &connect.Customer{
 			ID:                  c.s.newID("cus"),
 			Object:              "customer",
 			Created:             c.unix(),
@@ -33,24 +34,24 @@ func (s *Server) customerRoutes() {
 			PreferredLocales:    append([]string{}, p.PreferredLocales...),
 			InvoicePrefix:       embedfin.Ptr(strings.ToUpper(c.s.newID("x")[2:10])),
 			NextInvoiceSequence: embedfin.Ptr(int64(1)),
-			InvoiceSettings:     &customers.CustomerInvoiceSettings{},
-			TaxExempt:           embedfin.Ptr(customers.CustomerTaxExemptNone),
+			InvoiceSettings:     &connect.CustomerInvoiceSettings{},
+			TaxExempt:           embedfin.Ptr(connect.CustomerTaxExemptNone),
 		}
 		if p.InvoicePrefix != nil {
 			cust.InvoicePrefix = p.InvoicePrefix
 		}
 		if p.TaxExempt != nil && *p.TaxExempt != "" {
-			cust.TaxExempt = embedfin.Ptr(customers.CustomerTaxExempt(*p.TaxExempt))
+			cust.TaxExempt = embedfin.Ptr(connect.CustomerTaxExempt(*p.TaxExempt))
 		}
 		if p.Shipping != nil {
-			cust.Shipping = &customers.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}
+			cust.Shipping = &connect.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}
 		}
 		put(c.env, kindCustomer, cust.ID, cust)
 		c.env.emit(c, events.EventTypeCustomerCreated, cust, nil)
 		return cust, nil
 	})
 	route(s, "GET /v1/customers", func(c *call, p *customers.CustomerListParams) (any, error) {
-		q := listQuery[customers.Customer]{at: p.Created, atRange: p.CreatedRange, keep: func(cu *customers.Customer) bool {
+		q := listQuery[connect.Customer]{at: p.Created, atRange: p.CreatedRange, keep: func(cu *connect.Customer) bool {
 			return !cu.Deleted && (p.Email == nil || embedfin.Deref(cu.Email) == *p.Email)
 		}}
 		if p.Email != nil && *p.Email != "" {
@@ -63,21 +64,21 @@ func (s *Server) customerRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		items := all(c.env, kindCustomer, func(cu *customers.Customer) bool { return !cu.Deleted && match(cu) })
+		items := all(c.env, kindCustomer, func(cu *connect.Customer) bool { return !cu.Deleted && match(cu) })
 		return searchPage(items, p.SearchParams, "/v1/customers/search")
 	})
 	route(s, "GET /v1/customers/{customer}", func(c *call, p *customers.CustomerRetrieveParams) (any, error) {
-		cust, ok := get[customers.Customer](c.env, c.id("customer"))
+		cust, ok := get[connect.Customer](c.env, c.id("customer"))
 		if !ok {
 			return nil, notFound("customer", c.id("customer"), "id")
 		}
 		if cust.Deleted {
-			return &customers.Customer{ID: cust.ID, Object: "customer", Deleted: true}, nil
+			return &connect.Customer{ID: cust.ID, Object: "customer", Deleted: true}, nil
 		}
 		return cust, nil
 	})
 	route(s, "POST /v1/customers/{customer}", func(c *call, p *customers.CustomerUpdateParams) (any, error) {
-		cust, ok := get[customers.Customer](c.env, c.id("customer"))
+		cust, ok := get[connect.Customer](c.env, c.id("customer"))
 		if !ok || cust.Deleted {
 			return nil, notFound("customer", c.id("customer"), "id")
 		}
@@ -96,10 +97,10 @@ func (s *Server) customerRoutes() {
 			cust.PreferredLocales = append([]string{}, p.PreferredLocales...)
 		}
 		if p.TaxExempt != nil { // "" unsets it: back to none
-			cust.TaxExempt = embedfin.Ptr(customers.CustomerTaxExempt(cmp.Or(string(*p.TaxExempt), "none")))
+			cust.TaxExempt = embedfin.Ptr(connect.CustomerTaxExempt(cmp.Or(string(*p.TaxExempt), "none")))
 		}
 		if p.Shipping != nil {
-			cust.Shipping = &customers.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}
+			cust.Shipping = &connect.CustomerShipping{Address: addressOf(p.Shipping.Address), Name: p.Shipping.Name, Phone: p.Shipping.Phone}
 		}
 		cust.Metadata = mergeMetadata(cust.Metadata, p.Metadata)
 		if c.values.Has("shipping") && c.values.Get("shipping") == "" {
@@ -112,14 +113,14 @@ func (s *Server) customerRoutes() {
 		return cust, nil
 	})
 	route(s, "DELETE /v1/customers/{customer}", func(c *call, p *customers.CustomerDeleteParams) (any, error) {
-		cust, ok := get[customers.Customer](c.env, c.id("customer"))
+		cust, ok := get[connect.Customer](c.env, c.id("customer"))
 		if !ok || cust.Deleted {
 			return nil, notFound("customer", c.id("customer"), "id")
 		}
 		c.env.emit(c, events.EventTypeCustomerDeleted, cust, nil)
 		cust.Deleted = true
 		put(c.env, kindCustomer, cust.ID, cust) // out of the lists
-		return &customers.DeletedCustomer{ID: cust.ID, Object: "customer", Deleted: true}, nil
+		return &connect.DeletedCustomer{ID: cust.ID, Object: "customer", Deleted: true}, nil
 	})
 }
 
@@ -154,7 +155,7 @@ var searchClause = regexp.MustCompile(`^\s*([a-z_]+(?:\['[^']*'\])?)\s*(:|~|>=|<
 // emulator needs: field:'value' (exact, case-insensitive), field~'value'
 // (substring), created>N style comparisons, metadata['key']:'value', and
 // clauses joined by AND or by OR (not both).
-func parseSearch(q string) (func(*customers.Customer) bool, error) {
+func parseSearch(q string) (func(*connect.Customer) bool, error) {
 	bad := func() error {
 		return invalidRequest("parameter_invalid", "query", "Invalid search query: %q", q)
 	}
@@ -168,32 +169,32 @@ func parseSearch(q string) (func(*customers.Customer) bool, error) {
 		}
 		sep, any = " OR ", true
 	}
-	var preds []func(*customers.Customer) bool
+	var preds []func(*connect.Customer) bool
 	for _, clause := range strings.Split(q, sep) {
 		m := searchClause.FindStringSubmatch(clause)
 		if m == nil {
 			return nil, bad()
 		}
 		field, op, str, num := m[1], m[2], m[3], m[4]
-		var value func(*customers.Customer) (string, bool)
+		var value func(*connect.Customer) (string, bool)
 		switch {
 		case field == "email":
-			value = func(cu *customers.Customer) (string, bool) { return embedfin.Deref(cu.Email), cu.Email != nil }
+			value = func(cu *connect.Customer) (string, bool) { return embedfin.Deref(cu.Email), cu.Email != nil }
 		case field == "name":
-			value = func(cu *customers.Customer) (string, bool) { return embedfin.Deref(cu.Name), cu.Name != nil }
+			value = func(cu *connect.Customer) (string, bool) { return embedfin.Deref(cu.Name), cu.Name != nil }
 		case field == "phone":
-			value = func(cu *customers.Customer) (string, bool) { return embedfin.Deref(cu.Phone), cu.Phone != nil }
+			value = func(cu *connect.Customer) (string, bool) { return embedfin.Deref(cu.Phone), cu.Phone != nil }
 		case field == "created":
-			value = func(cu *customers.Customer) (string, bool) { return strconv.FormatInt(cu.Created, 10), true }
+			value = func(cu *connect.Customer) (string, bool) { return strconv.FormatInt(cu.Created, 10), true }
 		case strings.HasPrefix(field, "metadata['"):
 			k := strings.TrimSuffix(strings.TrimPrefix(field, "metadata['"), "']")
-			value = func(cu *customers.Customer) (string, bool) { v, ok := cu.Metadata[k]; return v, ok }
+			value = func(cu *connect.Customer) (string, bool) { v, ok := cu.Metadata[k]; return v, ok }
 		default:
 			return nil, invalidRequest("parameter_invalid", "query", "Field '%s' is not supported for search on customers.", field)
 		}
 		preds = append(preds, clausePredicate(value, op, str, num))
 	}
-	return func(cu *customers.Customer) bool {
+	return func(cu *connect.Customer) bool {
 		for _, p := range preds {
 			if p(cu) == any {
 				return any
@@ -203,8 +204,8 @@ func parseSearch(q string) (func(*customers.Customer) bool, error) {
 	}, nil
 }
 
-func clausePredicate(value func(*customers.Customer) (string, bool), op, str, num string) func(*customers.Customer) bool {
-	return func(cu *customers.Customer) bool {
+func clausePredicate(value func(*connect.Customer) (string, bool), op, str, num string) func(*connect.Customer) bool {
+	return func(cu *connect.Customer) bool {
 		v, ok := value(cu)
 		if !ok {
 			return false

@@ -7,7 +7,6 @@ import (
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/connect"
-	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 )
@@ -250,10 +249,10 @@ func (c *call) accountHolder(typ *fc.AccountHolderType, customer, account *strin
 		if customer == nil {
 			return nil, invalidRequest("parameter_missing", "account_holder[customer]", "Missing required param: account_holder[customer].")
 		}
-		if cu, ok := get[customers.Customer](c.env, *customer); !ok || cu.Deleted {
+		if cu, ok := get[connect.Customer](c.env, *customer); !ok || cu.Deleted {
 			return nil, notFound("customer", *customer, "account_holder[customer]")
 		}
-		h.Customer = &embedfin.Expandable[customers.Customer]{ID: *customer}
+		h.Customer = &embedfin.Expandable[connect.Customer]{ID: *customer}
 	case fc.AccountHolderTypeAccount:
 		if account == nil {
 			return nil, invalidRequest("parameter_missing", "account_holder[account]", "Missing required param: account_holder[account].")
@@ -352,7 +351,7 @@ func (c *call) linkAccount(sess *fc.Session, i int, inst Institution, instName s
 // the customer's own details when it is a customer.
 func (c *call) defaultOwner(h *fc.AccountHolder) ownerData {
 	if h != nil && h.Customer != nil {
-		if cu, ok := get[customers.Customer](c.env, h.Customer.ID); ok {
+		if cu, ok := get[connect.Customer](c.env, h.Customer.ID); ok {
 			o := ownerData{Name: embedfin.Deref(cu.Name), Email: embedfin.Deref(cu.Email), Phone: embedfin.Deref(cu.Phone)}
 			if a := cu.Address; a != nil {
 				o.RawAddress = rawAddress(a)

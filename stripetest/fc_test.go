@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
@@ -19,7 +21,7 @@ var fastWait = &fc.WaitOptions{MinInterval: 2 * time.Millisecond, MaxInterval: 1
 
 // linkAccount creates a customer and a session, completes it through the
 // test helper and returns the linked account.
-func linkAccount(t *testing.T, srv *stripetest.Server, perms []fc.SessionPermission, prefetch []fc.SessionPrefetch, extra url.Values) (*fc.Account, *customers.Customer) {
+func linkAccount(t *testing.T, srv *stripetest.Server, perms []fc.SessionPermission, prefetch []fc.SessionPrefetch, extra url.Values) (*fc.Account, *connect.Customer) {
 	t.Helper()
 	c := srv.Client()
 	cust, err := customers.New(c).Customers.Create(ctx, &customers.CustomerCreateParams{

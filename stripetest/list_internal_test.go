@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/stretchr/testify/require"
@@ -96,10 +98,10 @@ func TestListPagesMatchAFullScan(t *testing.T) {
 
 				// The reference: every customer, filtered, then cut.
 				s.mu.Lock()
-				items := all(s.keyState(DefaultKey).platform, kindCustomer, func(cu *customers.Customer) bool {
+				items := all(s.keyState(DefaultKey).platform, kindCustomer, func(cu *connect.Customer) bool {
 					return !cu.Deleted && (p.Email == nil || embedfin.Deref(cu.Email) == *p.Email) && inRange(cu.Created, p.Created, p.CreatedRange)
 				})
-				want, err := page(items, p.ListParams, "/v1/customers", (*customers.Customer).GetID)
+				want, err := page(items, p.ListParams, "/v1/customers", (*connect.Customer).GetID)
 				var wantBody []byte
 				if err != nil {
 					wantBody = errorBody(err.(*apiError))

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/embedfin/embedfin-go"
-	"github.com/embedfin/embedfin-go/customers"
+	"github.com/embedfin/embedfin-go/connect"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	om "github.com/embedfin/embedfin-go/ownershipmatch"
 )
@@ -42,14 +42,14 @@ func (s *Server) ownershipRoutes() {
 			if h == nil || h.Customer == nil {
 				return nil, invalidRequest("parameter_missing", "type", "The account is not held by a customer: give type=customer with a customer, or type=owner_information.")
 			}
-			cu, ok := get[customers.Customer](c.env, h.Customer.ID)
+			cu, ok := get[connect.Customer](c.env, h.Customer.ID)
 			if !ok || cu.Deleted {
 				return nil, notFound("customer", h.Customer.ID, "financial_connections_account")
 			}
 			in = customerInput(cu)
 			res.Customer = embedfin.Ptr(cu.ID)
 		case om.ModeCustomer:
-			cu, ok := get[customers.Customer](c.env, *p.Customer)
+			cu, ok := get[connect.Customer](c.env, *p.Customer)
 			if !ok || cu.Deleted {
 				return nil, notFound("customer", *p.Customer, "customer")
 			}
@@ -93,7 +93,7 @@ type ownerInput struct {
 	address            *addressInput
 }
 
-func customerInput(cu *customers.Customer) ownerInput {
+func customerInput(cu *connect.Customer) ownerInput {
 	in := ownerInput{name: embedfin.Deref(cu.Name), email: embedfin.Deref(cu.Email), phone: embedfin.Deref(cu.Phone)}
 	if a := cu.Address; a != nil {
 		in.address = &addressInput{Line1: embedfin.Deref(a.Line1), Line2: embedfin.Deref(a.Line2), City: embedfin.Deref(a.City), State: embedfin.Deref(a.State), PostalCode: embedfin.Deref(a.PostalCode), Country: embedfin.Deref(a.Country)}

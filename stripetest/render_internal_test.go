@@ -10,8 +10,9 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
-	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/internal/apimap"
 	"github.com/embedfin/embedfin-go/internal/stripemock"
 	"github.com/stretchr/testify/assert"
@@ -147,9 +148,9 @@ func BenchmarkShapeCustomerPage(b *testing.B) {
 		serveLocal(s, "POST", "/v1/customers", fmt.Sprintf("email=c%d%%40example.com&name=Customer+%d", i, i))
 	}
 	s.mu.Lock()
-	items := all[customers.Customer](s.keyState(DefaultKey).platform, kindCustomer, nil)
+	items := all[connect.Customer](s.keyState(DefaultKey).platform, kindCustomer, nil)
 	s.mu.Unlock()
-	page, err := json.Marshal(&embedfin.List[customers.Customer]{Object: "list", URL: "/v1/customers", Data: items})
+	page, err := json.Marshal(&embedfin.List[connect.Customer]{Object: "list", URL: "/v1/customers", Data: items})
 	require.NoError(b, err)
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
@@ -76,7 +78,7 @@ func apiErr(t *testing.T, err error) *embedfin.Error {
 	return ae
 }
 
-func newCustomer(t *testing.T, c *embedfin.Client) *customers.Customer {
+func newCustomer(t *testing.T, c *embedfin.Client) *connect.Customer {
 	t.Helper()
 	cust, err := customers.New(c).Customers.Create(ctx, &customers.CustomerCreateParams{
 		Name: embedfin.Ptr("Jenny Rosen"), Email: embedfin.Ptr("jennyrosen@example.com"),
@@ -87,7 +89,7 @@ func newCustomer(t *testing.T, c *embedfin.Client) *customers.Customer {
 
 // linkedAccount links one Financial Connections account, with balances,
 // for a new customer.
-func linkedAccount(t *testing.T, c *embedfin.Client) (*fc.Account, *customers.Customer) {
+func linkedAccount(t *testing.T, c *embedfin.Client) (*fc.Account, *connect.Customer) {
 	t.Helper()
 	cust := newCustomer(t, c)
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{

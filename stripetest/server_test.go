@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
@@ -213,7 +215,7 @@ func TestPagination(t *testing.T) {
 	assert.True(t, p.HasMore)
 }
 
-func idsOf(cs []*customers.Customer) []string {
+func idsOf(cs []*connect.Customer) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.ID

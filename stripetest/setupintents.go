@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/embedfin/embedfin-go"
-	"github.com/embedfin/embedfin-go/customers"
+	"github.com/embedfin/embedfin-go/connect"
 	"github.com/embedfin/embedfin-go/events"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	si "github.com/embedfin/embedfin-go/setupintents"
@@ -256,7 +256,7 @@ func (e *env) siView(c *call, s *si.SetupIntent) *si.SetupIntent {
 		}
 	}
 	if c != nil && c.expandedItem("customer") && v.Customer != nil {
-		if cu, ok := get[customers.Customer](e, v.Customer.ID); ok {
+		if cu, ok := get[connect.Customer](e, v.Customer.ID); ok {
 			v.Customer.Object = snapshot(cu)
 		}
 	}
@@ -399,12 +399,12 @@ func (c *call) setupIntent() (*si.SetupIntent, error) {
 }
 
 // setupCustomer checks a customer parameter.
-func (c *call) setupCustomer(id string) (*embedfin.Expandable[customers.Customer], error) {
-	cu, ok := get[customers.Customer](c.env, id)
+func (c *call) setupCustomer(id string) (*embedfin.Expandable[connect.Customer], error) {
+	cu, ok := get[connect.Customer](c.env, id)
 	if !ok || cu.Deleted {
 		return nil, notFound("customer", id, "customer")
 	}
-	return &embedfin.Expandable[customers.Customer]{ID: id}, nil
+	return &embedfin.Expandable[connect.Customer]{ID: id}, nil
 }
 
 // ---- routes ----

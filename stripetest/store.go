@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/embedfin/embedfin-go"
-	"github.com/embedfin/embedfin-go/customers"
+	"github.com/embedfin/embedfin-go/connect"
 	"github.com/embedfin/embedfin-go/events"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/issuing"
@@ -265,8 +265,8 @@ func filter(name string, values ...string) []string {
 // or hidden otherwise; any other kind has its one index by creation.
 var listings = map[string]listing{
 	kindCustomer: {
-		hidden:  typed(func(cu *customers.Customer) bool { return cu.Deleted }),
-		filters: typed(func(cu *customers.Customer) []string { return filter("email", embedfin.Deref(cu.Email)) }),
+		hidden:  typed(func(cu *connect.Customer) bool { return cu.Deleted }),
+		filters: typed(func(cu *connect.Customer) []string { return filter("email", embedfin.Deref(cu.Email)) }),
 	},
 	kindEvent: {filters: typed(func(ev *events.Event) []string { return filter("type", string(ev.Type)) })},
 	kindFCAccount: {filters: typed(func(a *fc.Account) []string {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
@@ -155,19 +157,19 @@ func TestTaxExemptKeptAsSent(t *testing.T) {
 	cs := customers.New(srv.Client()).Customers
 	cu, err := cs.Create(ctx, &customers.CustomerCreateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptExempt)})
 	require.NoError(t, err)
-	assert.Equal(t, customers.CustomerTaxExemptExempt, *cu.TaxExempt)
+	assert.Equal(t, connect.CustomerTaxExemptExempt, *cu.TaxExempt)
 	cu, err = cs.Retrieve(ctx, cu.ID, nil)
 	require.NoError(t, err)
-	assert.Equal(t, customers.CustomerTaxExemptExempt, *cu.TaxExempt)
+	assert.Equal(t, connect.CustomerTaxExemptExempt, *cu.TaxExempt)
 	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptReverse)})
 	require.NoError(t, err)
-	assert.Equal(t, customers.CustomerTaxExemptReverse, *cu.TaxExempt)
+	assert.Equal(t, connect.CustomerTaxExemptReverse, *cu.TaxExempt)
 	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptEmpty)})
 	require.NoError(t, err)
-	assert.Equal(t, customers.CustomerTaxExemptNone, *cu.TaxExempt, "unset")
+	assert.Equal(t, connect.CustomerTaxExemptNone, *cu.TaxExempt, "unset")
 	cu, err = cs.Create(ctx, &customers.CustomerCreateParams{})
 	require.NoError(t, err)
-	assert.Equal(t, customers.CustomerTaxExemptNone, *cu.TaxExempt, "the default")
+	assert.Equal(t, connect.CustomerTaxExemptNone, *cu.TaxExempt, "the default")
 }
 
 // rawHTTP writes a request line by hand, for queries a client library

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go/connect"
+
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/customers"
 	"github.com/embedfin/embedfin-go/events"
@@ -66,7 +68,7 @@ func TestWebhookDeliverySignedAndRetried(t *testing.T) {
 	assert.Equal(t, events.EventTypeCustomerUpdated, delivered[1].Type)
 	assert.Equal(t, "create-a", embedfin.Deref(delivered[0].Request.IdempotencyKey))
 	assert.False(t, delivered[0].APIVersionMismatch)
-	obj, err := webhook.Data[customers.Customer](delivered[1])
+	obj, err := webhook.Data[connect.Customer](delivered[1])
 	require.NoError(t, err)
 	assert.Equal(t, "Ada", embedfin.Deref(obj.Name))
 	prev, err := webhook.PreviousAttributes[map[string]any](delivered[1])

@@ -4,6 +4,7 @@ package treasury
 
 import (
 	"github.com/embedfin/embedfin-go"
+	"github.com/embedfin/embedfin-go/issuing"
 )
 
 // ReceivedCredit is the received credit object ("treasury.received_credit" in the API).
@@ -98,7 +99,7 @@ type ReceivedCreditLinkedFlowsSourceFlowDetails struct {
 	// has no value.
 	OutboundTransfer *OutboundTransfer `json:"outbound_transfer"`
 	// Payout is "payout". Left out of responses when it has no value.
-	Payout *Payout `json:"payout"`
+	Payout *issuing.Payout `json:"payout"`
 	// Type is "type". One of "credit_reversal", "other", "outbound_payment",
 	// "outbound_transfer" or "payout".
 	Type ReceivedCreditLinkedFlowsSourceFlowDetailsType `json:"type"`

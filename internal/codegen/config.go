@@ -4,26 +4,25 @@ package main
 type Pkg struct {
 	Name  string // Go package name
 	Dir   string // directory relative to the module root
-	Order int    // a package may import only packages of lower order
+	Order int    // computed (order.go): a package imports only lower ones
 	Doc   string // what the generated client covers, for its doc comment
 }
 
 const modulePath = "github.com/embedfin/embedfin-go"
 
-// pkgs lists the packages in import order. The root holds the sub-objects
-// that several products share (Address and the like); resource packages
-// sit above it, each allowed to import those before it, which is what keeps
-// the graph acyclic: a reference that would point up the list (a bank
-// account's customer, say) is kept as an untyped embedfin.RawObject.
+// pkgs lists the generated packages: the root first, then the resource
+// packages in alphabetical order. Order is computed from the references
+// between their types (order.go): a package may import only packages of
+// lower order.
 var pkgs = []*Pkg{
-	{Name: "embedfin", Dir: ".", Order: 0},
-	{Name: "connect", Dir: "connect", Order: 1, Doc: "Connect accounts, account links and account sessions"},
-	{Name: "customers", Dir: "customers", Order: 2, Doc: "customers"},
-	{Name: "financialconnections", Dir: "financialconnections", Order: 3, Doc: "Financial Connections sessions, accounts and transactions"},
-	{Name: "setupintents", Dir: "setupintents", Order: 4, Doc: "SetupIntents"},
-	{Name: "issuing", Dir: "issuing", Order: 5, Doc: "Issuing cardholders, cards, authorizations and transactions"},
-	{Name: "treasury", Dir: "treasury", Order: 6, Doc: "Treasury financial accounts and money movements"},
-	{Name: "events", Dir: "events", Order: 7, Doc: "events"},
+	{Name: "embedfin", Dir: "."},
+	{Name: "connect", Dir: "connect", Doc: "Connect accounts, account links and account sessions"},
+	{Name: "customers", Dir: "customers", Doc: "customers"},
+	{Name: "events", Dir: "events", Doc: "events"},
+	{Name: "financialconnections", Dir: "financialconnections", Doc: "Financial Connections sessions, accounts and transactions"},
+	{Name: "issuing", Dir: "issuing", Doc: "Issuing cardholders, cards, authorizations and transactions"},
+	{Name: "setupintents", Dir: "setupintents", Doc: "SetupIntents"},
+	{Name: "treasury", Dir: "treasury", Doc: "Treasury financial accounts and money movements"},
 }
 
 func pkgByName(name string) *Pkg {
@@ -40,9 +39,18 @@ type Owned struct {
 	Pkg, Name, File string
 }
 
-// owned lists the resource schemas this SDK types. Every other resource the
-// spec references (payment methods, subscriptions, charges, files, ...) is
-// outside the products of the seeds and is kept as embedfin.RawObject.
+// owned lists the resource schemas this SDK types, and where. Every other
+// resource the spec references (payment methods, subscriptions, charges,
+// files, ...) is outside the products of the seeds and is kept as
+// embedfin.RawObject.
+//
+// Resources that reference each other in a cycle share a package (Go
+// packages cannot import each other): a bank account or card belongs to a
+// connected account (external accounts) or to a customer (sources) and
+// names its owner, and a customer lists its sources and tax IDs, so the
+// customer objects live in connect with the accounts; a payout names its
+// balance transactions, whose source may be the payout, an Issuing
+// authorization or transaction, so payouts live in issuing with them.
 var owned = map[string]Owned{
 	"account":                                 {"connect", "Account", "account"},
 	"deleted_account":                         {"connect", "DeletedAccount", "account"},
@@ -53,10 +61,10 @@ var owned = map[string]Owned{
 	"card":                                    {"connect", "Card", "card"},
 	"token":                                   {"connect", "Token", "token"},
 	"tax_id":                                  {"connect", "TaxID", "tax_id"},
-	"customer":                                {"customers", "Customer", "customer"},
-	"deleted_customer":                        {"customers", "DeletedCustomer", "customer"},
-	"cash_balance":                            {"customers", "CashBalance", "cash_balance"},
-	"discount":                                {"customers", "Discount", "discount"},
+	"customer":                                {"connect", "Customer", "customer"},
+	"deleted_customer":                        {"connect", "DeletedCustomer", "customer"},
+	"cash_balance":                            {"connect", "CashBalance", "cash_balance"},
+	"discount":                                {"connect", "Discount", "discount"},
 	"financial_connections.account":           {"financialconnections", "Account", "account"},
 	"financial_connections.account_owner":     {"financialconnections", "AccountOwner", "account_owner"},
 	"financial_connections.session":           {"financialconnections", "Session", "session"},
@@ -78,7 +86,7 @@ var owned = map[string]Owned{
 	"treasury.transaction_entry":              {"treasury", "TransactionEntry", "transaction"},
 	"treasury.credit_reversal":                {"treasury", "CreditReversal", "reversal"},
 	"treasury.debit_reversal":                 {"treasury", "DebitReversal", "reversal"},
-	"payout":                                  {"treasury", "Payout", "payout"},
+	"payout":                                  {"issuing", "Payout", "payout"},
 	"event":                                   {"events", "Event", "event"},
 	"financial_connections.account_ownership": {"financialconnections", "AccountOwnership", "account_owner"},
 }

@@ -59,6 +59,7 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 	files[shapesFile] = g.shapesTable()
 	files[validationFile] = g.validationTable()
 	files[tableKey] = []byte(g.endpointTable())
+	files[orderKey] = []byte(g.packageOrderDoc())
 	if len(g.errs) > 0 {
 		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
 	}
@@ -68,6 +69,10 @@ func Generate(spec *Spec) (map[string][]byte, error) {
 // buildModel reads the spec into the model of every generated declaration.
 func buildModel(spec *Spec) (*Gen, error) {
 	g := &Gen{spec: spec, byKey: map[string]*Decl{}, names: map[*Pkg]map[string]*Decl{}, usedNotes: map[string]bool{}}
+	g.computeOrder()
+	if len(g.errs) > 0 {
+		return nil, fmt.Errorf("%d problem(s):\n  %s", len(g.errs), strings.Join(g.errs, "\n  "))
+	}
 	roots := sortedKeys(owned)
 	g.discover(roots)
 	g.placeAll()
@@ -99,15 +104,21 @@ func generatedDirs() []string {
 	return out
 }
 
-// tableKey carries the ARCHITECTURE.md endpoint table through the file
-// map; writeTree splices it into the document instead of writing a file.
-const tableKey = "ARCHITECTURE.md#endpoints"
+// tableKey and orderKey carry the ARCHITECTURE.md endpoint table and
+// package order through the file map; writeTree splices them into the
+// document instead of writing files.
+const (
+	tableKey = "ARCHITECTURE.md#endpoints"
+	orderKey = "ARCHITECTURE.md#packages"
+)
 
 // writeTree writes files under root and removes stale *_gen.go files.
 func writeTree(root string, files map[string][]byte) error {
 	if table, ok := files[tableKey]; ok {
 		files = maps.Clone(files)
 		delete(files, tableKey)
+		order := files[orderKey]
+		delete(files, orderKey)
 		arch := filepath.Join(root, "ARCHITECTURE.md")
 		doc, err := os.ReadFile(arch)
 		if err != nil {
@@ -116,6 +127,11 @@ func writeTree(root string, files map[string][]byte) error {
 		spliced, err := spliceTable(doc, string(table))
 		if err != nil {
 			return err
+		}
+		if order != nil {
+			if spliced, err = spliceBlock(spliced, orderBegin, orderEnd, string(order)); err != nil {
+				return err
+			}
 		}
 		files["ARCHITECTURE.md"] = spliced
 	}

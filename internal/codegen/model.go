@@ -320,10 +320,39 @@ func (g *Gen) closurePkgOrder(name string, seen map[string]bool) int {
 		return 0
 	}
 	best := 0
-	g.walkRefs(g.schema(name), func(ref, _ string) {
+	g.walkAllRefs(g.schema(name), func(ref string) {
 		best = max(best, g.closurePkgOrder(ref, seen))
-	}, "")
+	})
 	return best
+}
+
+// walkAllRefs calls fn for every component s references, expandable IDs
+// included (they are typed too).
+func (g *Gen) walkAllRefs(s *Schema, fn func(ref string)) {
+	if s == nil {
+		return
+	}
+	if r := s.RefName(); r != "" {
+		fn(r)
+		return
+	}
+	if isExpandable(s) {
+		for _, r := range s.ExpansionResources.OneOf {
+			if n := r.RefName(); n != "" {
+				fn(n)
+			}
+		}
+	}
+	for _, a := range s.AnyOf {
+		g.walkAllRefs(a, fn)
+	}
+	g.walkAllRefs(s.Items, fn)
+	if v, ok := s.MapValue(); ok && v != nil {
+		g.walkAllRefs(v, fn)
+	}
+	for _, k := range sortedKeys(s.Properties) {
+		g.walkAllRefs(s.Properties[k], fn)
+	}
 }
 
 // placeAll decides the package of every discovered component schema.
@@ -699,7 +728,7 @@ func (g *Gen) unionType(d *Decl, field string, alts []*Schema) *T {
 		}
 		refs = append(refs, a.RefName())
 	}
-	if variants, ok := g.variants(d.Pkg, refs); ok {
+	if variants, ok := g.variants(unionPkg(g, refs, d.Pkg), refs); ok {
 		return ptr(&T{Kind: KNamed, Decl: g.unionDecl(d, field, key, refs, variants)})
 	}
 	// Undiscriminated: the first variant's struct also takes the fields of
@@ -742,7 +771,12 @@ func (g *Gen) variants(p *Pkg, refs []string) (variantSet, bool) {
 			return vs, false
 		}
 		seen[tag] = true
-		if g.isOpaque(r) || g.byKey[r] == nil || g.byKey[r].Pkg.Order > p.Order {
+		if g.isOpaque(r) || g.byKey[r] == nil {
+			vs.other = true
+			continue
+		}
+		if g.byKey[r].Pkg.Order > p.Order {
+			g.errorf("%s in a union seen from %s: a higher package, so it would be untyped", r, p.Name)
 			vs.other = true
 			continue
 		}
@@ -760,36 +794,56 @@ func (g *Gen) expansionTarget(d *Decl, field string, s *Schema) *T {
 	}
 	if len(refs) == 2 && refs[1] == "deleted_"+refs[0] {
 		// The object or its deleted form: the live type carries a Deleted flag.
-		if decl := g.byKey[refs[0]]; decl != nil && decl.Pkg.Order <= d.Pkg.Order {
-			decl.AddDeleted = true
-			return &T{Kind: KNamed, Decl: decl}
-		}
 		refs = refs[:1]
+		if decl := g.byKey[refs[0]]; decl != nil {
+			decl.AddDeleted = true
+		}
 	}
 	if len(refs) == 1 {
 		r := refs[0]
-		if decl := g.byKey[r]; decl != nil && !g.isOpaque(r) && decl.Pkg.Order <= d.Pkg.Order {
-			return &T{Kind: KNamed, Decl: decl}
+		decl := g.byKey[r]
+		if decl == nil || g.isOpaque(r) {
+			return &T{Kind: KRawObject}
 		}
-		return &T{Kind: KRawObject}
+		if decl.Pkg.Order > d.Pkg.Order {
+			g.errorf("%s.%s: %s is in a higher package, so it would be untyped", d.Key, field, r)
+			return &T{Kind: KRawObject}
+		}
+		return &T{Kind: KNamed, Decl: decl}
 	}
 	key := d.Key + "." + field + "#expansion"
 	if u := g.byKey[key]; u != nil {
 		return &T{Kind: KNamed, Decl: u}
 	}
-	vs, ok := g.variants(d.Pkg, refs)
+	vs, ok := g.variants(unionPkg(g, refs, d.Pkg), refs)
 	if !ok || len(vs.list) == 0 {
 		return &T{Kind: KRawObject}
 	}
 	return &T{Kind: KNamed, Decl: g.unionDecl(d, field, key, refs, vs)}
 }
 
-// unionDecl declares a tagged union, or reuses the package's union of the
-// same variants.
+// unionPkg is where a union of the component schemas refs lives: the
+// package of its highest typed variant (the lowest package that can hold
+// every variant), or the holder's package when no variant is typed.
+func unionPkg(g *Gen, refs []string, holder *Pkg) *Pkg {
+	var p *Pkg
+	for _, r := range refs {
+		if d := g.byKey[r]; d != nil && !g.isOpaque(r) && (p == nil || d.Pkg.Order > p.Order) {
+			p = d.Pkg
+		}
+	}
+	if p == nil {
+		return holder
+	}
+	return p
+}
+
+// unionDecl declares a tagged union once, in the package of its variants,
+// or reuses the union of the same variants.
 func (g *Gen) unionDecl(d *Decl, field, key string, refs []string, vs variantSet) *Decl {
 	sorted := append([]string(nil), refs...)
 	sort.Strings(sorted)
-	setKey := d.Pkg.Name + ":union:" + strings.Join(sorted, "|")
+	setKey := "union:" + strings.Join(sorted, "|")
 	if u := g.byKey[setKey]; u != nil {
 		g.byKey[key] = u
 		return u
@@ -798,7 +852,11 @@ func (g *Gen) unionDecl(d *Decl, field, key string, refs []string, vs variantSet
 	if name == "" {
 		name = d.Name + goName(field)
 	}
-	u := g.addDecl(&Decl{Kind: DUnion, Pkg: d.Pkg, Name: name, File: d.File, Key: setKey, Owner: d.Owner})
+	p, file := unionPkg(g, refs, d.Pkg), d.File
+	if p != d.Pkg {
+		file = "shared"
+	}
+	u := g.addDecl(&Decl{Kind: DUnion, Pkg: p, Name: name, File: file, Key: setKey, Owner: d.Owner})
 	u.Variants, u.HasOther = vs.list, vs.other
 	g.byKey[key] = u
 	return u

@@ -86,10 +86,10 @@ var resources = map[string]reflect.Type{
 	"card":                                reflect.TypeFor[connect.Card](),
 	"token":                               reflect.TypeFor[connect.Token](),
 	"tax_id":                              reflect.TypeFor[connect.TaxID](),
-	"customer":                            reflect.TypeFor[customers.Customer](),
-	"deleted_customer":                    reflect.TypeFor[customers.DeletedCustomer](),
-	"cash_balance":                        reflect.TypeFor[customers.CashBalance](),
-	"discount":                            reflect.TypeFor[customers.Discount](),
+	"customer":                            reflect.TypeFor[connect.Customer](),
+	"deleted_customer":                    reflect.TypeFor[connect.DeletedCustomer](),
+	"cash_balance":                        reflect.TypeFor[connect.CashBalance](),
+	"discount":                            reflect.TypeFor[connect.Discount](),
 	"financial_connections.account":       reflect.TypeFor[financialconnections.Account](),
 	"financial_connections.account_owner": reflect.TypeFor[financialconnections.AccountOwner](),
 	"financial_connections.account_ownership": reflect.TypeFor[financialconnections.AccountOwnership](),
@@ -112,7 +112,7 @@ var resources = map[string]reflect.Type{
 	"treasury.transaction_entry":              reflect.TypeFor[treasury.TransactionEntry](),
 	"treasury.credit_reversal":                reflect.TypeFor[treasury.CreditReversal](),
 	"treasury.debit_reversal":                 reflect.TypeFor[treasury.DebitReversal](),
-	"payout":                                  reflect.TypeFor[treasury.Payout](),
+	"payout":                                  reflect.TypeFor[issuing.Payout](),
 	"event":                                   reflect.TypeFor[events.Event](),
 }
 
