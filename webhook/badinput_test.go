@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/events"
 	fc "github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/webhook"
@@ -158,8 +159,17 @@ func TestBadInputHandler(t *testing.T) {
 func TestBadInputMemoryStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
+	for _, opt := range []webhook.MemoryStoreOption{webhook.WithClaimTimeout(-1), webhook.WithStoreClock(nil)} {
+		func() {
+			defer func() {
+				_, ok := recover().(*embedfin.ValidationError)
+				assert.True(t, ok, "an invalid option panics with a *embedfin.ValidationError")
+			}()
+			webhook.NewMemoryStore(0, opt)
+		}()
+	}
 	for _, ttl := range []time.Duration{0, -time.Hour} {
-		s := webhook.NewMemoryStore(ttl, nil, webhook.WithClaimTimeout(-1), webhook.WithStoreClock(nil))
+		s := webhook.NewMemoryStore(ttl, nil)
 		for _, id := range []string{"", "\xff", strings.Repeat("e", 1<<16)} {
 			var res webhook.ClaimResult
 			var err error

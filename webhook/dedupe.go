@@ -89,33 +89,40 @@ type memEntry struct {
 	expires time.Time
 }
 
-// MemoryStoreOption configures a MemoryStore.
-type MemoryStoreOption func(*MemoryStore)
+// MemoryStoreOption configures a MemoryStore. Like [Option], it reports an
+// invalid value as a *embedfin.ValidationError naming the option, with
+// which NewMemoryStore panics. A nil MemoryStoreOption is ignored.
+type MemoryStoreOption func(*MemoryStore) error
 
 // WithStoreClock sets the function that gives the current time (the
-// default is time.Now); tests use it to expire entries without waiting. A
-// nil function keeps the default.
+// default is time.Now); tests use it to expire entries without waiting. It
+// must not be nil.
 func WithStoreClock(now func() time.Time) MemoryStoreOption {
-	return func(s *MemoryStore) {
-		if now != nil {
-			s.now = now
+	return func(s *MemoryStore) error {
+		if now == nil {
+			return invalid("WithStoreClock", "clock must not be nil")
 		}
+		s.now = now
+		return nil
 	}
 }
 
 // WithClaimTimeout sets how long a claim lasts before the event can be
-// claimed again (DefaultClaimTimeout unless set; zero or less keeps it).
-// Make it longer than the slowest processing of an event.
+// claimed again (DefaultClaimTimeout unless set). It must be positive;
+// make it longer than the slowest processing of an event.
 func WithClaimTimeout(d time.Duration) MemoryStoreOption {
-	return func(s *MemoryStore) {
-		if d > 0 {
-			s.claimTimeout = d
+	return func(s *MemoryStore) error {
+		if d <= 0 {
+			return invalid("WithClaimTimeout", "%v is not positive", d)
 		}
+		s.claimTimeout = d
+		return nil
 	}
 }
 
 // NewMemoryStore returns an empty MemoryStore that remembers processed
-// events for ttl (DefaultDedupeTTL when ttl is zero or less).
+// events for ttl (DefaultDedupeTTL when ttl is zero or less). It panics
+// with the *embedfin.ValidationError of the first invalid option.
 func NewMemoryStore(ttl time.Duration, opts ...MemoryStoreOption) *MemoryStore {
 	if ttl <= 0 {
 		ttl = DefaultDedupeTTL
@@ -127,8 +134,11 @@ func NewMemoryStore(ttl time.Duration, opts ...MemoryStoreOption) *MemoryStore {
 		entries:      make(map[string]memEntry),
 	}
 	for _, o := range opts {
-		if o != nil {
-			o(s)
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			panic(err)
 		}
 	}
 	return s

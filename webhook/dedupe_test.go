@@ -90,11 +90,14 @@ func TestMemoryStore_SweepsExpiredEntries(t *testing.T) {
 
 func TestMemoryStore_Defaults(t *testing.T) {
 	t.Parallel()
-	s := NewMemoryStore(0, nil, WithStoreClock(nil), WithClaimTimeout(0))
+	s := NewMemoryStore(0, nil)
 	assert.Equal(t, DefaultDedupeTTL, s.ttl)
 	assert.Equal(t, DefaultClaimTimeout, s.claimTimeout)
 	assert.NotNil(t, s.now)
 	assert.Equal(t, ClaimAcquired, claim(t, s, "evt_1"))
+	// Invalid options are programming errors, as for NewHandler.
+	assert.PanicsWithError(t, "embedfin: invalid webhook.WithStoreClock: clock must not be nil", func() { NewMemoryStore(0, WithStoreClock(nil)) })
+	assert.PanicsWithError(t, "embedfin: invalid webhook.WithClaimTimeout: 0s is not positive", func() { NewMemoryStore(0, WithClaimTimeout(0)) })
 }
 
 func TestMemoryStore_ConcurrentClaims(t *testing.T) {
