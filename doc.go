@@ -2,10 +2,11 @@
 // and embedded-finance APIs: Financial Connections, Ownership Match,
 // Treasury, Issuing, Customers, Connect, SetupIntents and events.
 //
-// This package holds what every resource package shares: the Client (key,
-// base URL, retries, rate limit, logging), per-call RequestOptions, the
-// error types, pagination and small helpers. The endpoints themselves live
-// in one package per product, each built on a Client:
+// This package holds what every resource package shares: the [Client] (key,
+// base URL, retries, rate limit, logging; see [NewClient] and its
+// [Option]s), per-call [RequestOption]s, the error types, pagination and
+// small helpers. The endpoints themselves live in one package per product,
+// each built on a Client:
 //
 //	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
 //	if err != nil { ... }
@@ -15,9 +16,10 @@
 // # Requests
 //
 // Every call takes a context first, IDs next, then a params pointer and
-// optional RequestOptions (WithStripeAccount, WithIdempotencyKey,
-// WithBetaVersion, WithHeader). Optional fields are pointers, set with Ptr.
-// Calls never modify their params.
+// optional RequestOptions ([WithStripeAccount], [WithIdempotencyKey],
+// [WithBetaVersion], [WithHeader]); [Client.With] sets them once for every
+// call made through the client it returns. Optional fields are pointers,
+// set with [Ptr]. Calls never modify their params.
 //
 // # Retries
 //
@@ -30,19 +32,19 @@
 //
 // # Errors
 //
-// An API failure is an *Error (status, type, code, parameter, message,
+// An API failure is an [*Error] (status, type, code, parameter, message,
 // request ID; redirects, which are never followed, are one too); bad input
-// caught before sending is a *ValidationError; a call whose attempts all
+// caught before sending is a [*ValidationError]; a call whose attempts all
 // failed without a usable response (no response, or a body cut short or
-// stalled) is a *ConnectionError; a complete 2xx body that cannot be decoded
-// is a *DecodeError; a context that ended returns ctx.Err(). Neither error
-// strings nor any fmt verb or slog handler show keys, client secrets or
-// account numbers.
+// stalled) is a [*ConnectionError]; a complete 2xx body that cannot be
+// decoded is a [*DecodeError]; a context that ended returns ctx.Err().
+// Neither error strings nor any fmt verb or slog handler show keys, client
+// secrets or account numbers.
 //
-// A *ConnectionError whose MaybeApplied reports true leaves the outcome
-// unknown: some attempt reached the server. Re-issue the call with the key
-// its attempts carried; Stripe then carries it out once, or replays the
-// saved result:
+// A *ConnectionError whose [ConnectionError.MaybeApplied] reports true
+// leaves the outcome unknown: some attempt reached the server. Re-issue the
+// call with the key its attempts carried; Stripe then carries it out once,
+// or replays the saved result:
 //
 //	var ce *embedfin.ConnectionError
 //	if errors.As(err, &ce) && ce.MaybeApplied() {
@@ -51,8 +53,8 @@
 //
 // # Lists
 //
-// List methods return one *List page; All methods return an iterator that
-// fetches pages as the loop needs them:
+// List methods return one [*List] page; All methods return an iterator that
+// fetches pages as the loop needs them (see [Paginate]):
 //
 //	for cust, err := range customers.New(c).Customers.All(ctx, nil) {
 //		if err != nil { return err }

@@ -1,9 +1,10 @@
 // Package connect calls Stripe's Connect API for platforms: connected
-// Accounts (create, retrieve, update, delete, list), AccountLinks for
-// Stripe-hosted onboarding, and AccountSessions for the embedded components
-// (financial account, Issuing cards list, onboarding...). It also holds the
-// objects those calls return or embed: Person, BankAccount, Card, TaxID and
-// Token.
+// accounts ([AccountService]: create, retrieve, update, delete, list),
+// account links for Stripe-hosted onboarding ([AccountLinkService]), and
+// account sessions for the embedded components (financial account, Issuing
+// cards list, onboarding...; [AccountSessionService]). It also holds the
+// objects those calls return or embed: [Person], [BankAccount], [Card],
+// [TaxID] and [Token].
 //
 // It is the first step of the embedded-finance flow: create a connected
 // account for each business customer with the Controller the platform
@@ -11,7 +12,8 @@
 // card_issuing, treasury, transfers and us_bank_account_ach_payments
 // capabilities requested; onboard it with an account_onboarding AccountLink;
 // then act as that account in packages treasury, setupintents and issuing
-// by passing embedfin.WithStripeAccount(acct.ID) to their calls.
+// by passing [embedfin.WithStripeAccount](acct.ID) to their calls, or by
+// building their clients on [embedfin.Client.With].
 //
 // Get the package client from an *embedfin.Client:
 //
@@ -20,9 +22,9 @@
 //	cn := connect.New(c)
 //	acct, err := cn.Accounts.Create(ctx, &connect.AccountCreateParams{
 //		Country: embedfin.Ptr("US"),
-//		Capabilities: &connect.CapabilitiesParams{
-//			Treasury:    &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
-//			CardIssuing: &connect.CapabilityParams{Requested: embedfin.Ptr(true)},
+//		Capabilities: &connect.AccountCapabilitiesParams{
+//			Treasury:    &connect.AccessParams{Requested: embedfin.Ptr(true)},
+//			CardIssuing: &connect.AccessParams{Requested: embedfin.Ptr(true)},
 //		},
 //	})
 //	link, err := cn.AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
@@ -34,9 +36,9 @@
 //	// redirect the signed-in user to link.URL
 //
 // IDs are positional arguments checked before sending; required parameters
-// are checked too, and optional fields are pointers set with embedfin.Ptr.
+// are checked too, and optional fields are pointers set with [embedfin.Ptr].
 // List returns one page, All iterates over every page. Delete returns a
-// DeletedAccount. Account.ExternalAccounts holds bank accounts and cards as
-// the ExternalAccount union; objects outside the SDK's scope are
-// embedfin.RawObject.
+// [DeletedAccount]. [Account.ExternalAccounts] holds bank accounts and cards
+// as the [ExternalAccount] union; objects outside the SDK's scope are
+// [embedfin.RawObject].
 package connect

@@ -1,5 +1,6 @@
-// Package customers calls Stripe's Customers API: create, retrieve, update,
-// delete, list and search Customer objects.
+// Package customers calls Stripe's Customers API ([CustomerService]):
+// create, retrieve, update, delete, list and search [connect.Customer]
+// objects.
 //
 // In the bank-data flows a Customer stands for the end user. It is the
 // account holder of a Financial Connections session (its email lets the
@@ -21,15 +22,17 @@
 //	// ... then financialconnections.SessionCreateAccountHolderParams{Customer: &cust.ID, ...}
 //
 // IDs are positional arguments checked before sending; optional fields are
-// pointers set with embedfin.Ptr. List and Search return one page; All and
-// SearchAll iterate over every page. The customer objects are declared in
-// package connect (connect.Customer, connect.DeletedCustomer): a customer
-// and the bank accounts and cards it holds reference each other, and those
-// belong to connected accounts too. Retrieving a deleted customer returns a
-// connect.Customer with Deleted set, while Delete returns a
-// connect.DeletedCustomer. DefaultSource is a
+// pointers set with [embedfin.Ptr]. [CustomerService.List] and
+// [CustomerService.Search] return one page; [CustomerService.All] and
+// [CustomerService.SearchAll] iterate over every page. The customer objects
+// are declared in package connect ([connect.Customer],
+// [connect.DeletedCustomer]): a customer and the bank accounts and cards it
+// holds reference each other, and those belong to connected accounts too.
+// Retrieving a deleted customer returns a connect.Customer with Deleted
+// set, while [CustomerService.Delete] returns a connect.DeletedCustomer.
+// [connect.Customer.DefaultSource] is a
 // *embedfin.Expandable[connect.PaymentSource], a union of
-// connect.BankAccount, connect.Card and embedfin.RawObject; subscriptions
-// and test clocks are outside the SDK's scope and arrive as
+// [connect.BankAccount], [connect.Card] and [embedfin.RawObject];
+// subscriptions and test clocks are outside the SDK's scope and arrive as
 // embedfin.RawObject.
 package customers

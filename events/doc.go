@@ -1,6 +1,6 @@
-// Package events calls Stripe's Events API: list and retrieve the Event
-// objects that record changes to an account's objects, the same objects
-// Stripe sends to webhook endpoints.
+// Package events calls Stripe's Events API ([EventService]): list and
+// retrieve the [Event] objects that record changes to an account's objects,
+// the same objects Stripe sends to webhook endpoints.
 //
 // The bank-data and embedded-finance flows finish asynchronously and report
 // through events: financial_connections.account.refreshed_balance,
@@ -8,16 +8,17 @@
 // treasury.financial_account.features_status_updated when features
 // activate, issuing_authorization.created and issuing_transaction.created
 // when cards are used, setup_intent.succeeded when a bank account is
-// verified. Event.Type names the event (an EventType, with a constant per
-// known type) and Event.Data.Object holds the object as raw JSON: decode it into the matching type of the resource
+// verified. [Event.Type] names the event (an [EventType], with a constant
+// per known type) and Event.Data.Object ([EventData.Object]) holds the
+// object as raw JSON: decode it into the matching type of the resource
 // package (financialconnections.Account, treasury.FinancialAccount,
-// issuing.Authorization, setupintents.SetupIntent...). Event.Account is set
-// when the event happened on a connected account.
+// issuing.Authorization, setupintents.SetupIntent...). [Event.Account] is
+// set when the event happened on a connected account.
 //
 //	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
 //	if err != nil { ... }
 //	ev := events.New(c)
-//	params := &events.EventListParams{Types: []string{"financial_connections.account.refreshed_transactions"}}
+//	params := &events.EventListParams{Types: []events.EventType{events.EventTypeFinancialConnectionsAccountRefreshedTransactions}}
 //	for e, err := range ev.Events.All(ctx, params) {
 //		if err != nil { ... }
 //		if e.Type != events.EventTypeFinancialConnectionsAccountRefreshedTransactions { continue }
@@ -27,8 +28,8 @@
 //	}
 //
 // IDs are positional arguments checked before sending; optional fields are
-// pointers set with embedfin.Ptr. List returns one page, newest first, and
-// All iterates over every page. The package does not verify webhook
-// signatures; fetching an event received by webhook with Retrieve confirms
-// that Stripe sent it.
+// pointers set with [embedfin.Ptr]. List returns one page, newest first,
+// and All iterates over every page. The package does not verify webhook
+// signatures (package webhook does); fetching an event received by webhook
+// with [EventService.Retrieve] confirms that Stripe sent it.
 package events

@@ -1,20 +1,24 @@
 // Package financialconnections calls Stripe's Financial Connections API:
-// Sessions, in which a user links external bank accounts through Stripe.js;
-// the linked Accounts with their balance, ownership and transaction
-// refreshes and subscriptions; the AccountOwners read from them; and their
-// Transactions.
+// sessions ([SessionService]), in which a user links external bank accounts
+// through Stripe.js; the linked accounts ([AccountService]) with their
+// balance, ownership and transaction refreshes and subscriptions; the
+// [AccountOwner]s read from them; and their transactions
+// ([TransactionService]).
 //
 // Collecting bank data starts with a Session for an account holder (a
 // customer or a connected account) and the permissions the product needs;
-// its ClientSecret goes to Stripe.js, and the linked accounts are listed
-// with Accounts.All and Session set. To keep transactions current, call
-// Accounts.Subscribe or Accounts.Refresh; refreshes are asynchronous, so
-// wait for the financial_connections.account.refreshed_transactions event
-// (package events) or use RefreshAndWait / WaitForRefresh, then fetch only
-// what changed with TransactionRefresh.After, which SyncTransactions and
-// SyncMany do for you. For ownership checks, request the "ownership"
-// permission and read the account's Ownership (expanded) or AllOwners;
-// Ownership Match, a private beta, is in package ownershipmatch.
+// its [Session.ClientSecret] goes to Stripe.js, and the linked accounts are
+// listed with [AccountService.All] and Session set. To keep transactions
+// current, call [AccountService.Subscribe] or [AccountService.Refresh];
+// refreshes are asynchronous, so wait for the
+// financial_connections.account.refreshed_transactions event (package
+// events) or use [AccountService.RefreshAndWait] /
+// [AccountService.WaitForRefresh], then fetch only what changed with
+// TransactionRefresh.After, which [TransactionService.SyncTransactions] and
+// [TransactionService.SyncMany] do for you. For ownership checks, request
+// the "ownership" permission and read the account's [Account.Ownership]
+// (expanded) or [AccountService.AllOwners]; Ownership Match, a private
+// beta, is in package ownershipmatch.
 //
 //	c, err := embedfin.NewClient(os.Getenv("STRIPE_SECRET_KEY"))
 //	if err != nil { ... }
@@ -37,9 +41,10 @@
 //
 // As in every resource package, IDs are positional arguments and required
 // parameters are checked before anything is sent (failures are
-// *embedfin.ValidationError); optional fields are pointers set with
-// embedfin.Ptr; List returns one page and All iterates over every page.
-// References such as Account.Ownership and AccountHolder.Customer are
-// *embedfin.Expandable[T], holding the object only when expanded with
-// Params.AddExpand; objects outside the SDK's scope are embedfin.RawObject.
+// [*embedfin.ValidationError]); optional fields are pointers set with
+// [embedfin.Ptr]; List returns one page and All iterates over every page.
+// References such as [Account.Ownership] and [AccountHolder.Customer] are
+// [embedfin.Expandable] pointers, holding the object only when expanded
+// with [embedfin.Params.AddExpand]; objects outside the SDK's scope are
+// [embedfin.RawObject].
 package financialconnections

@@ -27,7 +27,7 @@
 //
 //   - The key is the tag name, or the Go field name when the tag has none.
 //     `url:"-"` and unexported fields are skipped. A name may not contain
-//     '[' or ']' (a *TypeError when the field is encoded; never matched
+//     '[' or ']' (a [*TypeError] when the field is encoded; never matched
 //     when decoding).
 //   - An anonymous (embedded) struct or pointer to struct without a tag
 //     name has its fields promoted into the parent. As in go-querystring,
@@ -54,7 +54,7 @@
 //     and 0.00001 as "0.00001". This differs from go-querystring, whose
 //     fmt.Sprint switches to exponent notation when the decimal exponent
 //     is 6 or more or below -4 (it writes 1e6 as "1e+06" and 0.00001 as
-//     "1e-05"). NaN and infinities are an *UnsupportedValueError.
+//     "1e-05"). NaN and infinities are an [*UnsupportedValueError].
 //   - Named types (type Status string) are written by their underlying
 //     value; their String methods are not called.
 //   - time.Time is written as RFC 3339, or with the options unix,
@@ -92,11 +92,11 @@
 //   - Empty (nil or zero-length) slices, arrays and maps write nothing,
 //     with or without omitempty, as go-querystring does for slices. An
 //     "unset the whole object" request ("metadata=") is sent through
-//     ExtraProvider.
+//     [ExtraProvider].
 //
 // Pairs come in a fixed order: struct fields in declaration order (promoted
 // fields as described above), slice elements by index, map entries by
-// sorted key, then the pairs of the top-level value's ExtraProvider.
+// sorted key, then the pairs of the top-level value's [ExtraProvider].
 //
 // Encoders are compiled once per type and cached; encoding is safe for
 // concurrent use.

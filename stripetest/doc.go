@@ -1,6 +1,7 @@
 // Package stripetest is a stateful emulator of the Stripe API surfaces
 // this SDK covers, for tests and for running the examples offline. Start
-// one like an httptest server:
+// one like an httptest server, with [NewServer] (or [Start] on an address
+// of your choice), and get a client for it with [Server.Client]:
 //
 //	srv := stripetest.NewServer()
 //	defer srv.Close()
@@ -58,7 +59,7 @@
 //     collect option (the page always asks for everything).
 //   - Financial Connections: linking accounts needs a browser in the real
 //     product, so POST /v1/test_helpers/financial_connections/sessions/{id}/complete
-//     (CompleteSession) links accounts as a user would, from one of the test
+//     ([CompleteSession]) links accounts as a user would, from one of the test
 //     institutions below. Refreshes go pending, then succeeded or failed
 //     after a delay; subscribing to transactions starts one. Linked accounts
 //     carry months of realistic transactions, and later refreshes add and
@@ -74,7 +75,8 @@
 //     declined when funds are short); a capture creates the transaction and
 //     clears outbound_pending.
 //   - Every state change is an event, listed by the events endpoints and,
-//     with WithWebhook, delivered signed (webhook.SignHeader) with retries.
+//     with [WithWebhook], delivered signed ([webhook.SignHeader]) with
+//     retries.
 //
 // The emulator speaks the wire format of the real API: its responses are
 // the SDK's generated types, encoded. cmd/embedfin-emulator serves it
@@ -104,15 +106,15 @@
 // These endpoints exist only in the emulator, for programs without a
 // browser; each has a Go function:
 //
-//   - POST /v1/test_helpers/accounts/{account}/onboard (OnboardAccount)
+//   - POST /v1/test_helpers/accounts/{account}/onboard ([OnboardAccount])
 //     completes onboarding as the hosted page does, with Stripe's test
 //     data (business_type=individual for an individual).
 //   - POST /v1/test_helpers/financial_connections/sessions/{session}/complete
-//     (CompleteSession) links a session's accounts.
+//     ([CompleteSession]) links a session's accounts.
 //
 // # Financial Connections test institutions
 //
-// The institution parameter of the session helper (an Institution) picks
+// The institution parameter of the session helper (an [Institution]) picks
 // the bank the test user links from, as Stripe's test mode offers them;
 // each carries on into refreshes:
 //
@@ -133,5 +135,12 @@
 //     refresh fails and disconnects it.
 //
 // Without one, a session links a checking account at "Test Bank", which
-// refreshes. WithRefreshOutcome can fail any refresh besides.
+// refreshes. [WithRefreshOutcome] can fail any refresh besides.
+//
+// # Options
+//
+// The options ([Option]) follow the SDK's: each WithX returns a function
+// that reports an invalid value (a negative delay, a nil function, a
+// webhook URL that is not http or https) as a *embedfin.ValidationError
+// naming it; Start returns that error and NewServer panics with it.
 package stripetest

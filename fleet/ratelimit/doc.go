@@ -1,4 +1,4 @@
-// Package ratelimit is an embedfin.Limiter whose budget lives in Redis, so
+// Package ratelimit is an [embedfin.Limiter] whose budget lives in Redis, so
 // that every replica of a service shares one rate limit instead of each
 // spending its own.
 //
@@ -18,7 +18,7 @@
 // and each connected account's (Stripe-Account). By default the limiter
 // does the same, with one Redis key per account under its prefix:
 // "rate:<prefix>platform" and "rate:<prefix>account:<acct_...>" (redis_rate
-// adds "rate:"). WithGlobal makes every account share one budget,
+// adds "rate:"). [WithGlobal] makes every account share one budget,
 // "rate:<prefix>global". Keys expire on their own once their budget is full
 // again, so nothing needs cleaning up.
 //

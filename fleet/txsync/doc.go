@@ -17,13 +17,13 @@
 //	progress, err := s.Backfill(ctx, &txsync.BackfillOptions{Progress: txsync.ProgressTo(os.Stdout)})
 //
 // client is an *embedfin.Client configured by the caller: give every
-// process the same shared limiter (embedfin.WithLimiter with the fleet's
+// process the same shared limiter ([embedfin.WithLimiter] with the fleet's
 // ratelimit package) so that the fleet as a whole stays under Stripe's
 // rate limit.
 //
 // # Receiver
 //
-// Syncer.Receiver is a webhook.Handler (signature verification, body size
+// [Syncer.Receiver] is a [webhook.Handler] (signature verification, body size
 // limit) that, for refreshed_transactions, refreshed_balance and
 // refreshed_ownership events (and disconnected, deactivated, reactivated),
 // records the event in fc_events and inserts its River job in the same
@@ -51,23 +51,23 @@
 // writes, so losing the connection loses the lock and the writes with
 // it; on SQLite it holds a lease row in fc_sync_locks that each of its
 // transactions renews and checks first. A job that finds its account
-// busy waits up to Config.LockWait, then snoozes (river.JobSnooze, which
+// busy waits up to [Config.LockWait], then snoozes (river.JobSnooze, which
 // spends no attempt).
 //
 // Failures: transient errors (connection errors, 5xx, 429, 409, 401, 403,
 // database errors, timeouts) are returned to River, which retries with
-// backoff up to Config.MaxAttempts. A job that cannot succeed — the
+// backoff up to [Config.MaxAttempts]. A job that cannot succeed — the
 // account disconnected or inactive, unknown to the API, its refresh
-// failed, its cursor refused — records a typed FailureReason in
+// failed, its cursor refused — records a typed [FailureReason] in
 // fc_sync_failures and is cancelled (river.JobCancel) at once: no retry
 // storm. A job whose refresh is still pending snoozes until it ends (up
-// to Config.PendingWait); one whose refresh was overtaken by a newer one
+// to [Config.PendingWait]); one whose refresh was overtaken by a newer one
 // completes without work, since the newer refresh's job lists everything
 // after the cursor.
 //
 // # Schema
 //
-// Migrate applies the embedded migrations (Migrations lists them) and
+// [Migrate] applies the embedded migrations ([Migrations] lists them) and
 // River's own (rivermigrate), and is safe on every start. Times are Unix
 // seconds, as Stripe gives them; amounts are in minor units.
 //
