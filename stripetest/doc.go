@@ -82,6 +82,38 @@
 // the SDK's generated types, encoded. cmd/embedfin-emulator serves it
 // stand-alone.
 //
+// # Retention
+//
+// What the emulator keeps is bounded, so that its memory stays flat under
+// a steady load however long it runs ([WithRetention], -retention on the
+// command). Each account (a key's platform, each connected account) keeps
+// its newest [DefaultRetention] (10,000) objects of each kind, and the
+// results of its last 10,000 idempotent requests. Once a request is over,
+// older objects are evicted, oldest first, with their index entries and
+// what is keyed by them: a connected account takes its own objects, its
+// rate limit and saved results with it; a card its number and CVC; a
+// Financial Connections account its bank-side state; a Financial
+// Connections transaction its record at the bank (a posted amount moves
+// into the opening balance, so balances do not change). An evicted object
+// is gone as if it had never existed: retrieving it is a 404
+// resource_missing, and a list cursor naming it the 400 of an unknown
+// cursor. An object that a retained object of a dependent kind still names
+// is pinned: kept, beside the 10,000, until nothing retained names it —
+// a customer named by Financial Connections accounts or sessions,
+// SetupIntents, payment methods or outbound payments; a connected account
+// named by Financial Connections accounts, sessions or account links; a
+// Financial Connections account by its transactions or payment methods,
+// and its current ownership by it; a cardholder or card by cards,
+// authorizations and Issuing transactions; a financial account by its
+// Treasury objects and cards; a Treasury transaction by its entries and
+// flows; a payment method by SetupIntents and transfers. Events pin
+// nothing, and leave 30 days after their creation on the emulator's clock
+// as on Stripe. A Financial Connections account keeps its last 10,000
+// transaction refreshes (those transaction_refresh[after] may name); one
+// whose transactions were all evicted still gets new ones at its next
+// refresh. Timers of an evicted object's refresh or feature activation
+// fire and find nothing.
+//
 // # Hosted pages
 //
 // Where Stripe sends a person to a page, the emulator serves a plain HTML

@@ -10,6 +10,7 @@ import (
 
 	"github.com/embedfin/embedfin-go"
 	"github.com/embedfin/embedfin-go/events"
+	fc "github.com/embedfin/embedfin-go/financialconnections"
 	"github.com/embedfin/embedfin-go/webhook"
 )
 
@@ -46,6 +47,10 @@ func (e *env) emit(c *call, typ events.EventType, obj any, prev map[string]any) 
 		ev.PendingWebhooks = 1
 	}
 	put(e, kindEvent, ev.ID, ev)
+	e.expireEvents() // Stripe keeps events 30 days (retention.go)
+	if a, ok := obj.(*fc.Account); ok {
+		e.boundRefreshes(a.ID) // a refresh ended: the account keeps its last n
+	}
 	if s.cfg.webhookURL != "" {
 		s.hooks.send(shapeJSON(rawJSON(ev))) // as GET /v1/events/{id} renders it
 	}

@@ -35,6 +35,7 @@ type idemRecord struct {
 	body        []byte
 	requestID   string
 	saved       time.Time // on the emulator's clock
+	dropped     bool      // left before reaching the front of the queue
 }
 
 func (r *idemRecord) size() int {
@@ -42,13 +43,51 @@ func (r *idemRecord) size() int {
 }
 
 // idemStore holds the saved results of a server, oldest first in queue so
-// that expiry and the memory bound drop from the front.
+// that expiry and the memory bound drop from the front. With a count per
+// account (perAccount, WithRetention's n), each account also keeps the
+// results of its last perAccount requests only: its own queue, a
+// subsequence of queue, drops from its front.
 type idemStore struct {
-	byID  map[idemID]*idemRecord
-	queue []*idemRecord // queue[head:] are live or superseded records
-	head  int
-	bytes int
-	limit int // maxIdemBytes unless set (by tests)
+	byID       map[idemID]*idemRecord
+	queue      []*idemRecord // queue[head:] are live, superseded or dropped records
+	head       int
+	dropped    int // dropped records in queue[head:]
+	bytes      int
+	limit      int // maxIdemBytes unless set (by tests)
+	perAccount int // results kept per account; 0: no count
+	accounts   map[idemAccount]*idemQueue
+}
+
+// idemAccount is an account's scope: secret key and connected account.
+type idemAccount struct{ key, account string }
+
+// idemQueue is an account's saved results, oldest first.
+type idemQueue struct {
+	recs []*idemRecord
+	head int
+}
+
+func (q *idemQueue) len() int { return len(q.recs) - q.head }
+
+// popFront takes the front record out of an account's queue.
+func (q *idemQueue) popFront() *idemRecord {
+	r := q.recs[q.head]
+	q.recs[q.head] = nil
+	q.head++
+	if q.head >= len(q.recs)/2 {
+		n := copy(q.recs, q.recs[q.head:])
+		clear(q.recs[n:])
+		q.recs, q.head = q.recs[:n], 0
+	}
+	return r
+}
+
+// release frees a record's memory and its key.
+func (st *idemStore) release(r *idemRecord) {
+	st.bytes -= r.size()
+	if st.byID[r.id] == r {
+		delete(st.byID, r.id)
+	}
 }
 
 // prune drops the results older than idemTTL at now, and the oldest ones
@@ -61,14 +100,24 @@ func (st *idemStore) prune(now time.Time) {
 	}
 	for st.head < len(st.queue) {
 		r := st.queue[st.head]
-		if st.bytes <= limit && now.Sub(r.saved) < idemTTL {
+		if !r.dropped && st.bytes <= limit && now.Sub(r.saved) < idemTTL {
 			break
 		}
 		st.queue[st.head] = nil
 		st.head++
-		st.bytes -= r.size()
-		if st.byID[r.id] == r {
-			delete(st.byID, r.id)
+		if r.dropped {
+			st.dropped--
+			continue
+		}
+		st.release(r)
+		if st.perAccount > 0 {
+			a := idemAccount{r.id.key, r.id.account}
+			if q := st.accounts[a]; q != nil && q.len() > 0 && q.recs[q.head] == r {
+				q.popFront()
+				if q.len() == 0 {
+					delete(st.accounts, a)
+				}
+			}
 		}
 	}
 	if st.head > 0 && st.head >= len(st.queue)/2 {
@@ -76,6 +125,37 @@ func (st *idemStore) prune(now time.Time) {
 		clear(st.queue[n:])
 		st.queue = st.queue[:n]
 		st.head = 0
+	}
+}
+
+// drop takes a record out before it reaches the front of queue; its slot
+// there stays until the front or a compaction reaches it.
+func (st *idemStore) drop(r *idemRecord) {
+	st.release(r)
+	r.dropped, r.body = true, nil
+	st.dropped++
+	if st.dropped > 64 && 2*st.dropped > len(st.queue)-st.head {
+		kept := st.queue[:0]
+		for _, q := range st.queue[st.head:] {
+			if !q.dropped {
+				kept = append(kept, q)
+			}
+		}
+		clear(st.queue[len(kept):])
+		st.queue, st.head, st.dropped = kept, 0, 0
+	}
+}
+
+// dropAccount forgets the results of an account that is gone.
+func (st *idemStore) dropAccount(key, account string) {
+	a := idemAccount{key, account}
+	q := st.accounts[a]
+	if q == nil {
+		return
+	}
+	delete(st.accounts, a)
+	for _, r := range q.recs[q.head:] {
+		st.drop(r)
 	}
 }
 
@@ -97,6 +177,21 @@ func (st *idemStore) save(r *idemRecord) {
 	st.byID[r.id] = r
 	st.queue = append(st.queue, r)
 	st.bytes += r.size()
+	if st.perAccount > 0 {
+		if st.accounts == nil {
+			st.accounts = map[idemAccount]*idemQueue{}
+		}
+		a := idemAccount{r.id.key, r.id.account}
+		q := st.accounts[a]
+		if q == nil {
+			q = &idemQueue{}
+			st.accounts[a] = q
+		}
+		q.recs = append(q.recs, r)
+		for q.len() > st.perAccount {
+			st.drop(q.popFront())
+		}
+	}
 	st.prune(r.saved)
 }
 

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,8 +97,9 @@ func (c *emulatorClient) mustID(t *testing.T, method, path string, form url.Valu
 }
 
 // linkFCAccount makes a customer and links a Financial Connections account
-// with balances and transactions for it.
-func linkFCAccount(t *testing.T, c *emulatorClient) string {
+// with balances and transactions for it; it returns the account and the
+// customer.
+func linkFCAccount(t *testing.T, c *emulatorClient) (account, customer string) {
 	t.Helper()
 	cus := c.mustID(t, "POST", "/v1/customers", url.Values{"name": {"Jenny Rosen"}})
 	sess := c.mustID(t, "POST", "/v1/financial_connections/sessions", url.Values{
@@ -111,7 +114,7 @@ func linkFCAccount(t *testing.T, c *emulatorClient) string {
 	}
 	require.NoError(t, json.Unmarshal(b, &res))
 	require.NotEmpty(t, res.Accounts.Data)
-	return res.Accounts.Data[0].ID
+	return res.Accounts.Data[0].ID, cus
 }
 
 // TestPipeliningClientDoesNotFreezeOthers: a client that pipelines large
@@ -151,53 +154,119 @@ func rssKiB() int64 {
 	return -1
 }
 
-// TestLoadMixedWithPipeliningClient runs 64 clients for 15 s over
+// heapSample is the live heap after a forced collection.
+type heapSample struct {
+	at              time.Duration // since the clients started
+	alloc, inuse    uint64        // HeapAlloc, HeapInuse
+	rss             int64         // KiB
+	customers, reqs int64
+}
+
+// sampleHeap collects garbage and returns freed memory to the OS
+// (debug.FreeOSMemory), so that RSS samples compare too.
+func sampleHeap(at time.Duration) heapSample {
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return heapSample{at: at, alloc: ms.HeapAlloc, inuse: ms.HeapInuse, rss: rssKiB()}
+}
+
+// latencies is a histogram of durations in buckets 1% wide from 1 µs to
+// about 700 s: percentiles within 1%, in memory that does not grow with the
+// run (the heap is sampled during it).
+type latencies struct {
+	counts [2048]uint32
+	n      int
+	max    time.Duration
+}
+
+func (h *latencies) add(d time.Duration) {
+	i := 0
+	if d > time.Microsecond {
+		i = min(int(math.Log(float64(d)/float64(time.Microsecond))/math.Log(1.01))+1, len(h.counts)-1)
+	}
+	h.counts[i]++
+	h.n++
+	h.max = max(h.max, d)
+}
+
+func (h *latencies) merge(o *latencies) {
+	for i, c := range o.counts {
+		h.counts[i] += c
+	}
+	h.n += o.n
+	h.max = max(h.max, o.max)
+}
+
+// pct returns the upper edge of the bucket holding the p-th quantile.
+func (h *latencies) pct(p float64) time.Duration {
+	rank, seen := int(math.Ceil(p*float64(h.n))), 0
+	for i, c := range h.counts {
+		if seen += int(c); seen >= rank {
+			return min(time.Duration(float64(time.Microsecond)*math.Pow(1.01, float64(i))), h.max)
+		}
+	}
+	return h.max
+}
+
+// TestLoadMixedWithPipeliningClient runs 64 clients for 30 s over
 // loopback, mixing creates (with idempotency keys), list pages (customers,
 // from the top and after a cursor; an account's Financial Connections
 // transactions) and Financial Connections refreshes, while another client
 // pipelines requests without reading. Every client must finish with no
-// failed request; the latencies and the process's RSS (emulator and
-// clients) are logged, with only a generous sanity bound on p99 to catch
-// a freeze.
+// failed request. With a retention bound low enough that the 5 s warm-up
+// fills it (customers, events, saved idempotent results and FC
+// transactions all pass 1,000 within a few seconds; a slow run waits for
+// twice the bound's worth of customers), the live heap after a forced
+// collection, sampled every 5 s from the end of the warm-up, must end
+// within 1.3x of its first sample: memory is flat. The latencies
+// (p50/p90/p99/max) and the process's heap and RSS (emulator and clients
+// together) are logged; p99 has a sanity bound.
 func TestLoadMixedWithPipeliningClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test: skipped with -short")
 	}
 	const (
-		clients  = 64
-		duration = 15 * time.Second
-		warmUp   = 3 * time.Second
+		clients     = 64
+		duration    = 30 * time.Second
+		warmUp      = 5 * time.Second
+		sampleEvery = 5 * time.Second
+		retention   = 1000
+		flat        = 1.3 // the last heap sample within this factor of the first
 	)
-	srv := newServer(t, stripetest.WithRefreshDelay(20*time.Millisecond))
+	srv := newServer(t, stripetest.WithRefreshDelay(20*time.Millisecond), stripetest.WithRetention(retention))
 	c := newEmulatorClient(srv)
-	var seeded []string
 	for i := range 200 {
-		seeded = append(seeded, c.mustID(t, "POST", "/v1/customers", url.Values{"email": {fmt.Sprintf("seed%d@example.com", i)}}))
+		c.mustID(t, "POST", "/v1/customers", url.Values{"email": {fmt.Sprintf("seed%d@example.com", i)}})
 	}
-	accounts := make([]string, clients)
+	// The accounts' customers are pinned (named by the accounts): cursors
+	// that outlive the bound.
+	accounts, pinned := make([]string, clients), make([]string, clients)
 	for i := range accounts {
-		accounts[i] = linkFCAccount(t, c)
+		accounts[i], pinned[i] = linkFCAccount(t, c)
 	}
 	sent := pipeliner(t, srv, 5000, "/v1/customers?limit=100")
 
 	type result struct {
-		latencies []time.Duration
+		latencies latencies
 		failures  []string
 		ops       map[string]int
 	}
 	results := make([]result, clients)
+	var created, requests atomic.Int64
 	start := time.Now()
 	deadline := start.Add(duration)
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Add(1)
+		results[i].ops = map[string]int{}
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 13))
 			res := &results[i]
-			res.ops = map[string]int{}
 			acct := accounts[i]
-			var mine []string
+			var last string // the customer this client created last, and at which of its requests
+			var lastAt int
 			for n := 0; time.Now().Before(deadline); n++ {
 				var op string
 				var status int
@@ -212,7 +281,8 @@ func TestLoadMixedWithPipeliningClient(t *testing.T) {
 					if err == nil && status == http.StatusOK {
 						var o struct{ ID string }
 						if json.Unmarshal(body, &o) == nil {
-							mine = append(mine, o.ID)
+							last, lastAt = o.ID, n
+							created.Add(1)
 						}
 					}
 				case p < 55:
@@ -220,9 +290,13 @@ func TestLoadMixedWithPipeliningClient(t *testing.T) {
 					status, body, err = c.do("GET", "/v1/customers", url.Values{"limit": {"10"}})
 				case p < 70:
 					op = "list customers after a cursor"
-					cursor := seeded[rng.IntN(len(seeded))]
-					if len(mine) > 0 && rng.IntN(2) == 0 {
-						cursor = mine[rng.IntN(len(mine))]
+					// A pinned customer, or this client's last one if it
+					// created it with its previous request: the other
+					// clients created about 63 x 35% = 22 customers meanwhile,
+					// whatever the speed, well within the bound.
+					cursor := pinned[rng.IntN(len(pinned))]
+					if last != "" && rng.IntN(2) == 0 && n-lastAt == 1 {
+						cursor = last
 					}
 					status, body, err = c.do("GET", "/v1/customers", url.Values{"limit": {"10"}, "starting_after": {cursor}})
 				case p < 90:
@@ -234,9 +308,10 @@ func TestLoadMixedWithPipeliningClient(t *testing.T) {
 						url.Values{"features[]": {"balance", "transactions"}})
 				}
 				d := time.Since(t0)
+				requests.Add(1)
 				res.ops[op]++
 				if t0.Sub(start) >= warmUp {
-					res.latencies = append(res.latencies, d)
+					res.latencies.add(d)
 				}
 				if err != nil || status != http.StatusOK {
 					if len(res.failures) < 5 {
@@ -247,51 +322,68 @@ func TestLoadMixedWithPipeliningClient(t *testing.T) {
 		}()
 	}
 
-	// Sample the RSS once a second; wait for the clients with a bound far
-	// past the run's length, so that a freeze fails instead of hanging.
+	// Sample the heap every 5 s from the end of the warm-up (5 s, and
+	// twice the bound's worth of customers created, for a slow run), and
+	// once the clients are done; wait for them with a bound far past the
+	// run's length, so that a freeze fails instead of hanging.
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	var rss []int64
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
+	var samples []heapSample
+	sample := func() {
+		h := sampleHeap(time.Since(start))
+		h.customers, h.reqs = created.Load(), requests.Load()
+		samples = append(samples, h)
+	}
+	next := time.NewTimer(warmUp)
+	defer next.Stop()
 	limit := time.After(duration + 45*time.Second)
 wait:
 	for {
 		select {
 		case <-done:
 			break wait
-		case <-tick.C:
-			rss = append(rss, rssKiB())
+		case <-next.C:
+			if len(samples) == 0 && created.Load() < 2*retention {
+				next.Reset(100 * time.Millisecond)
+				continue
+			}
+			sample()
+			next.Reset(sampleEvery)
 		case <-limit:
 			t.Fatalf("the clients did not finish: the emulator froze (the pipelining client sent %d requests)", sent.Load())
 		}
 	}
 	elapsed := time.Since(start)
+	sample()
 
-	var all []time.Duration
+	var all latencies
 	ops := map[string]int{}
-	for i, r := range results {
+	for i := range results {
+		r := &results[i]
 		assert.Empty(t, r.failures, "client %d", i)
-		all = append(all, r.latencies...)
+		all.merge(&r.latencies)
 		for k, v := range r.ops {
 			ops[k] += v
 		}
 	}
-	require.NotEmpty(t, all)
-	slices.Sort(all)
-	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(float64(len(all))*p))] }
+	require.NotZero(t, all.n)
+	pct := all.pct
 	total := 0
 	for _, v := range ops {
 		total += v
 	}
-	t.Logf("%d clients, %v: %d requests (%.0f/s) %v; the pipelining client sent %d requests",
-		clients, elapsed.Round(time.Millisecond), total, float64(total)/elapsed.Seconds(), ops, sent.Load())
+	t.Logf("%d clients, %v: %d requests (%.0f/s) %v; %d customers created; the pipelining client sent %d requests",
+		clients, elapsed.Round(time.Millisecond), total, float64(total)/elapsed.Seconds(), ops, created.Load(), sent.Load())
 	t.Logf("latency after %v warm-up: p50 %v, p90 %v, p99 %v, max %v (%d requests)",
-		warmUp, pct(0.50).Round(time.Microsecond), pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), all[len(all)-1].Round(time.Microsecond), len(all))
-	if len(rss) > 0 && rss[0] >= 0 {
-		w := min(int(warmUp/time.Second), len(rss)-1)
-		t.Logf("RSS (emulator and clients in one process), once a second: %v KiB; after warm-up %d MiB, at the end %d MiB",
-			rss, rss[w]>>10, rss[len(rss)-1]>>10)
+		warmUp, pct(0.50).Round(time.Microsecond), pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), all.max.Round(time.Microsecond), all.n)
+	for _, h := range samples {
+		t.Logf("at %5.1fs (%6d customers created, %7d requests): heap %6.1f MiB live, %6.1f MiB in use; RSS %6.1f MiB",
+			h.at.Seconds(), h.customers, h.reqs, float64(h.alloc)/(1<<20), float64(h.inuse)/(1<<20), float64(h.rss)/1024)
 	}
+	require.GreaterOrEqual(t, len(samples), 3, "too slow a run to fill the bound during the warm-up")
+	first, last := samples[0], samples[len(samples)-1]
+	require.Greater(t, last.customers-first.customers, int64(2*retention), "the run after the warm-up went well past the bound")
+	assert.LessOrEqual(t, float64(last.alloc), flat*float64(first.alloc),
+		"the live heap grew from %.1f to %.1f MiB after the warm-up: memory is not flat", float64(first.alloc)/(1<<20), float64(last.alloc)/(1<<20))
 	assert.Less(t, pct(0.99), 2*time.Second, "p99 sanity bound (a freeze)")
 }

@@ -43,6 +43,7 @@ type config struct {
 	webhookBackoff  time.Duration
 	webhookClient   *http.Client
 	rateLimit       float64
+	retention       int
 }
 
 func defaultConfig() config {
@@ -55,6 +56,7 @@ func defaultConfig() config {
 		webhookAttempts: 5,
 		webhookBackoff:  200 * time.Millisecond,
 		webhookClient:   &http.Client{Timeout: 10 * time.Second},
+		retention:       DefaultRetention,
 	}
 }
 
@@ -162,6 +164,34 @@ func WithRateLimit(perSecond float64) Option {
 			return invalid("WithRateLimit", "%v is not a finite rate of zero or more", perSecond)
 		}
 		c.rateLimit = perSecond
+		return nil
+	}
+}
+
+// WithRetention bounds what the emulator keeps, so that its memory stays
+// flat however long it serves: each account (a key's platform, or a
+// connected account) keeps its newest n objects of each kind (customers,
+// events, Financial Connections transactions, Treasury transactions...)
+// and the results of its last n idempotent requests. Once a request is
+// over, the oldest objects of a kind past n are evicted with what is keyed
+// by them (a connected account takes its own objects, a card its
+// secrets); an evicted object is gone as if it never existed: retrieving
+// it is a 404 resource_missing, a list cursor naming it a 400. An object
+// still named by a retained object that depends on it (a customer by its
+// Financial Connections accounts, sessions or SetupIntents; an FC account
+// by its transactions; a card by its authorizations) is kept beside the n
+// until nothing retained names it. A Financial Connections account keeps
+// its last n transaction refreshes. Events also leave 30 days after their
+// creation on the emulator's clock, as Stripe keeps them, whatever n. The
+// default is DefaultRetention (10,000: about 30 MiB for an account at the
+// bound with customers, their events and idempotent results); zero keeps
+// everything; a negative n is invalid.
+func WithRetention(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return invalid("WithRetention", "%d is not a count of zero or more", n)
+		}
+		c.retention = n
 		return nil
 	}
 }

@@ -58,6 +58,7 @@ type Server struct {
 	idem        idemStore                // saved idempotent results
 	limits      map[string]*rate.Limiter // per key and account, with WithRateLimit
 	rateLimited atomic.Int64
+	unsettled   []*env // envs changed since the retention bound was applied (retention.go)
 }
 
 // keyState is one secret key's Stripe account: its own objects and its
@@ -78,6 +79,7 @@ type env struct {
 	lists   map[string]*index   // see store.go
 	seq     uint64              // objects created so far
 	fc      map[string]*fcState // Financial Connections accounts' bank-side state
+	ret     retainer            // the retention bound's bookkeeping (retention.go)
 }
 
 // NewServer starts an emulator on a free loopback port; like
@@ -122,6 +124,7 @@ func Start(addr string, opts ...Option) (*Server, error) {
 		timers: map[uint64]*time.Timer{},
 		rng:    rand.New(rand.NewPCG(uint64(cfg.seed), uint64(cfg.seed)^0x9e3779b97f4a7c15)),
 		mux:    http.NewServeMux(),
+		idem:   idemStore{perAccount: cfg.retention},
 	}
 	s.routes()
 	s.http = httptest.NewUnstartedServer(s)
@@ -195,6 +198,7 @@ func (s *Server) after(d time.Duration, f func()) {
 		delete(s.timers, n)
 		if !s.closed {
 			f()
+			s.settle() // the retention bound (retention.go)
 		}
 	})
 }
@@ -341,6 +345,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h handler) {
 func (s *Server) run(r *http.Request, body []byte, h handler) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.settle() // once the request is over: the retention bound (retention.go)
 	c := &call{s: s, r: r, requestID: s.newID("req"), header: http.Header{}}
 	c.header.Set("Request-Id", c.requestID)
 	c.header.Set("Stripe-Version", embedfin.APIVersion)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/embedfin/embedfin-go"
@@ -27,10 +28,20 @@ import (
 // record is one stored object and where it sits in the indexes.
 type record struct {
 	v     any
+	id    string
 	kind  string
 	seq   uint64   // creation order within the env
 	at    int64    // the time the indexes filter (and may order) by
 	lists []string // names of the indexes holding it
+
+	// Retention (retention.go): what it pins and how many pin it.
+	refs    []*record
+	deps    int
+	tracked bool // its kind depends on others: refs are kept
+	dirty   bool // read or written since the last settle
+	queued  bool // in its kind's eviction queue
+	parked  bool // pinned, out of the queue until unpinned
+	gone    bool // left the env
 }
 
 // entry is one object's place in an index.
@@ -84,6 +95,11 @@ func (x *index) find(e entry) (int, bool) {
 
 func (x *index) remove(e entry) {
 	if i, ok := x.find(e); ok {
+		if i == 0 { // the oldest, as evictions go: no copy
+			x.entries[0] = entry{}
+			x.entries = x.entries[1:]
+			return
+		}
 		x.entries = slices.Delete(x.entries, i, i+1)
 	}
 }
@@ -166,11 +182,16 @@ func put[T any](e *env, kind, id string, v *T) {
 	rec := e.objects[id]
 	if rec == nil {
 		e.seq++
-		rec = &record{kind: kind, seq: e.seq}
+		rec = &record{id: id, kind: kind, seq: e.seq}
 		e.objects[id] = rec
+		rec.v = v
+		e.reindex(id, rec)
+		e.admit(rec) // the retention bound (retention.go)
+		return
 	}
 	rec.v = v
 	e.reindex(id, rec)
+	e.touch(rec)
 }
 
 func get[T any](e *env, id string) (*T, bool) {
@@ -179,18 +200,41 @@ func get[T any](e *env, id string) (*T, bool) {
 		return nil, false
 	}
 	v, ok := rec.v.(*T)
+	if ok {
+		e.touch(rec) // it may be changed in place: what it names is read again
+	}
 	return v, ok
 }
 
 func remove(e *env, kind, id string) {
-	rec := e.objects[id]
-	if rec == nil {
+	if rec := e.objects[id]; rec != nil {
+		e.drop(rec)
+	}
+}
+
+// drop takes a record out of its indexes and the env, and forgets what is
+// keyed by it (retention.go).
+func (e *env) drop(rec *record) {
+	for _, l := range rec.lists {
+		e.unlist(l, entry{rec.at, rec.seq, rec.id})
+	}
+	rec.lists = nil
+	delete(e.objects, rec.id)
+	e.forget(rec)
+}
+
+// unlist removes an entry from an index; a filtered index left empty
+// goes, so that filter values that come and go (emails, IDs of evicted
+// objects) leave nothing behind.
+func (e *env) unlist(name string, en entry) {
+	x := e.lists[name]
+	if x == nil {
 		return
 	}
-	for _, l := range rec.lists {
-		e.lists[l].remove(entry{rec.at, rec.seq, id})
+	x.remove(en)
+	if len(x.entries) == 0 && strings.Contains(name, "|") {
+		delete(e.lists, name)
 	}
-	delete(e.objects, id)
 }
 
 // reindex puts an object in the indexes its current values call for (see
@@ -213,7 +257,7 @@ func (e *env) reindex(id string, rec *record) {
 	old, neu := entry{rec.at, rec.seq, id}, entry{at, rec.seq, id}
 	for _, l := range rec.lists {
 		if at != rec.at || !slices.Contains(want, l) {
-			e.lists[l].remove(old)
+			e.unlist(l, old)
 		}
 	}
 	for _, l := range want {

@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	features := fs.Duration("feature-delay", time.Second, "how long Treasury features stay pending")
 	seed := fs.Int64("seed", 1, "seed for deterministic IDs and generated data")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per account; past it, 429 as Stripe answers (0: no limit)")
+	retention := fs.Int("retention", stripetest.DefaultRetention, "objects of each kind kept per account, the oldest evicted past it (0: keep everything)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -48,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		stripetest.WithFeatureActivationDelay(*features),
 		stripetest.WithSeed(*seed),
 		stripetest.WithRateLimit(*rateLimit),
+		stripetest.WithRetention(*retention),
 	}
 	if *hookURL != "" {
 		opts = append(opts, stripetest.WithWebhook(*hookURL, *hookSecret))
@@ -85,6 +87,14 @@ Test helpers (emulator only; Stripe has no such endpoints):
       onboards a connected account with Stripe's test data (business_type=individual for an individual)
   POST /v1/test_helpers/financial_connections/sessions/{session}/complete
       links a session's accounts; institution=<name> picks the test institution, accounts[i][...] describes them
+
+Retention (-retention N): memory stays flat however long the emulator serves. Each account (a key's
+platform, each connected account) keeps its newest N objects of each kind and the results of its last N
+idempotent requests; once a request is over, older ones are evicted (retrieving one is a 404
+resource_missing), with what is keyed by them (a connected account's own objects...). An object still
+named by a retained one that depends on it (a customer by its Financial Connections accounts, sessions or
+SetupIntents, an FC account by its transactions) is kept, beside the N, until nothing names it. Events
+also leave after 30 days (emulator clock), as on Stripe.
 
 Financial Connections test institutions (institution=...):
 `)
