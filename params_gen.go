@@ -2,7 +2,9 @@
 
 package embedfin
 
-// AddressParams is a nested object of request parameters.
+// AddressParams is a request object the API takes in many places (config.go's
+// commonShapes); where a position requires some of its fields, the parent's
+// Validate checks them.
 type AddressParams struct {
 	// City sets "city". At most 5000 characters.
 	City *string `url:"city,omitempty"`
@@ -18,101 +20,42 @@ type AddressParams struct {
 	State *string `url:"state,omitempty"`
 }
 
-// AmountParams is a nested object of request parameters.
-type AmountParams struct {
-	// Amount sets "amount". Required. An amount in the currency's minor unit
-	// (cents for usd).
-	Amount *int64 `url:"amount,omitempty"`
-	// Currency sets "currency". Required. A three-letter ISO currency code, in
-	// lowercase.
-	Currency *string `url:"currency,omitempty"`
+// AccessParams is a request object the API takes in many places (config.go's
+// commonShapes); where a position requires some of its fields, the parent's
+// Validate checks them.
+type AccessParams struct {
+	// Requested sets "requested".
+	Requested *bool `url:"requested,omitempty"`
 }
 
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AmountParams) Validate() error {
-	if p == nil {
-		return MissingParam("params")
-	}
-	if p.Amount == nil {
-		return MissingParam("amount")
-	}
-	if p.Currency == nil {
-		return MissingParam("currency")
-	}
-	return nil
+// JapanAddressParams is a request object the API takes in many places
+// (config.go's commonShapes); where a position requires some of its fields,
+// the parent's Validate checks them.
+type JapanAddressParams struct {
+	// City sets "city". At most 5000 characters.
+	City *string `url:"city,omitempty"`
+	// Country sets "country". At most 5000 characters.
+	Country *string `url:"country,omitempty"`
+	// Line1 sets "line1". At most 5000 characters.
+	Line1 *string `url:"line1,omitempty"`
+	// Line2 sets "line2". At most 5000 characters.
+	Line2 *string `url:"line2,omitempty"`
+	// PostalCode sets "postal_code". At most 5000 characters.
+	PostalCode *string `url:"postal_code,omitempty"`
+	// State sets "state". At most 5000 characters.
+	State *string `url:"state,omitempty"`
+	// Town sets "town". At most 5000 characters.
+	Town *string `url:"town,omitempty"`
 }
 
-// DateParams is a nested object of request parameters.
+// DateParams is a request object the API takes in many places (config.go's
+// commonShapes); where a position requires some of its fields, the parent's
+// Validate checks them.
 type DateParams struct {
-	// Day sets "day". Required.
+	// Day sets "day".
 	Day *int64 `url:"day,omitempty"`
-	// Month sets "month". Required.
+	// Month sets "month".
 	Month *int64 `url:"month,omitempty"`
-	// Year sets "year". Required.
+	// Year sets "year".
 	Year *int64 `url:"year,omitempty"`
 }
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *DateParams) Validate() error {
-	if p == nil {
-		return MissingParam("params")
-	}
-	if p.Day == nil {
-		return MissingParam("day")
-	}
-	if p.Month == nil {
-		return MissingParam("month")
-	}
-	if p.Year == nil {
-		return MissingParam("year")
-	}
-	return nil
-}
-
-// DocumentParams is a nested object of request parameters.
-type DocumentParams struct {
-	// Back sets "back". At most 500 characters.
-	Back *string `url:"back,omitempty"`
-	// Front sets "front". At most 500 characters.
-	Front *string `url:"front,omitempty"`
-}
-
-// USBankAccountParams is a nested object of request parameters.
-type USBankAccountParams struct {
-	// AccountHolderType sets "account_holder_type". One of "company" or
-	// "individual".
-	AccountHolderType *USBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
-	// AccountNumber sets "account_number". At most 5000 characters.
-	AccountNumber *string `url:"account_number,omitempty"`
-	// AccountType sets "account_type". One of "checking" or "savings".
-	AccountType *USBankAccountAccountType `url:"account_type,omitempty"`
-	// FinancialConnectionsAccount sets "financial_connections_account". At
-	// most 5000 characters.
-	FinancialConnectionsAccount *string `url:"financial_connections_account,omitempty"`
-	// RoutingNumber sets "routing_number". At most 5000 characters.
-	RoutingNumber *string `url:"routing_number,omitempty"`
-}
-
-// USBankAccountAccountHolderType is a string enumeration with values "company"
-// and "individual"; the API may add values.
-type USBankAccountAccountHolderType string
-
-// Values of USBankAccountAccountHolderType.
-const (
-	USBankAccountAccountHolderTypeCompany    USBankAccountAccountHolderType = "company"
-	USBankAccountAccountHolderTypeIndividual USBankAccountAccountHolderType = "individual"
-)
-
-// USBankAccountAccountType is a string enumeration with values "checking" and
-// "savings"; the API may add values.
-type USBankAccountAccountType string
-
-// Values of USBankAccountAccountType.
-const (
-	USBankAccountAccountTypeChecking USBankAccountAccountType = "checking"
-	USBankAccountAccountTypeSavings  USBankAccountAccountType = "savings"
-)

@@ -39,7 +39,7 @@ func TestGetQueryMatchesGoQuerystring(t *testing.T) {
 	txParams := &financialconnections.TransactionListParams{
 		Account:            embedfin.Ptr("fca_1 &=?"),
 		TransactedAtRange:  &embedfin.RangeQueryParams{GreaterThan: embedfin.Ptr[int64](5), LesserThanOrEqual: embedfin.Ptr[int64](-9)},
-		TransactionRefresh: &financialconnections.TransactionListTransactionRefreshParams{After: embedfin.Ptr("fctxnref_1")},
+		TransactionRefresh: &financialconnections.TransactionTransactionRefreshParams{After: embedfin.Ptr("fctxnref_1")},
 	}
 	txParams.Limit = embedfin.Ptr[int64](100)
 	txParams.StartingAfter = embedfin.Ptr("fctxn_[1]")

@@ -28,22 +28,22 @@ const (
 // permission and prefetching balances, ownership and transactions.
 func efSessionParams() *financialconnections.SessionCreateParams {
 	return &financialconnections.SessionCreateParams{
-		AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+		AccountHolder: &financialconnections.SessionAccountHolderParams{
 			Type:     embedfin.Ptr(financialconnections.AccountHolderTypeCustomer),
 			Customer: embedfin.Ptr(customerID),
 		},
-		Permissions: []financialconnections.SessionPermission{
-			financialconnections.SessionPermissionBalances,
-			financialconnections.SessionPermissionOwnership,
-			financialconnections.SessionPermissionPaymentMethod,
-			financialconnections.SessionPermissionTransactions,
+		Permissions: []financialconnections.Permission{
+			financialconnections.PermissionBalances,
+			financialconnections.PermissionOwnership,
+			financialconnections.PermissionPaymentMethod,
+			financialconnections.PermissionTransactions,
 		},
 		Prefetch: []financialconnections.SessionPrefetch{
 			financialconnections.SessionPrefetchBalances,
 			financialconnections.SessionPrefetchOwnership,
 			financialconnections.SessionPrefetchTransactions,
 		},
-		Filters: &financialconnections.SessionCreateFiltersParams{
+		Filters: &financialconnections.SessionFiltersParams{
 			Countries: []string{"US"},
 		},
 		ReturnURL: embedfin.Ptr("https://example.com/return"),
@@ -69,21 +69,21 @@ func sgSessionParams() *stripe.FinancialConnectionsSessionCreateParams {
 // platform as controller, four capabilities), with the email of the
 // guide's update call.
 func efAccountParams() *connect.AccountCreateParams {
-	requested := &connect.AccessParams{Requested: embedfin.Ptr(true)}
+	requested := &embedfin.AccessParams{Requested: embedfin.Ptr(true)}
 	return &connect.AccountCreateParams{
 		Country: embedfin.Ptr("US"),
 		Email:   embedfin.Ptr("jenny.rosen@example.com"),
-		Controller: &connect.AccountCreateControllerParams{
-			StripeDashboard: &connect.AccountCreateControllerStripeDashboardParams{
+		Controller: &connect.AccountControllerParams{
+			StripeDashboard: &connect.AccountControllerStripeDashboardParams{
 				Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone),
 			},
-			Fees: &connect.AccountCreateControllerFeesParams{
-				Payer: embedfin.Ptr(connect.AccountCreateControllerFeesPayerApplication),
+			Fees: &connect.AccountControllerFeesParams{
+				Payer: embedfin.Ptr(connect.AccountControllerFeesPayerApplication),
 			},
-			Losses: &connect.AccountCreateControllerLossesParams{
-				Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication),
+			Losses: &connect.AccountControllerLossesParams{
+				Payments: embedfin.Ptr(connect.ResponsiblePartyApplication),
 			},
-			RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
+			RequirementCollection: embedfin.Ptr(connect.ResponsiblePartyApplication),
 		},
 		Capabilities: &connect.AccountCapabilitiesParams{
 			Transfers:                requested,
@@ -121,7 +121,7 @@ func efCardholderParams() *issuing.CardholderCreateParams {
 		Name:        embedfin.Ptr("Jenny Rosen"),
 		Email:       embedfin.Ptr("jenny.rosen@example.com"),
 		PhoneNumber: embedfin.Ptr("+18008675309"),
-		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+		Billing: &issuing.CardholderBillingParams{Address: &embedfin.AddressParams{
 			Line1:      embedfin.Ptr("510 Townsend St"),
 			City:       embedfin.Ptr("San Francisco"),
 			State:      embedfin.Ptr("CA"),

@@ -414,7 +414,7 @@ type AccountController struct {
 	Losses *AccountControllerLosses `json:"losses"`
 	// RequirementCollection is "requirement_collection". One of "application"
 	// or "stripe". Left out of responses when it has no value.
-	RequirementCollection *AccountControllerRequirementCollection `json:"requirement_collection"`
+	RequirementCollection *ResponsibleParty `json:"requirement_collection"`
 	// StripeDashboard is "stripe_dashboard". Left out of responses when it has
 	// no value.
 	StripeDashboard *AccountControllerStripeDashboard `json:"stripe_dashboard"`
@@ -433,8 +433,8 @@ type AccountFutureRequirements struct {
 	// CurrentlyDue is "currently_due".
 	CurrentlyDue []string `json:"currently_due"`
 	// DisabledReason is "disabled_reason". One of the 15 values of
-	// AccountFutureRequirementsDisabledReason. Nil when null.
-	DisabledReason *AccountFutureRequirementsDisabledReason `json:"disabled_reason"`
+	// RequirementsDisabledReason. Nil when null.
+	DisabledReason *RequirementsDisabledReason `json:"disabled_reason"`
 	// Errors is "errors".
 	Errors []*RequirementsError `json:"errors"`
 	// EventuallyDue is "eventually_due".
@@ -462,8 +462,8 @@ type AccountRequirements struct {
 	// keep the account enabled.
 	CurrentlyDue []string `json:"currently_due"`
 	// DisabledReason is "disabled_reason". One of the 15 values of
-	// AccountRequirementsDisabledReason. Nil when null.
-	DisabledReason *AccountRequirementsDisabledReason `json:"disabled_reason"`
+	// RequirementsDisabledReason. Nil when null.
+	DisabledReason *RequirementsDisabledReason `json:"disabled_reason"`
 	// Errors is "errors".
 	Errors []*RequirementsError `json:"errors"`
 	// EventuallyDue is "eventually_due".
@@ -600,7 +600,7 @@ type AccountControllerFees struct {
 // (account_unification_account_controller_losses).
 type AccountControllerLosses struct {
 	// Payments is "payments". One of "application" or "stripe".
-	Payments AccountControllerLossesPayments `json:"payments"`
+	Payments ResponsibleParty `json:"payments"`
 }
 
 // AccountControllerStripeDashboard is a nested object of the API
@@ -940,14 +940,14 @@ const (
 	AccountCompanyStructureUnincorporatedPartnership          AccountCompanyStructure = "unincorporated_partnership"
 )
 
-// AccountControllerRequirementCollection is a string enumeration with values
-// "application" and "stripe"; the API may add values.
-type AccountControllerRequirementCollection string
+// ResponsibleParty is a string enumeration with values "application" and
+// "stripe"; the API may add values.
+type ResponsibleParty string
 
-// Values of AccountControllerRequirementCollection.
+// Values of ResponsibleParty.
 const (
-	AccountControllerRequirementCollectionApplication AccountControllerRequirementCollection = "application"
-	AccountControllerRequirementCollectionStripe      AccountControllerRequirementCollection = "stripe"
+	ResponsiblePartyApplication ResponsibleParty = "application"
+	ResponsiblePartyStripe      ResponsibleParty = "stripe"
 )
 
 // AccountControllerType is a string enumeration with values "account" and
@@ -960,50 +960,27 @@ const (
 	AccountControllerTypeApplication AccountControllerType = "application"
 )
 
-// AccountFutureRequirementsDisabledReason is a string enumeration with 15
-// known values (see the constants); the API may add values.
-type AccountFutureRequirementsDisabledReason string
+// RequirementsDisabledReason is a string enumeration with 15 known values (see
+// the constants); the API may add values.
+type RequirementsDisabledReason string
 
-// Values of AccountFutureRequirementsDisabledReason.
+// Values of RequirementsDisabledReason.
 const (
-	AccountFutureRequirementsDisabledReasonActionRequiredRequestedCapabilities AccountFutureRequirementsDisabledReason = "action_required.requested_capabilities"
-	AccountFutureRequirementsDisabledReasonListed                              AccountFutureRequirementsDisabledReason = "listed"
-	AccountFutureRequirementsDisabledReasonOther                               AccountFutureRequirementsDisabledReason = "other"
-	AccountFutureRequirementsDisabledReasonPlatformPaused                      AccountFutureRequirementsDisabledReason = "platform_paused"
-	AccountFutureRequirementsDisabledReasonRejectedFraud                       AccountFutureRequirementsDisabledReason = "rejected.fraud"
-	AccountFutureRequirementsDisabledReasonRejectedIncompleteVerification      AccountFutureRequirementsDisabledReason = "rejected.incomplete_verification"
-	AccountFutureRequirementsDisabledReasonRejectedListed                      AccountFutureRequirementsDisabledReason = "rejected.listed"
-	AccountFutureRequirementsDisabledReasonRejectedOther                       AccountFutureRequirementsDisabledReason = "rejected.other"
-	AccountFutureRequirementsDisabledReasonRejectedPlatformFraud               AccountFutureRequirementsDisabledReason = "rejected.platform_fraud"
-	AccountFutureRequirementsDisabledReasonRejectedPlatformOther               AccountFutureRequirementsDisabledReason = "rejected.platform_other"
-	AccountFutureRequirementsDisabledReasonRejectedPlatformTermsOfService      AccountFutureRequirementsDisabledReason = "rejected.platform_terms_of_service"
-	AccountFutureRequirementsDisabledReasonRejectedTermsOfService              AccountFutureRequirementsDisabledReason = "rejected.terms_of_service"
-	AccountFutureRequirementsDisabledReasonRequirementsPastDue                 AccountFutureRequirementsDisabledReason = "requirements.past_due"
-	AccountFutureRequirementsDisabledReasonRequirementsPendingVerification     AccountFutureRequirementsDisabledReason = "requirements.pending_verification"
-	AccountFutureRequirementsDisabledReasonUnderReview                         AccountFutureRequirementsDisabledReason = "under_review"
-)
-
-// AccountRequirementsDisabledReason is a string enumeration with 15 known
-// values (see the constants); the API may add values.
-type AccountRequirementsDisabledReason string
-
-// Values of AccountRequirementsDisabledReason.
-const (
-	AccountRequirementsDisabledReasonActionRequiredRequestedCapabilities AccountRequirementsDisabledReason = "action_required.requested_capabilities"
-	AccountRequirementsDisabledReasonListed                              AccountRequirementsDisabledReason = "listed"
-	AccountRequirementsDisabledReasonOther                               AccountRequirementsDisabledReason = "other"
-	AccountRequirementsDisabledReasonPlatformPaused                      AccountRequirementsDisabledReason = "platform_paused"
-	AccountRequirementsDisabledReasonRejectedFraud                       AccountRequirementsDisabledReason = "rejected.fraud"
-	AccountRequirementsDisabledReasonRejectedIncompleteVerification      AccountRequirementsDisabledReason = "rejected.incomplete_verification"
-	AccountRequirementsDisabledReasonRejectedListed                      AccountRequirementsDisabledReason = "rejected.listed"
-	AccountRequirementsDisabledReasonRejectedOther                       AccountRequirementsDisabledReason = "rejected.other"
-	AccountRequirementsDisabledReasonRejectedPlatformFraud               AccountRequirementsDisabledReason = "rejected.platform_fraud"
-	AccountRequirementsDisabledReasonRejectedPlatformOther               AccountRequirementsDisabledReason = "rejected.platform_other"
-	AccountRequirementsDisabledReasonRejectedPlatformTermsOfService      AccountRequirementsDisabledReason = "rejected.platform_terms_of_service"
-	AccountRequirementsDisabledReasonRejectedTermsOfService              AccountRequirementsDisabledReason = "rejected.terms_of_service"
-	AccountRequirementsDisabledReasonRequirementsPastDue                 AccountRequirementsDisabledReason = "requirements.past_due"
-	AccountRequirementsDisabledReasonRequirementsPendingVerification     AccountRequirementsDisabledReason = "requirements.pending_verification"
-	AccountRequirementsDisabledReasonUnderReview                         AccountRequirementsDisabledReason = "under_review"
+	RequirementsDisabledReasonActionRequiredRequestedCapabilities RequirementsDisabledReason = "action_required.requested_capabilities"
+	RequirementsDisabledReasonListed                              RequirementsDisabledReason = "listed"
+	RequirementsDisabledReasonOther                               RequirementsDisabledReason = "other"
+	RequirementsDisabledReasonPlatformPaused                      RequirementsDisabledReason = "platform_paused"
+	RequirementsDisabledReasonRejectedFraud                       RequirementsDisabledReason = "rejected.fraud"
+	RequirementsDisabledReasonRejectedIncompleteVerification      RequirementsDisabledReason = "rejected.incomplete_verification"
+	RequirementsDisabledReasonRejectedListed                      RequirementsDisabledReason = "rejected.listed"
+	RequirementsDisabledReasonRejectedOther                       RequirementsDisabledReason = "rejected.other"
+	RequirementsDisabledReasonRejectedPlatformFraud               RequirementsDisabledReason = "rejected.platform_fraud"
+	RequirementsDisabledReasonRejectedPlatformOther               RequirementsDisabledReason = "rejected.platform_other"
+	RequirementsDisabledReasonRejectedPlatformTermsOfService      RequirementsDisabledReason = "rejected.platform_terms_of_service"
+	RequirementsDisabledReasonRejectedTermsOfService              RequirementsDisabledReason = "rejected.terms_of_service"
+	RequirementsDisabledReasonRequirementsPastDue                 RequirementsDisabledReason = "requirements.past_due"
+	RequirementsDisabledReasonRequirementsPendingVerification     RequirementsDisabledReason = "requirements.pending_verification"
+	RequirementsDisabledReasonUnderReview                         RequirementsDisabledReason = "under_review"
 )
 
 // AccountControllerFeesPayer is a string enumeration with values "account",
@@ -1017,16 +994,6 @@ const (
 	AccountControllerFeesPayerApplication        AccountControllerFeesPayer = "application"
 	AccountControllerFeesPayerApplicationCustom  AccountControllerFeesPayer = "application_custom"
 	AccountControllerFeesPayerApplicationExpress AccountControllerFeesPayer = "application_express"
-)
-
-// AccountControllerLossesPayments is a string enumeration with values
-// "application" and "stripe"; the API may add values.
-type AccountControllerLossesPayments string
-
-// Values of AccountControllerLossesPayments.
-const (
-	AccountControllerLossesPaymentsApplication AccountControllerLossesPayments = "application"
-	AccountControllerLossesPaymentsStripe      AccountControllerLossesPayments = "stripe"
 )
 
 // AccountControllerStripeDashboardType is a string enumeration with values

@@ -16,9 +16,9 @@ type AccountLinkCreateParams struct {
 	// most 5000 characters.
 	Account *string `url:"account,omitempty"`
 	// Collect sets "collect". One of "currently_due" or "eventually_due".
-	Collect *AccountLinkCreateCollect `url:"collect,omitempty"`
+	Collect *RequirementsToCollect `url:"collect,omitempty"`
 	// CollectionOptions sets "collection_options".
-	CollectionOptions *AccountLinkCreateCollectionOptionsParams `url:"collection_options,omitempty"`
+	CollectionOptions *AccountLinkCollectionOptionsParams `url:"collection_options,omitempty"`
 	// RefreshURL sets "refresh_url": where the link sends the user when it has
 	// expired or was used.
 	RefreshURL *string `url:"refresh_url,omitempty"`
@@ -27,7 +27,7 @@ type AccountLinkCreateParams struct {
 	ReturnURL *string `url:"return_url,omitempty"`
 	// Type sets "type": account_onboarding for a first onboarding. Required.
 	// One of "account_onboarding" or "account_update".
-	Type *AccountLinkCreateType `url:"type,omitempty"`
+	Type *AccountLinkType `url:"type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -46,53 +46,44 @@ func (p *AccountLinkCreateParams) Validate() error {
 	return nil
 }
 
-// AccountLinkCreateCollect is a string enumeration with values "currently_due"
+// RequirementsToCollect is a string enumeration with values "currently_due"
 // and "eventually_due"; the API may add values.
-type AccountLinkCreateCollect string
+type RequirementsToCollect string
 
-// Values of AccountLinkCreateCollect.
+// Values of RequirementsToCollect.
 const (
-	AccountLinkCreateCollectCurrentlyDue  AccountLinkCreateCollect = "currently_due"
-	AccountLinkCreateCollectEventuallyDue AccountLinkCreateCollect = "eventually_due"
+	RequirementsToCollectCurrentlyDue  RequirementsToCollect = "currently_due"
+	RequirementsToCollectEventuallyDue RequirementsToCollect = "eventually_due"
 )
 
-// AccountLinkCreateCollectionOptionsParams is a nested object of request parameters.
-type AccountLinkCreateCollectionOptionsParams struct {
+// AccountLinkCollectionOptionsParams is the "collection_options" object of the
+// AccountLink parameters, for every method that takes it.
+type AccountLinkCollectionOptionsParams struct {
 	// Fields sets "fields". One of "currently_due" or "eventually_due".
-	Fields *AccountLinkCreateCollectionOptionsFields `url:"fields,omitempty"`
+	Fields *RequirementsToCollect `url:"fields,omitempty"`
 	// FutureRequirements sets "future_requirements". One of "include" or
 	// "omit".
-	FutureRequirements *AccountLinkCreateCollectionOptionsFutureRequirements `url:"future_requirements,omitempty"`
+	FutureRequirements *AccountLinkCollectionOptionsFutureRequirements `url:"future_requirements,omitempty"`
 }
 
-// AccountLinkCreateCollectionOptionsFields is a string enumeration with values
-// "currently_due" and "eventually_due"; the API may add values.
-type AccountLinkCreateCollectionOptionsFields string
+// AccountLinkCollectionOptionsFutureRequirements is a string enumeration with
+// values "include" and "omit"; the API may add values.
+type AccountLinkCollectionOptionsFutureRequirements string
 
-// Values of AccountLinkCreateCollectionOptionsFields.
+// Values of AccountLinkCollectionOptionsFutureRequirements.
 const (
-	AccountLinkCreateCollectionOptionsFieldsCurrentlyDue  AccountLinkCreateCollectionOptionsFields = "currently_due"
-	AccountLinkCreateCollectionOptionsFieldsEventuallyDue AccountLinkCreateCollectionOptionsFields = "eventually_due"
+	AccountLinkCollectionOptionsFutureRequirementsInclude AccountLinkCollectionOptionsFutureRequirements = "include"
+	AccountLinkCollectionOptionsFutureRequirementsOmit    AccountLinkCollectionOptionsFutureRequirements = "omit"
 )
 
-// AccountLinkCreateCollectionOptionsFutureRequirements is a string enumeration
-// with values "include" and "omit"; the API may add values.
-type AccountLinkCreateCollectionOptionsFutureRequirements string
+// AccountLinkType is a string enumeration with values "account_onboarding" and
+// "account_update"; the API may add values.
+type AccountLinkType string
 
-// Values of AccountLinkCreateCollectionOptionsFutureRequirements.
+// Values of AccountLinkType.
 const (
-	AccountLinkCreateCollectionOptionsFutureRequirementsInclude AccountLinkCreateCollectionOptionsFutureRequirements = "include"
-	AccountLinkCreateCollectionOptionsFutureRequirementsOmit    AccountLinkCreateCollectionOptionsFutureRequirements = "omit"
-)
-
-// AccountLinkCreateType is a string enumeration with values
-// "account_onboarding" and "account_update"; the API may add values.
-type AccountLinkCreateType string
-
-// Values of AccountLinkCreateType.
-const (
-	AccountLinkCreateTypeAccountOnboarding AccountLinkCreateType = "account_onboarding"
-	AccountLinkCreateTypeAccountUpdate     AccountLinkCreateType = "account_update"
+	AccountLinkTypeAccountOnboarding AccountLinkType = "account_onboarding"
+	AccountLinkTypeAccountUpdate     AccountLinkType = "account_update"
 )
 
 // AccountLinkService calls the account link endpoints. Get it from New(c).AccountLinks.

@@ -16,12 +16,12 @@ type AccountCreateParams struct {
 	// AccountToken sets "account_token". At most 5000 characters.
 	AccountToken *string `url:"account_token,omitempty"`
 	// BankAccount sets "bank_account".
-	BankAccount *AccountCreateBankAccountParams `url:"bank_account,omitempty"`
+	BankAccount *AccountBankAccountParams `url:"bank_account,omitempty"`
 	// BankAccountToken sets "bank_account". A token ID, sent instead of the
 	// object form. At most 5000 characters.
 	BankAccountToken *string `url:"bank_account,omitempty"`
 	// BusinessProfile sets "business_profile".
-	BusinessProfile *AccountCreateBusinessProfileParams `url:"business_profile,omitempty"`
+	BusinessProfile *AccountBusinessProfileParams `url:"business_profile,omitempty"`
 	// BusinessType sets "business_type". One of "company",
 	// "government_entity", "individual" or "non_profit".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
@@ -29,10 +29,10 @@ type AccountCreateParams struct {
 	// inactive until the requirements are met.
 	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
-	Company *AccountCreateCompanyParams `url:"company,omitempty"`
+	Company *AccountCompanyParams `url:"company,omitempty"`
 	// Controller sets "controller": who pays fees, bears losses and collects
 	// requirements for the account.
-	Controller *AccountCreateControllerParams `url:"controller,omitempty"`
+	Controller *AccountControllerParams `url:"controller,omitempty"`
 	// Country sets "country": the account's country (two-letter code); it
 	// cannot change later. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
@@ -40,7 +40,7 @@ type AccountCreateParams struct {
 	// code, in lowercase.
 	DefaultCurrency *string `url:"default_currency,omitempty"`
 	// Documents sets "documents".
-	Documents *AccountCreateDocumentsParams `url:"documents,omitempty"`
+	Documents *AccountDocumentsParams `url:"documents,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// ExternalAccount sets "external_account". At most 5000 characters.
@@ -48,16 +48,16 @@ type AccountCreateParams struct {
 	// Groups sets "groups".
 	Groups *AccountGroupsParams `url:"groups,omitempty"`
 	// Individual sets "individual".
-	Individual *AccountCreateIndividualParams `url:"individual,omitempty"`
+	Individual *AccountIndividualParams `url:"individual,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
 	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Settings sets "settings".
-	Settings *AccountCreateSettingsParams `url:"settings,omitempty"`
+	Settings *AccountSettingsParams `url:"settings,omitempty"`
 	// TOSAcceptance sets "tos_acceptance".
 	TOSAcceptance *AccountTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
 	// Type sets "type". One of "custom", "express" or "standard".
-	Type *AccountCreateType `url:"type,omitempty"`
+	Type *AccountType `url:"type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -90,27 +90,28 @@ func (p *AccountCreateParams) Validate() error {
 	return nil
 }
 
-// AccountCreateBankAccountParams is a nested object of request parameters.
-type AccountCreateBankAccountParams struct {
+// AccountBankAccountParams is the "bank_account" object of the Account
+// parameters, for every method that takes it.
+type AccountBankAccountParams struct {
 	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
 	// AccountHolderType sets "account_holder_type". One of "company" or
 	// "individual".
-	AccountHolderType *AccountCreateBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
+	AccountHolderType *BankAccountAccountHolderType `url:"account_holder_type,omitempty"`
 	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
 	// AccountType sets "account_type". One of "checking", "futsu", "savings"
 	// or "toza".
-	AccountType *AccountCreateBankAccountAccountType `url:"account_type,omitempty"`
+	AccountType *AccountBankAccountAccountType `url:"account_type,omitempty"`
 	// Country sets "country". Required. At most 5000 characters.
 	Country *string `url:"country,omitempty"`
 	// Currency sets "currency". A three-letter ISO currency code, in
 	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// Documents sets "documents".
-	Documents *AccountCreateBankAccountDocumentsParams `url:"documents,omitempty"`
+	Documents *AccountBankAccountDocumentsParams `url:"documents,omitempty"`
 	// Object sets "object". The only value is "bank_account".
-	Object *AccountCreateBankAccountObject `url:"object,omitempty"`
+	Object *BankAccountObject `url:"object,omitempty"`
 	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
@@ -118,7 +119,7 @@ type AccountCreateBankAccountParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountCreateBankAccountParams) Validate() error {
+func (p *AccountBankAccountParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -131,52 +132,37 @@ func (p *AccountCreateBankAccountParams) Validate() error {
 	return nil
 }
 
-// AccountCreateBankAccountAccountHolderType is a string enumeration with
-// values "company" and "individual"; the API may add values.
-type AccountCreateBankAccountAccountHolderType string
-
-// Values of AccountCreateBankAccountAccountHolderType.
-const (
-	AccountCreateBankAccountAccountHolderTypeCompany    AccountCreateBankAccountAccountHolderType = "company"
-	AccountCreateBankAccountAccountHolderTypeIndividual AccountCreateBankAccountAccountHolderType = "individual"
-)
-
-// AccountCreateBankAccountAccountType is a string enumeration with values
+// AccountBankAccountAccountType is a string enumeration with values
 // "checking", "futsu", "savings" and "toza"; the API may add values.
-type AccountCreateBankAccountAccountType string
+type AccountBankAccountAccountType string
 
-// Values of AccountCreateBankAccountAccountType.
+// Values of AccountBankAccountAccountType.
 const (
-	AccountCreateBankAccountAccountTypeChecking AccountCreateBankAccountAccountType = "checking"
-	AccountCreateBankAccountAccountTypeFutsu    AccountCreateBankAccountAccountType = "futsu"
-	AccountCreateBankAccountAccountTypeSavings  AccountCreateBankAccountAccountType = "savings"
-	AccountCreateBankAccountAccountTypeToza     AccountCreateBankAccountAccountType = "toza"
+	AccountBankAccountAccountTypeChecking AccountBankAccountAccountType = "checking"
+	AccountBankAccountAccountTypeFutsu    AccountBankAccountAccountType = "futsu"
+	AccountBankAccountAccountTypeSavings  AccountBankAccountAccountType = "savings"
+	AccountBankAccountAccountTypeToza     AccountBankAccountAccountType = "toza"
 )
 
-// AccountCreateBankAccountDocumentsParams is a nested object of request parameters.
-type AccountCreateBankAccountDocumentsParams struct {
+// AccountBankAccountDocumentsParams is the "bank_account.documents" object of
+// the Account parameters, for every method that takes it.
+type AccountBankAccountDocumentsParams struct {
 	// BankAccountOwnershipVerification sets
 	// "bank_account_ownership_verification".
-	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
+	BankAccountOwnershipVerification *AccountBankAccountDocumentsBankAccountOwnershipVerificationParams `url:"bank_account_ownership_verification,omitempty"`
 }
 
-// DocumentsParams is a nested object of request parameters.
-type DocumentsParams struct {
+// AccountBankAccountDocumentsBankAccountOwnershipVerificationParams is the
+// "bank_account.documents.bank_account_ownership_verification" object of the
+// Account parameters, for every method that takes it.
+type AccountBankAccountDocumentsBankAccountOwnershipVerificationParams struct {
 	// Files sets "files". Each at most 500 characters.
 	Files []string `url:"files,omitempty"`
 }
 
-// AccountCreateBankAccountObject is a string enumeration with values
-// "bank_account"; the API may add values.
-type AccountCreateBankAccountObject string
-
-// Values of AccountCreateBankAccountObject.
-const (
-	AccountCreateBankAccountObjectBankAccount AccountCreateBankAccountObject = "bank_account"
-)
-
-// AccountCreateBusinessProfileParams is a nested object of request parameters.
-type AccountCreateBusinessProfileParams struct {
+// AccountBusinessProfileParams is the "business_profile" object of the Account
+// parameters, for every method that takes it.
+type AccountBusinessProfileParams struct {
 	// AnnualRevenue sets "annual_revenue".
 	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
 	// EstimatedWorkerCount sets "estimated_worker_count".
@@ -189,7 +175,7 @@ type AccountCreateBusinessProfileParams struct {
 	// or "women_owned_business".
 	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
 	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
-	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
+	MonthlyEstimatedRevenue *AccountBusinessProfileMonthlyEstimatedRevenueParams `url:"monthly_estimated_revenue,omitempty"`
 	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
 	// ProductDescription sets "product_description". At most 40000 characters.
@@ -209,7 +195,7 @@ type AccountCreateBusinessProfileParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountCreateBusinessProfileParams) Validate() error {
+func (p *AccountBusinessProfileParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -226,7 +212,9 @@ func (p *AccountCreateBusinessProfileParams) Validate() error {
 	return nil
 }
 
-// AccountBusinessProfileAnnualRevenueParams is a nested object of request parameters.
+// AccountBusinessProfileAnnualRevenueParams is the
+// "business_profile.annual_revenue" object of the Account parameters, for
+// every method that takes it.
 type AccountBusinessProfileAnnualRevenueParams struct {
 	// Amount sets "amount". Required. An amount in the currency's minor unit
 	// (cents for usd).
@@ -257,163 +245,187 @@ func (p *AccountBusinessProfileAnnualRevenueParams) Validate() error {
 	return nil
 }
 
-// AccountCapabilitiesParams is a nested object of request parameters.
+// AccountBusinessProfileMonthlyEstimatedRevenueParams is the
+// "business_profile.monthly_estimated_revenue" object of the Account
+// parameters, for every method that takes it.
+type AccountBusinessProfileMonthlyEstimatedRevenueParams struct {
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
+	Amount *int64 `url:"amount,omitempty"`
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
+	Currency *string `url:"currency,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountBusinessProfileMonthlyEstimatedRevenueParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Amount == nil {
+		return embedfin.MissingParam("amount")
+	}
+	if p.Currency == nil {
+		return embedfin.MissingParam("currency")
+	}
+	return nil
+}
+
+// AccountCapabilitiesParams is the "capabilities" object of the Account
+// parameters, for every method that takes it.
 type AccountCapabilitiesParams struct {
 	// ACSSDebitPayments sets "acss_debit_payments".
-	ACSSDebitPayments *AccessParams `url:"acss_debit_payments,omitempty"`
+	ACSSDebitPayments *embedfin.AccessParams `url:"acss_debit_payments,omitempty"`
 	// AffirmPayments sets "affirm_payments".
-	AffirmPayments *AccessParams `url:"affirm_payments,omitempty"`
+	AffirmPayments *embedfin.AccessParams `url:"affirm_payments,omitempty"`
 	// AfterpayClearpayPayments sets "afterpay_clearpay_payments".
-	AfterpayClearpayPayments *AccessParams `url:"afterpay_clearpay_payments,omitempty"`
+	AfterpayClearpayPayments *embedfin.AccessParams `url:"afterpay_clearpay_payments,omitempty"`
 	// AlmaPayments sets "alma_payments".
-	AlmaPayments *AccessParams `url:"alma_payments,omitempty"`
+	AlmaPayments *embedfin.AccessParams `url:"alma_payments,omitempty"`
 	// AmazonPayPayments sets "amazon_pay_payments".
-	AmazonPayPayments *AccessParams `url:"amazon_pay_payments,omitempty"`
+	AmazonPayPayments *embedfin.AccessParams `url:"amazon_pay_payments,omitempty"`
 	// AppDistribution sets "app_distribution".
-	AppDistribution *AccessParams `url:"app_distribution,omitempty"`
+	AppDistribution *embedfin.AccessParams `url:"app_distribution,omitempty"`
 	// AUBECSDebitPayments sets "au_becs_debit_payments".
-	AUBECSDebitPayments *AccessParams `url:"au_becs_debit_payments,omitempty"`
+	AUBECSDebitPayments *embedfin.AccessParams `url:"au_becs_debit_payments,omitempty"`
 	// BACSDebitPayments sets "bacs_debit_payments".
-	BACSDebitPayments *AccessParams `url:"bacs_debit_payments,omitempty"`
+	BACSDebitPayments *embedfin.AccessParams `url:"bacs_debit_payments,omitempty"`
 	// BancontactPayments sets "bancontact_payments".
-	BancontactPayments *AccessParams `url:"bancontact_payments,omitempty"`
+	BancontactPayments *embedfin.AccessParams `url:"bancontact_payments,omitempty"`
 	// BankTransferPayments sets "bank_transfer_payments".
-	BankTransferPayments *AccessParams `url:"bank_transfer_payments,omitempty"`
+	BankTransferPayments *embedfin.AccessParams `url:"bank_transfer_payments,omitempty"`
 	// BilliePayments sets "billie_payments".
-	BilliePayments *AccessParams `url:"billie_payments,omitempty"`
+	BilliePayments *embedfin.AccessParams `url:"billie_payments,omitempty"`
 	// BizumPayments sets "bizum_payments".
-	BizumPayments *AccessParams `url:"bizum_payments,omitempty"`
+	BizumPayments *embedfin.AccessParams `url:"bizum_payments,omitempty"`
 	// BlikPayments sets "blik_payments".
-	BlikPayments *AccessParams `url:"blik_payments,omitempty"`
+	BlikPayments *embedfin.AccessParams `url:"blik_payments,omitempty"`
 	// BoletoPayments sets "boleto_payments".
-	BoletoPayments *AccessParams `url:"boleto_payments,omitempty"`
+	BoletoPayments *embedfin.AccessParams `url:"boleto_payments,omitempty"`
 	// CardIssuing sets "card_issuing".
-	CardIssuing *AccessParams `url:"card_issuing,omitempty"`
+	CardIssuing *embedfin.AccessParams `url:"card_issuing,omitempty"`
 	// CardPayments sets "card_payments".
-	CardPayments *AccessParams `url:"card_payments,omitempty"`
+	CardPayments *embedfin.AccessParams `url:"card_payments,omitempty"`
 	// CartesBancairesPayments sets "cartes_bancaires_payments".
-	CartesBancairesPayments *AccessParams `url:"cartes_bancaires_payments,omitempty"`
+	CartesBancairesPayments *embedfin.AccessParams `url:"cartes_bancaires_payments,omitempty"`
 	// CashappPayments sets "cashapp_payments".
-	CashappPayments *AccessParams `url:"cashapp_payments,omitempty"`
+	CashappPayments *embedfin.AccessParams `url:"cashapp_payments,omitempty"`
 	// CryptoPayments sets "crypto_payments".
-	CryptoPayments *AccessParams `url:"crypto_payments,omitempty"`
+	CryptoPayments *embedfin.AccessParams `url:"crypto_payments,omitempty"`
 	// EpsPayments sets "eps_payments".
-	EpsPayments *AccessParams `url:"eps_payments,omitempty"`
+	EpsPayments *embedfin.AccessParams `url:"eps_payments,omitempty"`
 	// FPXPayments sets "fpx_payments".
-	FPXPayments *AccessParams `url:"fpx_payments,omitempty"`
+	FPXPayments *embedfin.AccessParams `url:"fpx_payments,omitempty"`
 	// GBBankTransferPayments sets "gb_bank_transfer_payments".
-	GBBankTransferPayments *AccessParams `url:"gb_bank_transfer_payments,omitempty"`
+	GBBankTransferPayments *embedfin.AccessParams `url:"gb_bank_transfer_payments,omitempty"`
 	// GiropayPayments sets "giropay_payments".
-	GiropayPayments *AccessParams `url:"giropay_payments,omitempty"`
+	GiropayPayments *embedfin.AccessParams `url:"giropay_payments,omitempty"`
 	// GrabpayPayments sets "grabpay_payments".
-	GrabpayPayments *AccessParams `url:"grabpay_payments,omitempty"`
+	GrabpayPayments *embedfin.AccessParams `url:"grabpay_payments,omitempty"`
 	// IdealPayments sets "ideal_payments".
-	IdealPayments *AccessParams `url:"ideal_payments,omitempty"`
+	IdealPayments *embedfin.AccessParams `url:"ideal_payments,omitempty"`
 	// IndiaInternationalPayments sets "india_international_payments".
-	IndiaInternationalPayments *AccessParams `url:"india_international_payments,omitempty"`
+	IndiaInternationalPayments *embedfin.AccessParams `url:"india_international_payments,omitempty"`
 	// JcbPayments sets "jcb_payments".
-	JcbPayments *AccessParams `url:"jcb_payments,omitempty"`
+	JcbPayments *embedfin.AccessParams `url:"jcb_payments,omitempty"`
 	// JPBankTransferPayments sets "jp_bank_transfer_payments".
-	JPBankTransferPayments *AccessParams `url:"jp_bank_transfer_payments,omitempty"`
+	JPBankTransferPayments *embedfin.AccessParams `url:"jp_bank_transfer_payments,omitempty"`
 	// KakaoPayPayments sets "kakao_pay_payments".
-	KakaoPayPayments *AccessParams `url:"kakao_pay_payments,omitempty"`
+	KakaoPayPayments *embedfin.AccessParams `url:"kakao_pay_payments,omitempty"`
 	// KlarnaPayments sets "klarna_payments".
-	KlarnaPayments *AccessParams `url:"klarna_payments,omitempty"`
+	KlarnaPayments *embedfin.AccessParams `url:"klarna_payments,omitempty"`
 	// KonbiniPayments sets "konbini_payments".
-	KonbiniPayments *AccessParams `url:"konbini_payments,omitempty"`
+	KonbiniPayments *embedfin.AccessParams `url:"konbini_payments,omitempty"`
 	// KRCardPayments sets "kr_card_payments".
-	KRCardPayments *AccessParams `url:"kr_card_payments,omitempty"`
+	KRCardPayments *embedfin.AccessParams `url:"kr_card_payments,omitempty"`
 	// LegacyPayments sets "legacy_payments".
-	LegacyPayments *AccessParams `url:"legacy_payments,omitempty"`
+	LegacyPayments *embedfin.AccessParams `url:"legacy_payments,omitempty"`
 	// LinkPayments sets "link_payments".
-	LinkPayments *AccessParams `url:"link_payments,omitempty"`
+	LinkPayments *embedfin.AccessParams `url:"link_payments,omitempty"`
 	// MbWayPayments sets "mb_way_payments".
-	MbWayPayments *AccessParams `url:"mb_way_payments,omitempty"`
+	MbWayPayments *embedfin.AccessParams `url:"mb_way_payments,omitempty"`
 	// MobilepayPayments sets "mobilepay_payments".
-	MobilepayPayments *AccessParams `url:"mobilepay_payments,omitempty"`
+	MobilepayPayments *embedfin.AccessParams `url:"mobilepay_payments,omitempty"`
 	// MultibancoPayments sets "multibanco_payments".
-	MultibancoPayments *AccessParams `url:"multibanco_payments,omitempty"`
+	MultibancoPayments *embedfin.AccessParams `url:"multibanco_payments,omitempty"`
 	// MXBankTransferPayments sets "mx_bank_transfer_payments".
-	MXBankTransferPayments *AccessParams `url:"mx_bank_transfer_payments,omitempty"`
+	MXBankTransferPayments *embedfin.AccessParams `url:"mx_bank_transfer_payments,omitempty"`
 	// NaverPayPayments sets "naver_pay_payments".
-	NaverPayPayments *AccessParams `url:"naver_pay_payments,omitempty"`
+	NaverPayPayments *embedfin.AccessParams `url:"naver_pay_payments,omitempty"`
 	// NZBankAccountBECSDebitPayments sets
 	// "nz_bank_account_becs_debit_payments".
-	NZBankAccountBECSDebitPayments *AccessParams `url:"nz_bank_account_becs_debit_payments,omitempty"`
+	NZBankAccountBECSDebitPayments *embedfin.AccessParams `url:"nz_bank_account_becs_debit_payments,omitempty"`
 	// OxxoPayments sets "oxxo_payments".
-	OxxoPayments *AccessParams `url:"oxxo_payments,omitempty"`
+	OxxoPayments *embedfin.AccessParams `url:"oxxo_payments,omitempty"`
 	// P24Payments sets "p24_payments".
-	P24Payments *AccessParams `url:"p24_payments,omitempty"`
+	P24Payments *embedfin.AccessParams `url:"p24_payments,omitempty"`
 	// PayByBankPayments sets "pay_by_bank_payments".
-	PayByBankPayments *AccessParams `url:"pay_by_bank_payments,omitempty"`
+	PayByBankPayments *embedfin.AccessParams `url:"pay_by_bank_payments,omitempty"`
 	// PaycoPayments sets "payco_payments".
-	PaycoPayments *AccessParams `url:"payco_payments,omitempty"`
+	PaycoPayments *embedfin.AccessParams `url:"payco_payments,omitempty"`
 	// PaynowPayments sets "paynow_payments".
-	PaynowPayments *AccessParams `url:"paynow_payments,omitempty"`
+	PaynowPayments *embedfin.AccessParams `url:"paynow_payments,omitempty"`
 	// PaytoPayments sets "payto_payments".
-	PaytoPayments *AccessParams `url:"payto_payments,omitempty"`
+	PaytoPayments *embedfin.AccessParams `url:"payto_payments,omitempty"`
 	// PixPayments sets "pix_payments".
-	PixPayments *AccessParams `url:"pix_payments,omitempty"`
+	PixPayments *embedfin.AccessParams `url:"pix_payments,omitempty"`
 	// PromptpayPayments sets "promptpay_payments".
-	PromptpayPayments *AccessParams `url:"promptpay_payments,omitempty"`
+	PromptpayPayments *embedfin.AccessParams `url:"promptpay_payments,omitempty"`
 	// RevolutPayPayments sets "revolut_pay_payments".
-	RevolutPayPayments *AccessParams `url:"revolut_pay_payments,omitempty"`
+	RevolutPayPayments *embedfin.AccessParams `url:"revolut_pay_payments,omitempty"`
 	// SamsungPayPayments sets "samsung_pay_payments".
-	SamsungPayPayments *AccessParams `url:"samsung_pay_payments,omitempty"`
+	SamsungPayPayments *embedfin.AccessParams `url:"samsung_pay_payments,omitempty"`
 	// SatispayPayments sets "satispay_payments".
-	SatispayPayments *AccessParams `url:"satispay_payments,omitempty"`
+	SatispayPayments *embedfin.AccessParams `url:"satispay_payments,omitempty"`
 	// ScalapayPayments sets "scalapay_payments".
-	ScalapayPayments *AccessParams `url:"scalapay_payments,omitempty"`
+	ScalapayPayments *embedfin.AccessParams `url:"scalapay_payments,omitempty"`
 	// SEPABankTransferPayments sets "sepa_bank_transfer_payments".
-	SEPABankTransferPayments *AccessParams `url:"sepa_bank_transfer_payments,omitempty"`
+	SEPABankTransferPayments *embedfin.AccessParams `url:"sepa_bank_transfer_payments,omitempty"`
 	// SEPADebitPayments sets "sepa_debit_payments".
-	SEPADebitPayments *AccessParams `url:"sepa_debit_payments,omitempty"`
+	SEPADebitPayments *embedfin.AccessParams `url:"sepa_debit_payments,omitempty"`
 	// SofortPayments sets "sofort_payments".
-	SofortPayments *AccessParams `url:"sofort_payments,omitempty"`
+	SofortPayments *embedfin.AccessParams `url:"sofort_payments,omitempty"`
 	// SunbitPayments sets "sunbit_payments".
-	SunbitPayments *AccessParams `url:"sunbit_payments,omitempty"`
+	SunbitPayments *embedfin.AccessParams `url:"sunbit_payments,omitempty"`
 	// SwishPayments sets "swish_payments".
-	SwishPayments *AccessParams `url:"swish_payments,omitempty"`
+	SwishPayments *embedfin.AccessParams `url:"swish_payments,omitempty"`
 	// TaxReportingUS1099K sets "tax_reporting_us_1099_k".
-	TaxReportingUS1099K *AccessParams `url:"tax_reporting_us_1099_k,omitempty"`
+	TaxReportingUS1099K *embedfin.AccessParams `url:"tax_reporting_us_1099_k,omitempty"`
 	// TaxReportingUS1099Misc sets "tax_reporting_us_1099_misc".
-	TaxReportingUS1099Misc *AccessParams `url:"tax_reporting_us_1099_misc,omitempty"`
+	TaxReportingUS1099Misc *embedfin.AccessParams `url:"tax_reporting_us_1099_misc,omitempty"`
 	// Transfers sets "transfers".
-	Transfers *AccessParams `url:"transfers,omitempty"`
+	Transfers *embedfin.AccessParams `url:"transfers,omitempty"`
 	// Treasury sets "treasury".
-	Treasury *AccessParams `url:"treasury,omitempty"`
+	Treasury *embedfin.AccessParams `url:"treasury,omitempty"`
 	// TwintPayments sets "twint_payments".
-	TwintPayments *AccessParams `url:"twint_payments,omitempty"`
+	TwintPayments *embedfin.AccessParams `url:"twint_payments,omitempty"`
 	// UPIPayments sets "upi_payments".
-	UPIPayments *AccessParams `url:"upi_payments,omitempty"`
+	UPIPayments *embedfin.AccessParams `url:"upi_payments,omitempty"`
 	// USBankAccountACHPayments sets "us_bank_account_ach_payments".
-	USBankAccountACHPayments *AccessParams `url:"us_bank_account_ach_payments,omitempty"`
+	USBankAccountACHPayments *embedfin.AccessParams `url:"us_bank_account_ach_payments,omitempty"`
 	// USBankTransferPayments sets "us_bank_transfer_payments".
-	USBankTransferPayments *AccessParams `url:"us_bank_transfer_payments,omitempty"`
+	USBankTransferPayments *embedfin.AccessParams `url:"us_bank_transfer_payments,omitempty"`
 	// ZipPayments sets "zip_payments".
-	ZipPayments *AccessParams `url:"zip_payments,omitempty"`
+	ZipPayments *embedfin.AccessParams `url:"zip_payments,omitempty"`
 }
 
-// AccessParams is a nested object of request parameters.
-type AccessParams struct {
-	// Requested sets "requested".
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// AccountCreateCompanyParams is a nested object of request parameters.
-type AccountCreateCompanyParams struct {
+// AccountCompanyParams is the "company" object of the Account parameters, for
+// every method that takes it.
+type AccountCompanyParams struct {
 	// Address sets "address".
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
-	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
+	AddressKana *embedfin.JapanAddressParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
+	AddressKanji *embedfin.JapanAddressParams `url:"address_kanji,omitempty"`
 	// AdministrativeAddress sets "administrative_address".
 	AdministrativeAddress *embedfin.AddressParams `url:"administrative_address,omitempty"`
 	// DirectorsProvided sets "directors_provided".
 	DirectorsProvided *bool `url:"directors_provided,omitempty"`
 	// DirectorshipDeclaration sets "directorship_declaration".
-	DirectorshipDeclaration *CompanyDirectorshipDeclarationParams `url:"directorship_declaration,omitempty"`
+	DirectorshipDeclaration *AccountCompanyDirectorshipDeclarationParams `url:"directorship_declaration,omitempty"`
 	// ExecutivesProvided sets "executives_provided".
 	ExecutivesProvided *bool `url:"executives_provided,omitempty"`
 	// ExportLicenseID sets "export_license_id". At most 5000 characters.
@@ -429,11 +441,11 @@ type AccountCreateCompanyParams struct {
 	// OwnersProvided sets "owners_provided".
 	OwnersProvided *bool `url:"owners_provided,omitempty"`
 	// OwnershipDeclaration sets "ownership_declaration".
-	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
+	OwnershipDeclaration *AccountCompanyOwnershipDeclarationParams `url:"ownership_declaration,omitempty"`
 	// OwnershipExemptionReason sets "ownership_exemption_reason". One of
 	// "qualified_entity_exceeds_ownership_threshold" or
 	// "qualifies_as_financial_institution".
-	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
+	OwnershipExemptionReason *AccountCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
 	// Phone sets "phone". At most 5000 characters.
 	Phone *string `url:"phone,omitempty"`
 	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
@@ -443,10 +455,10 @@ type AccountCreateCompanyParams struct {
 	// RegistrationNumber sets "registration_number". At most 5000 characters.
 	RegistrationNumber *string `url:"registration_number,omitempty"`
 	// RepresentativeDeclaration sets "representative_declaration".
-	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
-	// Structure sets "structure". Any value of AccountCreateCompanyStructure
-	// but "".
-	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
+	RepresentativeDeclaration *AccountCompanyRepresentativeDeclarationParams `url:"representative_declaration,omitempty"`
+	// Structure sets "structure". One of the 23 values of
+	// AccountCompanyStructure.
+	Structure *AccountCompanyStructure `url:"structure,omitempty"`
 	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
 	// TaxIDRegistrar sets "tax_id_registrar". At most 5000 characters.
@@ -460,38 +472,26 @@ type AccountCreateCompanyParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountCreateCompanyParams) Validate() error {
+func (p *AccountCompanyParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.RegistrationDate != nil {
-		if err := p.RegistrationDate.Validate(); err != nil {
-			return embedfin.NestParamError("registration_date", err)
-		}
+	if x := p.RegistrationDate; x != nil && x.Day == nil {
+		return embedfin.NestParamError("registration_date", embedfin.MissingParam("day"))
+	}
+	if x := p.RegistrationDate; x != nil && x.Month == nil {
+		return embedfin.NestParamError("registration_date", embedfin.MissingParam("month"))
+	}
+	if x := p.RegistrationDate; x != nil && x.Year == nil {
+		return embedfin.NestParamError("registration_date", embedfin.MissingParam("year"))
 	}
 	return nil
 }
 
-// JapanAddressKanaParams is a nested object of request parameters.
-type JapanAddressKanaParams struct {
-	// City sets "city". At most 5000 characters.
-	City *string `url:"city,omitempty"`
-	// Country sets "country". At most 5000 characters.
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1". At most 5000 characters.
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2". At most 5000 characters.
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code". At most 5000 characters.
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state". At most 5000 characters.
-	State *string `url:"state,omitempty"`
-	// Town sets "town". At most 5000 characters.
-	Town *string `url:"town,omitempty"`
-}
-
-// CompanyDirectorshipDeclarationParams is a nested object of request parameters.
-type CompanyDirectorshipDeclarationParams struct {
+// AccountCompanyDirectorshipDeclarationParams is the
+// "company.directorship_declaration" object of the Account parameters, for
+// every method that takes it.
+type AccountCompanyDirectorshipDeclarationParams struct {
 	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
@@ -500,148 +500,214 @@ type CompanyDirectorshipDeclarationParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// AccountCreateCompanyOwnershipExemptionReason is a string enumeration with
-// values "", "qualified_entity_exceeds_ownership_threshold" and
-// "qualifies_as_financial_institution"; the API may add values.
-type AccountCreateCompanyOwnershipExemptionReason string
+// AccountCompanyOwnershipDeclarationParams is the
+// "company.ownership_declaration" object of the Account parameters, for every
+// method that takes it.
+type AccountCompanyOwnershipDeclarationParams struct {
+	// Date sets "date". Unix time in seconds.
+	Date *int64 `url:"date,omitempty"`
+	// IP sets "ip".
+	IP *string `url:"ip,omitempty"`
+	// UserAgent sets "user_agent". At most 5000 characters.
+	UserAgent *string `url:"user_agent,omitempty"`
+}
 
-// Values of AccountCreateCompanyOwnershipExemptionReason.
-const (
-	AccountCreateCompanyOwnershipExemptionReasonEmpty                                    AccountCreateCompanyOwnershipExemptionReason = ""
-	AccountCreateCompanyOwnershipExemptionReasonQualifiedEntityExceedsOwnershipThreshold AccountCreateCompanyOwnershipExemptionReason = "qualified_entity_exceeds_ownership_threshold"
-	AccountCreateCompanyOwnershipExemptionReasonQualifiesAsFinancialInstitution          AccountCreateCompanyOwnershipExemptionReason = "qualifies_as_financial_institution"
-)
+// AccountCompanyRepresentativeDeclarationParams is the
+// "company.representative_declaration" object of the Account parameters, for
+// every method that takes it.
+type AccountCompanyRepresentativeDeclarationParams struct {
+	// Date sets "date". Unix time in seconds.
+	Date *int64 `url:"date,omitempty"`
+	// IP sets "ip".
+	IP *string `url:"ip,omitempty"`
+	// UserAgent sets "user_agent". At most 5000 characters.
+	UserAgent *string `url:"user_agent,omitempty"`
+}
 
-// AccountCreateCompanyStructure is a string enumeration with 24 known values
-// (see the constants); the API may add values.
-type AccountCreateCompanyStructure string
-
-// Values of AccountCreateCompanyStructure.
-const (
-	AccountCreateCompanyStructureEmpty                              AccountCreateCompanyStructure = ""
-	AccountCreateCompanyStructureFreeZoneEstablishment              AccountCreateCompanyStructure = "free_zone_establishment"
-	AccountCreateCompanyStructureFreeZoneLLC                        AccountCreateCompanyStructure = "free_zone_llc"
-	AccountCreateCompanyStructureGovernmentInstrumentality          AccountCreateCompanyStructure = "government_instrumentality"
-	AccountCreateCompanyStructureGovernmentalUnit                   AccountCreateCompanyStructure = "governmental_unit"
-	AccountCreateCompanyStructureIncorporatedNonProfit              AccountCreateCompanyStructure = "incorporated_non_profit"
-	AccountCreateCompanyStructureIncorporatedPartnership            AccountCreateCompanyStructure = "incorporated_partnership"
-	AccountCreateCompanyStructureLimitedLiabilityPartnership        AccountCreateCompanyStructure = "limited_liability_partnership"
-	AccountCreateCompanyStructureLLC                                AccountCreateCompanyStructure = "llc"
-	AccountCreateCompanyStructureMultiMemberLLC                     AccountCreateCompanyStructure = "multi_member_llc"
-	AccountCreateCompanyStructurePrivateCompany                     AccountCreateCompanyStructure = "private_company"
-	AccountCreateCompanyStructurePrivateCorporation                 AccountCreateCompanyStructure = "private_corporation"
-	AccountCreateCompanyStructurePrivatePartnership                 AccountCreateCompanyStructure = "private_partnership"
-	AccountCreateCompanyStructurePublicCompany                      AccountCreateCompanyStructure = "public_company"
-	AccountCreateCompanyStructurePublicCorporation                  AccountCreateCompanyStructure = "public_corporation"
-	AccountCreateCompanyStructurePublicPartnership                  AccountCreateCompanyStructure = "public_partnership"
-	AccountCreateCompanyStructureRegisteredCharity                  AccountCreateCompanyStructure = "registered_charity"
-	AccountCreateCompanyStructureSingleMemberLLC                    AccountCreateCompanyStructure = "single_member_llc"
-	AccountCreateCompanyStructureSoleEstablishment                  AccountCreateCompanyStructure = "sole_establishment"
-	AccountCreateCompanyStructureSoleProprietorship                 AccountCreateCompanyStructure = "sole_proprietorship"
-	AccountCreateCompanyStructureTaxExemptGovernmentInstrumentality AccountCreateCompanyStructure = "tax_exempt_government_instrumentality"
-	AccountCreateCompanyStructureUnincorporatedAssociation          AccountCreateCompanyStructure = "unincorporated_association"
-	AccountCreateCompanyStructureUnincorporatedNonProfit            AccountCreateCompanyStructure = "unincorporated_non_profit"
-	AccountCreateCompanyStructureUnincorporatedPartnership          AccountCreateCompanyStructure = "unincorporated_partnership"
-)
-
-// AccountCompanyVerificationParams is a nested object of request parameters.
+// AccountCompanyVerificationParams is the "company.verification" object of the
+// Account parameters, for every method that takes it.
 type AccountCompanyVerificationParams struct {
 	// Document sets "document".
-	Document *embedfin.DocumentParams `url:"document,omitempty"`
+	Document *AccountCompanyVerificationDocumentParams `url:"document,omitempty"`
 }
 
-// AccountCreateControllerParams is a nested object of request parameters.
-type AccountCreateControllerParams struct {
+// AccountCompanyVerificationDocumentParams is the
+// "company.verification.document" object of the Account parameters, for every
+// method that takes it.
+type AccountCompanyVerificationDocumentParams struct {
+	// Back sets "back". At most 500 characters.
+	Back *string `url:"back,omitempty"`
+	// Front sets "front". At most 500 characters.
+	Front *string `url:"front,omitempty"`
+}
+
+// AccountControllerParams is the "controller" object of the Account
+// parameters, for every method that takes it.
+type AccountControllerParams struct {
 	// Fees sets "fees".
-	Fees *AccountCreateControllerFeesParams `url:"fees,omitempty"`
+	Fees *AccountControllerFeesParams `url:"fees,omitempty"`
 	// Losses sets "losses".
-	Losses *AccountCreateControllerLossesParams `url:"losses,omitempty"`
+	Losses *AccountControllerLossesParams `url:"losses,omitempty"`
 	// RequirementCollection sets "requirement_collection". One of
 	// "application" or "stripe".
-	RequirementCollection *AccountControllerRequirementCollection `url:"requirement_collection,omitempty"`
+	RequirementCollection *ResponsibleParty `url:"requirement_collection,omitempty"`
 	// StripeDashboard sets "stripe_dashboard".
-	StripeDashboard *AccountCreateControllerStripeDashboardParams `url:"stripe_dashboard,omitempty"`
+	StripeDashboard *AccountControllerStripeDashboardParams `url:"stripe_dashboard,omitempty"`
 }
 
-// AccountCreateControllerFeesParams is a nested object of request parameters.
-type AccountCreateControllerFeesParams struct {
+// AccountControllerFeesParams is the "controller.fees" object of the Account
+// parameters, for every method that takes it.
+type AccountControllerFeesParams struct {
 	// Payer sets "payer". One of "account" or "application".
-	Payer *AccountCreateControllerFeesPayer `url:"payer,omitempty"`
+	Payer *AccountControllerFeesPayer `url:"payer,omitempty"`
 }
 
-// AccountCreateControllerFeesPayer is a string enumeration with values
-// "account" and "application"; the API may add values.
-type AccountCreateControllerFeesPayer string
-
-// Values of AccountCreateControllerFeesPayer.
-const (
-	AccountCreateControllerFeesPayerAccount     AccountCreateControllerFeesPayer = "account"
-	AccountCreateControllerFeesPayerApplication AccountCreateControllerFeesPayer = "application"
-)
-
-// AccountCreateControllerLossesParams is a nested object of request parameters.
-type AccountCreateControllerLossesParams struct {
+// AccountControllerLossesParams is the "controller.losses" object of the
+// Account parameters, for every method that takes it.
+type AccountControllerLossesParams struct {
 	// Payments sets "payments". One of "application" or "stripe".
-	Payments *AccountControllerLossesPayments `url:"payments,omitempty"`
+	Payments *ResponsibleParty `url:"payments,omitempty"`
 }
 
-// AccountCreateControllerStripeDashboardParams is a nested object of request parameters.
-type AccountCreateControllerStripeDashboardParams struct {
+// AccountControllerStripeDashboardParams is the "controller.stripe_dashboard"
+// object of the Account parameters, for every method that takes it.
+type AccountControllerStripeDashboardParams struct {
 	// Type sets "type". One of "express", "full" or "none".
 	Type *AccountControllerStripeDashboardType `url:"type,omitempty"`
 }
 
-// AccountCreateDocumentsParams is a nested object of request parameters.
-type AccountCreateDocumentsParams struct {
+// AccountDocumentsParams is the "documents" object of the Account parameters,
+// for every method that takes it.
+type AccountDocumentsParams struct {
 	// BankAccountOwnershipVerification sets
 	// "bank_account_ownership_verification".
-	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
+	BankAccountOwnershipVerification *AccountDocumentsBankAccountOwnershipVerificationParams `url:"bank_account_ownership_verification,omitempty"`
 	// CompanyLicense sets "company_license".
-	CompanyLicense *DocumentsParams `url:"company_license,omitempty"`
+	CompanyLicense *AccountDocumentsCompanyLicenseParams `url:"company_license,omitempty"`
 	// CompanyMemorandumOfAssociation sets "company_memorandum_of_association".
-	CompanyMemorandumOfAssociation *DocumentsParams `url:"company_memorandum_of_association,omitempty"`
+	CompanyMemorandumOfAssociation *AccountDocumentsCompanyMemorandumOfAssociationParams `url:"company_memorandum_of_association,omitempty"`
 	// CompanyMinisterialDecree sets "company_ministerial_decree".
-	CompanyMinisterialDecree *DocumentsParams `url:"company_ministerial_decree,omitempty"`
+	CompanyMinisterialDecree *AccountDocumentsCompanyMinisterialDecreeParams `url:"company_ministerial_decree,omitempty"`
 	// CompanyRegistrationVerification sets
 	// "company_registration_verification".
-	CompanyRegistrationVerification *DocumentsParams `url:"company_registration_verification,omitempty"`
+	CompanyRegistrationVerification *AccountDocumentsCompanyRegistrationVerificationParams `url:"company_registration_verification,omitempty"`
 	// CompanyTaxIDVerification sets "company_tax_id_verification".
-	CompanyTaxIDVerification *DocumentsParams `url:"company_tax_id_verification,omitempty"`
+	CompanyTaxIDVerification *AccountDocumentsCompanyTaxIDVerificationParams `url:"company_tax_id_verification,omitempty"`
 	// ProofOfAddress sets "proof_of_address".
-	ProofOfAddress *DocumentsParams `url:"proof_of_address,omitempty"`
+	ProofOfAddress *AccountDocumentsProofOfAddressParams `url:"proof_of_address,omitempty"`
+	// ProofOfRegistration sets "proof_of_registration".
+	ProofOfRegistration *AccountDocumentsProofOfRegistrationParams `url:"proof_of_registration,omitempty"`
 	// ProofOfUltimateBeneficialOwnership sets
 	// "proof_of_ultimate_beneficial_ownership".
-	ProofOfUltimateBeneficialOwnership *SignerParams `url:"proof_of_ultimate_beneficial_ownership,omitempty"`
+	ProofOfUltimateBeneficialOwnership *AccountDocumentsProofOfUltimateBeneficialOwnershipParams `url:"proof_of_ultimate_beneficial_ownership,omitempty"`
 }
 
-// SignerParams is a nested object of request parameters.
-type SignerParams struct {
+// AccountDocumentsBankAccountOwnershipVerificationParams is the
+// "documents.bank_account_ownership_verification" object of the Account
+// parameters, for every method that takes it.
+type AccountDocumentsBankAccountOwnershipVerificationParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsCompanyLicenseParams is the "documents.company_license"
+// object of the Account parameters, for every method that takes it.
+type AccountDocumentsCompanyLicenseParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsCompanyMemorandumOfAssociationParams is the
+// "documents.company_memorandum_of_association" object of the Account
+// parameters, for every method that takes it.
+type AccountDocumentsCompanyMemorandumOfAssociationParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsCompanyMinisterialDecreeParams is the
+// "documents.company_ministerial_decree" object of the Account parameters, for
+// every method that takes it.
+type AccountDocumentsCompanyMinisterialDecreeParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsCompanyRegistrationVerificationParams is the
+// "documents.company_registration_verification" object of the Account
+// parameters, for every method that takes it.
+type AccountDocumentsCompanyRegistrationVerificationParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsCompanyTaxIDVerificationParams is the
+// "documents.company_tax_id_verification" object of the Account parameters,
+// for every method that takes it.
+type AccountDocumentsCompanyTaxIDVerificationParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsProofOfAddressParams is the "documents.proof_of_address"
+// object of the Account parameters, for every method that takes it.
+type AccountDocumentsProofOfAddressParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+}
+
+// AccountDocumentsProofOfRegistrationParams is the
+// "documents.proof_of_registration" object of the Account parameters, for
+// every method that takes it.
+type AccountDocumentsProofOfRegistrationParams struct {
 	// Files sets "files". Each at most 500 characters.
 	Files []string `url:"files,omitempty"`
 	// Signer sets "signer".
-	Signer *SignerNameParams `url:"signer,omitempty"`
+	Signer *AccountDocumentsProofOfRegistrationSignerParams `url:"signer,omitempty"`
 }
 
-// SignerNameParams is a nested object of request parameters.
-type SignerNameParams struct {
+// AccountDocumentsProofOfRegistrationSignerParams is the
+// "documents.proof_of_registration.signer" object of the Account parameters,
+// for every method that takes it.
+type AccountDocumentsProofOfRegistrationSignerParams struct {
 	// Person sets "person". At most 5000 characters.
 	Person *string `url:"person,omitempty"`
 }
 
-// AccountGroupsParams is a nested object of request parameters.
+// AccountDocumentsProofOfUltimateBeneficialOwnershipParams is the
+// "documents.proof_of_ultimate_beneficial_ownership" object of the Account
+// parameters, for every method that takes it.
+type AccountDocumentsProofOfUltimateBeneficialOwnershipParams struct {
+	// Files sets "files". Each at most 500 characters.
+	Files []string `url:"files,omitempty"`
+	// Signer sets "signer".
+	Signer *AccountDocumentsProofOfUltimateBeneficialOwnershipSignerParams `url:"signer,omitempty"`
+}
+
+// AccountDocumentsProofOfUltimateBeneficialOwnershipSignerParams is the
+// "documents.proof_of_ultimate_beneficial_ownership.signer" object of the
+// Account parameters, for every method that takes it.
+type AccountDocumentsProofOfUltimateBeneficialOwnershipSignerParams struct {
+	// Person sets "person". At most 5000 characters.
+	Person *string `url:"person,omitempty"`
+}
+
+// AccountGroupsParams is the "groups" object of the Account parameters, for
+// every method that takes it.
 type AccountGroupsParams struct {
 	// PaymentsPricing sets "payments_pricing". At most 5000 characters.
 	PaymentsPricing *string `url:"payments_pricing,omitempty"`
 }
 
-// AccountCreateIndividualParams is a nested object of request parameters.
-type AccountCreateIndividualParams struct {
+// AccountIndividualParams is the "individual" object of the Account
+// parameters, for every method that takes it.
+type AccountIndividualParams struct {
 	// Address sets "address".
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressKana sets "address_kana".
-	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
+	AddressKana *embedfin.JapanAddressParams `url:"address_kana,omitempty"`
 	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
+	AddressKanji *embedfin.JapanAddressParams `url:"address_kanji,omitempty"`
 	// DOB sets "dob".
 	DOB *embedfin.DateParams `url:"dob,omitempty"`
 	// Email sets "email".
@@ -675,7 +741,7 @@ type AccountCreateIndividualParams struct {
 	Phone *string `url:"phone,omitempty"`
 	// PoliticalExposure sets "political_exposure". One of "existing" or
 	// "none".
-	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
+	PoliticalExposure *PoliticalExposure `url:"political_exposure,omitempty"`
 	// RegisteredAddress sets "registered_address".
 	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
 	// Relationship sets "relationship".
@@ -689,29 +755,24 @@ type AccountCreateIndividualParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountCreateIndividualParams) Validate() error {
+func (p *AccountIndividualParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.DOB != nil {
-		if err := p.DOB.Validate(); err != nil {
-			return embedfin.NestParamError("dob", err)
-		}
+	if x := p.DOB; x != nil && x.Day == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("day"))
+	}
+	if x := p.DOB; x != nil && x.Month == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("month"))
+	}
+	if x := p.DOB; x != nil && x.Year == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("year"))
 	}
 	return nil
 }
 
-// AccountCreateIndividualPoliticalExposure is a string enumeration with values
-// "existing" and "none"; the API may add values.
-type AccountCreateIndividualPoliticalExposure string
-
-// Values of AccountCreateIndividualPoliticalExposure.
-const (
-	AccountCreateIndividualPoliticalExposureExisting AccountCreateIndividualPoliticalExposure = "existing"
-	AccountCreateIndividualPoliticalExposureNone     AccountCreateIndividualPoliticalExposure = "none"
-)
-
-// AccountIndividualRelationshipParams is a nested object of request parameters.
+// AccountIndividualRelationshipParams is the "individual.relationship" object
+// of the Account parameters, for every method that takes it.
 type AccountIndividualRelationshipParams struct {
 	// Director sets "director".
 	Director *bool `url:"director,omitempty"`
@@ -725,16 +786,38 @@ type AccountIndividualRelationshipParams struct {
 	Title *string `url:"title,omitempty"`
 }
 
-// AccountIndividualVerificationParams is a nested object of request parameters.
+// AccountIndividualVerificationParams is the "individual.verification" object
+// of the Account parameters, for every method that takes it.
 type AccountIndividualVerificationParams struct {
 	// AdditionalDocument sets "additional_document".
-	AdditionalDocument *embedfin.DocumentParams `url:"additional_document,omitempty"`
+	AdditionalDocument *AccountIndividualVerificationAdditionalDocumentParams `url:"additional_document,omitempty"`
 	// Document sets "document".
-	Document *embedfin.DocumentParams `url:"document,omitempty"`
+	Document *AccountIndividualVerificationDocumentParams `url:"document,omitempty"`
 }
 
-// AccountCreateSettingsParams is a nested object of request parameters.
-type AccountCreateSettingsParams struct {
+// AccountIndividualVerificationAdditionalDocumentParams is the
+// "individual.verification.additional_document" object of the Account
+// parameters, for every method that takes it.
+type AccountIndividualVerificationAdditionalDocumentParams struct {
+	// Back sets "back". At most 500 characters.
+	Back *string `url:"back,omitempty"`
+	// Front sets "front". At most 500 characters.
+	Front *string `url:"front,omitempty"`
+}
+
+// AccountIndividualVerificationDocumentParams is the
+// "individual.verification.document" object of the Account parameters, for
+// every method that takes it.
+type AccountIndividualVerificationDocumentParams struct {
+	// Back sets "back". At most 500 characters.
+	Back *string `url:"back,omitempty"`
+	// Front sets "front". At most 500 characters.
+	Front *string `url:"front,omitempty"`
+}
+
+// AccountSettingsParams is the "settings" object of the Account parameters,
+// for every method that takes it.
+type AccountSettingsParams struct {
 	// BACSDebitPayments sets "bacs_debit_payments".
 	BACSDebitPayments *AccountSettingsBACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
 	// Branding sets "branding".
@@ -744,22 +827,26 @@ type AccountCreateSettingsParams struct {
 	// CardPayments sets "card_payments".
 	CardPayments *AccountSettingsCardPaymentsParams `url:"card_payments,omitempty"`
 	// Invoices sets "invoices".
-	Invoices *AccountCreateSettingsInvoicesParams `url:"invoices,omitempty"`
+	Invoices *AccountSettingsInvoicesParams `url:"invoices,omitempty"`
 	// Payments sets "payments".
 	Payments *AccountSettingsPaymentsParams `url:"payments,omitempty"`
 	// Payouts sets "payouts".
 	Payouts *AccountSettingsPayoutsParams `url:"payouts,omitempty"`
+	// SEPADebitPayments sets "sepa_debit_payments".
+	SEPADebitPayments *AccountSettingsSEPADebitPaymentsParams `url:"sepa_debit_payments,omitempty"`
 	// Treasury sets "treasury".
 	Treasury *AccountSettingsTreasuryParams `url:"treasury,omitempty"`
 }
 
-// AccountSettingsBACSDebitPaymentsParams is a nested object of request parameters.
+// AccountSettingsBACSDebitPaymentsParams is the "settings.bacs_debit_payments"
+// object of the Account parameters, for every method that takes it.
 type AccountSettingsBACSDebitPaymentsParams struct {
 	// DisplayName sets "display_name".
 	DisplayName *string `url:"display_name,omitempty"`
 }
 
-// AccountSettingsBrandingParams is a nested object of request parameters.
+// AccountSettingsBrandingParams is the "settings.branding" object of the
+// Account parameters, for every method that takes it.
 type AccountSettingsBrandingParams struct {
 	// Icon sets "icon". At most 5000 characters.
 	Icon *string `url:"icon,omitempty"`
@@ -771,14 +858,17 @@ type AccountSettingsBrandingParams struct {
 	SecondaryColor *string `url:"secondary_color,omitempty"`
 }
 
-// AccountSettingsCardIssuingParams is a nested object of request parameters.
+// AccountSettingsCardIssuingParams is the "settings.card_issuing" object of
+// the Account parameters, for every method that takes it.
 type AccountSettingsCardIssuingParams struct {
 	// TOSAcceptance sets "tos_acceptance".
-	TOSAcceptance *SettingsTermsOfServiceParams `url:"tos_acceptance,omitempty"`
+	TOSAcceptance *AccountSettingsCardIssuingTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
 }
 
-// SettingsTermsOfServiceParams is a nested object of request parameters.
-type SettingsTermsOfServiceParams struct {
+// AccountSettingsCardIssuingTOSAcceptanceParams is the
+// "settings.card_issuing.tos_acceptance" object of the Account parameters, for
+// every method that takes it.
+type AccountSettingsCardIssuingTOSAcceptanceParams struct {
 	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
 	// IP sets "ip".
@@ -787,7 +877,8 @@ type SettingsTermsOfServiceParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// AccountSettingsCardPaymentsParams is a nested object of request parameters.
+// AccountSettingsCardPaymentsParams is the "settings.card_payments" object of
+// the Account parameters, for every method that takes it.
 type AccountSettingsCardPaymentsParams struct {
 	// DeclineOn sets "decline_on".
 	DeclineOn *AccountSettingsCardPaymentsDeclineOnParams `url:"decline_on,omitempty"`
@@ -802,7 +893,9 @@ type AccountSettingsCardPaymentsParams struct {
 	StatementDescriptorPrefixKanji *string `url:"statement_descriptor_prefix_kanji,omitempty"`
 }
 
-// AccountSettingsCardPaymentsDeclineOnParams is a nested object of request parameters.
+// AccountSettingsCardPaymentsDeclineOnParams is the
+// "settings.card_payments.decline_on" object of the Account parameters, for
+// every method that takes it.
 type AccountSettingsCardPaymentsDeclineOnParams struct {
 	// AvsFailure sets "avs_failure".
 	AvsFailure *bool `url:"avs_failure,omitempty"`
@@ -810,14 +903,19 @@ type AccountSettingsCardPaymentsDeclineOnParams struct {
 	CVCFailure *bool `url:"cvc_failure,omitempty"`
 }
 
-// AccountCreateSettingsInvoicesParams is a nested object of request parameters.
-type AccountCreateSettingsInvoicesParams struct {
+// AccountSettingsInvoicesParams is the "settings.invoices" object of the
+// Account parameters, for every method that takes it.
+type AccountSettingsInvoicesParams struct {
+	// DefaultAccountTaxIDs sets "default_account_tax_ids". Each at most 5000
+	// characters.
+	DefaultAccountTaxIDs []string `url:"default_account_tax_ids,omitempty"`
 	// HostedPaymentMethodSave sets "hosted_payment_method_save". One of
 	// "always", "never" or "offer".
 	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `url:"hosted_payment_method_save,omitempty"`
 }
 
-// AccountSettingsPaymentsParams is a nested object of request parameters.
+// AccountSettingsPaymentsParams is the "settings.payments" object of the
+// Account parameters, for every method that takes it.
 type AccountSettingsPaymentsParams struct {
 	// StatementDescriptor sets "statement_descriptor". At most 22 characters.
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
@@ -829,7 +927,8 @@ type AccountSettingsPaymentsParams struct {
 	StatementDescriptorKanji *string `url:"statement_descriptor_kanji,omitempty"`
 }
 
-// AccountSettingsPayoutsParams is a nested object of request parameters.
+// AccountSettingsPayoutsParams is the "settings.payouts" object of the Account
+// parameters, for every method that takes it.
 type AccountSettingsPayoutsParams struct {
 	// DebitNegativeBalances sets "debit_negative_balances".
 	DebitNegativeBalances *bool `url:"debit_negative_balances,omitempty"`
@@ -839,7 +938,8 @@ type AccountSettingsPayoutsParams struct {
 	StatementDescriptor *string `url:"statement_descriptor,omitempty"`
 }
 
-// AccountSettingsPayoutsScheduleParams is a nested object of request parameters.
+// AccountSettingsPayoutsScheduleParams is the "settings.payouts.schedule"
+// object of the Account parameters, for every method that takes it.
 type AccountSettingsPayoutsScheduleParams struct {
 	// DelayDaysString sets "delay_days". The string form of the parameter. The
 	// only value is "minimum".
@@ -898,13 +998,34 @@ const (
 	AccountSettingsPayoutsScheduleWeeklyAnchorWednesday AccountSettingsPayoutsScheduleWeeklyAnchor = "wednesday"
 )
 
-// AccountSettingsTreasuryParams is a nested object of request parameters.
-type AccountSettingsTreasuryParams struct {
-	// TOSAcceptance sets "tos_acceptance".
-	TOSAcceptance *SettingsTermsOfServiceParams `url:"tos_acceptance,omitempty"`
+// AccountSettingsSEPADebitPaymentsParams is the "settings.sepa_debit_payments"
+// object of the Account parameters, for every method that takes it.
+type AccountSettingsSEPADebitPaymentsParams struct {
+	// CreditorID sets "creditor_id".
+	CreditorID *string `url:"creditor_id,omitempty"`
 }
 
-// AccountTOSAcceptanceParams is a nested object of request parameters.
+// AccountSettingsTreasuryParams is the "settings.treasury" object of the
+// Account parameters, for every method that takes it.
+type AccountSettingsTreasuryParams struct {
+	// TOSAcceptance sets "tos_acceptance".
+	TOSAcceptance *AccountSettingsTreasuryTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
+}
+
+// AccountSettingsTreasuryTOSAcceptanceParams is the
+// "settings.treasury.tos_acceptance" object of the Account parameters, for
+// every method that takes it.
+type AccountSettingsTreasuryTOSAcceptanceParams struct {
+	// Date sets "date". Unix time in seconds.
+	Date *int64 `url:"date,omitempty"`
+	// IP sets "ip".
+	IP *string `url:"ip,omitempty"`
+	// UserAgent sets "user_agent". At most 5000 characters.
+	UserAgent *string `url:"user_agent,omitempty"`
+}
+
+// AccountTOSAcceptanceParams is the "tos_acceptance" object of the Account
+// parameters, for every method that takes it.
 type AccountTOSAcceptanceParams struct {
 	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
@@ -915,17 +1036,6 @@ type AccountTOSAcceptanceParams struct {
 	// UserAgent sets "user_agent". At most 5000 characters.
 	UserAgent *string `url:"user_agent,omitempty"`
 }
-
-// AccountCreateType is a string enumeration with values "custom", "express"
-// and "standard"; the API may add values.
-type AccountCreateType string
-
-// Values of AccountCreateType.
-const (
-	AccountCreateTypeCustom   AccountCreateType = "custom"
-	AccountCreateTypeExpress  AccountCreateType = "express"
-	AccountCreateTypeStandard AccountCreateType = "standard"
-)
 
 // AccountListParams holds the parameters of AccountService.List (GET /v1/accounts).
 type AccountListParams struct {
@@ -948,7 +1058,7 @@ type AccountUpdateParams struct {
 	// AccountToken sets "account_token". At most 5000 characters.
 	AccountToken *string `url:"account_token,omitempty"`
 	// BusinessProfile sets "business_profile".
-	BusinessProfile *AccountUpdateBusinessProfileParams `url:"business_profile,omitempty"`
+	BusinessProfile *AccountBusinessProfileParams `url:"business_profile,omitempty"`
 	// BusinessType sets "business_type". One of "company",
 	// "government_entity", "individual" or "non_profit".
 	BusinessType *AccountBusinessType `url:"business_type,omitempty"`
@@ -956,12 +1066,12 @@ type AccountUpdateParams struct {
 	// inactive until the requirements are met.
 	Capabilities *AccountCapabilitiesParams `url:"capabilities,omitempty"`
 	// Company sets "company".
-	Company *AccountUpdateCompanyParams `url:"company,omitempty"`
+	Company *AccountCompanyParams `url:"company,omitempty"`
 	// DefaultCurrency sets "default_currency". A three-letter ISO currency
 	// code, in lowercase.
 	DefaultCurrency *string `url:"default_currency,omitempty"`
 	// Documents sets "documents".
-	Documents *AccountUpdateDocumentsParams `url:"documents,omitempty"`
+	Documents *AccountDocumentsParams `url:"documents,omitempty"`
 	// Email sets "email".
 	Email *string `url:"email,omitempty"`
 	// ExternalAccount sets "external_account". At most 5000 characters.
@@ -969,12 +1079,12 @@ type AccountUpdateParams struct {
 	// Groups sets "groups".
 	Groups *AccountGroupsParams `url:"groups,omitempty"`
 	// Individual sets "individual".
-	Individual *AccountUpdateIndividualParams `url:"individual,omitempty"`
+	Individual *AccountIndividualParams `url:"individual,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
 	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Settings sets "settings".
-	Settings *AccountUpdateSettingsParams `url:"settings,omitempty"`
+	Settings *AccountSettingsParams `url:"settings,omitempty"`
 	// TOSAcceptance sets "tos_acceptance".
 	TOSAcceptance *AccountTOSAcceptanceParams `url:"tos_acceptance,omitempty"`
 }
@@ -1002,259 +1112,6 @@ func (p *AccountUpdateParams) Validate() error {
 		}
 	}
 	return nil
-}
-
-// AccountUpdateBusinessProfileParams is a nested object of request parameters.
-type AccountUpdateBusinessProfileParams struct {
-	// AnnualRevenue sets "annual_revenue".
-	AnnualRevenue *AccountBusinessProfileAnnualRevenueParams `url:"annual_revenue,omitempty"`
-	// EstimatedWorkerCount sets "estimated_worker_count".
-	EstimatedWorkerCount *int64 `url:"estimated_worker_count,omitempty"`
-	// MCC sets "mcc". At most 4 characters.
-	MCC *string `url:"mcc,omitempty"`
-	// MinorityOwnedBusinessDesignation sets
-	// "minority_owned_business_designation". One of "lgbtqi_owned_business",
-	// "minority_owned_business", "none_of_these_apply", "prefer_not_to_answer"
-	// or "women_owned_business".
-	MinorityOwnedBusinessDesignation []AccountBusinessProfileMinorityOwnedBusinessDesignation `url:"minority_owned_business_designation,omitempty"`
-	// MonthlyEstimatedRevenue sets "monthly_estimated_revenue".
-	MonthlyEstimatedRevenue *embedfin.AmountParams `url:"monthly_estimated_revenue,omitempty"`
-	// Name sets "name". At most 5000 characters.
-	Name *string `url:"name,omitempty"`
-	// ProductDescription sets "product_description". At most 40000 characters.
-	ProductDescription *string `url:"product_description,omitempty"`
-	// SupportAddress sets "support_address".
-	SupportAddress *embedfin.AddressParams `url:"support_address,omitempty"`
-	// SupportEmail sets "support_email".
-	SupportEmail *string `url:"support_email,omitempty"`
-	// SupportPhone sets "support_phone". At most 5000 characters.
-	SupportPhone *string `url:"support_phone,omitempty"`
-	// SupportURL sets "support_url".
-	SupportURL *string `url:"support_url,omitempty"`
-	// URL sets "url".
-	URL *string `url:"url,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccountUpdateBusinessProfileParams) Validate() error {
-	if p == nil {
-		return nil
-	}
-	if p.AnnualRevenue != nil {
-		if err := p.AnnualRevenue.Validate(); err != nil {
-			return embedfin.NestParamError("annual_revenue", err)
-		}
-	}
-	if p.MonthlyEstimatedRevenue != nil {
-		if err := p.MonthlyEstimatedRevenue.Validate(); err != nil {
-			return embedfin.NestParamError("monthly_estimated_revenue", err)
-		}
-	}
-	return nil
-}
-
-// AccountUpdateCompanyParams is a nested object of request parameters.
-type AccountUpdateCompanyParams struct {
-	// Address sets "address".
-	Address *embedfin.AddressParams `url:"address,omitempty"`
-	// AddressKana sets "address_kana".
-	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
-	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
-	// AdministrativeAddress sets "administrative_address".
-	AdministrativeAddress *embedfin.AddressParams `url:"administrative_address,omitempty"`
-	// DirectorsProvided sets "directors_provided".
-	DirectorsProvided *bool `url:"directors_provided,omitempty"`
-	// DirectorshipDeclaration sets "directorship_declaration".
-	DirectorshipDeclaration *CompanyDirectorshipDeclarationParams `url:"directorship_declaration,omitempty"`
-	// ExecutivesProvided sets "executives_provided".
-	ExecutivesProvided *bool `url:"executives_provided,omitempty"`
-	// ExportLicenseID sets "export_license_id". At most 5000 characters.
-	ExportLicenseID *string `url:"export_license_id,omitempty"`
-	// ExportPurposeCode sets "export_purpose_code". At most 5000 characters.
-	ExportPurposeCode *string `url:"export_purpose_code,omitempty"`
-	// Name sets "name". At most 100 characters.
-	Name *string `url:"name,omitempty"`
-	// NameKana sets "name_kana". At most 100 characters.
-	NameKana *string `url:"name_kana,omitempty"`
-	// NameKanji sets "name_kanji". At most 100 characters.
-	NameKanji *string `url:"name_kanji,omitempty"`
-	// OwnersProvided sets "owners_provided".
-	OwnersProvided *bool `url:"owners_provided,omitempty"`
-	// OwnershipDeclaration sets "ownership_declaration".
-	OwnershipDeclaration *CompanyDirectorshipDeclarationParams `url:"ownership_declaration,omitempty"`
-	// OwnershipExemptionReason sets "ownership_exemption_reason". One of
-	// "qualified_entity_exceeds_ownership_threshold" or
-	// "qualifies_as_financial_institution".
-	OwnershipExemptionReason *AccountCreateCompanyOwnershipExemptionReason `url:"ownership_exemption_reason,omitempty"`
-	// Phone sets "phone". At most 5000 characters.
-	Phone *string `url:"phone,omitempty"`
-	// PrincipalPlaceOfBusiness sets "principal_place_of_business".
-	PrincipalPlaceOfBusiness *embedfin.AddressParams `url:"principal_place_of_business,omitempty"`
-	// RegistrationDate sets "registration_date".
-	RegistrationDate *embedfin.DateParams `url:"registration_date,omitempty"`
-	// RegistrationNumber sets "registration_number". At most 5000 characters.
-	RegistrationNumber *string `url:"registration_number,omitempty"`
-	// RepresentativeDeclaration sets "representative_declaration".
-	RepresentativeDeclaration *CompanyDirectorshipDeclarationParams `url:"representative_declaration,omitempty"`
-	// Structure sets "structure". Any value of AccountCreateCompanyStructure
-	// but "".
-	Structure *AccountCreateCompanyStructure `url:"structure,omitempty"`
-	// TaxID sets "tax_id". At most 5000 characters.
-	TaxID *string `url:"tax_id,omitempty"`
-	// TaxIDRegistrar sets "tax_id_registrar". At most 5000 characters.
-	TaxIDRegistrar *string `url:"tax_id_registrar,omitempty"`
-	// VATID sets "vat_id". At most 5000 characters.
-	VATID *string `url:"vat_id,omitempty"`
-	// Verification sets "verification".
-	Verification *AccountCompanyVerificationParams `url:"verification,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccountUpdateCompanyParams) Validate() error {
-	if p == nil {
-		return nil
-	}
-	if p.RegistrationDate != nil {
-		if err := p.RegistrationDate.Validate(); err != nil {
-			return embedfin.NestParamError("registration_date", err)
-		}
-	}
-	return nil
-}
-
-// AccountUpdateDocumentsParams is a nested object of request parameters.
-type AccountUpdateDocumentsParams struct {
-	// BankAccountOwnershipVerification sets
-	// "bank_account_ownership_verification".
-	BankAccountOwnershipVerification *DocumentsParams `url:"bank_account_ownership_verification,omitempty"`
-	// CompanyLicense sets "company_license".
-	CompanyLicense *DocumentsParams `url:"company_license,omitempty"`
-	// CompanyMemorandumOfAssociation sets "company_memorandum_of_association".
-	CompanyMemorandumOfAssociation *DocumentsParams `url:"company_memorandum_of_association,omitempty"`
-	// CompanyMinisterialDecree sets "company_ministerial_decree".
-	CompanyMinisterialDecree *DocumentsParams `url:"company_ministerial_decree,omitempty"`
-	// CompanyRegistrationVerification sets
-	// "company_registration_verification".
-	CompanyRegistrationVerification *DocumentsParams `url:"company_registration_verification,omitempty"`
-	// CompanyTaxIDVerification sets "company_tax_id_verification".
-	CompanyTaxIDVerification *DocumentsParams `url:"company_tax_id_verification,omitempty"`
-	// ProofOfAddress sets "proof_of_address".
-	ProofOfAddress *DocumentsParams `url:"proof_of_address,omitempty"`
-	// ProofOfRegistration sets "proof_of_registration".
-	ProofOfRegistration *SignerParams `url:"proof_of_registration,omitempty"`
-	// ProofOfUltimateBeneficialOwnership sets
-	// "proof_of_ultimate_beneficial_ownership".
-	ProofOfUltimateBeneficialOwnership *SignerParams `url:"proof_of_ultimate_beneficial_ownership,omitempty"`
-}
-
-// AccountUpdateIndividualParams is a nested object of request parameters.
-type AccountUpdateIndividualParams struct {
-	// Address sets "address".
-	Address *embedfin.AddressParams `url:"address,omitempty"`
-	// AddressKana sets "address_kana".
-	AddressKana *JapanAddressKanaParams `url:"address_kana,omitempty"`
-	// AddressKanji sets "address_kanji".
-	AddressKanji *JapanAddressKanaParams `url:"address_kanji,omitempty"`
-	// DOB sets "dob".
-	DOB *embedfin.DateParams `url:"dob,omitempty"`
-	// Email sets "email".
-	Email *string `url:"email,omitempty"`
-	// FirstName sets "first_name". At most 100 characters.
-	FirstName *string `url:"first_name,omitempty"`
-	// FirstNameKana sets "first_name_kana". At most 5000 characters.
-	FirstNameKana *string `url:"first_name_kana,omitempty"`
-	// FirstNameKanji sets "first_name_kanji". At most 5000 characters.
-	FirstNameKanji *string `url:"first_name_kanji,omitempty"`
-	// FullNameAliases sets "full_name_aliases". Each at most 300 characters.
-	FullNameAliases []string `url:"full_name_aliases,omitempty"`
-	// Gender sets "gender".
-	Gender *string `url:"gender,omitempty"`
-	// IDNumber sets "id_number". At most 5000 characters.
-	IDNumber *string `url:"id_number,omitempty"`
-	// IDNumberSecondary sets "id_number_secondary". At most 5000 characters.
-	IDNumberSecondary *string `url:"id_number_secondary,omitempty"`
-	// LastName sets "last_name". At most 100 characters.
-	LastName *string `url:"last_name,omitempty"`
-	// LastNameKana sets "last_name_kana". At most 5000 characters.
-	LastNameKana *string `url:"last_name_kana,omitempty"`
-	// LastNameKanji sets "last_name_kanji". At most 5000 characters.
-	LastNameKanji *string `url:"last_name_kanji,omitempty"`
-	// MaidenName sets "maiden_name". At most 5000 characters.
-	MaidenName *string `url:"maiden_name,omitempty"`
-	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
-	// removed.
-	Metadata map[string]string `url:"metadata,omitempty"`
-	// Phone sets "phone".
-	Phone *string `url:"phone,omitempty"`
-	// PoliticalExposure sets "political_exposure". One of "existing" or
-	// "none".
-	PoliticalExposure *AccountCreateIndividualPoliticalExposure `url:"political_exposure,omitempty"`
-	// RegisteredAddress sets "registered_address".
-	RegisteredAddress *embedfin.AddressParams `url:"registered_address,omitempty"`
-	// Relationship sets "relationship".
-	Relationship *AccountIndividualRelationshipParams `url:"relationship,omitempty"`
-	// SSNLast4 sets "ssn_last_4". At most 5000 characters.
-	SSNLast4 *string `url:"ssn_last_4,omitempty"`
-	// Verification sets "verification".
-	Verification *AccountIndividualVerificationParams `url:"verification,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccountUpdateIndividualParams) Validate() error {
-	if p == nil {
-		return nil
-	}
-	if p.DOB != nil {
-		if err := p.DOB.Validate(); err != nil {
-			return embedfin.NestParamError("dob", err)
-		}
-	}
-	return nil
-}
-
-// AccountUpdateSettingsParams is a nested object of request parameters.
-type AccountUpdateSettingsParams struct {
-	// BACSDebitPayments sets "bacs_debit_payments".
-	BACSDebitPayments *AccountSettingsBACSDebitPaymentsParams `url:"bacs_debit_payments,omitempty"`
-	// Branding sets "branding".
-	Branding *AccountSettingsBrandingParams `url:"branding,omitempty"`
-	// CardIssuing sets "card_issuing".
-	CardIssuing *AccountSettingsCardIssuingParams `url:"card_issuing,omitempty"`
-	// CardPayments sets "card_payments".
-	CardPayments *AccountSettingsCardPaymentsParams `url:"card_payments,omitempty"`
-	// Invoices sets "invoices".
-	Invoices *AccountUpdateSettingsInvoicesParams `url:"invoices,omitempty"`
-	// Payments sets "payments".
-	Payments *AccountSettingsPaymentsParams `url:"payments,omitempty"`
-	// Payouts sets "payouts".
-	Payouts *AccountSettingsPayoutsParams `url:"payouts,omitempty"`
-	// SEPADebitPayments sets "sepa_debit_payments".
-	SEPADebitPayments *AccountUpdateSettingsSEPADebitPaymentsParams `url:"sepa_debit_payments,omitempty"`
-	// Treasury sets "treasury".
-	Treasury *AccountSettingsTreasuryParams `url:"treasury,omitempty"`
-}
-
-// AccountUpdateSettingsInvoicesParams is a nested object of request parameters.
-type AccountUpdateSettingsInvoicesParams struct {
-	// DefaultAccountTaxIDs sets "default_account_tax_ids". Each at most 5000
-	// characters.
-	DefaultAccountTaxIDs []string `url:"default_account_tax_ids,omitempty"`
-	// HostedPaymentMethodSave sets "hosted_payment_method_save". One of
-	// "always", "never" or "offer".
-	HostedPaymentMethodSave *AccountSettingsInvoicesHostedPaymentMethodSave `url:"hosted_payment_method_save,omitempty"`
-}
-
-// AccountUpdateSettingsSEPADebitPaymentsParams is a nested object of request parameters.
-type AccountUpdateSettingsSEPADebitPaymentsParams struct {
-	// CreditorID sets "creditor_id".
-	CreditorID *string `url:"creditor_id,omitempty"`
 }
 
 // AccountDeleteParams holds the parameters of AccountService.Delete (DELETE /v1/accounts/{account}).

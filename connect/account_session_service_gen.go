@@ -15,7 +15,7 @@ type AccountSessionCreateParams struct {
 	// Account sets "account". Required.
 	Account *string `url:"account,omitempty"`
 	// Components sets "components". Required.
-	Components *AccountSessionCreateComponentsParams `url:"components,omitempty"`
+	Components *AccountSessionComponentsParams `url:"components,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -39,58 +39,59 @@ func (p *AccountSessionCreateParams) Validate() error {
 	return nil
 }
 
-// AccountSessionCreateComponentsParams is a nested object of request parameters.
-type AccountSessionCreateComponentsParams struct {
+// AccountSessionComponentsParams is the "components" object of the
+// AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsParams struct {
 	// AccountManagement sets "account_management".
-	AccountManagement *AccountConfigParams `url:"account_management,omitempty"`
+	AccountManagement *AccountSessionComponentsAccountManagementParams `url:"account_management,omitempty"`
 	// AccountOnboarding sets "account_onboarding".
-	AccountOnboarding *AccountConfigParams `url:"account_onboarding,omitempty"`
+	AccountOnboarding *AccountSessionComponentsAccountOnboardingParams `url:"account_onboarding,omitempty"`
 	// BalanceReport sets "balance_report".
-	BalanceReport *BaseConfigParams `url:"balance_report,omitempty"`
+	BalanceReport *AccountSessionComponentsBalanceReportParams `url:"balance_report,omitempty"`
 	// Balances sets "balances".
-	Balances *PayoutsConfigParams `url:"balances,omitempty"`
+	Balances *AccountSessionComponentsBalancesParams `url:"balances,omitempty"`
 	// DisputesList sets "disputes_list".
-	DisputesList *AccountSessionCreateComponentsDisputesListParams `url:"disputes_list,omitempty"`
+	DisputesList *AccountSessionComponentsDisputesListParams `url:"disputes_list,omitempty"`
 	// Documents sets "documents".
-	Documents *BaseConfigParams `url:"documents,omitempty"`
+	Documents *AccountSessionComponentsDocumentsParams `url:"documents,omitempty"`
 	// FinancialAccount sets "financial_account".
-	FinancialAccount *AccountSessionCreateComponentsFinancialAccountParams `url:"financial_account,omitempty"`
+	FinancialAccount *AccountSessionComponentsFinancialAccountParams `url:"financial_account,omitempty"`
 	// FinancialAccountTransactions sets "financial_account_transactions".
-	FinancialAccountTransactions *AccountSessionCreateComponentsFinancialAccountTransactionsParams `url:"financial_account_transactions,omitempty"`
+	FinancialAccountTransactions *AccountSessionComponentsFinancialAccountTransactionsParams `url:"financial_account_transactions,omitempty"`
 	// InstantPayoutsPromotion sets "instant_payouts_promotion".
-	InstantPayoutsPromotion *AccountSessionCreateComponentsInstantPayoutsPromotionParams `url:"instant_payouts_promotion,omitempty"`
+	InstantPayoutsPromotion *AccountSessionComponentsInstantPayoutsPromotionParams `url:"instant_payouts_promotion,omitempty"`
 	// IssuingCard sets "issuing_card".
-	IssuingCard *AccountSessionCreateComponentsIssuingCardParams `url:"issuing_card,omitempty"`
+	IssuingCard *AccountSessionComponentsIssuingCardParams `url:"issuing_card,omitempty"`
 	// IssuingCardsList sets "issuing_cards_list".
-	IssuingCardsList *AccountSessionCreateComponentsIssuingCardsListParams `url:"issuing_cards_list,omitempty"`
+	IssuingCardsList *AccountSessionComponentsIssuingCardsListParams `url:"issuing_cards_list,omitempty"`
 	// NotificationBanner sets "notification_banner".
-	NotificationBanner *AccountConfigParams `url:"notification_banner,omitempty"`
+	NotificationBanner *AccountSessionComponentsNotificationBannerParams `url:"notification_banner,omitempty"`
 	// PaymentDetails sets "payment_details".
-	PaymentDetails *PaymentsConfigParams `url:"payment_details,omitempty"`
+	PaymentDetails *AccountSessionComponentsPaymentDetailsParams `url:"payment_details,omitempty"`
 	// PaymentDisputes sets "payment_disputes".
-	PaymentDisputes *AccountSessionCreateComponentsPaymentDisputesParams `url:"payment_disputes,omitempty"`
+	PaymentDisputes *AccountSessionComponentsPaymentDisputesParams `url:"payment_disputes,omitempty"`
 	// PaymentMethodSettings sets "payment_method_settings".
-	PaymentMethodSettings *AccountSessionCreateComponentsPaymentMethodSettingsParams `url:"payment_method_settings,omitempty"`
+	PaymentMethodSettings *AccountSessionComponentsPaymentMethodSettingsParams `url:"payment_method_settings,omitempty"`
 	// Payments sets "payments".
-	Payments *PaymentsConfigParams `url:"payments,omitempty"`
+	Payments *AccountSessionComponentsPaymentsParams `url:"payments,omitempty"`
 	// PayoutDetails sets "payout_details".
-	PayoutDetails *BaseConfigParams `url:"payout_details,omitempty"`
+	PayoutDetails *AccountSessionComponentsPayoutDetailsParams `url:"payout_details,omitempty"`
 	// PayoutReconciliationReport sets "payout_reconciliation_report".
-	PayoutReconciliationReport *BaseConfigParams `url:"payout_reconciliation_report,omitempty"`
+	PayoutReconciliationReport *AccountSessionComponentsPayoutReconciliationReportParams `url:"payout_reconciliation_report,omitempty"`
 	// Payouts sets "payouts".
-	Payouts *PayoutsConfigParams `url:"payouts,omitempty"`
+	Payouts *AccountSessionComponentsPayoutsParams `url:"payouts,omitempty"`
 	// PayoutsList sets "payouts_list".
-	PayoutsList *BaseConfigParams `url:"payouts_list,omitempty"`
+	PayoutsList *AccountSessionComponentsPayoutsListParams `url:"payouts_list,omitempty"`
 	// TaxRegistrations sets "tax_registrations".
-	TaxRegistrations *BaseConfigParams `url:"tax_registrations,omitempty"`
+	TaxRegistrations *AccountSessionComponentsTaxRegistrationsParams `url:"tax_registrations,omitempty"`
 	// TaxSettings sets "tax_settings".
-	TaxSettings *BaseConfigParams `url:"tax_settings,omitempty"`
+	TaxSettings *AccountSessionComponentsTaxSettingsParams `url:"tax_settings,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsParams) Validate() error {
+func (p *AccountSessionComponentsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -207,18 +208,20 @@ func (p *AccountSessionCreateComponentsParams) Validate() error {
 	return nil
 }
 
-// AccountConfigParams is a nested object of request parameters.
-type AccountConfigParams struct {
+// AccountSessionComponentsAccountManagementParams is the
+// "components.account_management" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsAccountManagementParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsAccountManagementFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountConfigParams) Validate() error {
+func (p *AccountSessionComponentsAccountManagementParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -228,8 +231,10 @@ func (p *AccountConfigParams) Validate() error {
 	return nil
 }
 
-// AccountFeaturesParams is a nested object of request parameters.
-type AccountFeaturesParams struct {
+// AccountSessionComponentsAccountManagementFeaturesParams is the
+// "components.account_management.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsAccountManagementFeaturesParams struct {
 	// DisableStripeUserAuthentication sets
 	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
@@ -237,8 +242,44 @@ type AccountFeaturesParams struct {
 	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
 }
 
-// BaseConfigParams is a nested object of request parameters.
-type BaseConfigParams struct {
+// AccountSessionComponentsAccountOnboardingParams is the
+// "components.account_onboarding" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsAccountOnboardingParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features *AccountSessionComponentsAccountOnboardingFeaturesParams `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsAccountOnboardingParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsAccountOnboardingFeaturesParams is the
+// "components.account_onboarding.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsAccountOnboardingFeaturesParams struct {
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
+	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
+	// ExternalAccountCollection sets "external_account_collection".
+	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
+}
+
+// AccountSessionComponentsBalanceReportParams is the
+// "components.balance_report" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsBalanceReportParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
@@ -248,7 +289,7 @@ type BaseConfigParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *BaseConfigParams) Validate() error {
+func (p *AccountSessionComponentsBalanceReportParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -258,18 +299,19 @@ func (p *BaseConfigParams) Validate() error {
 	return nil
 }
 
-// PayoutsConfigParams is a nested object of request parameters.
-type PayoutsConfigParams struct {
+// AccountSessionComponentsBalancesParams is the "components.balances" object
+// of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsBalancesParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *PayoutsFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsBalancesFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PayoutsConfigParams) Validate() error {
+func (p *AccountSessionComponentsBalancesParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -279,8 +321,10 @@ func (p *PayoutsConfigParams) Validate() error {
 	return nil
 }
 
-// PayoutsFeaturesParams is a nested object of request parameters.
-type PayoutsFeaturesParams struct {
+// AccountSessionComponentsBalancesFeaturesParams is the
+// "components.balances.features" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsBalancesFeaturesParams struct {
 	// DisableStripeUserAuthentication sets
 	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
@@ -294,18 +338,19 @@ type PayoutsFeaturesParams struct {
 	StandardPayouts *bool `url:"standard_payouts,omitempty"`
 }
 
-// AccountSessionCreateComponentsDisputesListParams is a nested object of request parameters.
-type AccountSessionCreateComponentsDisputesListParams struct {
+// AccountSessionComponentsDisputesListParams is the "components.disputes_list"
+// object of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsDisputesListParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *DisputesListFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsDisputesListFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsDisputesListParams) Validate() error {
+func (p *AccountSessionComponentsDisputesListParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -315,8 +360,10 @@ func (p *AccountSessionCreateComponentsDisputesListParams) Validate() error {
 	return nil
 }
 
-// DisputesListFeaturesParams is a nested object of request parameters.
-type DisputesListFeaturesParams struct {
+// AccountSessionComponentsDisputesListFeaturesParams is the
+// "components.disputes_list.features" object of the AccountSession parameters,
+// for every method that takes it.
+type AccountSessionComponentsDisputesListFeaturesParams struct {
 	// CapturePayments sets "capture_payments".
 	CapturePayments *bool `url:"capture_payments,omitempty"`
 	// DestinationOnBehalfOfChargeManagement sets
@@ -330,18 +377,19 @@ type DisputesListFeaturesParams struct {
 	SmartDisputesManagement *bool `url:"smart_disputes_management,omitempty"`
 }
 
-// AccountSessionCreateComponentsFinancialAccountParams is a nested object of request parameters.
-type AccountSessionCreateComponentsFinancialAccountParams struct {
+// AccountSessionComponentsDocumentsParams is the "components.documents" object
+// of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsDocumentsParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsFinancialAccountFeaturesParams `url:"features,omitempty"`
+	Features map[string]string `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsFinancialAccountParams) Validate() error {
+func (p *AccountSessionComponentsDocumentsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -351,8 +399,33 @@ func (p *AccountSessionCreateComponentsFinancialAccountParams) Validate() error 
 	return nil
 }
 
-// AccountSessionCreateComponentsFinancialAccountFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsFinancialAccountFeaturesParams struct {
+// AccountSessionComponentsFinancialAccountParams is the
+// "components.financial_account" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsFinancialAccountParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features *AccountSessionComponentsFinancialAccountFeaturesParams `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsFinancialAccountParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsFinancialAccountFeaturesParams is the
+// "components.financial_account.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsFinancialAccountFeaturesParams struct {
 	// DisableStripeUserAuthentication sets
 	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
@@ -364,18 +437,20 @@ type AccountSessionCreateComponentsFinancialAccountFeaturesParams struct {
 	TransferBalance *bool `url:"transfer_balance,omitempty"`
 }
 
-// AccountSessionCreateComponentsFinancialAccountTransactionsParams is a nested object of request parameters.
-type AccountSessionCreateComponentsFinancialAccountTransactionsParams struct {
+// AccountSessionComponentsFinancialAccountTransactionsParams is the
+// "components.financial_account_transactions" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsFinancialAccountTransactionsParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsFinancialAccountTransactionsFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsFinancialAccountTransactionsParams) Validate() error {
+func (p *AccountSessionComponentsFinancialAccountTransactionsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -385,24 +460,28 @@ func (p *AccountSessionCreateComponentsFinancialAccountTransactionsParams) Valid
 	return nil
 }
 
-// AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams struct {
+// AccountSessionComponentsFinancialAccountTransactionsFeaturesParams is the
+// "components.financial_account_transactions.features" object of the
+// AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsFinancialAccountTransactionsFeaturesParams struct {
 	// CardSpendDisputeManagement sets "card_spend_dispute_management".
 	CardSpendDisputeManagement *bool `url:"card_spend_dispute_management,omitempty"`
 }
 
-// AccountSessionCreateComponentsInstantPayoutsPromotionParams is a nested object of request parameters.
-type AccountSessionCreateComponentsInstantPayoutsPromotionParams struct {
+// AccountSessionComponentsInstantPayoutsPromotionParams is the
+// "components.instant_payouts_promotion" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsInstantPayoutsPromotionParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsInstantPayoutsPromotionFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsInstantPayoutsPromotionParams) Validate() error {
+func (p *AccountSessionComponentsInstantPayoutsPromotionParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -412,8 +491,10 @@ func (p *AccountSessionCreateComponentsInstantPayoutsPromotionParams) Validate()
 	return nil
 }
 
-// AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams struct {
+// AccountSessionComponentsInstantPayoutsPromotionFeaturesParams is the
+// "components.instant_payouts_promotion.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsInstantPayoutsPromotionFeaturesParams struct {
 	// DisableStripeUserAuthentication sets
 	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
@@ -423,18 +504,19 @@ type AccountSessionCreateComponentsInstantPayoutsPromotionFeaturesParams struct 
 	InstantPayouts *bool `url:"instant_payouts,omitempty"`
 }
 
-// AccountSessionCreateComponentsIssuingCardParams is a nested object of request parameters.
-type AccountSessionCreateComponentsIssuingCardParams struct {
+// AccountSessionComponentsIssuingCardParams is the "components.issuing_card"
+// object of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsIssuingCardParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsIssuingCardFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsIssuingCardFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsIssuingCardParams) Validate() error {
+func (p *AccountSessionComponentsIssuingCardParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -444,8 +526,10 @@ func (p *AccountSessionCreateComponentsIssuingCardParams) Validate() error {
 	return nil
 }
 
-// AccountSessionCreateComponentsIssuingCardFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsIssuingCardFeaturesParams struct {
+// AccountSessionComponentsIssuingCardFeaturesParams is the
+// "components.issuing_card.features" object of the AccountSession parameters,
+// for every method that takes it.
+type AccountSessionComponentsIssuingCardFeaturesParams struct {
 	// CardManagement sets "card_management".
 	CardManagement *bool `url:"card_management,omitempty"`
 	// CardSpendDisputeManagement sets "card_spend_dispute_management".
@@ -456,18 +540,20 @@ type AccountSessionCreateComponentsIssuingCardFeaturesParams struct {
 	SpendControlManagement *bool `url:"spend_control_management,omitempty"`
 }
 
-// AccountSessionCreateComponentsIssuingCardsListParams is a nested object of request parameters.
-type AccountSessionCreateComponentsIssuingCardsListParams struct {
+// AccountSessionComponentsIssuingCardsListParams is the
+// "components.issuing_cards_list" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsIssuingCardsListParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsIssuingCardsListFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsIssuingCardsListFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsIssuingCardsListParams) Validate() error {
+func (p *AccountSessionComponentsIssuingCardsListParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -477,8 +563,10 @@ func (p *AccountSessionCreateComponentsIssuingCardsListParams) Validate() error 
 	return nil
 }
 
-// AccountSessionCreateComponentsIssuingCardsListFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsIssuingCardsListFeaturesParams struct {
+// AccountSessionComponentsIssuingCardsListFeaturesParams is the
+// "components.issuing_cards_list.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsIssuingCardsListFeaturesParams struct {
 	// CardManagement sets "card_management".
 	CardManagement *bool `url:"card_management,omitempty"`
 	// CardSpendDisputeManagement sets "card_spend_dispute_management".
@@ -492,18 +580,20 @@ type AccountSessionCreateComponentsIssuingCardsListFeaturesParams struct {
 	SpendControlManagement *bool `url:"spend_control_management,omitempty"`
 }
 
-// PaymentsConfigParams is a nested object of request parameters.
-type PaymentsConfigParams struct {
+// AccountSessionComponentsNotificationBannerParams is the
+// "components.notification_banner" object of the AccountSession parameters,
+// for every method that takes it.
+type AccountSessionComponentsNotificationBannerParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *DisputesListFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsNotificationBannerFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *PaymentsConfigParams) Validate() error {
+func (p *AccountSessionComponentsNotificationBannerParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -513,18 +603,31 @@ func (p *PaymentsConfigParams) Validate() error {
 	return nil
 }
 
-// AccountSessionCreateComponentsPaymentDisputesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsPaymentDisputesParams struct {
+// AccountSessionComponentsNotificationBannerFeaturesParams is the
+// "components.notification_banner.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsNotificationBannerFeaturesParams struct {
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
+	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
+	// ExternalAccountCollection sets "external_account_collection".
+	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
+}
+
+// AccountSessionComponentsPaymentDetailsParams is the
+// "components.payment_details" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsPaymentDetailsParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsPaymentDisputesFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsPaymentDetailsFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsPaymentDisputesParams) Validate() error {
+func (p *AccountSessionComponentsPaymentDetailsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -534,8 +637,12 @@ func (p *AccountSessionCreateComponentsPaymentDisputesParams) Validate() error {
 	return nil
 }
 
-// AccountSessionCreateComponentsPaymentDisputesFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsPaymentDisputesFeaturesParams struct {
+// AccountSessionComponentsPaymentDetailsFeaturesParams is the
+// "components.payment_details.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsPaymentDetailsFeaturesParams struct {
+	// CapturePayments sets "capture_payments".
+	CapturePayments *bool `url:"capture_payments,omitempty"`
 	// DestinationOnBehalfOfChargeManagement sets
 	// "destination_on_behalf_of_charge_management".
 	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
@@ -547,18 +654,20 @@ type AccountSessionCreateComponentsPaymentDisputesFeaturesParams struct {
 	SmartDisputesManagement *bool `url:"smart_disputes_management,omitempty"`
 }
 
-// AccountSessionCreateComponentsPaymentMethodSettingsParams is a nested object of request parameters.
-type AccountSessionCreateComponentsPaymentMethodSettingsParams struct {
+// AccountSessionComponentsPaymentDisputesParams is the
+// "components.payment_disputes" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsPaymentDisputesParams struct {
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 	// Features sets "features".
-	Features *AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams `url:"features,omitempty"`
+	Features *AccountSessionComponentsPaymentDisputesFeaturesParams `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AccountSessionCreateComponentsPaymentMethodSettingsParams) Validate() error {
+func (p *AccountSessionComponentsPaymentDisputesParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -568,11 +677,242 @@ func (p *AccountSessionCreateComponentsPaymentMethodSettingsParams) Validate() e
 	return nil
 }
 
-// AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams is a nested object of request parameters.
-type AccountSessionCreateComponentsPaymentMethodSettingsFeaturesParams struct {
+// AccountSessionComponentsPaymentDisputesFeaturesParams is the
+// "components.payment_disputes.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsPaymentDisputesFeaturesParams struct {
+	// DestinationOnBehalfOfChargeManagement sets
+	// "destination_on_behalf_of_charge_management".
+	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
+	// DisputeManagement sets "dispute_management".
+	DisputeManagement *bool `url:"dispute_management,omitempty"`
+	// RefundManagement sets "refund_management".
+	RefundManagement *bool `url:"refund_management,omitempty"`
+	// SmartDisputesManagement sets "smart_disputes_management".
+	SmartDisputesManagement *bool `url:"smart_disputes_management,omitempty"`
+}
+
+// AccountSessionComponentsPaymentMethodSettingsParams is the
+// "components.payment_method_settings" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsPaymentMethodSettingsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features *AccountSessionComponentsPaymentMethodSettingsFeaturesParams `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPaymentMethodSettingsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsPaymentMethodSettingsFeaturesParams is the
+// "components.payment_method_settings.features" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsPaymentMethodSettingsFeaturesParams struct {
 	// DisableStripeUserAuthentication sets
 	// "disable_stripe_user_authentication".
 	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
+}
+
+// AccountSessionComponentsPaymentsParams is the "components.payments" object
+// of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsPaymentsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features *AccountSessionComponentsPaymentsFeaturesParams `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPaymentsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsPaymentsFeaturesParams is the
+// "components.payments.features" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsPaymentsFeaturesParams struct {
+	// CapturePayments sets "capture_payments".
+	CapturePayments *bool `url:"capture_payments,omitempty"`
+	// DestinationOnBehalfOfChargeManagement sets
+	// "destination_on_behalf_of_charge_management".
+	DestinationOnBehalfOfChargeManagement *bool `url:"destination_on_behalf_of_charge_management,omitempty"`
+	// DisputeManagement sets "dispute_management".
+	DisputeManagement *bool `url:"dispute_management,omitempty"`
+	// RefundManagement sets "refund_management".
+	RefundManagement *bool `url:"refund_management,omitempty"`
+	// SmartDisputesManagement sets "smart_disputes_management".
+	SmartDisputesManagement *bool `url:"smart_disputes_management,omitempty"`
+}
+
+// AccountSessionComponentsPayoutDetailsParams is the
+// "components.payout_details" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsPayoutDetailsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features map[string]string `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPayoutDetailsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsPayoutReconciliationReportParams is the
+// "components.payout_reconciliation_report" object of the AccountSession
+// parameters, for every method that takes it.
+type AccountSessionComponentsPayoutReconciliationReportParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features map[string]string `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPayoutReconciliationReportParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsPayoutsParams is the "components.payouts" object of
+// the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsPayoutsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features *AccountSessionComponentsPayoutsFeaturesParams `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPayoutsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsPayoutsFeaturesParams is the
+// "components.payouts.features" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsPayoutsFeaturesParams struct {
+	// DisableStripeUserAuthentication sets
+	// "disable_stripe_user_authentication".
+	DisableStripeUserAuthentication *bool `url:"disable_stripe_user_authentication,omitempty"`
+	// EditPayoutSchedule sets "edit_payout_schedule".
+	EditPayoutSchedule *bool `url:"edit_payout_schedule,omitempty"`
+	// ExternalAccountCollection sets "external_account_collection".
+	ExternalAccountCollection *bool `url:"external_account_collection,omitempty"`
+	// InstantPayouts sets "instant_payouts".
+	InstantPayouts *bool `url:"instant_payouts,omitempty"`
+	// StandardPayouts sets "standard_payouts".
+	StandardPayouts *bool `url:"standard_payouts,omitempty"`
+}
+
+// AccountSessionComponentsPayoutsListParams is the "components.payouts_list"
+// object of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsPayoutsListParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features map[string]string `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsPayoutsListParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsTaxRegistrationsParams is the
+// "components.tax_registrations" object of the AccountSession parameters, for
+// every method that takes it.
+type AccountSessionComponentsTaxRegistrationsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features map[string]string `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsTaxRegistrationsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
+}
+
+// AccountSessionComponentsTaxSettingsParams is the "components.tax_settings"
+// object of the AccountSession parameters, for every method that takes it.
+type AccountSessionComponentsTaxSettingsParams struct {
+	// Enabled sets "enabled". Required.
+	Enabled *bool `url:"enabled,omitempty"`
+	// Features sets "features".
+	Features map[string]string `url:"features,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *AccountSessionComponentsTaxSettingsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Enabled == nil {
+		return embedfin.MissingParam("enabled")
+	}
+	return nil
 }
 
 // AccountSessionService calls the account session endpoints. Get it from New(c).AccountSessions.

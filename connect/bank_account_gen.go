@@ -21,7 +21,7 @@ type BankAccount struct {
 	AccountType *string `json:"account_type"`
 	// AvailablePayoutMethods is "available_payout_methods". One of "instant"
 	// or "standard". Left out of responses when it has no value.
-	AvailablePayoutMethods []BankAccountAvailablePayoutMethod `json:"available_payout_methods"`
+	AvailablePayoutMethods []AvailablePayoutMethod `json:"available_payout_methods"`
 	// BankName is "bank_name". Nil when null.
 	BankName *string `json:"bank_name"`
 	// Country is "country".
@@ -77,12 +77,12 @@ type ExternalAccountRequirements struct {
 	PendingVerification []string `json:"pending_verification"`
 }
 
-// BankAccountAvailablePayoutMethod is a string enumeration with values
-// "instant" and "standard"; the API may add values.
-type BankAccountAvailablePayoutMethod string
+// AvailablePayoutMethod is a string enumeration with values "instant" and
+// "standard"; the API may add values.
+type AvailablePayoutMethod string
 
-// Values of BankAccountAvailablePayoutMethod.
+// Values of AvailablePayoutMethod.
 const (
-	BankAccountAvailablePayoutMethodInstant  BankAccountAvailablePayoutMethod = "instant"
-	BankAccountAvailablePayoutMethodStandard BankAccountAvailablePayoutMethod = "standard"
+	AvailablePayoutMethodInstant  AvailablePayoutMethod = "instant"
+	AvailablePayoutMethodStandard AvailablePayoutMethod = "standard"
 )

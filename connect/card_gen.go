@@ -35,7 +35,7 @@ type Card struct {
 	AllowRedisplay *CardAllowRedisplay `json:"allow_redisplay"`
 	// AvailablePayoutMethods is "available_payout_methods". One of "instant"
 	// or "standard". Left out of responses when it has no value.
-	AvailablePayoutMethods []CardAvailablePayoutMethod `json:"available_payout_methods"`
+	AvailablePayoutMethods []AvailablePayoutMethod `json:"available_payout_methods"`
 	// Brand is "brand".
 	Brand string `json:"brand"`
 	// Country is "country". Nil when null.
@@ -106,16 +106,6 @@ const (
 	CardAllowRedisplayAlways      CardAllowRedisplay = "always"
 	CardAllowRedisplayLimited     CardAllowRedisplay = "limited"
 	CardAllowRedisplayUnspecified CardAllowRedisplay = "unspecified"
-)
-
-// CardAvailablePayoutMethod is a string enumeration with values "instant" and
-// "standard"; the API may add values.
-type CardAvailablePayoutMethod string
-
-// Values of CardAvailablePayoutMethod.
-const (
-	CardAvailablePayoutMethodInstant  CardAvailablePayoutMethod = "instant"
-	CardAvailablePayoutMethodStandard CardAvailablePayoutMethod = "standard"
 )
 
 // CardRegulatedStatus is a string enumeration with values "regulated" and

@@ -302,3 +302,189 @@ const (
 	CustomerTaxLocationSourcePaymentMethod       CustomerTaxLocationSource = "payment_method"
 	CustomerTaxLocationSourceShippingDestination CustomerTaxLocationSource = "shipping_destination"
 )
+
+// CustomerCashBalanceSettingsReconciliationMode is a string enumeration with
+// values "automatic", "manual" and "merchant_default"; the API may add values.
+type CustomerCashBalanceSettingsReconciliationMode string
+
+// Values of CustomerCashBalanceSettingsReconciliationMode.
+const (
+	CustomerCashBalanceSettingsReconciliationModeAutomatic       CustomerCashBalanceSettingsReconciliationMode = "automatic"
+	CustomerCashBalanceSettingsReconciliationModeManual          CustomerCashBalanceSettingsReconciliationMode = "manual"
+	CustomerCashBalanceSettingsReconciliationModeMerchantDefault CustomerCashBalanceSettingsReconciliationMode = "merchant_default"
+)
+
+// CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay is a string
+// enumeration with values "exclude_tax" and "include_inclusive_tax"; the API
+// may add values.
+type CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay string
+
+// Values of CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay.
+const (
+	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayExcludeTax          CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "exclude_tax"
+	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayIncludeInclusiveTax CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "include_inclusive_tax"
+)
+
+// CustomerTaxValidateLocation is a string enumeration with values "auto",
+// "deferred" and "immediately"; the API may add values.
+type CustomerTaxValidateLocation string
+
+// Values of CustomerTaxValidateLocation.
+const (
+	CustomerTaxValidateLocationAuto        CustomerTaxValidateLocation = "auto"
+	CustomerTaxValidateLocationDeferred    CustomerTaxValidateLocation = "deferred"
+	CustomerTaxValidateLocationImmediately CustomerTaxValidateLocation = "immediately"
+)
+
+// CustomerTaxIDDataType is a string enumeration with 117 known values (see the
+// constants); the API may add values.
+type CustomerTaxIDDataType string
+
+// Values of CustomerTaxIDDataType.
+const (
+	CustomerTaxIDDataTypeAdNrt    CustomerTaxIDDataType = "ad_nrt"
+	CustomerTaxIDDataTypeAeTrn    CustomerTaxIDDataType = "ae_trn"
+	CustomerTaxIDDataTypeAlTin    CustomerTaxIDDataType = "al_tin"
+	CustomerTaxIDDataTypeAmTin    CustomerTaxIDDataType = "am_tin"
+	CustomerTaxIDDataTypeAoTin    CustomerTaxIDDataType = "ao_tin"
+	CustomerTaxIDDataTypeArCuit   CustomerTaxIDDataType = "ar_cuit"
+	CustomerTaxIDDataTypeAUAbn    CustomerTaxIDDataType = "au_abn"
+	CustomerTaxIDDataTypeAUArn    CustomerTaxIDDataType = "au_arn"
+	CustomerTaxIDDataTypeAwTin    CustomerTaxIDDataType = "aw_tin"
+	CustomerTaxIDDataTypeAzTin    CustomerTaxIDDataType = "az_tin"
+	CustomerTaxIDDataTypeBaTin    CustomerTaxIDDataType = "ba_tin"
+	CustomerTaxIDDataTypeBbTin    CustomerTaxIDDataType = "bb_tin"
+	CustomerTaxIDDataTypeBdBin    CustomerTaxIDDataType = "bd_bin"
+	CustomerTaxIDDataTypeBfIfu    CustomerTaxIDDataType = "bf_ifu"
+	CustomerTaxIDDataTypeBgUic    CustomerTaxIDDataType = "bg_uic"
+	CustomerTaxIDDataTypeBhVAT    CustomerTaxIDDataType = "bh_vat"
+	CustomerTaxIDDataTypeBjIfu    CustomerTaxIDDataType = "bj_ifu"
+	CustomerTaxIDDataTypeBoTin    CustomerTaxIDDataType = "bo_tin"
+	CustomerTaxIDDataTypeBrCnpj   CustomerTaxIDDataType = "br_cnpj"
+	CustomerTaxIDDataTypeBrCpf    CustomerTaxIDDataType = "br_cpf"
+	CustomerTaxIDDataTypeBsTin    CustomerTaxIDDataType = "bs_tin"
+	CustomerTaxIDDataTypeByTin    CustomerTaxIDDataType = "by_tin"
+	CustomerTaxIDDataTypeCABn     CustomerTaxIDDataType = "ca_bn"
+	CustomerTaxIDDataTypeCAGstHst CustomerTaxIDDataType = "ca_gst_hst"
+	CustomerTaxIDDataTypeCAPstBc  CustomerTaxIDDataType = "ca_pst_bc"
+	CustomerTaxIDDataTypeCAPstMb  CustomerTaxIDDataType = "ca_pst_mb"
+	CustomerTaxIDDataTypeCAPstSk  CustomerTaxIDDataType = "ca_pst_sk"
+	CustomerTaxIDDataTypeCAQst    CustomerTaxIDDataType = "ca_qst"
+	CustomerTaxIDDataTypeCdNif    CustomerTaxIDDataType = "cd_nif"
+	CustomerTaxIDDataTypeChUid    CustomerTaxIDDataType = "ch_uid"
+	CustomerTaxIDDataTypeChVAT    CustomerTaxIDDataType = "ch_vat"
+	CustomerTaxIDDataTypeClTin    CustomerTaxIDDataType = "cl_tin"
+	CustomerTaxIDDataTypeCmNiu    CustomerTaxIDDataType = "cm_niu"
+	CustomerTaxIDDataTypeCnTin    CustomerTaxIDDataType = "cn_tin"
+	CustomerTaxIDDataTypeCoNit    CustomerTaxIDDataType = "co_nit"
+	CustomerTaxIDDataTypeCrTin    CustomerTaxIDDataType = "cr_tin"
+	CustomerTaxIDDataTypeCvNif    CustomerTaxIDDataType = "cv_nif"
+	CustomerTaxIDDataTypeDeStn    CustomerTaxIDDataType = "de_stn"
+	CustomerTaxIDDataTypeDoRcn    CustomerTaxIDDataType = "do_rcn"
+	CustomerTaxIDDataTypeEcRuc    CustomerTaxIDDataType = "ec_ruc"
+	CustomerTaxIDDataTypeEgTin    CustomerTaxIDDataType = "eg_tin"
+	CustomerTaxIDDataTypeEsCif    CustomerTaxIDDataType = "es_cif"
+	CustomerTaxIDDataTypeEtTin    CustomerTaxIDDataType = "et_tin"
+	CustomerTaxIDDataTypeEUOssVAT CustomerTaxIDDataType = "eu_oss_vat"
+	CustomerTaxIDDataTypeEUVAT    CustomerTaxIDDataType = "eu_vat"
+	CustomerTaxIDDataTypeFoVAT    CustomerTaxIDDataType = "fo_vat"
+	CustomerTaxIDDataTypeGBVAT    CustomerTaxIDDataType = "gb_vat"
+	CustomerTaxIDDataTypeGeVAT    CustomerTaxIDDataType = "ge_vat"
+	CustomerTaxIDDataTypeGiTin    CustomerTaxIDDataType = "gi_tin"
+	CustomerTaxIDDataTypeGnNif    CustomerTaxIDDataType = "gn_nif"
+	CustomerTaxIDDataTypeHkBr     CustomerTaxIDDataType = "hk_br"
+	CustomerTaxIDDataTypeHrOib    CustomerTaxIDDataType = "hr_oib"
+	CustomerTaxIDDataTypeHuTin    CustomerTaxIDDataType = "hu_tin"
+	CustomerTaxIDDataTypeIcNif    CustomerTaxIDDataType = "ic_nif"
+	CustomerTaxIDDataTypeIDNpwp   CustomerTaxIDDataType = "id_npwp"
+	CustomerTaxIDDataTypeIlVAT    CustomerTaxIDDataType = "il_vat"
+	CustomerTaxIDDataTypeInGst    CustomerTaxIDDataType = "in_gst"
+	CustomerTaxIDDataTypeIsVAT    CustomerTaxIDDataType = "is_vat"
+	CustomerTaxIDDataTypeItCf     CustomerTaxIDDataType = "it_cf"
+	CustomerTaxIDDataTypeJPCn     CustomerTaxIDDataType = "jp_cn"
+	CustomerTaxIDDataTypeJPRn     CustomerTaxIDDataType = "jp_rn"
+	CustomerTaxIDDataTypeJPTrn    CustomerTaxIDDataType = "jp_trn"
+	CustomerTaxIDDataTypeKePIN    CustomerTaxIDDataType = "ke_pin"
+	CustomerTaxIDDataTypeKgTin    CustomerTaxIDDataType = "kg_tin"
+	CustomerTaxIDDataTypeKhTin    CustomerTaxIDDataType = "kh_tin"
+	CustomerTaxIDDataTypeKRBrn    CustomerTaxIDDataType = "kr_brn"
+	CustomerTaxIDDataTypeKzBin    CustomerTaxIDDataType = "kz_bin"
+	CustomerTaxIDDataTypeLaTin    CustomerTaxIDDataType = "la_tin"
+	CustomerTaxIDDataTypeLiUid    CustomerTaxIDDataType = "li_uid"
+	CustomerTaxIDDataTypeLiVAT    CustomerTaxIDDataType = "li_vat"
+	CustomerTaxIDDataTypeLkVAT    CustomerTaxIDDataType = "lk_vat"
+	CustomerTaxIDDataTypeMaVAT    CustomerTaxIDDataType = "ma_vat"
+	CustomerTaxIDDataTypeMdVAT    CustomerTaxIDDataType = "md_vat"
+	CustomerTaxIDDataTypeMePib    CustomerTaxIDDataType = "me_pib"
+	CustomerTaxIDDataTypeMkVAT    CustomerTaxIDDataType = "mk_vat"
+	CustomerTaxIDDataTypeMrNif    CustomerTaxIDDataType = "mr_nif"
+	CustomerTaxIDDataTypeMXRfc    CustomerTaxIDDataType = "mx_rfc"
+	CustomerTaxIDDataTypeMyFrp    CustomerTaxIDDataType = "my_frp"
+	CustomerTaxIDDataTypeMyItn    CustomerTaxIDDataType = "my_itn"
+	CustomerTaxIDDataTypeMySst    CustomerTaxIDDataType = "my_sst"
+	CustomerTaxIDDataTypeNgTin    CustomerTaxIDDataType = "ng_tin"
+	CustomerTaxIDDataTypeNoVAT    CustomerTaxIDDataType = "no_vat"
+	CustomerTaxIDDataTypeNoVoec   CustomerTaxIDDataType = "no_voec"
+	CustomerTaxIDDataTypeNpPan    CustomerTaxIDDataType = "np_pan"
+	CustomerTaxIDDataTypeNZGst    CustomerTaxIDDataType = "nz_gst"
+	CustomerTaxIDDataTypeOmVAT    CustomerTaxIDDataType = "om_vat"
+	CustomerTaxIDDataTypePeRuc    CustomerTaxIDDataType = "pe_ruc"
+	CustomerTaxIDDataTypePhTin    CustomerTaxIDDataType = "ph_tin"
+	CustomerTaxIDDataTypePlNip    CustomerTaxIDDataType = "pl_nip"
+	CustomerTaxIDDataTypePyRuc    CustomerTaxIDDataType = "py_ruc"
+	CustomerTaxIDDataTypeRoTin    CustomerTaxIDDataType = "ro_tin"
+	CustomerTaxIDDataTypeRsPib    CustomerTaxIDDataType = "rs_pib"
+	CustomerTaxIDDataTypeRuInn    CustomerTaxIDDataType = "ru_inn"
+	CustomerTaxIDDataTypeRuKpp    CustomerTaxIDDataType = "ru_kpp"
+	CustomerTaxIDDataTypeSaVAT    CustomerTaxIDDataType = "sa_vat"
+	CustomerTaxIDDataTypeSgGst    CustomerTaxIDDataType = "sg_gst"
+	CustomerTaxIDDataTypeSgUen    CustomerTaxIDDataType = "sg_uen"
+	CustomerTaxIDDataTypeSiTin    CustomerTaxIDDataType = "si_tin"
+	CustomerTaxIDDataTypeSnNinea  CustomerTaxIDDataType = "sn_ninea"
+	CustomerTaxIDDataTypeSrFin    CustomerTaxIDDataType = "sr_fin"
+	CustomerTaxIDDataTypeSvNit    CustomerTaxIDDataType = "sv_nit"
+	CustomerTaxIDDataTypeThVAT    CustomerTaxIDDataType = "th_vat"
+	CustomerTaxIDDataTypeTjTin    CustomerTaxIDDataType = "tj_tin"
+	CustomerTaxIDDataTypeTrTin    CustomerTaxIDDataType = "tr_tin"
+	CustomerTaxIDDataTypeTwVAT    CustomerTaxIDDataType = "tw_vat"
+	CustomerTaxIDDataTypeTzVAT    CustomerTaxIDDataType = "tz_vat"
+	CustomerTaxIDDataTypeUaVAT    CustomerTaxIDDataType = "ua_vat"
+	CustomerTaxIDDataTypeUgTin    CustomerTaxIDDataType = "ug_tin"
+	CustomerTaxIDDataTypeUSEIN    CustomerTaxIDDataType = "us_ein"
+	CustomerTaxIDDataTypeUyRuc    CustomerTaxIDDataType = "uy_ruc"
+	CustomerTaxIDDataTypeUzTin    CustomerTaxIDDataType = "uz_tin"
+	CustomerTaxIDDataTypeUzVAT    CustomerTaxIDDataType = "uz_vat"
+	CustomerTaxIDDataTypeVeRif    CustomerTaxIDDataType = "ve_rif"
+	CustomerTaxIDDataTypeVnTin    CustomerTaxIDDataType = "vn_tin"
+	CustomerTaxIDDataTypeZaVAT    CustomerTaxIDDataType = "za_vat"
+	CustomerTaxIDDataTypeZmTin    CustomerTaxIDDataType = "zm_tin"
+	CustomerTaxIDDataTypeZwTin    CustomerTaxIDDataType = "zw_tin"
+)
+
+// BankAccountAccountHolderType is a string enumeration with values "company"
+// and "individual"; the API may add values.
+type BankAccountAccountHolderType string
+
+// Values of BankAccountAccountHolderType.
+const (
+	BankAccountAccountHolderTypeCompany    BankAccountAccountHolderType = "company"
+	BankAccountAccountHolderTypeIndividual BankAccountAccountHolderType = "individual"
+)
+
+// BankAccountObject is a string enumeration with values "bank_account"; the
+// API may add values.
+type BankAccountObject string
+
+// Values of BankAccountObject.
+const (
+	BankAccountObjectBankAccount BankAccountObject = "bank_account"
+)
+
+// CustomerCardObject is a string enumeration with values "card"; the API may
+// add values.
+type CustomerCardObject string
+
+// Values of CustomerCardObject.
+const (
+	CustomerCardObjectCard CustomerCardObject = "card"
+)

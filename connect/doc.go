@@ -23,13 +23,13 @@
 //	acct, err := cn.Accounts.Create(ctx, &connect.AccountCreateParams{
 //		Country: embedfin.Ptr("US"),
 //		Capabilities: &connect.AccountCapabilitiesParams{
-//			Treasury:    &connect.AccessParams{Requested: embedfin.Ptr(true)},
-//			CardIssuing: &connect.AccessParams{Requested: embedfin.Ptr(true)},
+//			Treasury:    &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+//			CardIssuing: &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
 //		},
 //	})
 //	link, err := cn.AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
 //		Account:    &acct.ID,
-//		Type:       embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+//		Type:       embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 //		RefreshURL: embedfin.Ptr("https://example.com/reauth"),
 //		ReturnURL:  embedfin.Ptr("https://example.com/return"),
 //	})

@@ -41,20 +41,20 @@ func ExampleAccountService_Create() {
 	}
 	cn := connect.New(c)
 
-	requested := &connect.AccessParams{Requested: embedfin.Ptr(true)}
+	requested := &embedfin.AccessParams{Requested: embedfin.Ptr(true)}
 	acct, err := cn.Accounts.Create(context.Background(), &connect.AccountCreateParams{
 		Country: embedfin.Ptr("US"),
-		Controller: &connect.AccountCreateControllerParams{
-			StripeDashboard: &connect.AccountCreateControllerStripeDashboardParams{
+		Controller: &connect.AccountControllerParams{
+			StripeDashboard: &connect.AccountControllerStripeDashboardParams{
 				Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone),
 			},
-			Fees: &connect.AccountCreateControllerFeesParams{
-				Payer: embedfin.Ptr(connect.AccountCreateControllerFeesPayerApplication),
+			Fees: &connect.AccountControllerFeesParams{
+				Payer: embedfin.Ptr(connect.AccountControllerFeesPayerApplication),
 			},
-			Losses: &connect.AccountCreateControllerLossesParams{
-				Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication),
+			Losses: &connect.AccountControllerLossesParams{
+				Payments: embedfin.Ptr(connect.ResponsiblePartyApplication),
 			},
-			RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
+			RequirementCollection: embedfin.Ptr(connect.ResponsiblePartyApplication),
 		},
 		Capabilities: &connect.AccountCapabilitiesParams{
 			Transfers:                requested,
@@ -98,7 +98,7 @@ func ExampleAccountLinkService_Create() {
 
 	link, err := cn.AccountLinks.Create(context.Background(), &connect.AccountLinkCreateParams{
 		Account:    embedfin.Ptr("acct_1Nv0FGQ9RKHgCVdK"),
-		Type:       embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		Type:       embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 		RefreshURL: embedfin.Ptr("https://example.com/reauth"),
 		ReturnURL:  embedfin.Ptr("https://example.com/return"),
 	})
@@ -133,10 +133,10 @@ func ExampleAccountSessionService_Create() {
 	// The embedded financial account component, with money movement enabled.
 	sess, err := cn.AccountSessions.Create(context.Background(), &connect.AccountSessionCreateParams{
 		Account: embedfin.Ptr("acct_1Nv0FGQ9RKHgCVdK"),
-		Components: &connect.AccountSessionCreateComponentsParams{
-			FinancialAccount: &connect.AccountSessionCreateComponentsFinancialAccountParams{
+		Components: &connect.AccountSessionComponentsParams{
+			FinancialAccount: &connect.AccountSessionComponentsFinancialAccountParams{
 				Enabled: embedfin.Ptr(true),
-				Features: &connect.AccountSessionCreateComponentsFinancialAccountFeaturesParams{
+				Features: &connect.AccountSessionComponentsFinancialAccountFeaturesParams{
 					SendMoney:       embedfin.Ptr(true),
 					TransferBalance: embedfin.Ptr(true),
 				},

@@ -74,7 +74,7 @@ type Person struct {
 	Phone *string `json:"phone"`
 	// PoliticalExposure is "political_exposure". One of "existing" or "none".
 	// Left out of responses when it has no value.
-	PoliticalExposure *PersonPoliticalExposure `json:"political_exposure"`
+	PoliticalExposure *PoliticalExposure `json:"political_exposure"`
 	// RegisteredAddress is "registered_address". Left out of responses when it
 	// has no value.
 	RegisteredAddress *embedfin.Address `json:"registered_address"`
@@ -243,14 +243,14 @@ type VerificationDocument struct {
 	Front *embedfin.Expandable[embedfin.RawObject] `json:"front"`
 }
 
-// PersonPoliticalExposure is a string enumeration with values "existing" and
-// "none"; the API may add values.
-type PersonPoliticalExposure string
+// PoliticalExposure is a string enumeration with values "existing" and "none";
+// the API may add values.
+type PoliticalExposure string
 
-// Values of PersonPoliticalExposure.
+// Values of PoliticalExposure.
 const (
-	PersonPoliticalExposureExisting PersonPoliticalExposure = "existing"
-	PersonPoliticalExposureNone     PersonPoliticalExposure = "none"
+	PoliticalExposureExisting PoliticalExposure = "existing"
+	PoliticalExposureNone     PoliticalExposure = "none"
 )
 
 // PersonUSCfpbDataEthnicityDetailsEthnicity is a string enumeration with

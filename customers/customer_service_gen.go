@@ -53,11 +53,11 @@ type CustomerCreateParams struct {
 	// Source sets "source". At most 5000 characters.
 	Source *string `url:"source,omitempty"`
 	// Tax sets "tax".
-	Tax *CustomerCreateTaxParams `url:"tax,omitempty"`
+	Tax *CustomerTaxParams `url:"tax,omitempty"`
 	// TaxExempt sets "tax_exempt". One of "exempt", "none" or "reverse".
-	TaxExempt *CustomerCreateTaxExempt `url:"tax_exempt,omitempty"`
+	TaxExempt *connect.CustomerTaxExempt `url:"tax_exempt,omitempty"`
 	// TaxIDData sets "tax_id_data".
-	TaxIDData []*CustomerCreateTaxIDDataParams `url:"tax_id_data,omitempty"`
+	TaxIDData []*CustomerTaxIDDataParams `url:"tax_id_data,omitempty"`
 	// TestClock sets "test_clock". At most 5000 characters.
 	TestClock *string `url:"test_clock,omitempty"`
 }
@@ -87,31 +87,23 @@ func (p *CustomerCreateParams) Validate() error {
 	return nil
 }
 
-// CustomerCashBalanceParams is a nested object of request parameters.
+// CustomerCashBalanceParams is the "cash_balance" object of the Customer
+// parameters, for every method that takes it.
 type CustomerCashBalanceParams struct {
 	// Settings sets "settings".
 	Settings *CustomerCashBalanceSettingsParams `url:"settings,omitempty"`
 }
 
-// CustomerCashBalanceSettingsParams is a nested object of request parameters.
+// CustomerCashBalanceSettingsParams is the "cash_balance.settings" object of
+// the Customer parameters, for every method that takes it.
 type CustomerCashBalanceSettingsParams struct {
 	// ReconciliationMode sets "reconciliation_mode". One of "automatic",
 	// "manual" or "merchant_default".
-	ReconciliationMode *CustomerCashBalanceSettingsReconciliationMode `url:"reconciliation_mode,omitempty"`
+	ReconciliationMode *connect.CustomerCashBalanceSettingsReconciliationMode `url:"reconciliation_mode,omitempty"`
 }
 
-// CustomerCashBalanceSettingsReconciliationMode is a string enumeration with
-// values "automatic", "manual" and "merchant_default"; the API may add values.
-type CustomerCashBalanceSettingsReconciliationMode string
-
-// Values of CustomerCashBalanceSettingsReconciliationMode.
-const (
-	CustomerCashBalanceSettingsReconciliationModeAutomatic       CustomerCashBalanceSettingsReconciliationMode = "automatic"
-	CustomerCashBalanceSettingsReconciliationModeManual          CustomerCashBalanceSettingsReconciliationMode = "manual"
-	CustomerCashBalanceSettingsReconciliationModeMerchantDefault CustomerCashBalanceSettingsReconciliationMode = "merchant_default"
-)
-
-// CustomerInvoiceSettingsParams is a nested object of request parameters.
+// CustomerInvoiceSettingsParams is the "invoice_settings" object of the
+// Customer parameters, for every method that takes it.
 type CustomerInvoiceSettingsParams struct {
 	// CustomFields sets "custom_fields".
 	CustomFields []*CustomerInvoiceSettingsCustomFieldParams `url:"custom_fields,omitempty"`
@@ -139,7 +131,9 @@ func (p *CustomerInvoiceSettingsParams) Validate() error {
 	return nil
 }
 
-// CustomerInvoiceSettingsCustomFieldParams is a nested object of request parameters.
+// CustomerInvoiceSettingsCustomFieldParams is the
+// "invoice_settings.custom_field" object of the Customer parameters, for every
+// method that takes it.
 type CustomerInvoiceSettingsCustomFieldParams struct {
 	// Name sets "name". Required. At most 40 characters.
 	Name *string `url:"name,omitempty"`
@@ -163,28 +157,19 @@ func (p *CustomerInvoiceSettingsCustomFieldParams) Validate() error {
 	return nil
 }
 
-// CustomerInvoiceSettingsRenderingOptionsParams is a nested object of request parameters.
+// CustomerInvoiceSettingsRenderingOptionsParams is the
+// "invoice_settings.rendering_options" object of the Customer parameters, for
+// every method that takes it.
 type CustomerInvoiceSettingsRenderingOptionsParams struct {
 	// AmountTaxDisplay sets "amount_tax_display". One of "exclude_tax" or
 	// "include_inclusive_tax".
-	AmountTaxDisplay *CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay `url:"amount_tax_display,omitempty"`
+	AmountTaxDisplay *connect.CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay `url:"amount_tax_display,omitempty"`
 	// Template sets "template". At most 5000 characters.
 	Template *string `url:"template,omitempty"`
 }
 
-// CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay is a string
-// enumeration with values "", "exclude_tax" and "include_inclusive_tax"; the
-// API may add values.
-type CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay string
-
-// Values of CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay.
-const (
-	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayEmpty               CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = ""
-	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayExcludeTax          CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "exclude_tax"
-	CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplayIncludeInclusiveTax CustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay = "include_inclusive_tax"
-)
-
-// CustomerShippingParams is a nested object of request parameters.
+// CustomerShippingParams is the "shipping" object of the Customer parameters,
+// for every method that takes it.
 type CustomerShippingParams struct {
 	// Address sets "address". Required.
 	Address *embedfin.AddressParams `url:"address,omitempty"`
@@ -210,42 +195,22 @@ func (p *CustomerShippingParams) Validate() error {
 	return nil
 }
 
-// CustomerCreateTaxParams is a nested object of request parameters.
-type CustomerCreateTaxParams struct {
+// CustomerTaxParams is the "tax" object of the Customer parameters, for every
+// method that takes it.
+type CustomerTaxParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
-	// ValidateLocation sets "validate_location". One of "deferred" or
+	// ValidateLocation sets "validate_location". One of "auto", "deferred" or
 	// "immediately".
-	ValidateLocation *CustomerCreateTaxValidateLocation `url:"validate_location,omitempty"`
+	ValidateLocation *connect.CustomerTaxValidateLocation `url:"validate_location,omitempty"`
 }
 
-// CustomerCreateTaxValidateLocation is a string enumeration with values
-// "deferred" and "immediately"; the API may add values.
-type CustomerCreateTaxValidateLocation string
-
-// Values of CustomerCreateTaxValidateLocation.
-const (
-	CustomerCreateTaxValidateLocationDeferred    CustomerCreateTaxValidateLocation = "deferred"
-	CustomerCreateTaxValidateLocationImmediately CustomerCreateTaxValidateLocation = "immediately"
-)
-
-// CustomerCreateTaxExempt is a string enumeration with values "", "exempt",
-// "none" and "reverse"; the API may add values.
-type CustomerCreateTaxExempt string
-
-// Values of CustomerCreateTaxExempt.
-const (
-	CustomerCreateTaxExemptEmpty   CustomerCreateTaxExempt = ""
-	CustomerCreateTaxExemptExempt  CustomerCreateTaxExempt = "exempt"
-	CustomerCreateTaxExemptNone    CustomerCreateTaxExempt = "none"
-	CustomerCreateTaxExemptReverse CustomerCreateTaxExempt = "reverse"
-)
-
-// CustomerCreateTaxIDDataParams is a nested object of request parameters.
-type CustomerCreateTaxIDDataParams struct {
+// CustomerTaxIDDataParams is the "tax_id_data" object of the Customer
+// parameters, for every method that takes it.
+type CustomerTaxIDDataParams struct {
 	// Type sets "type". Required. One of the 117 values of
-	// CustomerCreateTaxIDDataType.
-	Type *CustomerCreateTaxIDDataType `url:"type,omitempty"`
+	// CustomerTaxIDDataType.
+	Type *connect.CustomerTaxIDDataType `url:"type,omitempty"`
 	// Value sets "value". Required.
 	Value *string `url:"value,omitempty"`
 }
@@ -253,7 +218,7 @@ type CustomerCreateTaxIDDataParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomerCreateTaxIDDataParams) Validate() error {
+func (p *CustomerTaxIDDataParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -265,131 +230,6 @@ func (p *CustomerCreateTaxIDDataParams) Validate() error {
 	}
 	return nil
 }
-
-// CustomerCreateTaxIDDataType is a string enumeration with 117 known values
-// (see the constants); the API may add values.
-type CustomerCreateTaxIDDataType string
-
-// Values of CustomerCreateTaxIDDataType.
-const (
-	CustomerCreateTaxIDDataTypeAdNrt    CustomerCreateTaxIDDataType = "ad_nrt"
-	CustomerCreateTaxIDDataTypeAeTrn    CustomerCreateTaxIDDataType = "ae_trn"
-	CustomerCreateTaxIDDataTypeAlTin    CustomerCreateTaxIDDataType = "al_tin"
-	CustomerCreateTaxIDDataTypeAmTin    CustomerCreateTaxIDDataType = "am_tin"
-	CustomerCreateTaxIDDataTypeAoTin    CustomerCreateTaxIDDataType = "ao_tin"
-	CustomerCreateTaxIDDataTypeArCuit   CustomerCreateTaxIDDataType = "ar_cuit"
-	CustomerCreateTaxIDDataTypeAUAbn    CustomerCreateTaxIDDataType = "au_abn"
-	CustomerCreateTaxIDDataTypeAUArn    CustomerCreateTaxIDDataType = "au_arn"
-	CustomerCreateTaxIDDataTypeAwTin    CustomerCreateTaxIDDataType = "aw_tin"
-	CustomerCreateTaxIDDataTypeAzTin    CustomerCreateTaxIDDataType = "az_tin"
-	CustomerCreateTaxIDDataTypeBaTin    CustomerCreateTaxIDDataType = "ba_tin"
-	CustomerCreateTaxIDDataTypeBbTin    CustomerCreateTaxIDDataType = "bb_tin"
-	CustomerCreateTaxIDDataTypeBdBin    CustomerCreateTaxIDDataType = "bd_bin"
-	CustomerCreateTaxIDDataTypeBfIfu    CustomerCreateTaxIDDataType = "bf_ifu"
-	CustomerCreateTaxIDDataTypeBgUic    CustomerCreateTaxIDDataType = "bg_uic"
-	CustomerCreateTaxIDDataTypeBhVAT    CustomerCreateTaxIDDataType = "bh_vat"
-	CustomerCreateTaxIDDataTypeBjIfu    CustomerCreateTaxIDDataType = "bj_ifu"
-	CustomerCreateTaxIDDataTypeBoTin    CustomerCreateTaxIDDataType = "bo_tin"
-	CustomerCreateTaxIDDataTypeBrCnpj   CustomerCreateTaxIDDataType = "br_cnpj"
-	CustomerCreateTaxIDDataTypeBrCpf    CustomerCreateTaxIDDataType = "br_cpf"
-	CustomerCreateTaxIDDataTypeBsTin    CustomerCreateTaxIDDataType = "bs_tin"
-	CustomerCreateTaxIDDataTypeByTin    CustomerCreateTaxIDDataType = "by_tin"
-	CustomerCreateTaxIDDataTypeCABn     CustomerCreateTaxIDDataType = "ca_bn"
-	CustomerCreateTaxIDDataTypeCAGstHst CustomerCreateTaxIDDataType = "ca_gst_hst"
-	CustomerCreateTaxIDDataTypeCAPstBc  CustomerCreateTaxIDDataType = "ca_pst_bc"
-	CustomerCreateTaxIDDataTypeCAPstMb  CustomerCreateTaxIDDataType = "ca_pst_mb"
-	CustomerCreateTaxIDDataTypeCAPstSk  CustomerCreateTaxIDDataType = "ca_pst_sk"
-	CustomerCreateTaxIDDataTypeCAQst    CustomerCreateTaxIDDataType = "ca_qst"
-	CustomerCreateTaxIDDataTypeCdNif    CustomerCreateTaxIDDataType = "cd_nif"
-	CustomerCreateTaxIDDataTypeChUid    CustomerCreateTaxIDDataType = "ch_uid"
-	CustomerCreateTaxIDDataTypeChVAT    CustomerCreateTaxIDDataType = "ch_vat"
-	CustomerCreateTaxIDDataTypeClTin    CustomerCreateTaxIDDataType = "cl_tin"
-	CustomerCreateTaxIDDataTypeCmNiu    CustomerCreateTaxIDDataType = "cm_niu"
-	CustomerCreateTaxIDDataTypeCnTin    CustomerCreateTaxIDDataType = "cn_tin"
-	CustomerCreateTaxIDDataTypeCoNit    CustomerCreateTaxIDDataType = "co_nit"
-	CustomerCreateTaxIDDataTypeCrTin    CustomerCreateTaxIDDataType = "cr_tin"
-	CustomerCreateTaxIDDataTypeCvNif    CustomerCreateTaxIDDataType = "cv_nif"
-	CustomerCreateTaxIDDataTypeDeStn    CustomerCreateTaxIDDataType = "de_stn"
-	CustomerCreateTaxIDDataTypeDoRcn    CustomerCreateTaxIDDataType = "do_rcn"
-	CustomerCreateTaxIDDataTypeEcRuc    CustomerCreateTaxIDDataType = "ec_ruc"
-	CustomerCreateTaxIDDataTypeEgTin    CustomerCreateTaxIDDataType = "eg_tin"
-	CustomerCreateTaxIDDataTypeEsCif    CustomerCreateTaxIDDataType = "es_cif"
-	CustomerCreateTaxIDDataTypeEtTin    CustomerCreateTaxIDDataType = "et_tin"
-	CustomerCreateTaxIDDataTypeEUOssVAT CustomerCreateTaxIDDataType = "eu_oss_vat"
-	CustomerCreateTaxIDDataTypeEUVAT    CustomerCreateTaxIDDataType = "eu_vat"
-	CustomerCreateTaxIDDataTypeFoVAT    CustomerCreateTaxIDDataType = "fo_vat"
-	CustomerCreateTaxIDDataTypeGBVAT    CustomerCreateTaxIDDataType = "gb_vat"
-	CustomerCreateTaxIDDataTypeGeVAT    CustomerCreateTaxIDDataType = "ge_vat"
-	CustomerCreateTaxIDDataTypeGiTin    CustomerCreateTaxIDDataType = "gi_tin"
-	CustomerCreateTaxIDDataTypeGnNif    CustomerCreateTaxIDDataType = "gn_nif"
-	CustomerCreateTaxIDDataTypeHkBr     CustomerCreateTaxIDDataType = "hk_br"
-	CustomerCreateTaxIDDataTypeHrOib    CustomerCreateTaxIDDataType = "hr_oib"
-	CustomerCreateTaxIDDataTypeHuTin    CustomerCreateTaxIDDataType = "hu_tin"
-	CustomerCreateTaxIDDataTypeIcNif    CustomerCreateTaxIDDataType = "ic_nif"
-	CustomerCreateTaxIDDataTypeIDNpwp   CustomerCreateTaxIDDataType = "id_npwp"
-	CustomerCreateTaxIDDataTypeIlVAT    CustomerCreateTaxIDDataType = "il_vat"
-	CustomerCreateTaxIDDataTypeInGst    CustomerCreateTaxIDDataType = "in_gst"
-	CustomerCreateTaxIDDataTypeIsVAT    CustomerCreateTaxIDDataType = "is_vat"
-	CustomerCreateTaxIDDataTypeItCf     CustomerCreateTaxIDDataType = "it_cf"
-	CustomerCreateTaxIDDataTypeJPCn     CustomerCreateTaxIDDataType = "jp_cn"
-	CustomerCreateTaxIDDataTypeJPRn     CustomerCreateTaxIDDataType = "jp_rn"
-	CustomerCreateTaxIDDataTypeJPTrn    CustomerCreateTaxIDDataType = "jp_trn"
-	CustomerCreateTaxIDDataTypeKePIN    CustomerCreateTaxIDDataType = "ke_pin"
-	CustomerCreateTaxIDDataTypeKgTin    CustomerCreateTaxIDDataType = "kg_tin"
-	CustomerCreateTaxIDDataTypeKhTin    CustomerCreateTaxIDDataType = "kh_tin"
-	CustomerCreateTaxIDDataTypeKRBrn    CustomerCreateTaxIDDataType = "kr_brn"
-	CustomerCreateTaxIDDataTypeKzBin    CustomerCreateTaxIDDataType = "kz_bin"
-	CustomerCreateTaxIDDataTypeLaTin    CustomerCreateTaxIDDataType = "la_tin"
-	CustomerCreateTaxIDDataTypeLiUid    CustomerCreateTaxIDDataType = "li_uid"
-	CustomerCreateTaxIDDataTypeLiVAT    CustomerCreateTaxIDDataType = "li_vat"
-	CustomerCreateTaxIDDataTypeLkVAT    CustomerCreateTaxIDDataType = "lk_vat"
-	CustomerCreateTaxIDDataTypeMaVAT    CustomerCreateTaxIDDataType = "ma_vat"
-	CustomerCreateTaxIDDataTypeMdVAT    CustomerCreateTaxIDDataType = "md_vat"
-	CustomerCreateTaxIDDataTypeMePib    CustomerCreateTaxIDDataType = "me_pib"
-	CustomerCreateTaxIDDataTypeMkVAT    CustomerCreateTaxIDDataType = "mk_vat"
-	CustomerCreateTaxIDDataTypeMrNif    CustomerCreateTaxIDDataType = "mr_nif"
-	CustomerCreateTaxIDDataTypeMXRfc    CustomerCreateTaxIDDataType = "mx_rfc"
-	CustomerCreateTaxIDDataTypeMyFrp    CustomerCreateTaxIDDataType = "my_frp"
-	CustomerCreateTaxIDDataTypeMyItn    CustomerCreateTaxIDDataType = "my_itn"
-	CustomerCreateTaxIDDataTypeMySst    CustomerCreateTaxIDDataType = "my_sst"
-	CustomerCreateTaxIDDataTypeNgTin    CustomerCreateTaxIDDataType = "ng_tin"
-	CustomerCreateTaxIDDataTypeNoVAT    CustomerCreateTaxIDDataType = "no_vat"
-	CustomerCreateTaxIDDataTypeNoVoec   CustomerCreateTaxIDDataType = "no_voec"
-	CustomerCreateTaxIDDataTypeNpPan    CustomerCreateTaxIDDataType = "np_pan"
-	CustomerCreateTaxIDDataTypeNZGst    CustomerCreateTaxIDDataType = "nz_gst"
-	CustomerCreateTaxIDDataTypeOmVAT    CustomerCreateTaxIDDataType = "om_vat"
-	CustomerCreateTaxIDDataTypePeRuc    CustomerCreateTaxIDDataType = "pe_ruc"
-	CustomerCreateTaxIDDataTypePhTin    CustomerCreateTaxIDDataType = "ph_tin"
-	CustomerCreateTaxIDDataTypePlNip    CustomerCreateTaxIDDataType = "pl_nip"
-	CustomerCreateTaxIDDataTypePyRuc    CustomerCreateTaxIDDataType = "py_ruc"
-	CustomerCreateTaxIDDataTypeRoTin    CustomerCreateTaxIDDataType = "ro_tin"
-	CustomerCreateTaxIDDataTypeRsPib    CustomerCreateTaxIDDataType = "rs_pib"
-	CustomerCreateTaxIDDataTypeRuInn    CustomerCreateTaxIDDataType = "ru_inn"
-	CustomerCreateTaxIDDataTypeRuKpp    CustomerCreateTaxIDDataType = "ru_kpp"
-	CustomerCreateTaxIDDataTypeSaVAT    CustomerCreateTaxIDDataType = "sa_vat"
-	CustomerCreateTaxIDDataTypeSgGst    CustomerCreateTaxIDDataType = "sg_gst"
-	CustomerCreateTaxIDDataTypeSgUen    CustomerCreateTaxIDDataType = "sg_uen"
-	CustomerCreateTaxIDDataTypeSiTin    CustomerCreateTaxIDDataType = "si_tin"
-	CustomerCreateTaxIDDataTypeSnNinea  CustomerCreateTaxIDDataType = "sn_ninea"
-	CustomerCreateTaxIDDataTypeSrFin    CustomerCreateTaxIDDataType = "sr_fin"
-	CustomerCreateTaxIDDataTypeSvNit    CustomerCreateTaxIDDataType = "sv_nit"
-	CustomerCreateTaxIDDataTypeThVAT    CustomerCreateTaxIDDataType = "th_vat"
-	CustomerCreateTaxIDDataTypeTjTin    CustomerCreateTaxIDDataType = "tj_tin"
-	CustomerCreateTaxIDDataTypeTrTin    CustomerCreateTaxIDDataType = "tr_tin"
-	CustomerCreateTaxIDDataTypeTwVAT    CustomerCreateTaxIDDataType = "tw_vat"
-	CustomerCreateTaxIDDataTypeTzVAT    CustomerCreateTaxIDDataType = "tz_vat"
-	CustomerCreateTaxIDDataTypeUaVAT    CustomerCreateTaxIDDataType = "ua_vat"
-	CustomerCreateTaxIDDataTypeUgTin    CustomerCreateTaxIDDataType = "ug_tin"
-	CustomerCreateTaxIDDataTypeUSEIN    CustomerCreateTaxIDDataType = "us_ein"
-	CustomerCreateTaxIDDataTypeUyRuc    CustomerCreateTaxIDDataType = "uy_ruc"
-	CustomerCreateTaxIDDataTypeUzTin    CustomerCreateTaxIDDataType = "uz_tin"
-	CustomerCreateTaxIDDataTypeUzVAT    CustomerCreateTaxIDDataType = "uz_vat"
-	CustomerCreateTaxIDDataTypeVeRif    CustomerCreateTaxIDDataType = "ve_rif"
-	CustomerCreateTaxIDDataTypeVnTin    CustomerCreateTaxIDDataType = "vn_tin"
-	CustomerCreateTaxIDDataTypeZaVAT    CustomerCreateTaxIDDataType = "za_vat"
-	CustomerCreateTaxIDDataTypeZmTin    CustomerCreateTaxIDDataType = "zm_tin"
-	CustomerCreateTaxIDDataTypeZwTin    CustomerCreateTaxIDDataType = "zw_tin"
-)
 
 // CustomerListParams holds the parameters of CustomerService.List (GET /v1/customers).
 type CustomerListParams struct {
@@ -437,14 +277,14 @@ type CustomerUpdateParams struct {
 	// Balance sets "balance".
 	Balance *int64 `url:"balance,omitempty"`
 	// BankAccount sets "bank_account".
-	BankAccount *CustomerUpdateBankAccountParams `url:"bank_account,omitempty"`
+	BankAccount *CustomerBankAccountParams `url:"bank_account,omitempty"`
 	// BankAccountToken sets "bank_account". A token ID, sent instead of the
 	// object form. At most 5000 characters.
 	BankAccountToken *string `url:"bank_account,omitempty"`
 	// BusinessName sets "business_name". At most 150 characters.
 	BusinessName *string `url:"business_name,omitempty"`
 	// Card sets "card".
-	Card *CustomerUpdateCardParams `url:"card,omitempty"`
+	Card *CustomerCardParams `url:"card,omitempty"`
 	// CardToken sets "card". A token ID, sent instead of the object form. At
 	// most 5000 characters.
 	CardToken *string `url:"card,omitempty"`
@@ -487,9 +327,9 @@ type CustomerUpdateParams struct {
 	// Source sets "source". At most 5000 characters.
 	Source *string `url:"source,omitempty"`
 	// Tax sets "tax".
-	Tax *CustomerUpdateTaxParams `url:"tax,omitempty"`
+	Tax *CustomerTaxParams `url:"tax,omitempty"`
 	// TaxExempt sets "tax_exempt". One of "exempt", "none" or "reverse".
-	TaxExempt *CustomerCreateTaxExempt `url:"tax_exempt,omitempty"`
+	TaxExempt *connect.CustomerTaxExempt `url:"tax_exempt,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -522,13 +362,14 @@ func (p *CustomerUpdateParams) Validate() error {
 	return nil
 }
 
-// CustomerUpdateBankAccountParams is a nested object of request parameters.
-type CustomerUpdateBankAccountParams struct {
+// CustomerBankAccountParams is the "bank_account" object of the Customer
+// parameters, for every method that takes it.
+type CustomerBankAccountParams struct {
 	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
 	// AccountHolderType sets "account_holder_type". One of "company" or
 	// "individual".
-	AccountHolderType *CustomerUpdateBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
+	AccountHolderType *connect.BankAccountAccountHolderType `url:"account_holder_type,omitempty"`
 	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
 	// Country sets "country". Required. At most 5000 characters.
@@ -537,7 +378,7 @@ type CustomerUpdateBankAccountParams struct {
 	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// Object sets "object". The only value is "bank_account".
-	Object *CustomerUpdateBankAccountObject `url:"object,omitempty"`
+	Object *connect.BankAccountObject `url:"object,omitempty"`
 	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
@@ -545,7 +386,7 @@ type CustomerUpdateBankAccountParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomerUpdateBankAccountParams) Validate() error {
+func (p *CustomerBankAccountParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -558,27 +399,9 @@ func (p *CustomerUpdateBankAccountParams) Validate() error {
 	return nil
 }
 
-// CustomerUpdateBankAccountAccountHolderType is a string enumeration with
-// values "company" and "individual"; the API may add values.
-type CustomerUpdateBankAccountAccountHolderType string
-
-// Values of CustomerUpdateBankAccountAccountHolderType.
-const (
-	CustomerUpdateBankAccountAccountHolderTypeCompany    CustomerUpdateBankAccountAccountHolderType = "company"
-	CustomerUpdateBankAccountAccountHolderTypeIndividual CustomerUpdateBankAccountAccountHolderType = "individual"
-)
-
-// CustomerUpdateBankAccountObject is a string enumeration with values
-// "bank_account"; the API may add values.
-type CustomerUpdateBankAccountObject string
-
-// Values of CustomerUpdateBankAccountObject.
-const (
-	CustomerUpdateBankAccountObjectBankAccount CustomerUpdateBankAccountObject = "bank_account"
-)
-
-// CustomerUpdateCardParams is a nested object of request parameters.
-type CustomerUpdateCardParams struct {
+// CustomerCardParams is the "card" object of the Customer parameters, for
+// every method that takes it.
+type CustomerCardParams struct {
 	// AddressCity sets "address_city". At most 5000 characters.
 	AddressCity *string `url:"address_city,omitempty"`
 	// AddressCountry sets "address_country". At most 5000 characters.
@@ -605,11 +428,11 @@ type CustomerUpdateCardParams struct {
 	// Name sets "name". At most 5000 characters.
 	Name *string `url:"name,omitempty"`
 	// NetworkToken sets "network_token".
-	NetworkToken *CustomerUpdateCardNetworkTokenParams `url:"network_token,omitempty"`
+	NetworkToken *CustomerCardNetworkTokenParams `url:"network_token,omitempty"`
 	// Number sets "number". Required. At most 5000 characters.
 	Number *string `url:"number,omitempty"`
 	// Object sets "object". The only value is "card".
-	Object *CustomerUpdateCardObject `url:"object,omitempty"`
+	Object *connect.CustomerCardObject `url:"object,omitempty"`
 	// SwipeData sets "swipe_data". At most 5000 characters.
 	SwipeData *string `url:"swipe_data,omitempty"`
 }
@@ -617,7 +440,7 @@ type CustomerUpdateCardParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CustomerUpdateCardParams) Validate() error {
+func (p *CustomerCardParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -633,40 +456,12 @@ func (p *CustomerUpdateCardParams) Validate() error {
 	return nil
 }
 
-// CustomerUpdateCardNetworkTokenParams is a nested object of request parameters.
-type CustomerUpdateCardNetworkTokenParams struct {
+// CustomerCardNetworkTokenParams is the "card.network_token" object of the
+// Customer parameters, for every method that takes it.
+type CustomerCardNetworkTokenParams struct {
 	// Number sets "number". At most 5000 characters.
 	Number *string `url:"number,omitempty"`
 }
-
-// CustomerUpdateCardObject is a string enumeration with values "card"; the API
-// may add values.
-type CustomerUpdateCardObject string
-
-// Values of CustomerUpdateCardObject.
-const (
-	CustomerUpdateCardObjectCard CustomerUpdateCardObject = "card"
-)
-
-// CustomerUpdateTaxParams is a nested object of request parameters.
-type CustomerUpdateTaxParams struct {
-	// IPAddress sets "ip_address".
-	IPAddress *string `url:"ip_address,omitempty"`
-	// ValidateLocation sets "validate_location". One of "auto", "deferred" or
-	// "immediately".
-	ValidateLocation *CustomerUpdateTaxValidateLocation `url:"validate_location,omitempty"`
-}
-
-// CustomerUpdateTaxValidateLocation is a string enumeration with values
-// "auto", "deferred" and "immediately"; the API may add values.
-type CustomerUpdateTaxValidateLocation string
-
-// Values of CustomerUpdateTaxValidateLocation.
-const (
-	CustomerUpdateTaxValidateLocationAuto        CustomerUpdateTaxValidateLocation = "auto"
-	CustomerUpdateTaxValidateLocationDeferred    CustomerUpdateTaxValidateLocation = "deferred"
-	CustomerUpdateTaxValidateLocationImmediately CustomerUpdateTaxValidateLocation = "immediately"
-)
 
 // CustomerDeleteParams holds the parameters of CustomerService.Delete (DELETE /v1/customers/{customer}).
 type CustomerDeleteParams struct {

@@ -19,7 +19,7 @@
 //		Name:  embedfin.Ptr("Jenny Rosen"),
 //		Email: embedfin.Ptr("jennyrosen@example.com"),
 //	})
-//	// ... then financialconnections.SessionCreateAccountHolderParams{Customer: &cust.ID, ...}
+//	// ... then financialconnections.SessionAccountHolderParams{Customer: &cust.ID, ...}
 //
 // IDs are positional arguments checked before sending; optional fields are
 // pointers set with [embedfin.Ptr]. [CustomerService.List] and

@@ -51,7 +51,7 @@ type Account struct {
 	// Permissions is "permissions": the data the account holder agreed to
 	// share. One of "balances", "ownership", "payment_method" or
 	// "transactions".
-	Permissions []AccountPermission `json:"permissions"`
+	Permissions []Permission `json:"permissions"`
 	// Status is "status": only an active account can be refreshed. One of
 	// "active", "disconnected" or "inactive".
 	Status AccountStatus `json:"status"`
@@ -123,7 +123,7 @@ type AccountBalanceRefresh struct {
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
 	// Status is "status": pending while the refresh runs, then succeeded or
 	// failed. One of "failed", "pending" or "succeeded".
-	Status AccountBalanceRefreshStatus `json:"status"`
+	Status RefreshStatus `json:"status"`
 }
 
 // AccountOwnershipRefresh is a nested object of the API
@@ -135,7 +135,7 @@ type AccountOwnershipRefresh struct {
 	// seconds. Nil when null.
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
 	// Status is "status". One of "failed", "pending" or "succeeded".
-	Status AccountOwnershipRefreshStatus `json:"status"`
+	Status RefreshStatus `json:"status"`
 }
 
 // AccountStatusDetails is a nested object of the API
@@ -158,7 +158,7 @@ type AccountTransactionRefresh struct {
 	NextRefreshAvailableAt *int64 `json:"next_refresh_available_at"`
 	// Status is "status": pending while the refresh runs, then succeeded or
 	// failed. One of "failed", "pending" or "succeeded".
-	Status AccountTransactionRefreshStatus `json:"status"`
+	Status RefreshStatus `json:"status"`
 }
 
 // GetID returns the object's ID, or "" for a nil AccountTransactionRefresh.
@@ -208,16 +208,16 @@ const (
 	AccountCategoryOther      AccountCategory = "other"
 )
 
-// AccountPermission is a string enumeration with values "balances",
-// "ownership", "payment_method" and "transactions"; the API may add values.
-type AccountPermission string
+// Permission is a string enumeration with values "balances", "ownership",
+// "payment_method" and "transactions"; the API may add values.
+type Permission string
 
-// Values of AccountPermission.
+// Values of Permission.
 const (
-	AccountPermissionBalances      AccountPermission = "balances"
-	AccountPermissionOwnership     AccountPermission = "ownership"
-	AccountPermissionPaymentMethod AccountPermission = "payment_method"
-	AccountPermissionTransactions  AccountPermission = "transactions"
+	PermissionBalances      Permission = "balances"
+	PermissionOwnership     Permission = "ownership"
+	PermissionPaymentMethod Permission = "payment_method"
+	PermissionTransactions  Permission = "transactions"
 )
 
 // AccountStatus is a string enumeration with values "active", "disconnected"
@@ -304,37 +304,15 @@ const (
 	AccountBalanceTypeCredit AccountBalanceType = "credit"
 )
 
-// AccountBalanceRefreshStatus is a string enumeration with values "failed",
-// "pending" and "succeeded"; the API may add values.
-type AccountBalanceRefreshStatus string
+// RefreshStatus is a string enumeration with values "failed", "pending" and
+// "succeeded"; the API may add values.
+type RefreshStatus string
 
-// Values of AccountBalanceRefreshStatus.
+// Values of RefreshStatus.
 const (
-	AccountBalanceRefreshStatusFailed    AccountBalanceRefreshStatus = "failed"
-	AccountBalanceRefreshStatusPending   AccountBalanceRefreshStatus = "pending"
-	AccountBalanceRefreshStatusSucceeded AccountBalanceRefreshStatus = "succeeded"
-)
-
-// AccountOwnershipRefreshStatus is a string enumeration with values "failed",
-// "pending" and "succeeded"; the API may add values.
-type AccountOwnershipRefreshStatus string
-
-// Values of AccountOwnershipRefreshStatus.
-const (
-	AccountOwnershipRefreshStatusFailed    AccountOwnershipRefreshStatus = "failed"
-	AccountOwnershipRefreshStatusPending   AccountOwnershipRefreshStatus = "pending"
-	AccountOwnershipRefreshStatusSucceeded AccountOwnershipRefreshStatus = "succeeded"
-)
-
-// AccountTransactionRefreshStatus is a string enumeration with values
-// "failed", "pending" and "succeeded"; the API may add values.
-type AccountTransactionRefreshStatus string
-
-// Values of AccountTransactionRefreshStatus.
-const (
-	AccountTransactionRefreshStatusFailed    AccountTransactionRefreshStatus = "failed"
-	AccountTransactionRefreshStatusPending   AccountTransactionRefreshStatus = "pending"
-	AccountTransactionRefreshStatusSucceeded AccountTransactionRefreshStatus = "succeeded"
+	RefreshStatusFailed    RefreshStatus = "failed"
+	RefreshStatusPending   RefreshStatus = "pending"
+	RefreshStatusSucceeded RefreshStatus = "succeeded"
 )
 
 // AccountStatusDetailsActiveAction is a string enumeration with values "none"

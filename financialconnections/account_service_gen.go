@@ -14,14 +14,15 @@ import (
 type AccountListParams struct {
 	embedfin.ListParams
 	// AccountHolder sets "account_holder".
-	AccountHolder *AccountListAccountHolderParams `url:"account_holder,omitempty"`
+	AccountHolder *AccountAccountHolderParams `url:"account_holder,omitempty"`
 	// Session sets "session": only the accounts linked in this session. At
 	// most 5000 characters.
 	Session *string `url:"session,omitempty"`
 }
 
-// AccountListAccountHolderParams is a nested object of request parameters.
-type AccountListAccountHolderParams struct {
+// AccountAccountHolderParams is the "account_holder" object of the Account
+// parameters, for every method that takes it.
+type AccountAccountHolderParams struct {
 	// Account sets "account". At most 5000 characters.
 	Account *string `url:"account,omitempty"`
 	// Customer sets "customer". At most 5000 characters.
@@ -40,7 +41,7 @@ type AccountRefreshParams struct {
 	embedfin.Params
 	// Features sets "features": the data to refresh; each needs the matching
 	// permission. Required. One of "balance", "ownership" or "transactions".
-	Features []AccountRefreshFeature `url:"features,omitempty"`
+	Features []AccountFeature `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -56,15 +57,15 @@ func (p *AccountRefreshParams) Validate() error {
 	return nil
 }
 
-// AccountRefreshFeature is a string enumeration with values "balance",
-// "ownership" and "transactions"; the API may add values.
-type AccountRefreshFeature string
+// AccountFeature is a string enumeration with values "balance", "ownership"
+// and "transactions"; the API may add values.
+type AccountFeature string
 
-// Values of AccountRefreshFeature.
+// Values of AccountFeature.
 const (
-	AccountRefreshFeatureBalance      AccountRefreshFeature = "balance"
-	AccountRefreshFeatureOwnership    AccountRefreshFeature = "ownership"
-	AccountRefreshFeatureTransactions AccountRefreshFeature = "transactions"
+	AccountFeatureBalance      AccountFeature = "balance"
+	AccountFeatureOwnership    AccountFeature = "ownership"
+	AccountFeatureTransactions AccountFeature = "transactions"
 )
 
 // AccountSubscribeParams holds the parameters of AccountService.Subscribe (POST /v1/financial_connections/accounts/{account}/subscribe).
@@ -72,7 +73,7 @@ type AccountSubscribeParams struct {
 	embedfin.Params
 	// Features sets "features": the data to refresh; each needs the matching
 	// permission. Required. The only value is "transactions".
-	Features []AccountSubscribeFeature `url:"features,omitempty"`
+	Features []AccountFeature `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -88,21 +89,12 @@ func (p *AccountSubscribeParams) Validate() error {
 	return nil
 }
 
-// AccountSubscribeFeature is a string enumeration with values "transactions";
-// the API may add values.
-type AccountSubscribeFeature string
-
-// Values of AccountSubscribeFeature.
-const (
-	AccountSubscribeFeatureTransactions AccountSubscribeFeature = "transactions"
-)
-
 // AccountUnsubscribeParams holds the parameters of AccountService.Unsubscribe (POST /v1/financial_connections/accounts/{account}/unsubscribe).
 type AccountUnsubscribeParams struct {
 	embedfin.Params
 	// Features sets "features": the data to refresh; each needs the matching
 	// permission. Required. The only value is "transactions".
-	Features []AccountSubscribeFeature `url:"features,omitempty"`
+	Features []AccountFeature `url:"features,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

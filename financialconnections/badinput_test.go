@@ -51,11 +51,11 @@ func TestBadInputWorkflowHelpers(t *testing.T) {
 	for _, id := range badinput.BadIDs {
 		calls = append(calls,
 			call{"WaitForRefresh id " + id, func() error {
-				_, err := client.Accounts.WaitForRefresh(ctx, id, fc.FeatureBalance, quick)
+				_, err := client.Accounts.WaitForRefresh(ctx, id, fc.AccountFeatureBalance, quick)
 				return err
 			}},
 			call{"RefreshAndWait id " + id, func() error {
-				_, err := client.Accounts.RefreshAndWait(ctx, id, fc.FeatureBalance, quick)
+				_, err := client.Accounts.RefreshAndWait(ctx, id, fc.AccountFeatureBalance, quick)
 				return err
 			}},
 			call{"SyncTransactions id " + id, func() error { return client.Transactions.SyncTransactions(ctx, id, "", upsert).Err }},
@@ -66,7 +66,7 @@ func TestBadInputWorkflowHelpers(t *testing.T) {
 			}},
 		)
 	}
-	for _, feature := range []fc.AccountRefreshFeature{"", "bogus", "TRANSACTIONS"} {
+	for _, feature := range []fc.AccountFeature{"", "bogus", "TRANSACTIONS"} {
 		calls = append(calls,
 			call{"WaitForRefresh feature " + string(feature), func() error {
 				_, err := client.Accounts.WaitForRefresh(ctx, "fca_1", feature, quick)
@@ -80,15 +80,15 @@ func TestBadInputWorkflowHelpers(t *testing.T) {
 	}
 	calls = append(calls,
 		call{"WaitForRefresh nil ctx", func() error {
-			_, err := client.Accounts.WaitForRefresh(nilCtx, "fca_1", fc.FeatureBalance, nil)
+			_, err := client.Accounts.WaitForRefresh(nilCtx, "fca_1", fc.AccountFeatureBalance, nil)
 			return err
 		}},
 		call{"WaitForRefresh nil ctx with timeout", func() error {
-			_, err := client.Accounts.WaitForRefresh(nilCtx, "fca_1", fc.FeatureBalance, quick)
+			_, err := client.Accounts.WaitForRefresh(nilCtx, "fca_1", fc.AccountFeatureBalance, quick)
 			return err
 		}},
 		call{"RefreshAndWait nil ctx", func() error {
-			_, err := client.Accounts.RefreshAndWait(nilCtx, "fca_1", fc.FeatureBalance, quick)
+			_, err := client.Accounts.RefreshAndWait(nilCtx, "fca_1", fc.AccountFeatureBalance, quick)
 			return err
 		}},
 		call{"SyncTransactions nil ctx", func() error { return client.Transactions.SyncTransactions(nilCtx, "fca_1", "", upsert).Err }},
@@ -117,7 +117,7 @@ func TestBadInputWorkflowHelpers(t *testing.T) {
 	assert.Empty(t, client.Transactions.SyncMany(ctx, nil, -3, upsert))
 	assert.Empty(t, client.Transactions.SyncMany(ctx, []fc.SyncTarget{}, 0, upsert))
 	var nilAcct *fc.Account
-	_, ok := nilAcct.RefreshOf(fc.FeatureBalance)
+	_, ok := nilAcct.RefreshOf(fc.AccountFeatureBalance)
 	assert.False(t, ok)
 }
 

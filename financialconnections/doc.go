@@ -24,11 +24,11 @@
 //	if err != nil { ... }
 //	fc := financialconnections.New(c)
 //	sess, err := fc.Sessions.Create(ctx, &financialconnections.SessionCreateParams{
-//		AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+//		AccountHolder: &financialconnections.SessionAccountHolderParams{
 //			Type:     embedfin.Ptr(financialconnections.AccountHolderTypeCustomer),
 //			Customer: embedfin.Ptr("cus_NffrFeUfNV2Hib"),
 //		},
-//		Permissions: []financialconnections.SessionPermission{financialconnections.SessionPermissionTransactions},
+//		Permissions: []financialconnections.Permission{financialconnections.PermissionTransactions},
 //		Prefetch:    []financialconnections.SessionPrefetch{financialconnections.SessionPrefetchTransactions},
 //	})
 //	// ... the user links an account in the browser with *sess.ClientSecret ...

@@ -71,13 +71,13 @@ func ExampleSessionService_Create() {
 	fc := financialconnections.New(c)
 
 	sess, err := fc.Sessions.Create(context.Background(), &financialconnections.SessionCreateParams{
-		AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+		AccountHolder: &financialconnections.SessionAccountHolderParams{
 			Type:     embedfin.Ptr(financialconnections.AccountHolderTypeCustomer),
 			Customer: embedfin.Ptr("cus_NffrFeUfNV2Hib"),
 		},
-		Permissions: []financialconnections.SessionPermission{
-			financialconnections.SessionPermissionOwnership,
-			financialconnections.SessionPermissionTransactions,
+		Permissions: []financialconnections.Permission{
+			financialconnections.PermissionOwnership,
+			financialconnections.PermissionTransactions,
 		},
 		Prefetch: []financialconnections.SessionPrefetch{financialconnections.SessionPrefetchTransactions},
 	})
@@ -115,7 +115,7 @@ func ExampleAccountService_Refresh() {
 	ctx := context.Background()
 
 	params := &financialconnections.AccountRefreshParams{
-		Features: []financialconnections.AccountRefreshFeature{financialconnections.AccountRefreshFeatureTransactions},
+		Features: []financialconnections.AccountFeature{financialconnections.AccountFeatureTransactions},
 	}
 	acct, err := fc.Accounts.Refresh(ctx, "fca_1LDYuMGxLVUXRs6HW0lrat9T", params)
 	if err != nil {
@@ -205,7 +205,7 @@ func ExampleTransactionService_All() {
 	// program processed; All fetches the next page when the loop needs it.
 	params := &financialconnections.TransactionListParams{
 		Account: embedfin.Ptr("fca_1LDYuMGxLVUXRs6HW0lrat9T"),
-		TransactionRefresh: &financialconnections.TransactionListTransactionRefreshParams{
+		TransactionRefresh: &financialconnections.TransactionTransactionRefreshParams{
 			After: embedfin.Ptr("fctxnref_1LDYuMGxLVUXRs6HaRefr3sh"),
 		},
 	}

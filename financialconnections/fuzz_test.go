@@ -96,18 +96,18 @@ func sampleAccount() *fc.Account {
 		AccountHolder: &fc.AccountHolder{Type: fc.AccountHolderTypeCustomer, Customer: &embedfin.Expandable[connect.Customer]{ID: "cus_NffrFeUfNV2Hib"}},
 		Balance: &fc.AccountBalance{AsOf: now, Type: fc.AccountBalanceTypeCash, Current: map[string]int64{"usd": 6000},
 			Cash: &fc.AccountBalanceCash{Available: map[string]int64{"usd": 5000}}},
-		BalanceRefresh:     &fc.AccountBalanceRefresh{Status: fc.AccountBalanceRefreshStatusSucceeded, LastAttemptedAt: now, NextRefreshAvailableAt: embedfin.Ptr(now + 1)},
+		BalanceRefresh:     &fc.AccountBalanceRefresh{Status: fc.RefreshStatusSucceeded, LastAttemptedAt: now, NextRefreshAvailableAt: embedfin.Ptr(now + 1)},
 		Category:           fc.AccountCategoryCash,
 		DisplayName:        embedfin.Ptr("Premium Checking"),
 		InstitutionName:    "Test Bank",
 		Last4:              embedfin.Ptr("4242"),
 		Ownership:          &embedfin.Expandable[fc.AccountOwnership]{ID: "fcaowns_1", Object: &fc.AccountOwnership{ID: "fcaowns_1", Object: "financial_connections.account_ownership", Owners: &embedfin.List[fc.AccountOwner]{Object: "list", Data: []*fc.AccountOwner{{ID: "fcaown_1", Name: "Jenny Rosen"}}}}},
-		OwnershipRefresh:   &fc.AccountOwnershipRefresh{Status: fc.AccountOwnershipRefreshStatusPending, LastAttemptedAt: now},
-		Permissions:        []fc.AccountPermission{fc.AccountPermissionBalances, fc.AccountPermissionTransactions},
+		OwnershipRefresh:   &fc.AccountOwnershipRefresh{Status: fc.RefreshStatusPending, LastAttemptedAt: now},
+		Permissions:        []fc.Permission{fc.PermissionBalances, fc.PermissionTransactions},
 		Status:             fc.AccountStatusActive,
 		Subcategory:        fc.AccountSubcategoryChecking,
 		Subscriptions:      []fc.AccountSubscription{fc.AccountSubscriptionTransactions},
-		TransactionRefresh: &fc.AccountTransactionRefresh{ID: "fctxnref_1", Status: fc.AccountTransactionRefreshStatusSucceeded, LastAttemptedAt: now},
+		TransactionRefresh: &fc.AccountTransactionRefresh{ID: "fctxnref_1", Status: fc.RefreshStatusSucceeded, LastAttemptedAt: now},
 	}
 }
 
@@ -139,7 +139,7 @@ func FuzzDecodeAccount(f *testing.F) {
 		if !lenientOK {
 			return
 		}
-		for _, f := range []fc.AccountRefreshFeature{fc.FeatureBalance, fc.FeatureOwnership, fc.FeatureTransactions} {
+		for _, f := range []fc.AccountFeature{fc.AccountFeatureBalance, fc.AccountFeatureOwnership, fc.AccountFeatureTransactions} {
 			acct.RefreshOf(f)
 		}
 		again := stableEncoding(t, acct)

@@ -10,26 +10,6 @@ import (
 	"github.com/embedfin/embedfin-go/internal/poll"
 )
 
-// The features whose data a refresh fetches. They are the values of the
-// refresh endpoint's features parameter, so they can be passed to Refresh
-// as well as to WaitForRefresh.
-const (
-	FeatureBalance      = AccountRefreshFeatureBalance
-	FeatureOwnership    = AccountRefreshFeatureOwnership
-	FeatureTransactions = AccountRefreshFeatureTransactions
-)
-
-// RefreshStatus is the state of a feature's latest refresh, common to the
-// three refresh objects of an account.
-type RefreshStatus string
-
-// Refresh states.
-const (
-	RefreshPending   RefreshStatus = "pending"
-	RefreshSucceeded RefreshStatus = "succeeded"
-	RefreshFailed    RefreshStatus = "failed"
-)
-
 // RefreshState is the latest refresh of one feature of an account, read
 // from its balance_refresh, ownership_refresh or transaction_refresh.
 type RefreshState struct {
@@ -47,20 +27,20 @@ type RefreshState struct {
 
 // RefreshOf returns the state of the feature's latest refresh, and false
 // when the account has never had one (the field is null).
-func (a *Account) RefreshOf(feature AccountRefreshFeature) (RefreshState, bool) {
+func (a *Account) RefreshOf(feature AccountFeature) (RefreshState, bool) {
 	if a == nil {
 		return RefreshState{}, false
 	}
 	switch feature {
-	case FeatureBalance:
+	case AccountFeatureBalance:
 		if r := a.BalanceRefresh; r != nil {
 			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, ""}, true
 		}
-	case FeatureOwnership:
+	case AccountFeatureOwnership:
 		if r := a.OwnershipRefresh; r != nil {
 			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, ""}, true
 		}
-	case FeatureTransactions:
+	case AccountFeatureTransactions:
 		if r := a.TransactionRefresh; r != nil {
 			return RefreshState{RefreshStatus(r.Status), r.LastAttemptedAt, r.NextRefreshAvailableAt, r.ID}, true
 		}
@@ -103,7 +83,7 @@ var ErrRefreshFailed = errors.New("financialconnections: refresh failed")
 // allowed (RefreshOf(...).NextRefreshAvailableAt).
 type RefreshFailedError struct {
 	// Feature whose refresh failed.
-	Feature AccountRefreshFeature
+	Feature AccountFeature
 	// Account as fetched when the failure was seen.
 	Account *Account
 }
@@ -142,7 +122,7 @@ var defaultWait = poll.Interval{Min: 500 * time.Millisecond, Max: 10 * time.Seco
 //
 // Refreshes finish asynchronously; a webhook
 // (financial_connections.account.refreshed_*) is the push alternative.
-func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
+func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature AccountFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
 	if ctx == nil {
 		return nil, &embedfin.ValidationError{Param: "ctx", Reason: "context must not be nil"}
 	}
@@ -168,10 +148,10 @@ func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature 
 			return false, ErrNoRefresh
 		}
 		switch state.Status {
-		case RefreshSucceeded:
+		case RefreshStatusSucceeded:
 			result = acct
 			return true, nil
-		case RefreshFailed:
+		case RefreshStatusFailed:
 			return false, &RefreshFailedError{Feature: feature, Account: acct}
 		}
 		return false, nil
@@ -190,7 +170,7 @@ func (s *AccountService) WaitForRefresh(ctx context.Context, id string, feature 
 // disconnected account fails with a *AccountNotActiveError before the
 // refresh is requested (and so does one that became inactive in between,
 // which Stripe refuses to refresh).
-func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountRefreshFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
+func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature AccountFeature, wait *WaitOptions, opts ...embedfin.RequestOption) (*Account, error) {
 	if err := checkFeature(feature); err != nil {
 		return nil, err
 	}
@@ -201,7 +181,7 @@ func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature 
 	if cur.Status == AccountStatusInactive || cur.Status == AccountStatusDisconnected {
 		return nil, &AccountNotActiveError{Account: cur}
 	}
-	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountRefreshFeature{feature}}, opts...)
+	acct, err := s.Refresh(ctx, id, &AccountRefreshParams{Features: []AccountFeature{feature}}, opts...)
 	if err != nil {
 		// Stripe refuses to refresh an account that became inactive since
 		// it was retrieved; say so plainly.
@@ -218,19 +198,19 @@ func (s *AccountService) RefreshAndWait(ctx context.Context, id string, feature 
 	}
 	if state, ok := acct.RefreshOf(feature); ok {
 		switch state.Status {
-		case RefreshSucceeded:
+		case RefreshStatusSucceeded:
 			return acct, nil
-		case RefreshFailed:
+		case RefreshStatusFailed:
 			return nil, &RefreshFailedError{Feature: feature, Account: acct}
 		}
 	}
 	return s.WaitForRefresh(ctx, id, feature, wait, opts...)
 }
 
-func checkFeature(f AccountRefreshFeature) error {
+func checkFeature(f AccountFeature) error {
 	switch f {
-	case FeatureBalance, FeatureOwnership, FeatureTransactions:
+	case AccountFeatureBalance, AccountFeatureOwnership, AccountFeatureTransactions:
 		return nil
 	}
-	return &embedfin.ValidationError{Param: "feature", Reason: fmt.Sprintf("%q is not a refresh feature (use FeatureBalance, FeatureOwnership or FeatureTransactions)", string(f))}
+	return &embedfin.ValidationError{Param: "feature", Reason: fmt.Sprintf("%q is not a refresh feature (use AccountFeatureBalance, AccountFeatureOwnership or AccountFeatureTransactions)", string(f))}
 }

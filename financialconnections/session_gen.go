@@ -37,7 +37,7 @@ type Session struct {
 	Object string `json:"object"`
 	// Permissions is "permissions". One of "balances", "ownership",
 	// "payment_method" or "transactions".
-	Permissions []SessionPermission `json:"permissions"`
+	Permissions []Permission `json:"permissions"`
 	// Prefetch is "prefetch". One of "balances", "ownership" or
 	// "transactions".
 	Prefetch []SessionPrefetch `json:"prefetch"`
@@ -83,18 +83,6 @@ type SessionManualEntry struct {
 	// when it has no value.
 	Mode *SessionManualEntryMode `json:"mode"`
 }
-
-// SessionPermission is a string enumeration with values "balances",
-// "ownership", "payment_method" and "transactions"; the API may add values.
-type SessionPermission string
-
-// Values of SessionPermission.
-const (
-	SessionPermissionBalances      SessionPermission = "balances"
-	SessionPermissionOwnership     SessionPermission = "ownership"
-	SessionPermissionPaymentMethod SessionPermission = "payment_method"
-	SessionPermissionTransactions  SessionPermission = "transactions"
-)
 
 // SessionPrefetch is a string enumeration with values "balances", "ownership"
 // and "transactions"; the API may add values.

@@ -14,18 +14,18 @@ type SessionCreateParams struct {
 	embedfin.Params
 	// AccountHolder sets "account_holder": whose accounts are linked.
 	// Required.
-	AccountHolder *SessionCreateAccountHolderParams `url:"account_holder,omitempty"`
+	AccountHolder *SessionAccountHolderParams `url:"account_holder,omitempty"`
 	// Filters sets "filters": limits on which institutions and accounts the
 	// user can pick.
-	Filters *SessionCreateFiltersParams `url:"filters,omitempty"`
+	Filters *SessionFiltersParams `url:"filters,omitempty"`
 	// Limits sets "limits".
-	Limits *SessionCreateLimitsParams `url:"limits,omitempty"`
+	Limits *SessionLimitsParams `url:"limits,omitempty"`
 	// ManualEntry sets "manual_entry".
-	ManualEntry *SessionCreateManualEntryParams `url:"manual_entry,omitempty"`
+	ManualEntry *SessionManualEntryParams `url:"manual_entry,omitempty"`
 	// Permissions sets "permissions": the data to ask for; ask only for what
 	// the product uses, the user sees the list. Required. One of "balances",
 	// "ownership", "payment_method" or "transactions".
-	Permissions []SessionPermission `url:"permissions,omitempty"`
+	Permissions []Permission `url:"permissions,omitempty"`
 	// Prefetch sets "prefetch": data to read right after linking, without a
 	// Refresh call. One of "balances", "ownership" or "transactions".
 	Prefetch []SessionPrefetch `url:"prefetch,omitempty"`
@@ -60,8 +60,9 @@ func (p *SessionCreateParams) Validate() error {
 	return nil
 }
 
-// SessionCreateAccountHolderParams is a nested object of request parameters.
-type SessionCreateAccountHolderParams struct {
+// SessionAccountHolderParams is the "account_holder" object of the Session
+// parameters, for every method that takes it.
+type SessionAccountHolderParams struct {
 	// Account sets "account". At most 5000 characters.
 	Account *string `url:"account,omitempty"`
 	// Customer sets "customer": the customer the user stands for. At most 5000
@@ -77,7 +78,7 @@ type SessionCreateAccountHolderParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SessionCreateAccountHolderParams) Validate() error {
+func (p *SessionAccountHolderParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -87,8 +88,9 @@ func (p *SessionCreateAccountHolderParams) Validate() error {
 	return nil
 }
 
-// SessionCreateFiltersParams is a nested object of request parameters.
-type SessionCreateFiltersParams struct {
+// SessionFiltersParams is the "filters" object of the Session parameters, for
+// every method that takes it.
+type SessionFiltersParams struct {
 	// AccountSubcategories sets "account_subcategories". One of "checking",
 	// "credit_card", "line_of_credit", "mortgage" or "savings".
 	AccountSubcategories []SessionFiltersAccountSubcategory `url:"account_subcategories,omitempty"`
@@ -99,8 +101,9 @@ type SessionCreateFiltersParams struct {
 	RequirePaymentMethodSupport *SessionFiltersRequirePaymentMethodSupport `url:"require_payment_method_support,omitempty"`
 }
 
-// SessionCreateLimitsParams is a nested object of request parameters.
-type SessionCreateLimitsParams struct {
+// SessionLimitsParams is the "limits" object of the Session parameters, for
+// every method that takes it.
+type SessionLimitsParams struct {
 	// Accounts sets "accounts". Required.
 	Accounts *int64 `url:"accounts,omitempty"`
 }
@@ -108,7 +111,7 @@ type SessionCreateLimitsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SessionCreateLimitsParams) Validate() error {
+func (p *SessionLimitsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -118,8 +121,9 @@ func (p *SessionCreateLimitsParams) Validate() error {
 	return nil
 }
 
-// SessionCreateManualEntryParams is a nested object of request parameters.
-type SessionCreateManualEntryParams struct {
+// SessionManualEntryParams is the "manual_entry" object of the Session
+// parameters, for every method that takes it.
+type SessionManualEntryParams struct {
 	// Mode sets "mode". One of "automatic" or "disabled".
 	Mode *SessionManualEntryMode `url:"mode,omitempty"`
 }

@@ -84,16 +84,16 @@ func (s *TransactionService) SyncTransactions(ctx context.Context, accountID, cu
 		res.Err = &AccountNotActiveError{Account: acct}
 		return res
 	}
-	state, ok := acct.RefreshOf(FeatureTransactions)
+	state, ok := acct.RefreshOf(AccountFeatureTransactions)
 	switch {
 	case !ok:
 		res.Err = ErrNoRefresh
 		return res
-	case state.Status == RefreshPending:
+	case state.Status == RefreshStatusPending:
 		res.Err = ErrRefreshPending
 		return res
-	case state.Status == RefreshFailed:
-		res.Err = &RefreshFailedError{Feature: FeatureTransactions, Account: acct}
+	case state.Status == RefreshStatusFailed:
+		res.Err = &RefreshFailedError{Feature: AccountFeatureTransactions, Account: acct}
 		return res
 	}
 	if state.ID == cursor {
@@ -103,7 +103,7 @@ func (s *TransactionService) SyncTransactions(ctx context.Context, accountID, cu
 	params := &TransactionListParams{Account: embedfin.Ptr(accountID)}
 	params.Limit = embedfin.Ptr(int64(100))
 	if cursor != "" {
-		params.TransactionRefresh = &TransactionListTransactionRefreshParams{After: embedfin.Ptr(cursor)}
+		params.TransactionRefresh = &TransactionTransactionRefreshParams{After: embedfin.Ptr(cursor)}
 	}
 	for txn, err := range s.All(ctx, params, opts...) {
 		if err != nil {

@@ -23,7 +23,7 @@ type TransactionListParams struct {
 	TransactedAt *int64 `url:"transacted_at,omitempty"`
 	// TransactionRefresh sets "transaction_refresh": only the transactions
 	// changed after a given refresh.
-	TransactionRefresh *TransactionListTransactionRefreshParams `url:"transaction_refresh,omitempty"`
+	TransactionRefresh *TransactionTransactionRefreshParams `url:"transaction_refresh,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -44,8 +44,9 @@ func (p *TransactionListParams) Validate() error {
 	return nil
 }
 
-// TransactionListTransactionRefreshParams is a nested object of request parameters.
-type TransactionListTransactionRefreshParams struct {
+// TransactionTransactionRefreshParams is the "transaction_refresh" object of
+// the Transaction parameters, for every method that takes it.
+type TransactionTransactionRefreshParams struct {
 	// After sets "after". Required. At most 5000 characters.
 	After *string `url:"after,omitempty"`
 }
@@ -53,7 +54,7 @@ type TransactionListTransactionRefreshParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *TransactionListTransactionRefreshParams) Validate() error {
+func (p *TransactionTransactionRefreshParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}

@@ -56,12 +56,12 @@ func ExampleAccountService_WaitForRefresh() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	acct, err := fc.Accounts.WaitForRefresh(ctx, "fca_1", financialconnections.FeatureTransactions,
+	acct, err := fc.Accounts.WaitForRefresh(ctx, "fca_1", financialconnections.AccountFeatureTransactions,
 		&financialconnections.WaitOptions{MinInterval: time.Millisecond})
 	if err != nil {
 		panic(err)
 	}
-	state, _ := acct.RefreshOf(financialconnections.FeatureTransactions)
+	state, _ := acct.RefreshOf(financialconnections.AccountFeatureTransactions)
 	fmt.Println(state.Status, state.ID)
 	// Output: succeeded fctxnref_2
 }
@@ -72,11 +72,11 @@ func ExampleAccountService_RefreshAndWait() {
 	c, _ := embedfin.NewClient("sk_test_123", embedfin.WithBaseURL(srv.URL))
 	fc := financialconnections.New(c)
 
-	acct, err := fc.Accounts.RefreshAndWait(context.Background(), "fca_1", financialconnections.FeatureTransactions,
+	acct, err := fc.Accounts.RefreshAndWait(context.Background(), "fca_1", financialconnections.AccountFeatureTransactions,
 		&financialconnections.WaitOptions{MinInterval: time.Millisecond, Timeout: time.Minute})
 	switch {
 	case err == nil:
-		state, _ := acct.RefreshOf(financialconnections.FeatureTransactions)
+		state, _ := acct.RefreshOf(financialconnections.AccountFeatureTransactions)
 		fmt.Println("refreshed:", state.ID)
 	default:
 		fmt.Println("refresh did not complete:", err)

@@ -70,12 +70,12 @@ func TestWaitForRefreshSucceeds(t *testing.T) {
 		accountJSON("fca_1", "active", "transaction_refresh", "pending", "fctxnref_1"),
 		accountJSON("fca_1", "active", "transaction_refresh", "pending", "fctxnref_1"),
 		accountJSON("fca_1", "active", "transaction_refresh", "succeeded", "fctxnref_1")))
-	acct, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.FeatureTransactions, fast)
+	acct, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.AccountFeatureTransactions, fast)
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), calls.Load())
-	state, ok := acct.RefreshOf(fc.FeatureTransactions)
+	state, ok := acct.RefreshOf(fc.AccountFeatureTransactions)
 	require.True(t, ok)
-	assert.Equal(t, fc.RefreshSucceeded, state.Status)
+	assert.Equal(t, fc.RefreshStatusSucceeded, state.Status)
 	assert.Equal(t, "fctxnref_1", state.ID)
 	assert.Nil(t, state.NextRefreshAvailableAt, "null stays distinct from 0")
 }
@@ -87,12 +87,12 @@ func TestWaitForRefreshFails(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls,
 		accountJSON("fca_1", "active", "balance_refresh", "pending", ""),
 		accountJSON("fca_1", "active", "balance_refresh", "failed", "")))
-	_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.AccountFeatureBalance, fast)
 	require.ErrorIs(t, err, fc.ErrRefreshFailed)
 	var rf *fc.RefreshFailedError
 	require.ErrorAs(t, err, &rf)
 	assert.Equal(t, "fca_1", rf.Account.ID)
-	assert.Equal(t, fc.FeatureBalance, rf.Feature)
+	assert.Equal(t, fc.AccountFeatureBalance, rf.Feature)
 	assert.Equal(t, "financialconnections: balance refresh of account fca_1 failed", err.Error())
 }
 
@@ -104,13 +104,13 @@ func TestWaitForRefreshTimesOut(t *testing.T) {
 		accountJSON("fca_1", "active", "ownership_refresh", "pending", "")))
 	opts := *fast
 	opts.Timeout = 20 * time.Millisecond
-	_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.FeatureOwnership, &opts)
+	_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.AccountFeatureOwnership, &opts)
 	assert.ErrorIs(t, err, fc.ErrWaitTimeout)
 	assert.Greater(t, calls.Load(), int32(1))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err = c.Accounts.WaitForRefresh(ctx, "fca_1", fc.FeatureOwnership, fast)
+	_, err = c.Accounts.WaitForRefresh(ctx, "fca_1", fc.AccountFeatureOwnership, fast)
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "the caller's deadline is reported as such")
 }
 
@@ -124,7 +124,7 @@ func TestWaitForRefreshCancelled(t *testing.T) {
 		cancel()
 		return httpmock.NewStringResponse(200, accountJSON("fca_1", "active", "transaction_refresh", "pending", "fctxnref_1")), nil
 	})
-	_, err := c.Accounts.WaitForRefresh(ctx, "fca_1", fc.FeatureTransactions, &fc.WaitOptions{MinInterval: time.Hour})
+	_, err := c.Accounts.WaitForRefresh(ctx, "fca_1", fc.AccountFeatureTransactions, &fc.WaitOptions{MinInterval: time.Hour})
 	assert.Same(t, context.Canceled, err)
 	assert.Equal(t, int32(1), calls.Load())
 }
@@ -136,7 +136,7 @@ func TestWaitForRefreshFailsFastOnInactiveAccount(t *testing.T) {
 		var calls atomic.Int32
 		mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls,
 			accountJSON("fca_1", status, "transaction_refresh", "pending", "fctxnref_1")))
-		_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.FeatureTransactions, fast)
+		_, err := c.Accounts.WaitForRefresh(context.Background(), "fca_1", fc.AccountFeatureTransactions, fast)
 		require.ErrorIs(t, err, fc.ErrAccountNotActive, status)
 		assert.Contains(t, err.Error(), status)
 		assert.Equal(t, int32(1), calls.Load(), "no polling of a dead account")
@@ -150,13 +150,13 @@ func TestWaitForRefreshBadInput(t *testing.T) {
 	var ve *embedfin.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "feature", ve.Param)
-	_, err = c.Accounts.WaitForRefresh(context.Background(), "", fc.FeatureBalance, fast)
+	_, err = c.Accounts.WaitForRefresh(context.Background(), "", fc.AccountFeatureBalance, fast)
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, 0, mock.GetTotalCallCount())
 
 	var calls atomic.Int32
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_2", sequence(&calls, accountJSON("fca_2", "active", "", "", "")))
-	_, err = c.Accounts.WaitForRefresh(context.Background(), "fca_2", fc.FeatureBalance, fast)
+	_, err = c.Accounts.WaitForRefresh(context.Background(), "fca_2", fc.AccountFeatureBalance, fast)
 	assert.ErrorIs(t, err, fc.ErrNoRefresh)
 }
 
@@ -173,7 +173,7 @@ func TestRefreshAndWait(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls,
 		accountJSON("fca_1", "active", "", "", ""),
 		accountJSON("fca_1", "active", "balance_refresh", "succeeded", "")))
-	acct, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	acct, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.AccountFeatureBalance, fast)
 	require.NoError(t, err)
 	assert.Equal(t, "fca_1", acct.ID)
 	assert.Equal(t, url.Values{"features[0]": {"balance"}}, body)
@@ -188,7 +188,7 @@ func TestRefreshAndWaitOnInactiveAccount(t *testing.T) {
 		httpmock.NewStringResponder(400, `{"error":{"type":"invalid_request_error","message":"You cannot refresh an inactive account."}}`))
 	var calls atomic.Int32
 	mock.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls, accountJSON("fca_1", "inactive", "", "", "")))
-	_, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	_, err := c.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.AccountFeatureBalance, fast)
 	require.ErrorIs(t, err, fc.ErrAccountNotActive)
 	// The status is checked before the refresh is requested.
 	assert.Equal(t, 0, mock.GetCallCountInfo()["POST "+base+"/v1/financial_connections/accounts/fca_1/refresh"])
@@ -201,7 +201,7 @@ func TestRefreshAndWaitOnInactiveAccount(t *testing.T) {
 	var calls3 atomic.Int32
 	mock3.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls3,
 		accountJSON("fca_1", "active", "", "", ""), accountJSON("fca_1", "inactive", "", "", "")))
-	_, err = c3.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	_, err = c3.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.AccountFeatureBalance, fast)
 	require.ErrorIs(t, err, fc.ErrAccountNotActive)
 	assert.Equal(t, 1, mock3.GetCallCountInfo()["POST "+base+"/v1/financial_connections/accounts/fca_1/refresh"])
 
@@ -211,7 +211,7 @@ func TestRefreshAndWaitOnInactiveAccount(t *testing.T) {
 		httpmock.NewStringResponder(400, `{"error":{"type":"invalid_request_error","message":"Too soon."}}`))
 	var calls2 atomic.Int32
 	mock2.RegisterResponder("GET", base+"/v1/financial_connections/accounts/fca_1", sequence(&calls2, accountJSON("fca_1", "active", "", "", "")))
-	_, err = c2.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.FeatureBalance, fast)
+	_, err = c2.Accounts.RefreshAndWait(context.Background(), "fca_1", fc.AccountFeatureBalance, fast)
 	var apiErr *embedfin.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "Too soon.", apiErr.Message)

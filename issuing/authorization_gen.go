@@ -25,7 +25,7 @@ type Authorization struct {
 	Card *Card `json:"card"`
 	// CardPresence is "card_presence". One of "not_present" or "present". Nil
 	// when null.
-	CardPresence *AuthorizationCardPresence `json:"card_presence"`
+	CardPresence *CardPresence `json:"card_presence"`
 	// Cardholder is "cardholder". Expandable: the ID, or the whole object when
 	// the request expands it. Nil when null.
 	Cardholder *embedfin.Expandable[Cardholder] `json:"cardholder"`
@@ -107,12 +107,12 @@ type AuthorizationFleet struct {
 	CardholderPromptData *AuthorizationFleetCardholderPromptData `json:"cardholder_prompt_data"`
 	// PurchaseType is "purchase_type". One of "fuel_and_non_fuel_purchase",
 	// "fuel_purchase" or "non_fuel_purchase". Nil when null.
-	PurchaseType *AuthorizationFleetPurchaseType `json:"purchase_type"`
+	PurchaseType *FleetPurchaseType `json:"purchase_type"`
 	// ReportedBreakdown is "reported_breakdown". Nil when null.
 	ReportedBreakdown *AuthorizationFleetReportedBreakdown `json:"reported_breakdown"`
 	// ServiceType is "service_type". One of "full_service",
 	// "non_fuel_transaction" or "self_service". Nil when null.
-	ServiceType *AuthorizationFleetServiceType `json:"service_type"`
+	ServiceType *FleetServiceType `json:"service_type"`
 }
 
 // AuthorizationFraudChallenge is a nested object of the API
@@ -139,11 +139,11 @@ type AuthorizationFuel struct {
 	QuantityDecimal *string `json:"quantity_decimal"`
 	// Type is "type". One of "diesel", "other", "unleaded_plus",
 	// "unleaded_regular" or "unleaded_super". Nil when null.
-	Type *AuthorizationFuelType `json:"type"`
+	Type *FuelType `json:"type"`
 	// Unit is "unit". One of "charging_minute", "imperial_gallon", "kilogram",
 	// "kilowatt_hour", "liter", "other", "pound" or "us_gallon". Nil when
 	// null.
-	Unit *AuthorizationFuelUnit `json:"unit"`
+	Unit *FuelUnit `json:"unit"`
 	// UnitCostDecimal is "unit_cost_decimal". A decimal number in a string,
 	// which keeps its precision. Nil when null.
 	UnitCostDecimal *string `json:"unit_cost_decimal"`
@@ -238,18 +238,18 @@ type AuthorizationTreasury struct {
 type AuthorizationVerificationData struct {
 	// AddressLine1Check is "address_line1_check". One of "match", "mismatch"
 	// or "not_provided".
-	AddressLine1Check AuthorizationVerificationDataAddressLine1Check `json:"address_line1_check"`
+	AddressLine1Check VerificationCheck `json:"address_line1_check"`
 	// AddressPostalCodeCheck is "address_postal_code_check". One of "match",
 	// "mismatch" or "not_provided".
-	AddressPostalCodeCheck AuthorizationVerificationDataAddressPostalCodeCheck `json:"address_postal_code_check"`
+	AddressPostalCodeCheck VerificationCheck `json:"address_postal_code_check"`
 	// AuthenticationExemption is "authentication_exemption". Left out of
 	// responses when it has no value. Nil when null.
 	AuthenticationExemption *AuthorizationVerificationDataAuthenticationExemption `json:"authentication_exemption"`
 	// CVCCheck is "cvc_check". One of "match", "mismatch" or "not_provided".
-	CVCCheck AuthorizationVerificationDataCVCCheck `json:"cvc_check"`
+	CVCCheck VerificationCheck `json:"cvc_check"`
 	// ExpiryCheck is "expiry_check". One of "match", "mismatch" or
 	// "not_provided".
-	ExpiryCheck AuthorizationVerificationDataExpiryCheck `json:"expiry_check"`
+	ExpiryCheck VerificationCheck `json:"expiry_check"`
 	// PostalCode is "postal_code". Nil when null.
 	PostalCode *string `json:"postal_code"`
 	// ThreeDSecure is "three_d_secure". Left out of responses when it has no
@@ -343,14 +343,14 @@ const (
 	AuthorizationAuthorizationMethodSwipe       AuthorizationAuthorizationMethod = "swipe"
 )
 
-// AuthorizationCardPresence is a string enumeration with values "not_present"
-// and "present"; the API may add values.
-type AuthorizationCardPresence string
+// CardPresence is a string enumeration with values "not_present" and
+// "present"; the API may add values.
+type CardPresence string
 
-// Values of AuthorizationCardPresence.
+// Values of CardPresence.
 const (
-	AuthorizationCardPresenceNotPresent AuthorizationCardPresence = "not_present"
-	AuthorizationCardPresencePresent    AuthorizationCardPresence = "present"
+	CardPresenceNotPresent CardPresence = "not_present"
+	CardPresencePresent    CardPresence = "present"
 )
 
 // AuthorizationStatus is a string enumeration with values "closed", "expired",
@@ -365,28 +365,27 @@ const (
 	AuthorizationStatusReversed AuthorizationStatus = "reversed"
 )
 
-// AuthorizationFleetPurchaseType is a string enumeration with values
+// FleetPurchaseType is a string enumeration with values
 // "fuel_and_non_fuel_purchase", "fuel_purchase" and "non_fuel_purchase"; the
 // API may add values.
-type AuthorizationFleetPurchaseType string
+type FleetPurchaseType string
 
-// Values of AuthorizationFleetPurchaseType.
+// Values of FleetPurchaseType.
 const (
-	AuthorizationFleetPurchaseTypeFuelAndNonFuelPurchase AuthorizationFleetPurchaseType = "fuel_and_non_fuel_purchase"
-	AuthorizationFleetPurchaseTypeFuelPurchase           AuthorizationFleetPurchaseType = "fuel_purchase"
-	AuthorizationFleetPurchaseTypeNonFuelPurchase        AuthorizationFleetPurchaseType = "non_fuel_purchase"
+	FleetPurchaseTypeFuelAndNonFuelPurchase FleetPurchaseType = "fuel_and_non_fuel_purchase"
+	FleetPurchaseTypeFuelPurchase           FleetPurchaseType = "fuel_purchase"
+	FleetPurchaseTypeNonFuelPurchase        FleetPurchaseType = "non_fuel_purchase"
 )
 
-// AuthorizationFleetServiceType is a string enumeration with values
-// "full_service", "non_fuel_transaction" and "self_service"; the API may add
-// values.
-type AuthorizationFleetServiceType string
+// FleetServiceType is a string enumeration with values "full_service",
+// "non_fuel_transaction" and "self_service"; the API may add values.
+type FleetServiceType string
 
-// Values of AuthorizationFleetServiceType.
+// Values of FleetServiceType.
 const (
-	AuthorizationFleetServiceTypeFullService        AuthorizationFleetServiceType = "full_service"
-	AuthorizationFleetServiceTypeNonFuelTransaction AuthorizationFleetServiceType = "non_fuel_transaction"
-	AuthorizationFleetServiceTypeSelfService        AuthorizationFleetServiceType = "self_service"
+	FleetServiceTypeFullService        FleetServiceType = "full_service"
+	FleetServiceTypeNonFuelTransaction FleetServiceType = "non_fuel_transaction"
+	FleetServiceTypeSelfService        FleetServiceType = "self_service"
 )
 
 // AuthorizationFraudChallengeChannel is a string enumeration with values
@@ -423,35 +422,35 @@ const (
 	AuthorizationFraudChallengeUndeliverableReasonUnsupportedPhoneNumber AuthorizationFraudChallengeUndeliverableReason = "unsupported_phone_number"
 )
 
-// AuthorizationFuelType is a string enumeration with values "diesel", "other",
+// FuelType is a string enumeration with values "diesel", "other",
 // "unleaded_plus", "unleaded_regular" and "unleaded_super"; the API may add
 // values.
-type AuthorizationFuelType string
+type FuelType string
 
-// Values of AuthorizationFuelType.
+// Values of FuelType.
 const (
-	AuthorizationFuelTypeDiesel          AuthorizationFuelType = "diesel"
-	AuthorizationFuelTypeOther           AuthorizationFuelType = "other"
-	AuthorizationFuelTypeUnleadedPlus    AuthorizationFuelType = "unleaded_plus"
-	AuthorizationFuelTypeUnleadedRegular AuthorizationFuelType = "unleaded_regular"
-	AuthorizationFuelTypeUnleadedSuper   AuthorizationFuelType = "unleaded_super"
+	FuelTypeDiesel          FuelType = "diesel"
+	FuelTypeOther           FuelType = "other"
+	FuelTypeUnleadedPlus    FuelType = "unleaded_plus"
+	FuelTypeUnleadedRegular FuelType = "unleaded_regular"
+	FuelTypeUnleadedSuper   FuelType = "unleaded_super"
 )
 
-// AuthorizationFuelUnit is a string enumeration with values "charging_minute",
+// FuelUnit is a string enumeration with values "charging_minute",
 // "imperial_gallon", "kilogram", "kilowatt_hour", "liter", "other", "pound"
 // and "us_gallon"; the API may add values.
-type AuthorizationFuelUnit string
+type FuelUnit string
 
-// Values of AuthorizationFuelUnit.
+// Values of FuelUnit.
 const (
-	AuthorizationFuelUnitChargingMinute AuthorizationFuelUnit = "charging_minute"
-	AuthorizationFuelUnitImperialGallon AuthorizationFuelUnit = "imperial_gallon"
-	AuthorizationFuelUnitKilogram       AuthorizationFuelUnit = "kilogram"
-	AuthorizationFuelUnitKilowattHour   AuthorizationFuelUnit = "kilowatt_hour"
-	AuthorizationFuelUnitLiter          AuthorizationFuelUnit = "liter"
-	AuthorizationFuelUnitOther          AuthorizationFuelUnit = "other"
-	AuthorizationFuelUnitPound          AuthorizationFuelUnit = "pound"
-	AuthorizationFuelUnitUSGallon       AuthorizationFuelUnit = "us_gallon"
+	FuelUnitChargingMinute FuelUnit = "charging_minute"
+	FuelUnitImperialGallon FuelUnit = "imperial_gallon"
+	FuelUnitKilogram       FuelUnit = "kilogram"
+	FuelUnitKilowattHour   FuelUnit = "kilowatt_hour"
+	FuelUnitLiter          FuelUnit = "liter"
+	FuelUnitOther          FuelUnit = "other"
+	FuelUnitPound          FuelUnit = "pound"
+	FuelUnitUSGallon       FuelUnit = "us_gallon"
 )
 
 // AuthorizationRequestHistoryReason is a string enumeration with 21 known
@@ -483,48 +482,15 @@ const (
 	AuthorizationRequestHistoryReasonWebhookTimeout                 AuthorizationRequestHistoryReason = "webhook_timeout"
 )
 
-// AuthorizationVerificationDataAddressLine1Check is a string enumeration with
-// values "match", "mismatch" and "not_provided"; the API may add values.
-type AuthorizationVerificationDataAddressLine1Check string
+// VerificationCheck is a string enumeration with values "match", "mismatch"
+// and "not_provided"; the API may add values.
+type VerificationCheck string
 
-// Values of AuthorizationVerificationDataAddressLine1Check.
+// Values of VerificationCheck.
 const (
-	AuthorizationVerificationDataAddressLine1CheckMatch       AuthorizationVerificationDataAddressLine1Check = "match"
-	AuthorizationVerificationDataAddressLine1CheckMismatch    AuthorizationVerificationDataAddressLine1Check = "mismatch"
-	AuthorizationVerificationDataAddressLine1CheckNotProvided AuthorizationVerificationDataAddressLine1Check = "not_provided"
-)
-
-// AuthorizationVerificationDataAddressPostalCodeCheck is a string enumeration
-// with values "match", "mismatch" and "not_provided"; the API may add values.
-type AuthorizationVerificationDataAddressPostalCodeCheck string
-
-// Values of AuthorizationVerificationDataAddressPostalCodeCheck.
-const (
-	AuthorizationVerificationDataAddressPostalCodeCheckMatch       AuthorizationVerificationDataAddressPostalCodeCheck = "match"
-	AuthorizationVerificationDataAddressPostalCodeCheckMismatch    AuthorizationVerificationDataAddressPostalCodeCheck = "mismatch"
-	AuthorizationVerificationDataAddressPostalCodeCheckNotProvided AuthorizationVerificationDataAddressPostalCodeCheck = "not_provided"
-)
-
-// AuthorizationVerificationDataCVCCheck is a string enumeration with values
-// "match", "mismatch" and "not_provided"; the API may add values.
-type AuthorizationVerificationDataCVCCheck string
-
-// Values of AuthorizationVerificationDataCVCCheck.
-const (
-	AuthorizationVerificationDataCVCCheckMatch       AuthorizationVerificationDataCVCCheck = "match"
-	AuthorizationVerificationDataCVCCheckMismatch    AuthorizationVerificationDataCVCCheck = "mismatch"
-	AuthorizationVerificationDataCVCCheckNotProvided AuthorizationVerificationDataCVCCheck = "not_provided"
-)
-
-// AuthorizationVerificationDataExpiryCheck is a string enumeration with values
-// "match", "mismatch" and "not_provided"; the API may add values.
-type AuthorizationVerificationDataExpiryCheck string
-
-// Values of AuthorizationVerificationDataExpiryCheck.
-const (
-	AuthorizationVerificationDataExpiryCheckMatch       AuthorizationVerificationDataExpiryCheck = "match"
-	AuthorizationVerificationDataExpiryCheckMismatch    AuthorizationVerificationDataExpiryCheck = "mismatch"
-	AuthorizationVerificationDataExpiryCheckNotProvided AuthorizationVerificationDataExpiryCheck = "not_provided"
+	VerificationCheckMatch       VerificationCheck = "match"
+	VerificationCheckMismatch    VerificationCheck = "mismatch"
+	VerificationCheckNotProvided VerificationCheck = "not_provided"
 )
 
 // AuthorizationVerificationDataAuthenticationExemptionClaimedBy is a string

@@ -28,7 +28,7 @@ type CardCreateParams struct {
 	// spending draws from.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// LifecycleControls sets "lifecycle_controls".
-	LifecycleControls *CardCreateLifecycleControlsParams `url:"lifecycle_controls,omitempty"`
+	LifecycleControls *CardLifecycleControlsParams `url:"lifecycle_controls,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
 	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
@@ -41,7 +41,7 @@ type CardCreateParams struct {
 	ReplacementFor *string `url:"replacement_for,omitempty"`
 	// ReplacementReason sets "replacement_reason". One of "damaged",
 	// "expired", "lost" or "stolen".
-	ReplacementReason *CardCreateReplacementReason `url:"replacement_reason,omitempty"`
+	ReplacementReason *CardReplacementReason `url:"replacement_reason,omitempty"`
 	// SecondLine sets "second_line". At most 5000 characters.
 	SecondLine *string `url:"second_line,omitempty"`
 	// Shipping sets "shipping".
@@ -50,7 +50,7 @@ type CardCreateParams struct {
 	SpendingControls *CardSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status": active to use the card at once; cards start
 	// inactive otherwise. One of "active" or "inactive".
-	Status *CardCreateStatus `url:"status,omitempty"`
+	Status *CardStatus `url:"status,omitempty"`
 	// Type sets "type". Required. One of "physical" or "virtual".
 	Type *CardType `url:"type,omitempty"`
 }
@@ -86,16 +86,17 @@ func (p *CardCreateParams) Validate() error {
 	return nil
 }
 
-// CardCreateLifecycleControlsParams is a nested object of request parameters.
-type CardCreateLifecycleControlsParams struct {
+// CardLifecycleControlsParams is the "lifecycle_controls" object of the Card
+// parameters, for every method that takes it.
+type CardLifecycleControlsParams struct {
 	// CancelAfter sets "cancel_after". Required.
-	CancelAfter *CardCreateLifecycleControlsCancelAfterParams `url:"cancel_after,omitempty"`
+	CancelAfter *CardLifecycleControlsCancelAfterParams `url:"cancel_after,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CardCreateLifecycleControlsParams) Validate() error {
+func (p *CardLifecycleControlsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -110,8 +111,10 @@ func (p *CardCreateLifecycleControlsParams) Validate() error {
 	return nil
 }
 
-// CardCreateLifecycleControlsCancelAfterParams is a nested object of request parameters.
-type CardCreateLifecycleControlsCancelAfterParams struct {
+// CardLifecycleControlsCancelAfterParams is the
+// "lifecycle_controls.cancel_after" object of the Card parameters, for every
+// method that takes it.
+type CardLifecycleControlsCancelAfterParams struct {
 	// PaymentCount sets "payment_count". Required.
 	PaymentCount *int64 `url:"payment_count,omitempty"`
 }
@@ -119,7 +122,7 @@ type CardCreateLifecycleControlsCancelAfterParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *CardCreateLifecycleControlsCancelAfterParams) Validate() error {
+func (p *CardLifecycleControlsCancelAfterParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -129,28 +132,18 @@ func (p *CardCreateLifecycleControlsCancelAfterParams) Validate() error {
 	return nil
 }
 
-// CardPINParams is a nested object of request parameters.
+// CardPINParams is the "pin" object of the Card parameters, for every method
+// that takes it.
 type CardPINParams struct {
 	// EncryptedNumber sets "encrypted_number". At most 5000 characters.
 	EncryptedNumber *string `url:"encrypted_number,omitempty"`
 }
 
-// CardCreateReplacementReason is a string enumeration with values "damaged",
-// "expired", "lost" and "stolen"; the API may add values.
-type CardCreateReplacementReason string
-
-// Values of CardCreateReplacementReason.
-const (
-	CardCreateReplacementReasonDamaged CardCreateReplacementReason = "damaged"
-	CardCreateReplacementReasonExpired CardCreateReplacementReason = "expired"
-	CardCreateReplacementReasonLost    CardCreateReplacementReason = "lost"
-	CardCreateReplacementReasonStolen  CardCreateReplacementReason = "stolen"
-)
-
-// CardShippingParams is a nested object of request parameters.
+// CardShippingParams is the "shipping" object of the Card parameters, for
+// every method that takes it.
 type CardShippingParams struct {
 	// Address sets "address". Required.
-	Address *AddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// AddressValidation sets "address_validation".
 	AddressValidation *CardShippingAddressValidationParams `url:"address_validation,omitempty"`
 	// BusinessName sets "business_name". At most 50 characters.
@@ -179,10 +172,17 @@ func (p *CardShippingParams) Validate() error {
 	if p.Address == nil {
 		return embedfin.MissingParam("address")
 	}
-	if p.Address != nil {
-		if err := p.Address.Validate(); err != nil {
-			return embedfin.NestParamError("address", err)
-		}
+	if x := p.Address; x != nil && x.City == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("city"))
+	}
+	if x := p.Address; x != nil && x.Country == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("country"))
+	}
+	if x := p.Address; x != nil && x.Line1 == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("line1"))
+	}
+	if x := p.Address; x != nil && x.PostalCode == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("postal_code"))
 	}
 	if p.AddressValidation != nil {
 		if err := p.AddressValidation.Validate(); err != nil {
@@ -195,7 +195,8 @@ func (p *CardShippingParams) Validate() error {
 	return nil
 }
 
-// CardShippingAddressValidationParams is a nested object of request parameters.
+// CardShippingAddressValidationParams is the "shipping.address_validation"
+// object of the Card parameters, for every method that takes it.
 type CardShippingAddressValidationParams struct {
 	// Mode sets "mode". Required. One of "disabled", "normalization_only" or
 	// "validation_and_normalization".
@@ -215,34 +216,36 @@ func (p *CardShippingAddressValidationParams) Validate() error {
 	return nil
 }
 
-// CardShippingCustomsParams is a nested object of request parameters.
+// CardShippingCustomsParams is the "shipping.customs" object of the Card
+// parameters, for every method that takes it.
 type CardShippingCustomsParams struct {
 	// EoriNumber sets "eori_number". At most 5000 characters.
 	EoriNumber *string `url:"eori_number,omitempty"`
 }
 
-// CardSpendingControlsParams is a nested object of request parameters.
+// CardSpendingControlsParams is the "spending_controls" object of the Card
+// parameters, for every method that takes it.
 type CardSpendingControlsParams struct {
 	// AllowedCardPresences sets "allowed_card_presences". One of "not_present"
 	// or "present".
-	AllowedCardPresences []CardSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
+	AllowedCardPresences []CardPresence `url:"allowed_card_presences,omitempty"`
 	// AllowedCategories sets "allowed_categories". One of the 295 values of
-	// CardSpendingControlsAllowedCategory.
-	AllowedCategories []CardSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
+	// MerchantCategory.
+	AllowedCategories []MerchantCategory `url:"allowed_categories,omitempty"`
 	// AllowedMerchantCountries sets "allowed_merchant_countries". Each at most
 	// 5000 characters.
 	AllowedMerchantCountries []string `url:"allowed_merchant_countries,omitempty"`
 	// BlockedCardPresences sets "blocked_card_presences". One of "not_present"
 	// or "present".
-	BlockedCardPresences []CardSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
+	BlockedCardPresences []CardPresence `url:"blocked_card_presences,omitempty"`
 	// BlockedCategories sets "blocked_categories". One of the 295 values of
-	// CardSpendingControlsBlockedCategory.
-	BlockedCategories []CardSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
+	// MerchantCategory.
+	BlockedCategories []MerchantCategory `url:"blocked_categories,omitempty"`
 	// BlockedMerchantCountries sets "blocked_merchant_countries". Each at most
 	// 5000 characters.
 	BlockedMerchantCountries []string `url:"blocked_merchant_countries,omitempty"`
 	// SpendingLimits sets "spending_limits".
-	SpendingLimits []*SpendingLimitsParams `url:"spending_limits,omitempty"`
+	SpendingLimits []*CardSpendingControlsSpendingLimitParams `url:"spending_limits,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -260,15 +263,35 @@ func (p *CardSpendingControlsParams) Validate() error {
 	return nil
 }
 
-// CardCreateStatus is a string enumeration with values "active" and
-// "inactive"; the API may add values.
-type CardCreateStatus string
+// CardSpendingControlsSpendingLimitParams is the
+// "spending_controls.spending_limit" object of the Card parameters, for every
+// method that takes it.
+type CardSpendingControlsSpendingLimitParams struct {
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
+	Amount *int64 `url:"amount,omitempty"`
+	// Categories sets "categories". One of the 295 values of MerchantCategory.
+	Categories []MerchantCategory `url:"categories,omitempty"`
+	// Interval sets "interval". Required. One of "all_time", "daily",
+	// "monthly", "per_authorization", "weekly" or "yearly".
+	Interval *SpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
+}
 
-// Values of CardCreateStatus.
-const (
-	CardCreateStatusActive   CardCreateStatus = "active"
-	CardCreateStatusInactive CardCreateStatus = "inactive"
-)
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *CardSpendingControlsSpendingLimitParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Amount == nil {
+		return embedfin.MissingParam("amount")
+	}
+	if p.Interval == nil {
+		return embedfin.MissingParam("interval")
+	}
+	return nil
+}
 
 // CardListParams holds the parameters of CardService.List (GET /v1/issuing/cards).
 type CardListParams struct {
@@ -307,7 +330,7 @@ type CardUpdateParams struct {
 	embedfin.Params
 	// CancellationReason sets "cancellation_reason". One of "lost" or
 	// "stolen".
-	CancellationReason *CardUpdateCancellationReason `url:"cancellation_reason,omitempty"`
+	CancellationReason *CardCancellationReason `url:"cancellation_reason,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
 	// removed.
 	Metadata map[string]string `url:"metadata,omitempty"`
@@ -344,16 +367,6 @@ func (p *CardUpdateParams) Validate() error {
 	}
 	return nil
 }
-
-// CardUpdateCancellationReason is a string enumeration with values "lost" and
-// "stolen"; the API may add values.
-type CardUpdateCancellationReason string
-
-// Values of CardUpdateCancellationReason.
-const (
-	CardUpdateCancellationReasonLost   CardUpdateCancellationReason = "lost"
-	CardUpdateCancellationReasonStolen CardUpdateCancellationReason = "stolen"
-)
 
 // CardService calls the Issuing card endpoints. Get it from New(c).Cards.
 type CardService struct {

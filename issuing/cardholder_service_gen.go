@@ -36,7 +36,7 @@ type CardholderCreateParams struct {
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status". One of "active" or "inactive".
-	Status *CardholderCreateStatus `url:"status,omitempty"`
+	Status *CardholderStatus `url:"status,omitempty"`
 	// Type sets "type". One of "company" or "individual".
 	Type *CardholderType `url:"type,omitempty"`
 }
@@ -72,10 +72,11 @@ func (p *CardholderCreateParams) Validate() error {
 	return nil
 }
 
-// CardholderBillingParams is a nested object of request parameters.
+// CardholderBillingParams is the "billing" object of the Cardholder
+// parameters, for every method that takes it.
 type CardholderBillingParams struct {
 	// Address sets "address". Required.
-	Address *AddressParams `url:"address,omitempty"`
+	Address *embedfin.AddressParams `url:"address,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -88,59 +89,30 @@ func (p *CardholderBillingParams) Validate() error {
 	if p.Address == nil {
 		return embedfin.MissingParam("address")
 	}
-	if p.Address != nil {
-		if err := p.Address.Validate(); err != nil {
-			return embedfin.NestParamError("address", err)
-		}
+	if x := p.Address; x != nil && x.City == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("city"))
+	}
+	if x := p.Address; x != nil && x.Country == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("country"))
+	}
+	if x := p.Address; x != nil && x.Line1 == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("line1"))
+	}
+	if x := p.Address; x != nil && x.PostalCode == nil {
+		return embedfin.NestParamError("address", embedfin.MissingParam("postal_code"))
 	}
 	return nil
 }
 
-// AddressParams is a nested object of request parameters.
-type AddressParams struct {
-	// City sets "city". Required. At most 5000 characters.
-	City *string `url:"city,omitempty"`
-	// Country sets "country". Required. At most 5000 characters.
-	Country *string `url:"country,omitempty"`
-	// Line1 sets "line1". Required. At most 5000 characters.
-	Line1 *string `url:"line1,omitempty"`
-	// Line2 sets "line2". At most 5000 characters.
-	Line2 *string `url:"line2,omitempty"`
-	// PostalCode sets "postal_code". Required. At most 5000 characters.
-	PostalCode *string `url:"postal_code,omitempty"`
-	// State sets "state". At most 5000 characters.
-	State *string `url:"state,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AddressParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.City == nil {
-		return embedfin.MissingParam("city")
-	}
-	if p.Country == nil {
-		return embedfin.MissingParam("country")
-	}
-	if p.Line1 == nil {
-		return embedfin.MissingParam("line1")
-	}
-	if p.PostalCode == nil {
-		return embedfin.MissingParam("postal_code")
-	}
-	return nil
-}
-
-// CardholderCompanyParams is a nested object of request parameters.
+// CardholderCompanyParams is the "company" object of the Cardholder
+// parameters, for every method that takes it.
 type CardholderCompanyParams struct {
 	// TaxID sets "tax_id". At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
-// CardholderIndividualParams is a nested object of request parameters.
+// CardholderIndividualParams is the "individual" object of the Cardholder
+// parameters, for every method that takes it.
 type CardholderIndividualParams struct {
 	// CardIssuing sets "card_issuing".
 	CardIssuing *CardholderIndividualCardIssuingParams `url:"card_issuing,omitempty"`
@@ -161,21 +133,28 @@ func (p *CardholderIndividualParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.DOB != nil {
-		if err := p.DOB.Validate(); err != nil {
-			return embedfin.NestParamError("dob", err)
-		}
+	if x := p.DOB; x != nil && x.Day == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("day"))
+	}
+	if x := p.DOB; x != nil && x.Month == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("month"))
+	}
+	if x := p.DOB; x != nil && x.Year == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("year"))
 	}
 	return nil
 }
 
-// CardholderIndividualCardIssuingParams is a nested object of request parameters.
+// CardholderIndividualCardIssuingParams is the "individual.card_issuing"
+// object of the Cardholder parameters, for every method that takes it.
 type CardholderIndividualCardIssuingParams struct {
 	// UserTermsAcceptance sets "user_terms_acceptance".
 	UserTermsAcceptance *CardholderIndividualCardIssuingUserTermsAcceptanceParams `url:"user_terms_acceptance,omitempty"`
 }
 
-// CardholderIndividualCardIssuingUserTermsAcceptanceParams is a nested object of request parameters.
+// CardholderIndividualCardIssuingUserTermsAcceptanceParams is the
+// "individual.card_issuing.user_terms_acceptance" object of the Cardholder
+// parameters, for every method that takes it.
 type CardholderIndividualCardIssuingUserTermsAcceptanceParams struct {
 	// Date sets "date". Unix time in seconds.
 	Date *int64 `url:"date,omitempty"`
@@ -185,34 +164,46 @@ type CardholderIndividualCardIssuingUserTermsAcceptanceParams struct {
 	UserAgent *string `url:"user_agent,omitempty"`
 }
 
-// CardholderIndividualVerificationParams is a nested object of request parameters.
+// CardholderIndividualVerificationParams is the "individual.verification"
+// object of the Cardholder parameters, for every method that takes it.
 type CardholderIndividualVerificationParams struct {
 	// Document sets "document".
-	Document *embedfin.DocumentParams `url:"document,omitempty"`
+	Document *CardholderIndividualVerificationDocumentParams `url:"document,omitempty"`
 }
 
-// CardholderSpendingControlsParams is a nested object of request parameters.
+// CardholderIndividualVerificationDocumentParams is the
+// "individual.verification.document" object of the Cardholder parameters, for
+// every method that takes it.
+type CardholderIndividualVerificationDocumentParams struct {
+	// Back sets "back". At most 5000 characters.
+	Back *string `url:"back,omitempty"`
+	// Front sets "front". At most 5000 characters.
+	Front *string `url:"front,omitempty"`
+}
+
+// CardholderSpendingControlsParams is the "spending_controls" object of the
+// Cardholder parameters, for every method that takes it.
 type CardholderSpendingControlsParams struct {
 	// AllowedCardPresences sets "allowed_card_presences". One of "not_present"
 	// or "present".
-	AllowedCardPresences []CardholderSpendingControlsAllowedCardPresence `url:"allowed_card_presences,omitempty"`
+	AllowedCardPresences []CardPresence `url:"allowed_card_presences,omitempty"`
 	// AllowedCategories sets "allowed_categories". One of the 295 values of
-	// CardholderSpendingControlsAllowedCategory.
-	AllowedCategories []CardholderSpendingControlsAllowedCategory `url:"allowed_categories,omitempty"`
+	// MerchantCategory.
+	AllowedCategories []MerchantCategory `url:"allowed_categories,omitempty"`
 	// AllowedMerchantCountries sets "allowed_merchant_countries". Each at most
 	// 5000 characters.
 	AllowedMerchantCountries []string `url:"allowed_merchant_countries,omitempty"`
 	// BlockedCardPresences sets "blocked_card_presences". One of "not_present"
 	// or "present".
-	BlockedCardPresences []CardholderSpendingControlsBlockedCardPresence `url:"blocked_card_presences,omitempty"`
+	BlockedCardPresences []CardPresence `url:"blocked_card_presences,omitempty"`
 	// BlockedCategories sets "blocked_categories". One of the 295 values of
-	// CardholderSpendingControlsBlockedCategory.
-	BlockedCategories []CardholderSpendingControlsBlockedCategory `url:"blocked_categories,omitempty"`
+	// MerchantCategory.
+	BlockedCategories []MerchantCategory `url:"blocked_categories,omitempty"`
 	// BlockedMerchantCountries sets "blocked_merchant_countries". Each at most
 	// 5000 characters.
 	BlockedMerchantCountries []string `url:"blocked_merchant_countries,omitempty"`
 	// SpendingLimits sets "spending_limits".
-	SpendingLimits []*SpendingLimitsParams `url:"spending_limits,omitempty"`
+	SpendingLimits []*CardholderSpendingControlsSpendingLimitParams `url:"spending_limits,omitempty"`
 	// SpendingLimitsCurrency sets "spending_limits_currency". A three-letter
 	// ISO currency code, in lowercase.
 	SpendingLimitsCurrency *string `url:"spending_limits_currency,omitempty"`
@@ -233,23 +224,24 @@ func (p *CardholderSpendingControlsParams) Validate() error {
 	return nil
 }
 
-// SpendingLimitsParams is a nested object of request parameters.
-type SpendingLimitsParams struct {
+// CardholderSpendingControlsSpendingLimitParams is the
+// "spending_controls.spending_limit" object of the Cardholder parameters, for
+// every method that takes it.
+type CardholderSpendingControlsSpendingLimitParams struct {
 	// Amount sets "amount". Required. An amount in the currency's minor unit
 	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
-	// Categories sets "categories". One of the 295 values of
-	// CardholderSpendingControlsAllowedCategory.
-	Categories []CardholderSpendingControlsAllowedCategory `url:"categories,omitempty"`
+	// Categories sets "categories". One of the 295 values of MerchantCategory.
+	Categories []MerchantCategory `url:"categories,omitempty"`
 	// Interval sets "interval". Required. One of "all_time", "daily",
 	// "monthly", "per_authorization", "weekly" or "yearly".
-	Interval *CardholderSpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
+	Interval *SpendingControlsSpendingLimitInterval `url:"interval,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SpendingLimitsParams) Validate() error {
+func (p *CardholderSpendingControlsSpendingLimitParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -261,16 +253,6 @@ func (p *SpendingLimitsParams) Validate() error {
 	}
 	return nil
 }
-
-// CardholderCreateStatus is a string enumeration with values "active" and
-// "inactive"; the API may add values.
-type CardholderCreateStatus string
-
-// Values of CardholderCreateStatus.
-const (
-	CardholderCreateStatusActive   CardholderCreateStatus = "active"
-	CardholderCreateStatusInactive CardholderCreateStatus = "inactive"
-)
 
 // CardholderListParams holds the parameters of CardholderService.List (GET /v1/issuing/cardholders).
 type CardholderListParams struct {
@@ -318,7 +300,7 @@ type CardholderUpdateParams struct {
 	// SpendingControls sets "spending_controls".
 	SpendingControls *CardholderSpendingControlsParams `url:"spending_controls,omitempty"`
 	// Status sets "status". One of "active" or "inactive".
-	Status *CardholderCreateStatus `url:"status,omitempty"`
+	Status *CardholderStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

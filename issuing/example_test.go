@@ -48,7 +48,7 @@ func ExampleCardholderService_Create() {
 		Type:  embedfin.Ptr(issuing.CardholderTypeIndividual),
 		Name:  embedfin.Ptr("Jenny Rosen"),
 		Email: embedfin.Ptr("jenny.rosen@example.com"),
-		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+		Billing: &issuing.CardholderBillingParams{Address: &embedfin.AddressParams{
 			Line1:      embedfin.Ptr("510 Townsend St"),
 			City:       embedfin.Ptr("San Francisco"),
 			State:      embedfin.Ptr("CA"),
@@ -130,8 +130,8 @@ func ExampleTestHelpersAuthorizationService_Create() {
 		Card:                embedfin.Ptr("ic_1Nv0JY2eZvKYlo2C"),
 		Amount:              embedfin.Ptr(int64(1000)),
 		AuthorizationMethod: embedfin.Ptr(issuing.AuthorizationAuthorizationMethodChip),
-		MerchantData: &issuing.AuthorizationTestCreateMerchantDataParams{
-			Category: embedfin.Ptr(issuing.AuthorizationTestCreateMerchantDataCategoryTaxicabsLimousines),
+		MerchantData: &issuing.AuthorizationMerchantDataParams{
+			Category: embedfin.Ptr(issuing.MerchantCategoryTaxicabsLimousines),
 			Name:     embedfin.Ptr("Rocket Rides"),
 			City:     embedfin.Ptr("San Francisco"),
 			Country:  embedfin.Ptr("US"),

@@ -16,7 +16,7 @@ type AuthorizationTestCreateParams struct {
 	// currency's minor unit (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountDetails sets "amount_details".
-	AmountDetails *AuthorizationTestCreateAmountDetailsParams `url:"amount_details,omitempty"`
+	AmountDetails *AuthorizationAmountDetailsParams `url:"amount_details,omitempty"`
 	// AuthorizationMethod sets "authorization_method". One of "chip",
 	// "contactless", "keyed_in", "online" or "swipe".
 	AuthorizationMethod *AuthorizationAuthorizationMethod `url:"authorization_method,omitempty"`
@@ -27,12 +27,12 @@ type AuthorizationTestCreateParams struct {
 	// lowercase.
 	Currency *string `url:"currency,omitempty"`
 	// Fleet sets "fleet".
-	Fleet *AuthorizationTestCreateFleetParams `url:"fleet,omitempty"`
+	Fleet *AuthorizationFleetParams `url:"fleet,omitempty"`
 	// FraudDisputabilityLikelihood sets "fraud_disputability_likelihood". One
 	// of "neutral", "unknown", "very_likely" or "very_unlikely".
-	FraudDisputabilityLikelihood *AuthorizationTestCreateFraudDisputabilityLikelihood `url:"fraud_disputability_likelihood,omitempty"`
+	FraudDisputabilityLikelihood *AuthorizationFraudDisputabilityLikelihood `url:"fraud_disputability_likelihood,omitempty"`
 	// Fuel sets "fuel".
-	Fuel *FuelParams `url:"fuel,omitempty"`
+	Fuel *AuthorizationFuelParams `url:"fuel,omitempty"`
 	// IsAmountControllable sets "is_amount_controllable".
 	IsAmountControllable *bool `url:"is_amount_controllable,omitempty"`
 	// MerchantAmount sets "merchant_amount". An amount in the currency's minor
@@ -43,15 +43,15 @@ type AuthorizationTestCreateParams struct {
 	MerchantCurrency *string `url:"merchant_currency,omitempty"`
 	// MerchantData sets "merchant_data": the test purchase's merchant:
 	// category, name and location.
-	MerchantData *AuthorizationTestCreateMerchantDataParams `url:"merchant_data,omitempty"`
+	MerchantData *AuthorizationMerchantDataParams `url:"merchant_data,omitempty"`
 	// NetworkData sets "network_data".
-	NetworkData *AuthorizationTestCreateNetworkDataParams `url:"network_data,omitempty"`
+	NetworkData *AuthorizationNetworkDataParams `url:"network_data,omitempty"`
 	// RiskAssessment sets "risk_assessment".
-	RiskAssessment *AuthorizationTestCreateRiskAssessmentParams `url:"risk_assessment,omitempty"`
+	RiskAssessment *AuthorizationRiskAssessmentParams `url:"risk_assessment,omitempty"`
 	// VerificationData sets "verification_data".
-	VerificationData *AuthorizationTestCreateVerificationDataParams `url:"verification_data,omitempty"`
+	VerificationData *AuthorizationVerificationDataParams `url:"verification_data,omitempty"`
 	// Wallet sets "wallet". One of "apple_pay", "google_pay" or "samsung_pay".
-	Wallet *AuthorizationTestCreateWallet `url:"wallet,omitempty"`
+	Wallet *Wallet `url:"wallet,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -77,8 +77,9 @@ func (p *AuthorizationTestCreateParams) Validate() error {
 	return nil
 }
 
-// AuthorizationTestCreateAmountDetailsParams is a nested object of request parameters.
-type AuthorizationTestCreateAmountDetailsParams struct {
+// AuthorizationAmountDetailsParams is the "amount_details" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationAmountDetailsParams struct {
 	// ATMFee sets "atm_fee".
 	ATMFee *int64 `url:"atm_fee,omitempty"`
 	// CashbackAmount sets "cashback_amount". An amount in the currency's minor
@@ -86,22 +87,25 @@ type AuthorizationTestCreateAmountDetailsParams struct {
 	CashbackAmount *int64 `url:"cashback_amount,omitempty"`
 }
 
-// AuthorizationTestCreateFleetParams is a nested object of request parameters.
-type AuthorizationTestCreateFleetParams struct {
+// AuthorizationFleetParams is the "fleet" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationFleetParams struct {
 	// CardholderPromptData sets "cardholder_prompt_data".
-	CardholderPromptData *FleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
+	CardholderPromptData *AuthorizationFleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
 	// PurchaseType sets "purchase_type". One of "fuel_and_non_fuel_purchase",
 	// "fuel_purchase" or "non_fuel_purchase".
-	PurchaseType *AuthorizationFleetPurchaseType `url:"purchase_type,omitempty"`
+	PurchaseType *FleetPurchaseType `url:"purchase_type,omitempty"`
 	// ReportedBreakdown sets "reported_breakdown".
-	ReportedBreakdown *FleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
+	ReportedBreakdown *AuthorizationFleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
 	// ServiceType sets "service_type". One of "full_service",
 	// "non_fuel_transaction" or "self_service".
-	ServiceType *AuthorizationFleetServiceType `url:"service_type,omitempty"`
+	ServiceType *FleetServiceType `url:"service_type,omitempty"`
 }
 
-// FleetCardholderPromptDataParams is a nested object of request parameters.
-type FleetCardholderPromptDataParams struct {
+// AuthorizationFleetCardholderPromptDataParams is the
+// "fleet.cardholder_prompt_data" object of the Authorization parameters, for
+// every method that takes it.
+type AuthorizationFleetCardholderPromptDataParams struct {
 	// DriverID sets "driver_id". At most 5000 characters.
 	DriverID *string `url:"driver_id,omitempty"`
 	// Odometer sets "odometer".
@@ -114,25 +118,39 @@ type FleetCardholderPromptDataParams struct {
 	VehicleNumber *string `url:"vehicle_number,omitempty"`
 }
 
-// FleetReportedBreakdownParams is a nested object of request parameters.
-type FleetReportedBreakdownParams struct {
+// AuthorizationFleetReportedBreakdownParams is the "fleet.reported_breakdown"
+// object of the Authorization parameters, for every method that takes it.
+type AuthorizationFleetReportedBreakdownParams struct {
 	// Fuel sets "fuel".
-	Fuel *FleetReportedBreakdownFuelParams `url:"fuel,omitempty"`
+	Fuel *AuthorizationFleetReportedBreakdownFuelParams `url:"fuel,omitempty"`
 	// NonFuel sets "non_fuel".
-	NonFuel *FleetReportedBreakdownFuelParams `url:"non_fuel,omitempty"`
+	NonFuel *AuthorizationFleetReportedBreakdownNonFuelParams `url:"non_fuel,omitempty"`
 	// Tax sets "tax".
-	Tax *FleetReportedBreakdownTaxParams `url:"tax,omitempty"`
+	Tax *AuthorizationFleetReportedBreakdownTaxParams `url:"tax,omitempty"`
 }
 
-// FleetReportedBreakdownFuelParams is a nested object of request parameters.
-type FleetReportedBreakdownFuelParams struct {
+// AuthorizationFleetReportedBreakdownFuelParams is the
+// "fleet.reported_breakdown.fuel" object of the Authorization parameters, for
+// every method that takes it.
+type AuthorizationFleetReportedBreakdownFuelParams struct {
 	// GrossAmountDecimal sets "gross_amount_decimal". A decimal number in a
 	// string, which keeps its precision.
 	GrossAmountDecimal *string `url:"gross_amount_decimal,omitempty"`
 }
 
-// FleetReportedBreakdownTaxParams is a nested object of request parameters.
-type FleetReportedBreakdownTaxParams struct {
+// AuthorizationFleetReportedBreakdownNonFuelParams is the
+// "fleet.reported_breakdown.non_fuel" object of the Authorization parameters,
+// for every method that takes it.
+type AuthorizationFleetReportedBreakdownNonFuelParams struct {
+	// GrossAmountDecimal sets "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
+	GrossAmountDecimal *string `url:"gross_amount_decimal,omitempty"`
+}
+
+// AuthorizationFleetReportedBreakdownTaxParams is the
+// "fleet.reported_breakdown.tax" object of the Authorization parameters, for
+// every method that takes it.
+type AuthorizationFleetReportedBreakdownTaxParams struct {
 	// LocalAmountDecimal sets "local_amount_decimal". A decimal number in a
 	// string, which keeps its precision.
 	LocalAmountDecimal *string `url:"local_amount_decimal,omitempty"`
@@ -141,21 +159,22 @@ type FleetReportedBreakdownTaxParams struct {
 	NationalAmountDecimal *string `url:"national_amount_decimal,omitempty"`
 }
 
-// AuthorizationTestCreateFraudDisputabilityLikelihood is a string enumeration
-// with values "neutral", "unknown", "very_likely" and "very_unlikely"; the API
-// may add values.
-type AuthorizationTestCreateFraudDisputabilityLikelihood string
+// AuthorizationFraudDisputabilityLikelihood is a string enumeration with
+// values "neutral", "unknown", "very_likely" and "very_unlikely"; the API may
+// add values.
+type AuthorizationFraudDisputabilityLikelihood string
 
-// Values of AuthorizationTestCreateFraudDisputabilityLikelihood.
+// Values of AuthorizationFraudDisputabilityLikelihood.
 const (
-	AuthorizationTestCreateFraudDisputabilityLikelihoodNeutral      AuthorizationTestCreateFraudDisputabilityLikelihood = "neutral"
-	AuthorizationTestCreateFraudDisputabilityLikelihoodUnknown      AuthorizationTestCreateFraudDisputabilityLikelihood = "unknown"
-	AuthorizationTestCreateFraudDisputabilityLikelihoodVeryLikely   AuthorizationTestCreateFraudDisputabilityLikelihood = "very_likely"
-	AuthorizationTestCreateFraudDisputabilityLikelihoodVeryUnlikely AuthorizationTestCreateFraudDisputabilityLikelihood = "very_unlikely"
+	AuthorizationFraudDisputabilityLikelihoodNeutral      AuthorizationFraudDisputabilityLikelihood = "neutral"
+	AuthorizationFraudDisputabilityLikelihoodUnknown      AuthorizationFraudDisputabilityLikelihood = "unknown"
+	AuthorizationFraudDisputabilityLikelihoodVeryLikely   AuthorizationFraudDisputabilityLikelihood = "very_likely"
+	AuthorizationFraudDisputabilityLikelihoodVeryUnlikely AuthorizationFraudDisputabilityLikelihood = "very_unlikely"
 )
 
-// FuelParams is a nested object of request parameters.
-type FuelParams struct {
+// AuthorizationFuelParams is the "fuel" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationFuelParams struct {
 	// IndustryProductCode sets "industry_product_code". At most 5000
 	// characters.
 	IndustryProductCode *string `url:"industry_product_code,omitempty"`
@@ -164,20 +183,21 @@ type FuelParams struct {
 	QuantityDecimal *string `url:"quantity_decimal,omitempty"`
 	// Type sets "type". One of "diesel", "other", "unleaded_plus",
 	// "unleaded_regular" or "unleaded_super".
-	Type *AuthorizationFuelType `url:"type,omitempty"`
+	Type *FuelType `url:"type,omitempty"`
 	// Unit sets "unit". One of "charging_minute", "imperial_gallon",
 	// "kilogram", "kilowatt_hour", "liter", "other", "pound" or "us_gallon".
-	Unit *AuthorizationFuelUnit `url:"unit,omitempty"`
+	Unit *FuelUnit `url:"unit,omitempty"`
 	// UnitCostDecimal sets "unit_cost_decimal". A decimal number in a string,
 	// which keeps its precision.
 	UnitCostDecimal *string `url:"unit_cost_decimal,omitempty"`
 }
 
-// AuthorizationTestCreateMerchantDataParams is a nested object of request parameters.
-type AuthorizationTestCreateMerchantDataParams struct {
-	// Category sets "category". One of the 294 values of
-	// AuthorizationTestCreateMerchantDataCategory.
-	Category *AuthorizationTestCreateMerchantDataCategory `url:"category,omitempty"`
+// AuthorizationMerchantDataParams is the "merchant_data" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationMerchantDataParams struct {
+	// Category sets "category". Any value of MerchantCategory but
+	// "miscellaneous".
+	Category *MerchantCategory `url:"category,omitempty"`
 	// City sets "city". At most 5000 characters.
 	City *string `url:"city,omitempty"`
 	// Country sets "country". At most 5000 characters.
@@ -196,329 +216,29 @@ type AuthorizationTestCreateMerchantDataParams struct {
 	URL *string `url:"url,omitempty"`
 }
 
-// AuthorizationTestCreateMerchantDataCategory is a string enumeration with 294
-// known values (see the constants); the API may add values.
-type AuthorizationTestCreateMerchantDataCategory string
-
-// Values of AuthorizationTestCreateMerchantDataCategory.
-const (
-	AuthorizationTestCreateMerchantDataCategoryAcRefrigerationRepair                                      AuthorizationTestCreateMerchantDataCategory = "ac_refrigeration_repair"
-	AuthorizationTestCreateMerchantDataCategoryAccountingBookkeepingServices                              AuthorizationTestCreateMerchantDataCategory = "accounting_bookkeeping_services"
-	AuthorizationTestCreateMerchantDataCategoryAdvertisingServices                                        AuthorizationTestCreateMerchantDataCategory = "advertising_services"
-	AuthorizationTestCreateMerchantDataCategoryAgriculturalCooperative                                    AuthorizationTestCreateMerchantDataCategory = "agricultural_cooperative"
-	AuthorizationTestCreateMerchantDataCategoryAirlinesAirCarriers                                        AuthorizationTestCreateMerchantDataCategory = "airlines_air_carriers"
-	AuthorizationTestCreateMerchantDataCategoryAirportsFlyingFields                                       AuthorizationTestCreateMerchantDataCategory = "airports_flying_fields"
-	AuthorizationTestCreateMerchantDataCategoryAmbulanceServices                                          AuthorizationTestCreateMerchantDataCategory = "ambulance_services"
-	AuthorizationTestCreateMerchantDataCategoryAmusementParksCarnivals                                    AuthorizationTestCreateMerchantDataCategory = "amusement_parks_carnivals"
-	AuthorizationTestCreateMerchantDataCategoryAntiqueReproductions                                       AuthorizationTestCreateMerchantDataCategory = "antique_reproductions"
-	AuthorizationTestCreateMerchantDataCategoryAntiqueShops                                               AuthorizationTestCreateMerchantDataCategory = "antique_shops"
-	AuthorizationTestCreateMerchantDataCategoryAquariums                                                  AuthorizationTestCreateMerchantDataCategory = "aquariums"
-	AuthorizationTestCreateMerchantDataCategoryArchitecturalSurveyingServices                             AuthorizationTestCreateMerchantDataCategory = "architectural_surveying_services"
-	AuthorizationTestCreateMerchantDataCategoryArtDealersAndGalleries                                     AuthorizationTestCreateMerchantDataCategory = "art_dealers_and_galleries"
-	AuthorizationTestCreateMerchantDataCategoryArtistsSupplyAndCraftShops                                 AuthorizationTestCreateMerchantDataCategory = "artists_supply_and_craft_shops"
-	AuthorizationTestCreateMerchantDataCategoryAutoAndHomeSupplyStores                                    AuthorizationTestCreateMerchantDataCategory = "auto_and_home_supply_stores"
-	AuthorizationTestCreateMerchantDataCategoryAutoBodyRepairShops                                        AuthorizationTestCreateMerchantDataCategory = "auto_body_repair_shops"
-	AuthorizationTestCreateMerchantDataCategoryAutoPaintShops                                             AuthorizationTestCreateMerchantDataCategory = "auto_paint_shops"
-	AuthorizationTestCreateMerchantDataCategoryAutoServiceShops                                           AuthorizationTestCreateMerchantDataCategory = "auto_service_shops"
-	AuthorizationTestCreateMerchantDataCategoryAutomatedCashDisburse                                      AuthorizationTestCreateMerchantDataCategory = "automated_cash_disburse"
-	AuthorizationTestCreateMerchantDataCategoryAutomatedFuelDispensers                                    AuthorizationTestCreateMerchantDataCategory = "automated_fuel_dispensers"
-	AuthorizationTestCreateMerchantDataCategoryAutomobileAssociations                                     AuthorizationTestCreateMerchantDataCategory = "automobile_associations"
-	AuthorizationTestCreateMerchantDataCategoryAutomotivePartsAndAccessoriesStores                        AuthorizationTestCreateMerchantDataCategory = "automotive_parts_and_accessories_stores"
-	AuthorizationTestCreateMerchantDataCategoryAutomotiveTireStores                                       AuthorizationTestCreateMerchantDataCategory = "automotive_tire_stores"
-	AuthorizationTestCreateMerchantDataCategoryBailAndBondPayments                                        AuthorizationTestCreateMerchantDataCategory = "bail_and_bond_payments"
-	AuthorizationTestCreateMerchantDataCategoryBakeries                                                   AuthorizationTestCreateMerchantDataCategory = "bakeries"
-	AuthorizationTestCreateMerchantDataCategoryBandsOrchestras                                            AuthorizationTestCreateMerchantDataCategory = "bands_orchestras"
-	AuthorizationTestCreateMerchantDataCategoryBarberAndBeautyShops                                       AuthorizationTestCreateMerchantDataCategory = "barber_and_beauty_shops"
-	AuthorizationTestCreateMerchantDataCategoryBettingCasinoGambling                                      AuthorizationTestCreateMerchantDataCategory = "betting_casino_gambling"
-	AuthorizationTestCreateMerchantDataCategoryBicycleShops                                               AuthorizationTestCreateMerchantDataCategory = "bicycle_shops"
-	AuthorizationTestCreateMerchantDataCategoryBilliardPoolEstablishments                                 AuthorizationTestCreateMerchantDataCategory = "billiard_pool_establishments"
-	AuthorizationTestCreateMerchantDataCategoryBoatDealers                                                AuthorizationTestCreateMerchantDataCategory = "boat_dealers"
-	AuthorizationTestCreateMerchantDataCategoryBoatRentalsAndLeases                                       AuthorizationTestCreateMerchantDataCategory = "boat_rentals_and_leases"
-	AuthorizationTestCreateMerchantDataCategoryBookStores                                                 AuthorizationTestCreateMerchantDataCategory = "book_stores"
-	AuthorizationTestCreateMerchantDataCategoryBooksPeriodicalsAndNewspapers                              AuthorizationTestCreateMerchantDataCategory = "books_periodicals_and_newspapers"
-	AuthorizationTestCreateMerchantDataCategoryBowlingAlleys                                              AuthorizationTestCreateMerchantDataCategory = "bowling_alleys"
-	AuthorizationTestCreateMerchantDataCategoryBusLines                                                   AuthorizationTestCreateMerchantDataCategory = "bus_lines"
-	AuthorizationTestCreateMerchantDataCategoryBusinessSecretarialSchools                                 AuthorizationTestCreateMerchantDataCategory = "business_secretarial_schools"
-	AuthorizationTestCreateMerchantDataCategoryBuyingShoppingServices                                     AuthorizationTestCreateMerchantDataCategory = "buying_shopping_services"
-	AuthorizationTestCreateMerchantDataCategoryCableSatelliteAndOtherPayTelevisionAndRadio                AuthorizationTestCreateMerchantDataCategory = "cable_satellite_and_other_pay_television_and_radio"
-	AuthorizationTestCreateMerchantDataCategoryCameraAndPhotographicSupplyStores                          AuthorizationTestCreateMerchantDataCategory = "camera_and_photographic_supply_stores"
-	AuthorizationTestCreateMerchantDataCategoryCandyNutAndConfectioneryStores                             AuthorizationTestCreateMerchantDataCategory = "candy_nut_and_confectionery_stores"
-	AuthorizationTestCreateMerchantDataCategoryCarAndTruckDealersNewUsed                                  AuthorizationTestCreateMerchantDataCategory = "car_and_truck_dealers_new_used"
-	AuthorizationTestCreateMerchantDataCategoryCarAndTruckDealersUsedOnly                                 AuthorizationTestCreateMerchantDataCategory = "car_and_truck_dealers_used_only"
-	AuthorizationTestCreateMerchantDataCategoryCarRentalAgencies                                          AuthorizationTestCreateMerchantDataCategory = "car_rental_agencies"
-	AuthorizationTestCreateMerchantDataCategoryCarWashes                                                  AuthorizationTestCreateMerchantDataCategory = "car_washes"
-	AuthorizationTestCreateMerchantDataCategoryCarpentryServices                                          AuthorizationTestCreateMerchantDataCategory = "carpentry_services"
-	AuthorizationTestCreateMerchantDataCategoryCarpetUpholsteryCleaning                                   AuthorizationTestCreateMerchantDataCategory = "carpet_upholstery_cleaning"
-	AuthorizationTestCreateMerchantDataCategoryCaterers                                                   AuthorizationTestCreateMerchantDataCategory = "caterers"
-	AuthorizationTestCreateMerchantDataCategoryCharitableAndSocialServiceOrganizationsFundraising         AuthorizationTestCreateMerchantDataCategory = "charitable_and_social_service_organizations_fundraising"
-	AuthorizationTestCreateMerchantDataCategoryChemicalsAndAlliedProducts                                 AuthorizationTestCreateMerchantDataCategory = "chemicals_and_allied_products"
-	AuthorizationTestCreateMerchantDataCategoryChildCareServices                                          AuthorizationTestCreateMerchantDataCategory = "child_care_services"
-	AuthorizationTestCreateMerchantDataCategoryChildrensAndInfantsWearStores                              AuthorizationTestCreateMerchantDataCategory = "childrens_and_infants_wear_stores"
-	AuthorizationTestCreateMerchantDataCategoryChiropodistsPodiatrists                                    AuthorizationTestCreateMerchantDataCategory = "chiropodists_podiatrists"
-	AuthorizationTestCreateMerchantDataCategoryChiropractors                                              AuthorizationTestCreateMerchantDataCategory = "chiropractors"
-	AuthorizationTestCreateMerchantDataCategoryCigarStoresAndStands                                       AuthorizationTestCreateMerchantDataCategory = "cigar_stores_and_stands"
-	AuthorizationTestCreateMerchantDataCategoryCivicSocialFraternalAssociations                           AuthorizationTestCreateMerchantDataCategory = "civic_social_fraternal_associations"
-	AuthorizationTestCreateMerchantDataCategoryCleaningAndMaintenance                                     AuthorizationTestCreateMerchantDataCategory = "cleaning_and_maintenance"
-	AuthorizationTestCreateMerchantDataCategoryClothingRental                                             AuthorizationTestCreateMerchantDataCategory = "clothing_rental"
-	AuthorizationTestCreateMerchantDataCategoryCollegesUniversities                                       AuthorizationTestCreateMerchantDataCategory = "colleges_universities"
-	AuthorizationTestCreateMerchantDataCategoryCommercialEquipment                                        AuthorizationTestCreateMerchantDataCategory = "commercial_equipment"
-	AuthorizationTestCreateMerchantDataCategoryCommercialFootwear                                         AuthorizationTestCreateMerchantDataCategory = "commercial_footwear"
-	AuthorizationTestCreateMerchantDataCategoryCommercialPhotographyArtAndGraphics                        AuthorizationTestCreateMerchantDataCategory = "commercial_photography_art_and_graphics"
-	AuthorizationTestCreateMerchantDataCategoryCommuterTransportAndFerries                                AuthorizationTestCreateMerchantDataCategory = "commuter_transport_and_ferries"
-	AuthorizationTestCreateMerchantDataCategoryComputerNetworkServices                                    AuthorizationTestCreateMerchantDataCategory = "computer_network_services"
-	AuthorizationTestCreateMerchantDataCategoryComputerProgramming                                        AuthorizationTestCreateMerchantDataCategory = "computer_programming"
-	AuthorizationTestCreateMerchantDataCategoryComputerRepair                                             AuthorizationTestCreateMerchantDataCategory = "computer_repair"
-	AuthorizationTestCreateMerchantDataCategoryComputerSoftwareStores                                     AuthorizationTestCreateMerchantDataCategory = "computer_software_stores"
-	AuthorizationTestCreateMerchantDataCategoryComputersPeripheralsAndSoftware                            AuthorizationTestCreateMerchantDataCategory = "computers_peripherals_and_software"
-	AuthorizationTestCreateMerchantDataCategoryConcreteWorkServices                                       AuthorizationTestCreateMerchantDataCategory = "concrete_work_services"
-	AuthorizationTestCreateMerchantDataCategoryConstructionMaterials                                      AuthorizationTestCreateMerchantDataCategory = "construction_materials"
-	AuthorizationTestCreateMerchantDataCategoryConsultingPublicRelations                                  AuthorizationTestCreateMerchantDataCategory = "consulting_public_relations"
-	AuthorizationTestCreateMerchantDataCategoryCorrespondenceSchools                                      AuthorizationTestCreateMerchantDataCategory = "correspondence_schools"
-	AuthorizationTestCreateMerchantDataCategoryCosmeticStores                                             AuthorizationTestCreateMerchantDataCategory = "cosmetic_stores"
-	AuthorizationTestCreateMerchantDataCategoryCounselingServices                                         AuthorizationTestCreateMerchantDataCategory = "counseling_services"
-	AuthorizationTestCreateMerchantDataCategoryCountryClubs                                               AuthorizationTestCreateMerchantDataCategory = "country_clubs"
-	AuthorizationTestCreateMerchantDataCategoryCourierServices                                            AuthorizationTestCreateMerchantDataCategory = "courier_services"
-	AuthorizationTestCreateMerchantDataCategoryCourtCosts                                                 AuthorizationTestCreateMerchantDataCategory = "court_costs"
-	AuthorizationTestCreateMerchantDataCategoryCreditReportingAgencies                                    AuthorizationTestCreateMerchantDataCategory = "credit_reporting_agencies"
-	AuthorizationTestCreateMerchantDataCategoryCruiseLines                                                AuthorizationTestCreateMerchantDataCategory = "cruise_lines"
-	AuthorizationTestCreateMerchantDataCategoryDairyProductsStores                                        AuthorizationTestCreateMerchantDataCategory = "dairy_products_stores"
-	AuthorizationTestCreateMerchantDataCategoryDanceHallStudiosSchools                                    AuthorizationTestCreateMerchantDataCategory = "dance_hall_studios_schools"
-	AuthorizationTestCreateMerchantDataCategoryDatingEscortServices                                       AuthorizationTestCreateMerchantDataCategory = "dating_escort_services"
-	AuthorizationTestCreateMerchantDataCategoryDentistsOrthodontists                                      AuthorizationTestCreateMerchantDataCategory = "dentists_orthodontists"
-	AuthorizationTestCreateMerchantDataCategoryDepartmentStores                                           AuthorizationTestCreateMerchantDataCategory = "department_stores"
-	AuthorizationTestCreateMerchantDataCategoryDetectiveAgencies                                          AuthorizationTestCreateMerchantDataCategory = "detective_agencies"
-	AuthorizationTestCreateMerchantDataCategoryDigitalGoodsApplications                                   AuthorizationTestCreateMerchantDataCategory = "digital_goods_applications"
-	AuthorizationTestCreateMerchantDataCategoryDigitalGoodsGames                                          AuthorizationTestCreateMerchantDataCategory = "digital_goods_games"
-	AuthorizationTestCreateMerchantDataCategoryDigitalGoodsLargeVolume                                    AuthorizationTestCreateMerchantDataCategory = "digital_goods_large_volume"
-	AuthorizationTestCreateMerchantDataCategoryDigitalGoodsMedia                                          AuthorizationTestCreateMerchantDataCategory = "digital_goods_media"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingCatalogMerchant                             AuthorizationTestCreateMerchantDataCategory = "direct_marketing_catalog_merchant"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingCombinationCatalogAndRetailMerchant         AuthorizationTestCreateMerchantDataCategory = "direct_marketing_combination_catalog_and_retail_merchant"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingInboundTelemarketing                        AuthorizationTestCreateMerchantDataCategory = "direct_marketing_inbound_telemarketing"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingInsuranceServices                           AuthorizationTestCreateMerchantDataCategory = "direct_marketing_insurance_services"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingOther                                       AuthorizationTestCreateMerchantDataCategory = "direct_marketing_other"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingOutboundTelemarketing                       AuthorizationTestCreateMerchantDataCategory = "direct_marketing_outbound_telemarketing"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingSubscription                                AuthorizationTestCreateMerchantDataCategory = "direct_marketing_subscription"
-	AuthorizationTestCreateMerchantDataCategoryDirectMarketingTravel                                      AuthorizationTestCreateMerchantDataCategory = "direct_marketing_travel"
-	AuthorizationTestCreateMerchantDataCategoryDiscountStores                                             AuthorizationTestCreateMerchantDataCategory = "discount_stores"
-	AuthorizationTestCreateMerchantDataCategoryDoctors                                                    AuthorizationTestCreateMerchantDataCategory = "doctors"
-	AuthorizationTestCreateMerchantDataCategoryDoorToDoorSales                                            AuthorizationTestCreateMerchantDataCategory = "door_to_door_sales"
-	AuthorizationTestCreateMerchantDataCategoryDraperyWindowCoveringAndUpholsteryStores                   AuthorizationTestCreateMerchantDataCategory = "drapery_window_covering_and_upholstery_stores"
-	AuthorizationTestCreateMerchantDataCategoryDrinkingPlaces                                             AuthorizationTestCreateMerchantDataCategory = "drinking_places"
-	AuthorizationTestCreateMerchantDataCategoryDrugStoresAndPharmacies                                    AuthorizationTestCreateMerchantDataCategory = "drug_stores_and_pharmacies"
-	AuthorizationTestCreateMerchantDataCategoryDrugsDrugProprietariesAndDruggistSundries                  AuthorizationTestCreateMerchantDataCategory = "drugs_drug_proprietaries_and_druggist_sundries"
-	AuthorizationTestCreateMerchantDataCategoryDryCleaners                                                AuthorizationTestCreateMerchantDataCategory = "dry_cleaners"
-	AuthorizationTestCreateMerchantDataCategoryDurableGoods                                               AuthorizationTestCreateMerchantDataCategory = "durable_goods"
-	AuthorizationTestCreateMerchantDataCategoryDutyFreeStores                                             AuthorizationTestCreateMerchantDataCategory = "duty_free_stores"
-	AuthorizationTestCreateMerchantDataCategoryEatingPlacesRestaurants                                    AuthorizationTestCreateMerchantDataCategory = "eating_places_restaurants"
-	AuthorizationTestCreateMerchantDataCategoryEducationalServices                                        AuthorizationTestCreateMerchantDataCategory = "educational_services"
-	AuthorizationTestCreateMerchantDataCategoryElectricRazorStores                                        AuthorizationTestCreateMerchantDataCategory = "electric_razor_stores"
-	AuthorizationTestCreateMerchantDataCategoryElectricVehicleCharging                                    AuthorizationTestCreateMerchantDataCategory = "electric_vehicle_charging"
-	AuthorizationTestCreateMerchantDataCategoryElectricalPartsAndEquipment                                AuthorizationTestCreateMerchantDataCategory = "electrical_parts_and_equipment"
-	AuthorizationTestCreateMerchantDataCategoryElectricalServices                                         AuthorizationTestCreateMerchantDataCategory = "electrical_services"
-	AuthorizationTestCreateMerchantDataCategoryElectronicsRepairShops                                     AuthorizationTestCreateMerchantDataCategory = "electronics_repair_shops"
-	AuthorizationTestCreateMerchantDataCategoryElectronicsStores                                          AuthorizationTestCreateMerchantDataCategory = "electronics_stores"
-	AuthorizationTestCreateMerchantDataCategoryElementarySecondarySchools                                 AuthorizationTestCreateMerchantDataCategory = "elementary_secondary_schools"
-	AuthorizationTestCreateMerchantDataCategoryEmergencyServicesGcasVisaUseOnly                           AuthorizationTestCreateMerchantDataCategory = "emergency_services_gcas_visa_use_only"
-	AuthorizationTestCreateMerchantDataCategoryEmploymentTempAgencies                                     AuthorizationTestCreateMerchantDataCategory = "employment_temp_agencies"
-	AuthorizationTestCreateMerchantDataCategoryEquipmentRental                                            AuthorizationTestCreateMerchantDataCategory = "equipment_rental"
-	AuthorizationTestCreateMerchantDataCategoryExterminatingServices                                      AuthorizationTestCreateMerchantDataCategory = "exterminating_services"
-	AuthorizationTestCreateMerchantDataCategoryFamilyClothingStores                                       AuthorizationTestCreateMerchantDataCategory = "family_clothing_stores"
-	AuthorizationTestCreateMerchantDataCategoryFastFoodRestaurants                                        AuthorizationTestCreateMerchantDataCategory = "fast_food_restaurants"
-	AuthorizationTestCreateMerchantDataCategoryFinancialInstitutions                                      AuthorizationTestCreateMerchantDataCategory = "financial_institutions"
-	AuthorizationTestCreateMerchantDataCategoryFinesGovernmentAdministrativeEntities                      AuthorizationTestCreateMerchantDataCategory = "fines_government_administrative_entities"
-	AuthorizationTestCreateMerchantDataCategoryFireplaceFireplaceScreensAndAccessoriesStores              AuthorizationTestCreateMerchantDataCategory = "fireplace_fireplace_screens_and_accessories_stores"
-	AuthorizationTestCreateMerchantDataCategoryFloorCoveringStores                                        AuthorizationTestCreateMerchantDataCategory = "floor_covering_stores"
-	AuthorizationTestCreateMerchantDataCategoryFlorists                                                   AuthorizationTestCreateMerchantDataCategory = "florists"
-	AuthorizationTestCreateMerchantDataCategoryFloristsSuppliesNurseryStockAndFlowers                     AuthorizationTestCreateMerchantDataCategory = "florists_supplies_nursery_stock_and_flowers"
-	AuthorizationTestCreateMerchantDataCategoryFreezerAndLockerMeatProvisioners                           AuthorizationTestCreateMerchantDataCategory = "freezer_and_locker_meat_provisioners"
-	AuthorizationTestCreateMerchantDataCategoryFuelDealersNonAutomotive                                   AuthorizationTestCreateMerchantDataCategory = "fuel_dealers_non_automotive"
-	AuthorizationTestCreateMerchantDataCategoryFuneralServicesCrematories                                 AuthorizationTestCreateMerchantDataCategory = "funeral_services_crematories"
-	AuthorizationTestCreateMerchantDataCategoryFurnitureHomeFurnishingsAndEquipmentStoresExceptAppliances AuthorizationTestCreateMerchantDataCategory = "furniture_home_furnishings_and_equipment_stores_except_appliances"
-	AuthorizationTestCreateMerchantDataCategoryFurnitureRepairRefinishing                                 AuthorizationTestCreateMerchantDataCategory = "furniture_repair_refinishing"
-	AuthorizationTestCreateMerchantDataCategoryFurriersAndFurShops                                        AuthorizationTestCreateMerchantDataCategory = "furriers_and_fur_shops"
-	AuthorizationTestCreateMerchantDataCategoryGeneralServices                                            AuthorizationTestCreateMerchantDataCategory = "general_services"
-	AuthorizationTestCreateMerchantDataCategoryGiftCardNoveltyAndSouvenirShops                            AuthorizationTestCreateMerchantDataCategory = "gift_card_novelty_and_souvenir_shops"
-	AuthorizationTestCreateMerchantDataCategoryGlassPaintAndWallpaperStores                               AuthorizationTestCreateMerchantDataCategory = "glass_paint_and_wallpaper_stores"
-	AuthorizationTestCreateMerchantDataCategoryGlasswareCrystalStores                                     AuthorizationTestCreateMerchantDataCategory = "glassware_crystal_stores"
-	AuthorizationTestCreateMerchantDataCategoryGolfCoursesPublic                                          AuthorizationTestCreateMerchantDataCategory = "golf_courses_public"
-	AuthorizationTestCreateMerchantDataCategoryGovernmentLicensedHorseDogRacingUSRegionOnly               AuthorizationTestCreateMerchantDataCategory = "government_licensed_horse_dog_racing_us_region_only"
-	AuthorizationTestCreateMerchantDataCategoryGovernmentLicensedOnlineCasionsOnlineGamblingUSRegionOnly  AuthorizationTestCreateMerchantDataCategory = "government_licensed_online_casions_online_gambling_us_region_only"
-	AuthorizationTestCreateMerchantDataCategoryGovernmentOwnedLotteriesNonUSRegion                        AuthorizationTestCreateMerchantDataCategory = "government_owned_lotteries_non_us_region"
-	AuthorizationTestCreateMerchantDataCategoryGovernmentOwnedLotteriesUSRegionOnly                       AuthorizationTestCreateMerchantDataCategory = "government_owned_lotteries_us_region_only"
-	AuthorizationTestCreateMerchantDataCategoryGovernmentServices                                         AuthorizationTestCreateMerchantDataCategory = "government_services"
-	AuthorizationTestCreateMerchantDataCategoryGroceryStoresSupermarkets                                  AuthorizationTestCreateMerchantDataCategory = "grocery_stores_supermarkets"
-	AuthorizationTestCreateMerchantDataCategoryHardwareEquipmentAndSupplies                               AuthorizationTestCreateMerchantDataCategory = "hardware_equipment_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryHardwareStores                                             AuthorizationTestCreateMerchantDataCategory = "hardware_stores"
-	AuthorizationTestCreateMerchantDataCategoryHealthAndBeautySpas                                        AuthorizationTestCreateMerchantDataCategory = "health_and_beauty_spas"
-	AuthorizationTestCreateMerchantDataCategoryHearingAidsSalesAndSupplies                                AuthorizationTestCreateMerchantDataCategory = "hearing_aids_sales_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryHeatingPlumbingAC                                          AuthorizationTestCreateMerchantDataCategory = "heating_plumbing_a_c"
-	AuthorizationTestCreateMerchantDataCategoryHobbyToyAndGameShops                                       AuthorizationTestCreateMerchantDataCategory = "hobby_toy_and_game_shops"
-	AuthorizationTestCreateMerchantDataCategoryHomeSupplyWarehouseStores                                  AuthorizationTestCreateMerchantDataCategory = "home_supply_warehouse_stores"
-	AuthorizationTestCreateMerchantDataCategoryHospitals                                                  AuthorizationTestCreateMerchantDataCategory = "hospitals"
-	AuthorizationTestCreateMerchantDataCategoryHotelsMotelsAndResorts                                     AuthorizationTestCreateMerchantDataCategory = "hotels_motels_and_resorts"
-	AuthorizationTestCreateMerchantDataCategoryHouseholdApplianceStores                                   AuthorizationTestCreateMerchantDataCategory = "household_appliance_stores"
-	AuthorizationTestCreateMerchantDataCategoryIndustrialSupplies                                         AuthorizationTestCreateMerchantDataCategory = "industrial_supplies"
-	AuthorizationTestCreateMerchantDataCategoryInformationRetrievalServices                               AuthorizationTestCreateMerchantDataCategory = "information_retrieval_services"
-	AuthorizationTestCreateMerchantDataCategoryInsuranceDefault                                           AuthorizationTestCreateMerchantDataCategory = "insurance_default"
-	AuthorizationTestCreateMerchantDataCategoryInsuranceUnderwritingPremiums                              AuthorizationTestCreateMerchantDataCategory = "insurance_underwriting_premiums"
-	AuthorizationTestCreateMerchantDataCategoryIntraCompanyPurchases                                      AuthorizationTestCreateMerchantDataCategory = "intra_company_purchases"
-	AuthorizationTestCreateMerchantDataCategoryJewelryStoresWatchesClocksAndSilverwareStores              AuthorizationTestCreateMerchantDataCategory = "jewelry_stores_watches_clocks_and_silverware_stores"
-	AuthorizationTestCreateMerchantDataCategoryLandscapingServices                                        AuthorizationTestCreateMerchantDataCategory = "landscaping_services"
-	AuthorizationTestCreateMerchantDataCategoryLaundries                                                  AuthorizationTestCreateMerchantDataCategory = "laundries"
-	AuthorizationTestCreateMerchantDataCategoryLaundryCleaningServices                                    AuthorizationTestCreateMerchantDataCategory = "laundry_cleaning_services"
-	AuthorizationTestCreateMerchantDataCategoryLegalServicesAttorneys                                     AuthorizationTestCreateMerchantDataCategory = "legal_services_attorneys"
-	AuthorizationTestCreateMerchantDataCategoryLuggageAndLeatherGoodsStores                               AuthorizationTestCreateMerchantDataCategory = "luggage_and_leather_goods_stores"
-	AuthorizationTestCreateMerchantDataCategoryLumberBuildingMaterialsStores                              AuthorizationTestCreateMerchantDataCategory = "lumber_building_materials_stores"
-	AuthorizationTestCreateMerchantDataCategoryManualCashDisburse                                         AuthorizationTestCreateMerchantDataCategory = "manual_cash_disburse"
-	AuthorizationTestCreateMerchantDataCategoryMarinasServiceAndSupplies                                  AuthorizationTestCreateMerchantDataCategory = "marinas_service_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryMarketplaces                                               AuthorizationTestCreateMerchantDataCategory = "marketplaces"
-	AuthorizationTestCreateMerchantDataCategoryMasonryStoneworkAndPlaster                                 AuthorizationTestCreateMerchantDataCategory = "masonry_stonework_and_plaster"
-	AuthorizationTestCreateMerchantDataCategoryMassageParlors                                             AuthorizationTestCreateMerchantDataCategory = "massage_parlors"
-	AuthorizationTestCreateMerchantDataCategoryMedicalAndDentalLabs                                       AuthorizationTestCreateMerchantDataCategory = "medical_and_dental_labs"
-	AuthorizationTestCreateMerchantDataCategoryMedicalDentalOphthalmicAndHospitalEquipmentAndSupplies     AuthorizationTestCreateMerchantDataCategory = "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryMedicalServices                                            AuthorizationTestCreateMerchantDataCategory = "medical_services"
-	AuthorizationTestCreateMerchantDataCategoryMembershipOrganizations                                    AuthorizationTestCreateMerchantDataCategory = "membership_organizations"
-	AuthorizationTestCreateMerchantDataCategoryMensAndBoysClothingAndAccessoriesStores                    AuthorizationTestCreateMerchantDataCategory = "mens_and_boys_clothing_and_accessories_stores"
-	AuthorizationTestCreateMerchantDataCategoryMensWomensClothingStores                                   AuthorizationTestCreateMerchantDataCategory = "mens_womens_clothing_stores"
-	AuthorizationTestCreateMerchantDataCategoryMetalServiceCenters                                        AuthorizationTestCreateMerchantDataCategory = "metal_service_centers"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousApparelAndAccessoryShops                      AuthorizationTestCreateMerchantDataCategory = "miscellaneous_apparel_and_accessory_shops"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousAutoDealers                                   AuthorizationTestCreateMerchantDataCategory = "miscellaneous_auto_dealers"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousBusinessServices                              AuthorizationTestCreateMerchantDataCategory = "miscellaneous_business_services"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousFoodStores                                    AuthorizationTestCreateMerchantDataCategory = "miscellaneous_food_stores"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousGeneralMerchandise                            AuthorizationTestCreateMerchantDataCategory = "miscellaneous_general_merchandise"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousGeneralServices                               AuthorizationTestCreateMerchantDataCategory = "miscellaneous_general_services"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousHomeFurnishingSpecialtyStores                 AuthorizationTestCreateMerchantDataCategory = "miscellaneous_home_furnishing_specialty_stores"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousPublishingAndPrinting                         AuthorizationTestCreateMerchantDataCategory = "miscellaneous_publishing_and_printing"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousRecreationServices                            AuthorizationTestCreateMerchantDataCategory = "miscellaneous_recreation_services"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousRepairShops                                   AuthorizationTestCreateMerchantDataCategory = "miscellaneous_repair_shops"
-	AuthorizationTestCreateMerchantDataCategoryMiscellaneousSpecialtyRetail                               AuthorizationTestCreateMerchantDataCategory = "miscellaneous_specialty_retail"
-	AuthorizationTestCreateMerchantDataCategoryMobileHomeDealers                                          AuthorizationTestCreateMerchantDataCategory = "mobile_home_dealers"
-	AuthorizationTestCreateMerchantDataCategoryMotionPictureTheaters                                      AuthorizationTestCreateMerchantDataCategory = "motion_picture_theaters"
-	AuthorizationTestCreateMerchantDataCategoryMotorFreightCarriersAndTrucking                            AuthorizationTestCreateMerchantDataCategory = "motor_freight_carriers_and_trucking"
-	AuthorizationTestCreateMerchantDataCategoryMotorHomesDealers                                          AuthorizationTestCreateMerchantDataCategory = "motor_homes_dealers"
-	AuthorizationTestCreateMerchantDataCategoryMotorVehicleSuppliesAndNewParts                            AuthorizationTestCreateMerchantDataCategory = "motor_vehicle_supplies_and_new_parts"
-	AuthorizationTestCreateMerchantDataCategoryMotorcycleShopsAndDealers                                  AuthorizationTestCreateMerchantDataCategory = "motorcycle_shops_and_dealers"
-	AuthorizationTestCreateMerchantDataCategoryMotorcycleShopsDealers                                     AuthorizationTestCreateMerchantDataCategory = "motorcycle_shops_dealers"
-	AuthorizationTestCreateMerchantDataCategoryMusicStoresMusicalInstrumentsPianosAndSheetMusic           AuthorizationTestCreateMerchantDataCategory = "music_stores_musical_instruments_pianos_and_sheet_music"
-	AuthorizationTestCreateMerchantDataCategoryNewsDealersAndNewsstands                                   AuthorizationTestCreateMerchantDataCategory = "news_dealers_and_newsstands"
-	AuthorizationTestCreateMerchantDataCategoryNonFiMoneyOrders                                           AuthorizationTestCreateMerchantDataCategory = "non_fi_money_orders"
-	AuthorizationTestCreateMerchantDataCategoryNonFiStoredValueCardPurchaseLoad                           AuthorizationTestCreateMerchantDataCategory = "non_fi_stored_value_card_purchase_load"
-	AuthorizationTestCreateMerchantDataCategoryNondurableGoods                                            AuthorizationTestCreateMerchantDataCategory = "nondurable_goods"
-	AuthorizationTestCreateMerchantDataCategoryNurseriesLawnAndGardenSupplyStores                         AuthorizationTestCreateMerchantDataCategory = "nurseries_lawn_and_garden_supply_stores"
-	AuthorizationTestCreateMerchantDataCategoryNursingPersonalCare                                        AuthorizationTestCreateMerchantDataCategory = "nursing_personal_care"
-	AuthorizationTestCreateMerchantDataCategoryOfficeAndCommercialFurniture                               AuthorizationTestCreateMerchantDataCategory = "office_and_commercial_furniture"
-	AuthorizationTestCreateMerchantDataCategoryOpticiansEyeglasses                                        AuthorizationTestCreateMerchantDataCategory = "opticians_eyeglasses"
-	AuthorizationTestCreateMerchantDataCategoryOptometristsOphthalmologist                                AuthorizationTestCreateMerchantDataCategory = "optometrists_ophthalmologist"
-	AuthorizationTestCreateMerchantDataCategoryOrthopedicGoodsProstheticDevices                           AuthorizationTestCreateMerchantDataCategory = "orthopedic_goods_prosthetic_devices"
-	AuthorizationTestCreateMerchantDataCategoryOsteopaths                                                 AuthorizationTestCreateMerchantDataCategory = "osteopaths"
-	AuthorizationTestCreateMerchantDataCategoryPackageStoresBeerWineAndLiquor                             AuthorizationTestCreateMerchantDataCategory = "package_stores_beer_wine_and_liquor"
-	AuthorizationTestCreateMerchantDataCategoryPaintsVarnishesAndSupplies                                 AuthorizationTestCreateMerchantDataCategory = "paints_varnishes_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryParkingLotsGarages                                         AuthorizationTestCreateMerchantDataCategory = "parking_lots_garages"
-	AuthorizationTestCreateMerchantDataCategoryPassengerRailways                                          AuthorizationTestCreateMerchantDataCategory = "passenger_railways"
-	AuthorizationTestCreateMerchantDataCategoryPawnShops                                                  AuthorizationTestCreateMerchantDataCategory = "pawn_shops"
-	AuthorizationTestCreateMerchantDataCategoryPetShopsPetFoodAndSupplies                                 AuthorizationTestCreateMerchantDataCategory = "pet_shops_pet_food_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryPetroleumAndPetroleumProducts                              AuthorizationTestCreateMerchantDataCategory = "petroleum_and_petroleum_products"
-	AuthorizationTestCreateMerchantDataCategoryPhotoDeveloping                                            AuthorizationTestCreateMerchantDataCategory = "photo_developing"
-	AuthorizationTestCreateMerchantDataCategoryPhotographicPhotocopyMicrofilmEquipmentAndSupplies         AuthorizationTestCreateMerchantDataCategory = "photographic_photocopy_microfilm_equipment_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryPhotographicStudios                                        AuthorizationTestCreateMerchantDataCategory = "photographic_studios"
-	AuthorizationTestCreateMerchantDataCategoryPictureVideoProduction                                     AuthorizationTestCreateMerchantDataCategory = "picture_video_production"
-	AuthorizationTestCreateMerchantDataCategoryPieceGoodsNotionsAndOtherDryGoods                          AuthorizationTestCreateMerchantDataCategory = "piece_goods_notions_and_other_dry_goods"
-	AuthorizationTestCreateMerchantDataCategoryPlumbingHeatingEquipmentAndSupplies                        AuthorizationTestCreateMerchantDataCategory = "plumbing_heating_equipment_and_supplies"
-	AuthorizationTestCreateMerchantDataCategoryPoliticalOrganizations                                     AuthorizationTestCreateMerchantDataCategory = "political_organizations"
-	AuthorizationTestCreateMerchantDataCategoryPostalServicesGovernmentOnly                               AuthorizationTestCreateMerchantDataCategory = "postal_services_government_only"
-	AuthorizationTestCreateMerchantDataCategoryPreciousStonesAndMetalsWatchesAndJewelry                   AuthorizationTestCreateMerchantDataCategory = "precious_stones_and_metals_watches_and_jewelry"
-	AuthorizationTestCreateMerchantDataCategoryProfessionalServices                                       AuthorizationTestCreateMerchantDataCategory = "professional_services"
-	AuthorizationTestCreateMerchantDataCategoryPublicWarehousingAndStorage                                AuthorizationTestCreateMerchantDataCategory = "public_warehousing_and_storage"
-	AuthorizationTestCreateMerchantDataCategoryQuickCopyReproAndBlueprint                                 AuthorizationTestCreateMerchantDataCategory = "quick_copy_repro_and_blueprint"
-	AuthorizationTestCreateMerchantDataCategoryRailroads                                                  AuthorizationTestCreateMerchantDataCategory = "railroads"
-	AuthorizationTestCreateMerchantDataCategoryRealEstateAgentsAndManagersRentals                         AuthorizationTestCreateMerchantDataCategory = "real_estate_agents_and_managers_rentals"
-	AuthorizationTestCreateMerchantDataCategoryRecordStores                                               AuthorizationTestCreateMerchantDataCategory = "record_stores"
-	AuthorizationTestCreateMerchantDataCategoryRecreationalVehicleRentals                                 AuthorizationTestCreateMerchantDataCategory = "recreational_vehicle_rentals"
-	AuthorizationTestCreateMerchantDataCategoryReligiousGoodsStores                                       AuthorizationTestCreateMerchantDataCategory = "religious_goods_stores"
-	AuthorizationTestCreateMerchantDataCategoryReligiousOrganizations                                     AuthorizationTestCreateMerchantDataCategory = "religious_organizations"
-	AuthorizationTestCreateMerchantDataCategoryRoofingSidingSheetMetal                                    AuthorizationTestCreateMerchantDataCategory = "roofing_siding_sheet_metal"
-	AuthorizationTestCreateMerchantDataCategorySecretarialSupportServices                                 AuthorizationTestCreateMerchantDataCategory = "secretarial_support_services"
-	AuthorizationTestCreateMerchantDataCategorySecurityBrokersDealers                                     AuthorizationTestCreateMerchantDataCategory = "security_brokers_dealers"
-	AuthorizationTestCreateMerchantDataCategoryServiceStations                                            AuthorizationTestCreateMerchantDataCategory = "service_stations"
-	AuthorizationTestCreateMerchantDataCategorySewingNeedleworkFabricAndPieceGoodsStores                  AuthorizationTestCreateMerchantDataCategory = "sewing_needlework_fabric_and_piece_goods_stores"
-	AuthorizationTestCreateMerchantDataCategoryShoeRepairHatCleaning                                      AuthorizationTestCreateMerchantDataCategory = "shoe_repair_hat_cleaning"
-	AuthorizationTestCreateMerchantDataCategoryShoeStores                                                 AuthorizationTestCreateMerchantDataCategory = "shoe_stores"
-	AuthorizationTestCreateMerchantDataCategorySmallApplianceRepair                                       AuthorizationTestCreateMerchantDataCategory = "small_appliance_repair"
-	AuthorizationTestCreateMerchantDataCategorySnowmobileDealers                                          AuthorizationTestCreateMerchantDataCategory = "snowmobile_dealers"
-	AuthorizationTestCreateMerchantDataCategorySpecialTradeServices                                       AuthorizationTestCreateMerchantDataCategory = "special_trade_services"
-	AuthorizationTestCreateMerchantDataCategorySpecialtyCleaning                                          AuthorizationTestCreateMerchantDataCategory = "specialty_cleaning"
-	AuthorizationTestCreateMerchantDataCategorySportingGoodsStores                                        AuthorizationTestCreateMerchantDataCategory = "sporting_goods_stores"
-	AuthorizationTestCreateMerchantDataCategorySportingRecreationCamps                                    AuthorizationTestCreateMerchantDataCategory = "sporting_recreation_camps"
-	AuthorizationTestCreateMerchantDataCategorySportsAndRidingApparelStores                               AuthorizationTestCreateMerchantDataCategory = "sports_and_riding_apparel_stores"
-	AuthorizationTestCreateMerchantDataCategorySportsClubsFields                                          AuthorizationTestCreateMerchantDataCategory = "sports_clubs_fields"
-	AuthorizationTestCreateMerchantDataCategoryStampAndCoinStores                                         AuthorizationTestCreateMerchantDataCategory = "stamp_and_coin_stores"
-	AuthorizationTestCreateMerchantDataCategoryStationaryOfficeSuppliesPrintingAndWritingPaper            AuthorizationTestCreateMerchantDataCategory = "stationary_office_supplies_printing_and_writing_paper"
-	AuthorizationTestCreateMerchantDataCategoryStationeryStoresOfficeAndSchoolSupplyStores                AuthorizationTestCreateMerchantDataCategory = "stationery_stores_office_and_school_supply_stores"
-	AuthorizationTestCreateMerchantDataCategorySwimmingPoolsSales                                         AuthorizationTestCreateMerchantDataCategory = "swimming_pools_sales"
-	AuthorizationTestCreateMerchantDataCategoryTUITravelGermany                                           AuthorizationTestCreateMerchantDataCategory = "t_ui_travel_germany"
-	AuthorizationTestCreateMerchantDataCategoryTailorsAlterations                                         AuthorizationTestCreateMerchantDataCategory = "tailors_alterations"
-	AuthorizationTestCreateMerchantDataCategoryTaxPaymentsGovernmentAgencies                              AuthorizationTestCreateMerchantDataCategory = "tax_payments_government_agencies"
-	AuthorizationTestCreateMerchantDataCategoryTaxPreparationServices                                     AuthorizationTestCreateMerchantDataCategory = "tax_preparation_services"
-	AuthorizationTestCreateMerchantDataCategoryTaxicabsLimousines                                         AuthorizationTestCreateMerchantDataCategory = "taxicabs_limousines"
-	AuthorizationTestCreateMerchantDataCategoryTelecommunicationEquipmentAndTelephoneSales                AuthorizationTestCreateMerchantDataCategory = "telecommunication_equipment_and_telephone_sales"
-	AuthorizationTestCreateMerchantDataCategoryTelecommunicationServices                                  AuthorizationTestCreateMerchantDataCategory = "telecommunication_services"
-	AuthorizationTestCreateMerchantDataCategoryTelegraphServices                                          AuthorizationTestCreateMerchantDataCategory = "telegraph_services"
-	AuthorizationTestCreateMerchantDataCategoryTentAndAwningShops                                         AuthorizationTestCreateMerchantDataCategory = "tent_and_awning_shops"
-	AuthorizationTestCreateMerchantDataCategoryTestingLaboratories                                        AuthorizationTestCreateMerchantDataCategory = "testing_laboratories"
-	AuthorizationTestCreateMerchantDataCategoryTheatricalTicketAgencies                                   AuthorizationTestCreateMerchantDataCategory = "theatrical_ticket_agencies"
-	AuthorizationTestCreateMerchantDataCategoryTimeshares                                                 AuthorizationTestCreateMerchantDataCategory = "timeshares"
-	AuthorizationTestCreateMerchantDataCategoryTireRetreadingAndRepair                                    AuthorizationTestCreateMerchantDataCategory = "tire_retreading_and_repair"
-	AuthorizationTestCreateMerchantDataCategoryTollsBridgeFees                                            AuthorizationTestCreateMerchantDataCategory = "tolls_bridge_fees"
-	AuthorizationTestCreateMerchantDataCategoryTouristAttractionsAndExhibits                              AuthorizationTestCreateMerchantDataCategory = "tourist_attractions_and_exhibits"
-	AuthorizationTestCreateMerchantDataCategoryTowingServices                                             AuthorizationTestCreateMerchantDataCategory = "towing_services"
-	AuthorizationTestCreateMerchantDataCategoryTrailerParksCampgrounds                                    AuthorizationTestCreateMerchantDataCategory = "trailer_parks_campgrounds"
-	AuthorizationTestCreateMerchantDataCategoryTransportationServices                                     AuthorizationTestCreateMerchantDataCategory = "transportation_services"
-	AuthorizationTestCreateMerchantDataCategoryTravelAgenciesTourOperators                                AuthorizationTestCreateMerchantDataCategory = "travel_agencies_tour_operators"
-	AuthorizationTestCreateMerchantDataCategoryTruckStopIteration                                         AuthorizationTestCreateMerchantDataCategory = "truck_stop_iteration"
-	AuthorizationTestCreateMerchantDataCategoryTruckUtilityTrailerRentals                                 AuthorizationTestCreateMerchantDataCategory = "truck_utility_trailer_rentals"
-	AuthorizationTestCreateMerchantDataCategoryTypesettingPlateMakingAndRelatedServices                   AuthorizationTestCreateMerchantDataCategory = "typesetting_plate_making_and_related_services"
-	AuthorizationTestCreateMerchantDataCategoryTypewriterStores                                           AuthorizationTestCreateMerchantDataCategory = "typewriter_stores"
-	AuthorizationTestCreateMerchantDataCategoryUSFederalGovernmentAgenciesOrDepartments                   AuthorizationTestCreateMerchantDataCategory = "u_s_federal_government_agencies_or_departments"
-	AuthorizationTestCreateMerchantDataCategoryUniformsCommercialClothing                                 AuthorizationTestCreateMerchantDataCategory = "uniforms_commercial_clothing"
-	AuthorizationTestCreateMerchantDataCategoryUsedMerchandiseAndSecondhandStores                         AuthorizationTestCreateMerchantDataCategory = "used_merchandise_and_secondhand_stores"
-	AuthorizationTestCreateMerchantDataCategoryUtilities                                                  AuthorizationTestCreateMerchantDataCategory = "utilities"
-	AuthorizationTestCreateMerchantDataCategoryVarietyStores                                              AuthorizationTestCreateMerchantDataCategory = "variety_stores"
-	AuthorizationTestCreateMerchantDataCategoryVeterinaryServices                                         AuthorizationTestCreateMerchantDataCategory = "veterinary_services"
-	AuthorizationTestCreateMerchantDataCategoryVideoAmusementGameSupplies                                 AuthorizationTestCreateMerchantDataCategory = "video_amusement_game_supplies"
-	AuthorizationTestCreateMerchantDataCategoryVideoGameArcades                                           AuthorizationTestCreateMerchantDataCategory = "video_game_arcades"
-	AuthorizationTestCreateMerchantDataCategoryVideoTapeRentalStores                                      AuthorizationTestCreateMerchantDataCategory = "video_tape_rental_stores"
-	AuthorizationTestCreateMerchantDataCategoryVocationalTradeSchools                                     AuthorizationTestCreateMerchantDataCategory = "vocational_trade_schools"
-	AuthorizationTestCreateMerchantDataCategoryWatchJewelryRepair                                         AuthorizationTestCreateMerchantDataCategory = "watch_jewelry_repair"
-	AuthorizationTestCreateMerchantDataCategoryWeldingRepair                                              AuthorizationTestCreateMerchantDataCategory = "welding_repair"
-	AuthorizationTestCreateMerchantDataCategoryWholesaleClubs                                             AuthorizationTestCreateMerchantDataCategory = "wholesale_clubs"
-	AuthorizationTestCreateMerchantDataCategoryWigAndToupeeStores                                         AuthorizationTestCreateMerchantDataCategory = "wig_and_toupee_stores"
-	AuthorizationTestCreateMerchantDataCategoryWiresMoneyOrders                                           AuthorizationTestCreateMerchantDataCategory = "wires_money_orders"
-	AuthorizationTestCreateMerchantDataCategoryWomensAccessoryAndSpecialtyShops                           AuthorizationTestCreateMerchantDataCategory = "womens_accessory_and_specialty_shops"
-	AuthorizationTestCreateMerchantDataCategoryWomensReadyToWearStores                                    AuthorizationTestCreateMerchantDataCategory = "womens_ready_to_wear_stores"
-	AuthorizationTestCreateMerchantDataCategoryWreckingAndSalvageYards                                    AuthorizationTestCreateMerchantDataCategory = "wrecking_and_salvage_yards"
-)
-
-// AuthorizationTestCreateNetworkDataParams is a nested object of request parameters.
-type AuthorizationTestCreateNetworkDataParams struct {
+// AuthorizationNetworkDataParams is the "network_data" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationNetworkDataParams struct {
 	// AcquiringInstitutionID sets "acquiring_institution_id". At most 5000
 	// characters.
 	AcquiringInstitutionID *string `url:"acquiring_institution_id,omitempty"`
 }
 
-// AuthorizationTestCreateRiskAssessmentParams is a nested object of request parameters.
-type AuthorizationTestCreateRiskAssessmentParams struct {
+// AuthorizationRiskAssessmentParams is the "risk_assessment" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationRiskAssessmentParams struct {
 	// CardTestingRisk sets "card_testing_risk".
-	CardTestingRisk *AuthorizationTestCreateRiskAssessmentCardTestingRiskParams `url:"card_testing_risk,omitempty"`
+	CardTestingRisk *AuthorizationRiskAssessmentCardTestingRiskParams `url:"card_testing_risk,omitempty"`
 	// FraudRisk sets "fraud_risk".
-	FraudRisk *AuthorizationTestCreateRiskAssessmentFraudRiskParams `url:"fraud_risk,omitempty"`
+	FraudRisk *AuthorizationRiskAssessmentFraudRiskParams `url:"fraud_risk,omitempty"`
 	// MerchantDisputeRisk sets "merchant_dispute_risk".
-	MerchantDisputeRisk *AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams `url:"merchant_dispute_risk,omitempty"`
+	MerchantDisputeRisk *AuthorizationRiskAssessmentMerchantDisputeRiskParams `url:"merchant_dispute_risk,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateRiskAssessmentParams) Validate() error {
+func (p *AuthorizationRiskAssessmentParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -540,8 +260,10 @@ func (p *AuthorizationTestCreateRiskAssessmentParams) Validate() error {
 	return nil
 }
 
-// AuthorizationTestCreateRiskAssessmentCardTestingRiskParams is a nested object of request parameters.
-type AuthorizationTestCreateRiskAssessmentCardTestingRiskParams struct {
+// AuthorizationRiskAssessmentCardTestingRiskParams is the
+// "risk_assessment.card_testing_risk" object of the Authorization parameters,
+// for every method that takes it.
+type AuthorizationRiskAssessmentCardTestingRiskParams struct {
 	// InvalidAccountNumberDeclineRatePastHour sets
 	// "invalid_account_number_decline_rate_past_hour".
 	InvalidAccountNumberDeclineRatePastHour *int64 `url:"invalid_account_number_decline_rate_past_hour,omitempty"`
@@ -550,13 +272,13 @@ type AuthorizationTestCreateRiskAssessmentCardTestingRiskParams struct {
 	InvalidCredentialsDeclineRatePastHour *int64 `url:"invalid_credentials_decline_rate_past_hour,omitempty"`
 	// Level sets "level". Required. One of "elevated", "highest", "low",
 	// "normal", "not_assessed" or "unknown".
-	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
+	Level *RiskLevel `url:"level,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateRiskAssessmentCardTestingRiskParams) Validate() error {
+func (p *AuthorizationRiskAssessmentCardTestingRiskParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -566,26 +288,27 @@ func (p *AuthorizationTestCreateRiskAssessmentCardTestingRiskParams) Validate() 
 	return nil
 }
 
-// AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel is a string
-// enumeration with values "elevated", "highest", "low", "normal",
-// "not_assessed" and "unknown"; the API may add values.
-type AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel string
+// RiskLevel is a string enumeration with values "elevated", "highest", "low",
+// "normal", "not_assessed" and "unknown"; the API may add values.
+type RiskLevel string
 
-// Values of AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel.
+// Values of RiskLevel.
 const (
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelElevated    AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "elevated"
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelHighest     AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "highest"
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelLow         AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "low"
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelNormal      AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "normal"
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelNotAssessed AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "not_assessed"
-	AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelUnknown     AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel = "unknown"
+	RiskLevelElevated    RiskLevel = "elevated"
+	RiskLevelHighest     RiskLevel = "highest"
+	RiskLevelLow         RiskLevel = "low"
+	RiskLevelNormal      RiskLevel = "normal"
+	RiskLevelNotAssessed RiskLevel = "not_assessed"
+	RiskLevelUnknown     RiskLevel = "unknown"
 )
 
-// AuthorizationTestCreateRiskAssessmentFraudRiskParams is a nested object of request parameters.
-type AuthorizationTestCreateRiskAssessmentFraudRiskParams struct {
+// AuthorizationRiskAssessmentFraudRiskParams is the
+// "risk_assessment.fraud_risk" object of the Authorization parameters, for
+// every method that takes it.
+type AuthorizationRiskAssessmentFraudRiskParams struct {
 	// Level sets "level". Required. One of "elevated", "highest", "low",
 	// "normal", "not_assessed" or "unknown".
-	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
+	Level *RiskLevel `url:"level,omitempty"`
 	// Score sets "score".
 	Score *float64 `url:"score,omitempty"`
 }
@@ -593,7 +316,7 @@ type AuthorizationTestCreateRiskAssessmentFraudRiskParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateRiskAssessmentFraudRiskParams) Validate() error {
+func (p *AuthorizationRiskAssessmentFraudRiskParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -603,19 +326,21 @@ func (p *AuthorizationTestCreateRiskAssessmentFraudRiskParams) Validate() error 
 	return nil
 }
 
-// AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams is a nested object of request parameters.
-type AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams struct {
+// AuthorizationRiskAssessmentMerchantDisputeRiskParams is the
+// "risk_assessment.merchant_dispute_risk" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationRiskAssessmentMerchantDisputeRiskParams struct {
 	// DisputeRate sets "dispute_rate".
 	DisputeRate *int64 `url:"dispute_rate,omitempty"`
 	// Level sets "level". Required. One of "elevated", "highest", "low",
 	// "normal", "not_assessed" or "unknown".
-	Level *AuthorizationTestCreateRiskAssessmentCardTestingRiskLevel `url:"level,omitempty"`
+	Level *RiskLevel `url:"level,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams) Validate() error {
+func (p *AuthorizationRiskAssessmentMerchantDisputeRiskParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -625,29 +350,30 @@ func (p *AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams) Validat
 	return nil
 }
 
-// AuthorizationTestCreateVerificationDataParams is a nested object of request parameters.
-type AuthorizationTestCreateVerificationDataParams struct {
+// AuthorizationVerificationDataParams is the "verification_data" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationVerificationDataParams struct {
 	// AddressLine1Check sets "address_line1_check". One of "match", "mismatch"
 	// or "not_provided".
-	AddressLine1Check *AuthorizationVerificationDataAddressLine1Check `url:"address_line1_check,omitempty"`
+	AddressLine1Check *VerificationCheck `url:"address_line1_check,omitempty"`
 	// AddressPostalCodeCheck sets "address_postal_code_check". One of "match",
 	// "mismatch" or "not_provided".
-	AddressPostalCodeCheck *AuthorizationVerificationDataAddressPostalCodeCheck `url:"address_postal_code_check,omitempty"`
+	AddressPostalCodeCheck *VerificationCheck `url:"address_postal_code_check,omitempty"`
 	// AuthenticationExemption sets "authentication_exemption".
-	AuthenticationExemption *AuthorizationTestCreateVerificationDataAuthenticationExemptionParams `url:"authentication_exemption,omitempty"`
+	AuthenticationExemption *AuthorizationVerificationDataAuthenticationExemptionParams `url:"authentication_exemption,omitempty"`
 	// CVCCheck sets "cvc_check". One of "match", "mismatch" or "not_provided".
-	CVCCheck *AuthorizationVerificationDataCVCCheck `url:"cvc_check,omitempty"`
+	CVCCheck *VerificationCheck `url:"cvc_check,omitempty"`
 	// ExpiryCheck sets "expiry_check". One of "match", "mismatch" or
 	// "not_provided".
-	ExpiryCheck *AuthorizationVerificationDataExpiryCheck `url:"expiry_check,omitempty"`
+	ExpiryCheck *VerificationCheck `url:"expiry_check,omitempty"`
 	// ThreeDSecure sets "three_d_secure".
-	ThreeDSecure *AuthorizationTestCreateVerificationDataThreeDSecureParams `url:"three_d_secure,omitempty"`
+	ThreeDSecure *AuthorizationVerificationDataThreeDSecureParams `url:"three_d_secure,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateVerificationDataParams) Validate() error {
+func (p *AuthorizationVerificationDataParams) Validate() error {
 	if p == nil {
 		return nil
 	}
@@ -664,8 +390,10 @@ func (p *AuthorizationTestCreateVerificationDataParams) Validate() error {
 	return nil
 }
 
-// AuthorizationTestCreateVerificationDataAuthenticationExemptionParams is a nested object of request parameters.
-type AuthorizationTestCreateVerificationDataAuthenticationExemptionParams struct {
+// AuthorizationVerificationDataAuthenticationExemptionParams is the
+// "verification_data.authentication_exemption" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationVerificationDataAuthenticationExemptionParams struct {
 	// ClaimedBy sets "claimed_by". Required. One of "acquirer" or "issuer".
 	ClaimedBy *AuthorizationVerificationDataAuthenticationExemptionClaimedBy `url:"claimed_by,omitempty"`
 	// Type sets "type". Required. One of "low_value_transaction",
@@ -676,7 +404,7 @@ type AuthorizationTestCreateVerificationDataAuthenticationExemptionParams struct
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateVerificationDataAuthenticationExemptionParams) Validate() error {
+func (p *AuthorizationVerificationDataAuthenticationExemptionParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -689,8 +417,10 @@ func (p *AuthorizationTestCreateVerificationDataAuthenticationExemptionParams) V
 	return nil
 }
 
-// AuthorizationTestCreateVerificationDataThreeDSecureParams is a nested object of request parameters.
-type AuthorizationTestCreateVerificationDataThreeDSecureParams struct {
+// AuthorizationVerificationDataThreeDSecureParams is the
+// "verification_data.three_d_secure" object of the Authorization parameters,
+// for every method that takes it.
+type AuthorizationVerificationDataThreeDSecureParams struct {
 	// Result sets "result". Required. One of "attempt_acknowledged",
 	// "authenticated", "failed" or "required".
 	Result *AuthorizationVerificationDataThreeDSecureResult `url:"result,omitempty"`
@@ -699,7 +429,7 @@ type AuthorizationTestCreateVerificationDataThreeDSecureParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationTestCreateVerificationDataThreeDSecureParams) Validate() error {
+func (p *AuthorizationVerificationDataThreeDSecureParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -709,19 +439,8 @@ func (p *AuthorizationTestCreateVerificationDataThreeDSecureParams) Validate() e
 	return nil
 }
 
-// AuthorizationTestCreateWallet is a string enumeration with values
-// "apple_pay", "google_pay" and "samsung_pay"; the API may add values.
-type AuthorizationTestCreateWallet string
-
-// Values of AuthorizationTestCreateWallet.
-const (
-	AuthorizationTestCreateWalletApplePay   AuthorizationTestCreateWallet = "apple_pay"
-	AuthorizationTestCreateWalletGooglePay  AuthorizationTestCreateWallet = "google_pay"
-	AuthorizationTestCreateWalletSamsungPay AuthorizationTestCreateWallet = "samsung_pay"
-)
-
-// AuthorizationCaptureParams holds the parameters of TestHelpersAuthorizationService.Capture (POST /v1/test_helpers/issuing/authorizations/{authorization}/capture).
-type AuthorizationCaptureParams struct {
+// AuthorizationTestCaptureParams holds the parameters of TestHelpersAuthorizationService.Capture (POST /v1/test_helpers/issuing/authorizations/{authorization}/capture).
+type AuthorizationTestCaptureParams struct {
 	embedfin.Params
 	// CaptureAmount sets "capture_amount". An amount in the currency's minor
 	// unit (cents for usd).
@@ -729,41 +448,102 @@ type AuthorizationCaptureParams struct {
 	// CloseAuthorization sets "close_authorization".
 	CloseAuthorization *bool `url:"close_authorization,omitempty"`
 	// PurchaseDetails sets "purchase_details".
-	PurchaseDetails *AuthorizationCapturePurchaseDetailsParams `url:"purchase_details,omitempty"`
+	PurchaseDetails *AuthorizationPurchaseDetailsParams `url:"purchase_details,omitempty"`
 }
 
-// AuthorizationCapturePurchaseDetailsParams is a nested object of request parameters.
-type AuthorizationCapturePurchaseDetailsParams struct {
+// AuthorizationPurchaseDetailsParams is the "purchase_details" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsParams struct {
 	// Fleet sets "fleet".
-	Fleet *FleetParams `url:"fleet,omitempty"`
+	Fleet *AuthorizationPurchaseDetailsFleetParams `url:"fleet,omitempty"`
 	// Flight sets "flight".
-	Flight *AuthorizationCapturePurchaseDetailsFlightParams `url:"flight,omitempty"`
+	Flight *AuthorizationPurchaseDetailsFlightParams `url:"flight,omitempty"`
 	// Fuel sets "fuel".
-	Fuel *FuelParams `url:"fuel,omitempty"`
+	Fuel *AuthorizationPurchaseDetailsFuelParams `url:"fuel,omitempty"`
 	// Lodging sets "lodging".
-	Lodging *AuthorizationCapturePurchaseDetailsLodgingParams `url:"lodging,omitempty"`
+	Lodging *AuthorizationPurchaseDetailsLodgingParams `url:"lodging,omitempty"`
 	// Receipt sets "receipt".
-	Receipt []*AuthorizationCapturePurchaseDetailsReceiptParams `url:"receipt,omitempty"`
+	Receipt []*AuthorizationPurchaseDetailsReceiptParams `url:"receipt,omitempty"`
 	// Reference sets "reference". At most 5000 characters.
 	Reference *string `url:"reference,omitempty"`
 }
 
-// FleetParams is a nested object of request parameters.
-type FleetParams struct {
+// AuthorizationPurchaseDetailsFleetParams is the "purchase_details.fleet"
+// object of the Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetParams struct {
 	// CardholderPromptData sets "cardholder_prompt_data".
-	CardholderPromptData *FleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
+	CardholderPromptData *AuthorizationPurchaseDetailsFleetCardholderPromptDataParams `url:"cardholder_prompt_data,omitempty"`
 	// PurchaseType sets "purchase_type". One of "fuel_and_non_fuel_purchase",
 	// "fuel_purchase" or "non_fuel_purchase".
-	PurchaseType *AuthorizationFleetPurchaseType `url:"purchase_type,omitempty"`
+	PurchaseType *FleetPurchaseType `url:"purchase_type,omitempty"`
 	// ReportedBreakdown sets "reported_breakdown".
-	ReportedBreakdown *FleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
+	ReportedBreakdown *AuthorizationPurchaseDetailsFleetReportedBreakdownParams `url:"reported_breakdown,omitempty"`
 	// ServiceType sets "service_type". One of "full_service",
 	// "non_fuel_transaction" or "self_service".
-	ServiceType *AuthorizationFleetServiceType `url:"service_type,omitempty"`
+	ServiceType *FleetServiceType `url:"service_type,omitempty"`
 }
 
-// AuthorizationCapturePurchaseDetailsFlightParams is a nested object of request parameters.
-type AuthorizationCapturePurchaseDetailsFlightParams struct {
+// AuthorizationPurchaseDetailsFleetCardholderPromptDataParams is the
+// "purchase_details.fleet.cardholder_prompt_data" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetCardholderPromptDataParams struct {
+	// DriverID sets "driver_id". At most 5000 characters.
+	DriverID *string `url:"driver_id,omitempty"`
+	// Odometer sets "odometer".
+	Odometer *int64 `url:"odometer,omitempty"`
+	// UnspecifiedID sets "unspecified_id". At most 5000 characters.
+	UnspecifiedID *string `url:"unspecified_id,omitempty"`
+	// UserID sets "user_id". At most 5000 characters.
+	UserID *string `url:"user_id,omitempty"`
+	// VehicleNumber sets "vehicle_number". At most 5000 characters.
+	VehicleNumber *string `url:"vehicle_number,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsFleetReportedBreakdownParams is the
+// "purchase_details.fleet.reported_breakdown" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetReportedBreakdownParams struct {
+	// Fuel sets "fuel".
+	Fuel *AuthorizationPurchaseDetailsFleetReportedBreakdownFuelParams `url:"fuel,omitempty"`
+	// NonFuel sets "non_fuel".
+	NonFuel *AuthorizationPurchaseDetailsFleetReportedBreakdownNonFuelParams `url:"non_fuel,omitempty"`
+	// Tax sets "tax".
+	Tax *AuthorizationPurchaseDetailsFleetReportedBreakdownTaxParams `url:"tax,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsFleetReportedBreakdownFuelParams is the
+// "purchase_details.fleet.reported_breakdown.fuel" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetReportedBreakdownFuelParams struct {
+	// GrossAmountDecimal sets "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
+	GrossAmountDecimal *string `url:"gross_amount_decimal,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsFleetReportedBreakdownNonFuelParams is the
+// "purchase_details.fleet.reported_breakdown.non_fuel" object of the
+// Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetReportedBreakdownNonFuelParams struct {
+	// GrossAmountDecimal sets "gross_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
+	GrossAmountDecimal *string `url:"gross_amount_decimal,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsFleetReportedBreakdownTaxParams is the
+// "purchase_details.fleet.reported_breakdown.tax" object of the Authorization
+// parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFleetReportedBreakdownTaxParams struct {
+	// LocalAmountDecimal sets "local_amount_decimal". A decimal number in a
+	// string, which keeps its precision.
+	LocalAmountDecimal *string `url:"local_amount_decimal,omitempty"`
+	// NationalAmountDecimal sets "national_amount_decimal". A decimal number
+	// in a string, which keeps its precision.
+	NationalAmountDecimal *string `url:"national_amount_decimal,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsFlightParams is the "purchase_details.flight"
+// object of the Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFlightParams struct {
 	// DepartureAt sets "departure_at". Unix time in seconds.
 	DepartureAt *int64 `url:"departure_at,omitempty"`
 	// PassengerName sets "passenger_name". At most 5000 characters.
@@ -771,13 +551,15 @@ type AuthorizationCapturePurchaseDetailsFlightParams struct {
 	// Refundable sets "refundable".
 	Refundable *bool `url:"refundable,omitempty"`
 	// Segments sets "segments".
-	Segments []*AuthorizationCapturePurchaseDetailsFlightSegmentParams `url:"segments,omitempty"`
+	Segments []*AuthorizationPurchaseDetailsFlightSegmentParams `url:"segments,omitempty"`
 	// TravelAgency sets "travel_agency". At most 5000 characters.
 	TravelAgency *string `url:"travel_agency,omitempty"`
 }
 
-// AuthorizationCapturePurchaseDetailsFlightSegmentParams is a nested object of request parameters.
-type AuthorizationCapturePurchaseDetailsFlightSegmentParams struct {
+// AuthorizationPurchaseDetailsFlightSegmentParams is the
+// "purchase_details.flight.segment" object of the Authorization parameters,
+// for every method that takes it.
+type AuthorizationPurchaseDetailsFlightSegmentParams struct {
 	// ArrivalAirportCode sets "arrival_airport_code". At most 3 characters.
 	ArrivalAirportCode *string `url:"arrival_airport_code,omitempty"`
 	// Carrier sets "carrier". At most 5000 characters.
@@ -793,16 +575,38 @@ type AuthorizationCapturePurchaseDetailsFlightSegmentParams struct {
 	StopoverAllowed *bool `url:"stopover_allowed,omitempty"`
 }
 
-// AuthorizationCapturePurchaseDetailsLodgingParams is a nested object of request parameters.
-type AuthorizationCapturePurchaseDetailsLodgingParams struct {
+// AuthorizationPurchaseDetailsFuelParams is the "purchase_details.fuel" object
+// of the Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsFuelParams struct {
+	// IndustryProductCode sets "industry_product_code". At most 5000
+	// characters.
+	IndustryProductCode *string `url:"industry_product_code,omitempty"`
+	// QuantityDecimal sets "quantity_decimal". A decimal number in a string,
+	// which keeps its precision.
+	QuantityDecimal *string `url:"quantity_decimal,omitempty"`
+	// Type sets "type". One of "diesel", "other", "unleaded_plus",
+	// "unleaded_regular" or "unleaded_super".
+	Type *FuelType `url:"type,omitempty"`
+	// Unit sets "unit". One of "charging_minute", "imperial_gallon",
+	// "kilogram", "kilowatt_hour", "liter", "other", "pound" or "us_gallon".
+	Unit *FuelUnit `url:"unit,omitempty"`
+	// UnitCostDecimal sets "unit_cost_decimal". A decimal number in a string,
+	// which keeps its precision.
+	UnitCostDecimal *string `url:"unit_cost_decimal,omitempty"`
+}
+
+// AuthorizationPurchaseDetailsLodgingParams is the "purchase_details.lodging"
+// object of the Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsLodgingParams struct {
 	// CheckInAt sets "check_in_at". Unix time in seconds.
 	CheckInAt *int64 `url:"check_in_at,omitempty"`
 	// Nights sets "nights".
 	Nights *int64 `url:"nights,omitempty"`
 }
 
-// AuthorizationCapturePurchaseDetailsReceiptParams is a nested object of request parameters.
-type AuthorizationCapturePurchaseDetailsReceiptParams struct {
+// AuthorizationPurchaseDetailsReceiptParams is the "purchase_details.receipt"
+// object of the Authorization parameters, for every method that takes it.
+type AuthorizationPurchaseDetailsReceiptParams struct {
 	// Description sets "description". At most 26 characters.
 	Description *string `url:"description,omitempty"`
 	// Quantity sets "quantity". A decimal number in a string, which keeps its
@@ -814,13 +618,13 @@ type AuthorizationCapturePurchaseDetailsReceiptParams struct {
 	UnitCost *int64 `url:"unit_cost,omitempty"`
 }
 
-// AuthorizationExpireParams holds the parameters of TestHelpersAuthorizationService.Expire (POST /v1/test_helpers/issuing/authorizations/{authorization}/expire).
-type AuthorizationExpireParams struct {
+// AuthorizationTestExpireParams holds the parameters of TestHelpersAuthorizationService.Expire (POST /v1/test_helpers/issuing/authorizations/{authorization}/expire).
+type AuthorizationTestExpireParams struct {
 	embedfin.Params
 }
 
-// AuthorizationIncrementParams holds the parameters of TestHelpersAuthorizationService.Increment (POST /v1/test_helpers/issuing/authorizations/{authorization}/increment).
-type AuthorizationIncrementParams struct {
+// AuthorizationTestIncrementParams holds the parameters of TestHelpersAuthorizationService.Increment (POST /v1/test_helpers/issuing/authorizations/{authorization}/increment).
+type AuthorizationTestIncrementParams struct {
 	embedfin.Params
 	// IncrementAmount sets "increment_amount". Required. An amount in the
 	// currency's minor unit (cents for usd).
@@ -832,7 +636,7 @@ type AuthorizationIncrementParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationIncrementParams) Validate() error {
+func (p *AuthorizationTestIncrementParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -842,30 +646,30 @@ func (p *AuthorizationIncrementParams) Validate() error {
 	return nil
 }
 
-// AuthorizationReverseParams holds the parameters of TestHelpersAuthorizationService.Reverse (POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse).
-type AuthorizationReverseParams struct {
+// AuthorizationTestReverseParams holds the parameters of TestHelpersAuthorizationService.Reverse (POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse).
+type AuthorizationTestReverseParams struct {
 	embedfin.Params
 	// ReverseAmount sets "reverse_amount". An amount in the currency's minor
 	// unit (cents for usd).
 	ReverseAmount *int64 `url:"reverse_amount,omitempty"`
 }
 
-// AuthorizationFinalizeAmountParams holds the parameters of TestHelpersAuthorizationService.FinalizeAmount (POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount).
-type AuthorizationFinalizeAmountParams struct {
+// AuthorizationTestFinalizeAmountParams holds the parameters of TestHelpersAuthorizationService.FinalizeAmount (POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount).
+type AuthorizationTestFinalizeAmountParams struct {
 	embedfin.Params
 	// FinalAmount sets "final_amount". Required. An amount in the currency's
 	// minor unit (cents for usd).
 	FinalAmount *int64 `url:"final_amount,omitempty"`
 	// Fleet sets "fleet".
-	Fleet *FleetParams `url:"fleet,omitempty"`
+	Fleet *AuthorizationFleetParams `url:"fleet,omitempty"`
 	// Fuel sets "fuel".
-	Fuel *FuelParams `url:"fuel,omitempty"`
+	Fuel *AuthorizationFuelParams `url:"fuel,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *AuthorizationFinalizeAmountParams) Validate() error {
+func (p *AuthorizationTestFinalizeAmountParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -903,7 +707,7 @@ func (s *TestHelpersAuthorizationService) Create(ctx context.Context, params *Au
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/capture
 //
 // Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_capture
-func (s *TestHelpersAuthorizationService) Capture(ctx context.Context, id string, params *AuthorizationCaptureParams, opts ...embedfin.RequestOption) (*Authorization, error) {
+func (s *TestHelpersAuthorizationService) Capture(ctx context.Context, id string, params *AuthorizationTestCaptureParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/capture", id)
 	if err != nil {
 		return nil, err
@@ -920,7 +724,7 @@ func (s *TestHelpersAuthorizationService) Capture(ctx context.Context, id string
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/expire
 //
 // Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_expire
-func (s *TestHelpersAuthorizationService) Expire(ctx context.Context, id string, params *AuthorizationExpireParams, opts ...embedfin.RequestOption) (*Authorization, error) {
+func (s *TestHelpersAuthorizationService) Expire(ctx context.Context, id string, params *AuthorizationTestExpireParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/expire", id)
 	if err != nil {
 		return nil, err
@@ -937,7 +741,7 @@ func (s *TestHelpersAuthorizationService) Expire(ctx context.Context, id string,
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/increment
 //
 // Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_increment
-func (s *TestHelpersAuthorizationService) Increment(ctx context.Context, id string, params *AuthorizationIncrementParams, opts ...embedfin.RequestOption) (*Authorization, error) {
+func (s *TestHelpersAuthorizationService) Increment(ctx context.Context, id string, params *AuthorizationTestIncrementParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
@@ -957,7 +761,7 @@ func (s *TestHelpersAuthorizationService) Increment(ctx context.Context, id stri
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse
 //
 // Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_reverse
-func (s *TestHelpersAuthorizationService) Reverse(ctx context.Context, id string, params *AuthorizationReverseParams, opts ...embedfin.RequestOption) (*Authorization, error) {
+func (s *TestHelpersAuthorizationService) Reverse(ctx context.Context, id string, params *AuthorizationTestReverseParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	path, err := embedfin.Path("/v1/test_helpers/issuing/authorizations/{authorization}/reverse", id)
 	if err != nil {
 		return nil, err
@@ -975,7 +779,7 @@ func (s *TestHelpersAuthorizationService) Reverse(ctx context.Context, id string
 // API: POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount
 //
 // Stripe API reference: https://docs.stripe.com/api/issuing/authorizations/test_mode_finalize_amount
-func (s *TestHelpersAuthorizationService) FinalizeAmount(ctx context.Context, id string, params *AuthorizationFinalizeAmountParams, opts ...embedfin.RequestOption) (*Authorization, error) {
+func (s *TestHelpersAuthorizationService) FinalizeAmount(ctx context.Context, id string, params *AuthorizationTestFinalizeAmountParams, opts ...embedfin.RequestOption) (*Authorization, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ type Transaction struct {
 	Type TransactionType `json:"type"`
 	// Wallet is "wallet". One of "apple_pay", "google_pay" or "samsung_pay".
 	// Nil when null.
-	Wallet *TransactionWallet `json:"wallet"`
+	Wallet *Wallet `json:"wallet"`
 }
 
 // GetID returns the object's ID, or "" for a nil Transaction.
@@ -271,13 +271,13 @@ const (
 	TransactionTypeRefund  TransactionType = "refund"
 )
 
-// TransactionWallet is a string enumeration with values "apple_pay",
-// "google_pay" and "samsung_pay"; the API may add values.
-type TransactionWallet string
+// Wallet is a string enumeration with values "apple_pay", "google_pay" and
+// "samsung_pay"; the API may add values.
+type Wallet string
 
-// Values of TransactionWallet.
+// Values of Wallet.
 const (
-	TransactionWalletApplePay   TransactionWallet = "apple_pay"
-	TransactionWalletGooglePay  TransactionWallet = "google_pay"
-	TransactionWalletSamsungPay TransactionWallet = "samsung_pay"
+	WalletApplePay   Wallet = "apple_pay"
+	WalletGooglePay  Wallet = "google_pay"
+	WalletSamsungPay Wallet = "samsung_pay"
 )

@@ -55,10 +55,10 @@ func ExampleSetupIntentService_Create() {
 		PaymentMethodTypes: []string{"us_bank_account"},
 		PaymentMethodData: &setupintents.SetupIntentPaymentMethodDataParams{
 			Type: embedfin.Ptr(setupintents.SetupIntentPaymentMethodDataTypeUSBankAccount),
-			USBankAccount: &embedfin.USBankAccountParams{
+			USBankAccount: &setupintents.SetupIntentPaymentMethodDataUSBankAccountParams{
 				RoutingNumber:     embedfin.Ptr("110000000"),
 				AccountNumber:     embedfin.Ptr("000123456789"),
-				AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeCompany),
+				AccountHolderType: embedfin.Ptr(setupintents.SetupIntentPaymentMethodDataUSBankAccountAccountHolderTypeCompany),
 			},
 			BillingDetails: &setupintents.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Company Corp")},
 		},

@@ -102,7 +102,7 @@ func (x *SetupIntent) GetID() string {
 type SetupIntentAutomaticPaymentMethods struct {
 	// AllowRedirects is "allow_redirects". One of "always" or "never". Left
 	// out of responses when it has no value.
-	AllowRedirects *SetupIntentAutomaticPaymentMethodsAllowRedirects `json:"allow_redirects"`
+	AllowRedirects *AlwaysOrNever `json:"allow_redirects"`
 	// Enabled is "enabled". Nil when null.
 	Enabled *bool `json:"enabled"`
 }
@@ -315,7 +315,7 @@ type SetupIntentPaymentMethodOptionsACSSDebit struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsACSSDebitMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsAmazonPay is a nested object of the API
@@ -325,7 +325,7 @@ type SetupIntentPaymentMethodOptionsAmazonPay struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsBACSDebit is a nested object of the API
@@ -335,7 +335,7 @@ type SetupIntentPaymentMethodOptionsBACSDebit struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsBACSDebitMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsBizum is a nested object of the API
@@ -345,7 +345,7 @@ type SetupIntentPaymentMethodOptionsBizum struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsBizumVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsCard is a nested object of the API
@@ -361,7 +361,7 @@ type SetupIntentPaymentMethodOptionsCard struct {
 	RequestThreeDSecure *SetupIntentPaymentMethodOptionsCardRequestThreeDSecure `json:"request_three_d_secure"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsCardVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsCardPresent is a nested object of the API
@@ -371,7 +371,7 @@ type SetupIntentPaymentMethodOptionsCardPresent struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsCardPresentVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsKlarna is a nested object of the API
@@ -386,7 +386,7 @@ type SetupIntentPaymentMethodOptionsKlarna struct {
 	PreferredLocale *string `json:"preferred_locale"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsKlarnaVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsLink is a nested object of the API
@@ -396,7 +396,7 @@ type SetupIntentPaymentMethodOptionsLink struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsLinkVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsPaypal is a nested object of the API
@@ -408,7 +408,7 @@ type SetupIntentPaymentMethodOptionsPaypal struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPaypalVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsPayto is a nested object of the API
@@ -418,7 +418,7 @@ type SetupIntentPaymentMethodOptionsPayto struct {
 	MandateOptions *PaymentMethodOptionsPaytoMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPaytoVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsPix is a nested object of the API
@@ -428,7 +428,7 @@ type SetupIntentPaymentMethodOptionsPix struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsPixMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsPixVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsSEPADebit is a nested object of the API
@@ -438,7 +438,7 @@ type SetupIntentPaymentMethodOptionsSEPADebit struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsSEPADebitMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsUPI is a nested object of the API
@@ -448,7 +448,7 @@ type SetupIntentPaymentMethodOptionsUPI struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsUPIMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsUPIVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentPaymentMethodOptionsUSBankAccount is a nested object of the API
@@ -460,7 +460,7 @@ type SetupIntentPaymentMethodOptionsUSBankAccount struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions `json:"mandate_options"`
 	// VerificationMethod is "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod `json:"verification_method"`
+	VerificationMethod *VerificationMethod `json:"verification_method"`
 }
 
 // SetupIntentNextActionCashappHandleRedirectOrDisplayQRCodeQRCode is a nested
@@ -492,7 +492,7 @@ type SetupIntentPaymentMethodOptionsACSSDebitMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// CustomMandateURL is "custom_mandate_url".
 	CustomMandateURL *string `json:"custom_mandate_url"`
 	// DefaultFor is "default_for". One of "invoice" or "subscription".
@@ -509,7 +509,7 @@ type SetupIntentPaymentMethodOptionsACSSDebitMandateOptions struct {
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 	// TransactionType is "transaction_type". One of "business" or "personal".
@@ -524,19 +524,19 @@ type PaymentMethodOptionsPaytoMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *PaymentMethodOptionsPaytoMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
@@ -548,19 +548,19 @@ type SetupIntentPaymentMethodOptionsBACSDebitMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
 	// StartDate is "start_date". Nil when null.
@@ -574,7 +574,7 @@ type SetupIntentPaymentMethodOptionsCardMandateOptions struct {
 	// usd).
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum".
-	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency *string `json:"currency"`
 	// Description is "description". Nil when null.
@@ -589,13 +589,13 @@ type SetupIntentPaymentMethodOptionsCardMandateOptions struct {
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
 	Reference *string `json:"reference"`
 	// StartDate is "start_date". Unix time in seconds.
@@ -611,9 +611,9 @@ type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
 	// usd).
 	Amount *int64 `json:"amount"`
 	// AmountIncludesIof is "amount_includes_iof". One of "always" or "never".
-	AmountIncludesIof *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof `json:"amount_includes_iof"`
+	AmountIncludesIof *AlwaysOrNever `json:"amount_includes_iof"`
 	// AmountType is "amount_type". One of "fixed" or "maximum".
-	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// Currency is "currency". A three-letter ISO currency code, in lowercase.
 	Currency *string `json:"currency"`
 	// EndDate is "end_date".
@@ -626,7 +626,7 @@ type SetupIntentPaymentMethodOptionsPixMandateOptions struct {
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// Reference is "reference".
 	Reference *string `json:"reference"`
 	// StartDate is "start_date".
@@ -640,19 +640,19 @@ type SetupIntentPaymentMethodOptionsSEPADebitMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// EndDate is "end_date". Nil when null.
 	EndDate *string `json:"end_date"`
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// ReferencePrefix is "reference_prefix".
 	ReferencePrefix *string `json:"reference_prefix"`
 	// StartDate is "start_date". Nil when null.
@@ -666,7 +666,7 @@ type SetupIntentPaymentMethodOptionsUPIMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// Description is "description". Nil when null.
 	Description *string `json:"description"`
 	// EndDate is "end_date". Unix time in seconds. Nil when null.
@@ -674,13 +674,13 @@ type SetupIntentPaymentMethodOptionsUPIMandateOptions struct {
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
@@ -708,7 +708,7 @@ type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions struct {
 	// usd). Nil when null.
 	Amount *int64 `json:"amount"`
 	// AmountType is "amount_type". One of "fixed" or "maximum". Nil when null.
-	AmountType *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType `json:"amount_type"`
+	AmountType *MandateOptionsAmountType `json:"amount_type"`
 	// CollectionMethod is "collection_method". The only value is "paper".
 	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod `json:"collection_method"`
 	// EndDate is "end_date". Nil when null.
@@ -716,13 +716,13 @@ type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions struct {
 	// PaymentSchedule is "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly". Nil when null.
-	PaymentSchedule *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule `json:"payment_schedule"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `json:"payment_schedule"`
 	// PaymentsPerPeriod is "payments_per_period". Nil when null.
 	PaymentsPerPeriod *int64 `json:"payments_per_period"`
 	// Purpose is "purpose". One of "dependant_support", "government", "loan",
 	// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" or
 	// "utility". Nil when null.
-	Purpose *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose `json:"purpose"`
+	Purpose *MandateOptionsPurpose `json:"purpose"`
 	// StartDate is "start_date". Nil when null.
 	StartDate *string `json:"start_date"`
 }
@@ -733,7 +733,7 @@ type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions struct {
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFilters struct {
 	// AccountSubcategories is "account_subcategories". One of "checking" or
 	// "savings". Left out of responses when it has no value.
-	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `json:"account_subcategories"`
+	AccountSubcategories []BankAccountType `json:"account_subcategories"`
 }
 
 // SetupIntentAllowedPaymentMethodType is a string enumeration with 97 known
@@ -939,14 +939,14 @@ const (
 	SetupIntentStatusSucceeded             SetupIntentStatus = "succeeded"
 )
 
-// SetupIntentAutomaticPaymentMethodsAllowRedirects is a string enumeration
-// with values "always" and "never"; the API may add values.
-type SetupIntentAutomaticPaymentMethodsAllowRedirects string
+// AlwaysOrNever is a string enumeration with values "always" and "never"; the
+// API may add values.
+type AlwaysOrNever string
 
-// Values of SetupIntentAutomaticPaymentMethodsAllowRedirects.
+// Values of AlwaysOrNever.
 const (
-	SetupIntentAutomaticPaymentMethodsAllowRedirectsAlways SetupIntentAutomaticPaymentMethodsAllowRedirects = "always"
-	SetupIntentAutomaticPaymentMethodsAllowRedirectsNever  SetupIntentAutomaticPaymentMethodsAllowRedirects = "never"
+	AlwaysOrNeverAlways AlwaysOrNever = "always"
+	AlwaysOrNeverNever  AlwaysOrNever = "never"
 )
 
 // SetupIntentLastSetupErrorType is a string enumeration with values
@@ -983,52 +983,15 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitCurrencyUSD SetupIntentPaymentMethodOptionsACSSDebitCurrency = "usd"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod string
+// VerificationMethod is a string enumeration with values "automatic",
+// "instant" and "microdeposits"; the API may add values.
+type VerificationMethod string
 
-// Values of SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod.
+// Values of VerificationMethod.
 const (
-	SetupIntentPaymentMethodOptionsACSSDebitVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsACSSDebitVerificationMethodInstant       SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsACSSDebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsAmazonPayVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsAmazonPayVerificationMethodInstant       SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsAmazonPayVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsAmazonPayVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsBACSDebitVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsBACSDebitVerificationMethodInstant       SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsBACSDebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsBACSDebitVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsBizumVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsBizumVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsBizumVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsBizumVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsBizumVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsBizumVerificationMethodInstant       SetupIntentPaymentMethodOptionsBizumVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsBizumVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsBizumVerificationMethod = "microdeposits"
+	VerificationMethodAutomatic     VerificationMethod = "automatic"
+	VerificationMethodInstant       VerificationMethod = "instant"
+	VerificationMethodMicrodeposits VerificationMethod = "microdeposits"
 )
 
 // SetupIntentPaymentMethodOptionsCardNetwork is a string enumeration with 13
@@ -1064,134 +1027,14 @@ const (
 	SetupIntentPaymentMethodOptionsCardRequestThreeDSecureChallenge SetupIntentPaymentMethodOptionsCardRequestThreeDSecure = "challenge"
 )
 
-// SetupIntentPaymentMethodOptionsCardVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsCardVerificationMethod string
+// MandateOptionsAmountType is a string enumeration with values "fixed" and
+// "maximum"; the API may add values.
+type MandateOptionsAmountType string
 
-// Values of SetupIntentPaymentMethodOptionsCardVerificationMethod.
+// Values of MandateOptionsAmountType.
 const (
-	SetupIntentPaymentMethodOptionsCardVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsCardVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsCardVerificationMethodInstant       SetupIntentPaymentMethodOptionsCardVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsCardVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsCardVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsCardPresentVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsCardPresentVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsCardPresentVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsCardPresentVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsCardPresentVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsCardPresentVerificationMethodInstant       SetupIntentPaymentMethodOptionsCardPresentVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsCardPresentVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsCardPresentVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsKlarnaVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsKlarnaVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsKlarnaVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsKlarnaVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsKlarnaVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsKlarnaVerificationMethodInstant       SetupIntentPaymentMethodOptionsKlarnaVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsKlarnaVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsKlarnaVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsLinkVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsLinkVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsLinkVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsLinkVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsLinkVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsLinkVerificationMethodInstant       SetupIntentPaymentMethodOptionsLinkVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsLinkVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsLinkVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsPaypalVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsPaypalVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsPaypalVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsPaypalVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsPaypalVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsPaypalVerificationMethodInstant       SetupIntentPaymentMethodOptionsPaypalVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsPaypalVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPaypalVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsPaytoVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsPaytoVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsPaytoVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsPaytoVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsPaytoVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsPaytoVerificationMethodInstant       SetupIntentPaymentMethodOptionsPaytoVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsPaytoVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPaytoVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsPixVerificationMethod is a string enumeration
-// with values "automatic", "instant" and "microdeposits"; the API may add
-// values.
-type SetupIntentPaymentMethodOptionsPixVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsPixVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsPixVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsPixVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsPixVerificationMethodInstant       SetupIntentPaymentMethodOptionsPixVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsPixVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsPixVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsSEPADebitVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsSEPADebitVerificationMethodInstant       SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsSEPADebitVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsSEPADebitVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsUPIVerificationMethod is a string enumeration
-// with values "automatic", "instant" and "microdeposits"; the API may add
-// values.
-type SetupIntentPaymentMethodOptionsUPIVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsUPIVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsUPIVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsUPIVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsUPIVerificationMethodInstant       SetupIntentPaymentMethodOptionsUPIVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsUPIVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsUPIVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod is a string
-// enumeration with values "automatic", "instant" and "microdeposits"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod string
-
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod.
-const (
-	SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodAutomatic     SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod = "automatic"
-	SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodInstant       SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod = "instant"
-	SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodMicrodeposits SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod = "microdeposits"
-)
-
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsAmountType = "maximum"
+	MandateOptionsAmountTypeFixed   MandateOptionsAmountType = "fixed"
+	MandateOptionsAmountTypeMaximum MandateOptionsAmountType = "maximum"
 )
 
 // SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsDefaultFor is a string
@@ -1217,25 +1060,24 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentScheduleSporadic SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPaymentSchedule = "sporadic"
 )
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose string
+// MandateOptionsPurpose is a string enumeration with values
+// "dependant_support", "government", "loan", "mortgage", "other", "pension",
+// "personal", "retail", "salary", "tax" and "utility"; the API may add values.
+type MandateOptionsPurpose string
 
-// Values of SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose.
+// Values of MandateOptionsPurpose.
 const (
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsPurpose = "utility"
+	MandateOptionsPurposeDependantSupport MandateOptionsPurpose = "dependant_support"
+	MandateOptionsPurposeGovernment       MandateOptionsPurpose = "government"
+	MandateOptionsPurposeLoan             MandateOptionsPurpose = "loan"
+	MandateOptionsPurposeMortgage         MandateOptionsPurpose = "mortgage"
+	MandateOptionsPurposeOther            MandateOptionsPurpose = "other"
+	MandateOptionsPurposePension          MandateOptionsPurpose = "pension"
+	MandateOptionsPurposePersonal         MandateOptionsPurpose = "personal"
+	MandateOptionsPurposeRetail           MandateOptionsPurpose = "retail"
+	MandateOptionsPurposeSalary           MandateOptionsPurpose = "salary"
+	MandateOptionsPurposeTax              MandateOptionsPurpose = "tax"
+	MandateOptionsPurposeUtility          MandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType is a
@@ -1249,110 +1091,21 @@ const (
 	SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionTypePersonal SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType = "personal"
 )
 
-// PaymentMethodOptionsPaytoMandateOptionsAmountType is a string enumeration
-// with values "fixed" and "maximum"; the API may add values.
-type PaymentMethodOptionsPaytoMandateOptionsAmountType string
+// MandateOptionsPaymentSchedule is a string enumeration with values "adhoc",
+// "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual" and
+// "weekly"; the API may add values.
+type MandateOptionsPaymentSchedule string
 
-// Values of PaymentMethodOptionsPaytoMandateOptionsAmountType.
+// Values of MandateOptionsPaymentSchedule.
 const (
-	PaymentMethodOptionsPaytoMandateOptionsAmountTypeFixed   PaymentMethodOptionsPaytoMandateOptionsAmountType = "fixed"
-	PaymentMethodOptionsPaytoMandateOptionsAmountTypeMaximum PaymentMethodOptionsPaytoMandateOptionsAmountType = "maximum"
-)
-
-// PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a string
-// enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule string
-
-// Values of PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule.
-const (
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAdhoc       PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "adhoc"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAnnual      PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "annual"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleDaily       PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "daily"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleFortnightly PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "fortnightly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleMonthly     PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "monthly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleQuarterly   PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "quarterly"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleSemiAnnual  PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "semi_annual"
-	PaymentMethodOptionsPaytoMandateOptionsPaymentScheduleWeekly      PaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "weekly"
-)
-
-// PaymentMethodOptionsPaytoMandateOptionsPurpose is a string enumeration with
-// values "dependant_support", "government", "loan", "mortgage", "other",
-// "pension", "personal", "retail", "salary", "tax" and "utility"; the API may
-// add values.
-type PaymentMethodOptionsPaytoMandateOptionsPurpose string
-
-// Values of PaymentMethodOptionsPaytoMandateOptionsPurpose.
-const (
-	PaymentMethodOptionsPaytoMandateOptionsPurposeDependantSupport PaymentMethodOptionsPaytoMandateOptionsPurpose = "dependant_support"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeGovernment       PaymentMethodOptionsPaytoMandateOptionsPurpose = "government"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeLoan             PaymentMethodOptionsPaytoMandateOptionsPurpose = "loan"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeMortgage         PaymentMethodOptionsPaytoMandateOptionsPurpose = "mortgage"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeOther            PaymentMethodOptionsPaytoMandateOptionsPurpose = "other"
-	PaymentMethodOptionsPaytoMandateOptionsPurposePension          PaymentMethodOptionsPaytoMandateOptionsPurpose = "pension"
-	PaymentMethodOptionsPaytoMandateOptionsPurposePersonal         PaymentMethodOptionsPaytoMandateOptionsPurpose = "personal"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeRetail           PaymentMethodOptionsPaytoMandateOptionsPurpose = "retail"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeSalary           PaymentMethodOptionsPaytoMandateOptionsPurpose = "salary"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeTax              PaymentMethodOptionsPaytoMandateOptionsPurpose = "tax"
-	PaymentMethodOptionsPaytoMandateOptionsPurposeUtility          PaymentMethodOptionsPaytoMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsAmountType = "maximum"
-)
-
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule is a
-// string enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule string
-
-// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule.
-const (
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsCardMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType = "maximum"
+	MandateOptionsPaymentScheduleAdhoc       MandateOptionsPaymentSchedule = "adhoc"
+	MandateOptionsPaymentScheduleAnnual      MandateOptionsPaymentSchedule = "annual"
+	MandateOptionsPaymentScheduleDaily       MandateOptionsPaymentSchedule = "daily"
+	MandateOptionsPaymentScheduleFortnightly MandateOptionsPaymentSchedule = "fortnightly"
+	MandateOptionsPaymentScheduleMonthly     MandateOptionsPaymentSchedule = "monthly"
+	MandateOptionsPaymentScheduleQuarterly   MandateOptionsPaymentSchedule = "quarterly"
+	MandateOptionsPaymentScheduleSemiAnnual  MandateOptionsPaymentSchedule = "semi_annual"
+	MandateOptionsPaymentScheduleWeekly      MandateOptionsPaymentSchedule = "weekly"
 )
 
 // SetupIntentPaymentMethodOptionsCardMandateOptionsInterval is a string
@@ -1369,44 +1122,6 @@ const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsIntervalYear     SetupIntentPaymentMethodOptionsCardMandateOptionsInterval = "year"
 )
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule is a string
-// enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule string
-
-// Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule.
-const (
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsCardMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsCardMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsCardMandateOptionsPurpose = "utility"
-)
-
 // SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType is a string
 // enumeration with values "india"; the API may add values.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType string
@@ -1414,26 +1129,6 @@ type SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType string
 // Values of SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType.
 const (
 	SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedTypeIndia SetupIntentPaymentMethodOptionsCardMandateOptionsSupportedType = "india"
-)
-
-// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof is a
-// string enumeration with values "always" and "never"; the API may add values.
-type SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof string
-
-// Values of SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof.
-const (
-	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIofAlways SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof = "always"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIofNever  SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof = "never"
-)
-
-// SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType = "maximum"
 )
 
 // SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule is a string
@@ -1448,123 +1143,6 @@ const (
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentScheduleQuarterly  SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule = "quarterly"
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentScheduleWeekly     SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule = "weekly"
 	SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentScheduleYearly     SetupIntentPaymentMethodOptionsPixMandateOptionsPaymentSchedule = "yearly"
-)
-
-// SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsPixMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsPixMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsAmountType = "maximum"
-)
-
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule is a
-// string enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule string
-
-// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule.
-const (
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType is a string
-// enumeration with values "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUPIMandateOptionsAmountType = "maximum"
-)
-
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule is a string
-// enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule string
-
-// Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule.
-const (
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUPIMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose is a string
-// enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsUPIMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUPIMandateOptionsPurpose = "utility"
 )
 
 // SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission
@@ -1592,17 +1170,6 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetchTransactions SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch = "transactions"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType is a
-// string enumeration with values "fixed" and "maximum"; the API may add
-// values.
-type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsAmountType = "maximum"
-)
-
 // SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod
 // is a string enumeration with values "paper"; the API may add values.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod string
@@ -1612,51 +1179,12 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodPaper SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod = "paper"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule is
-// a string enumeration with values "adhoc", "annual", "daily", "fortnightly",
-// "monthly", "quarterly", "semi_annual" and "weekly"; the API may add values.
-type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule string
+// BankAccountType is a string enumeration with values "checking" and
+// "savings"; the API may add values.
+type BankAccountType string
 
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule.
+// Values of BankAccountType.
 const (
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose is a
-// string enumeration with values "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory
-// is a string enumeration with values "checking" and "savings"; the API may
-// add values.
-type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory string
-
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory.
-const (
-	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategoryChecking SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory = "checking"
-	SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategorySavings  SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory = "savings"
+	BankAccountTypeChecking BankAccountType = "checking"
+	BankAccountTypeSavings  BankAccountType = "savings"
 )

@@ -20,7 +20,7 @@ type SetupIntentCreateParams struct {
 	// AttachToSelf sets "attach_to_self".
 	AttachToSelf *bool `url:"attach_to_self,omitempty"`
 	// AutomaticPaymentMethods sets "automatic_payment_methods".
-	AutomaticPaymentMethods *SetupIntentCreateAutomaticPaymentMethodsParams `url:"automatic_payment_methods,omitempty"`
+	AutomaticPaymentMethods *SetupIntentAutomaticPaymentMethodsParams `url:"automatic_payment_methods,omitempty"`
 	// Confirm sets "confirm".
 	Confirm *bool `url:"confirm,omitempty"`
 	// ConfirmationToken sets "confirmation_token". At most 5000 characters.
@@ -59,9 +59,9 @@ type SetupIntentCreateParams struct {
 	// ReturnURL sets "return_url".
 	ReturnURL *string `url:"return_url,omitempty"`
 	// SingleUse sets "single_use".
-	SingleUse *embedfin.AmountParams `url:"single_use,omitempty"`
+	SingleUse *SetupIntentSingleUseParams `url:"single_use,omitempty"`
 	// Usage sets "usage". One of "off_session" or "on_session".
-	Usage *SetupIntentCreateUsage `url:"usage,omitempty"`
+	Usage *SetupIntentUsage `url:"usage,omitempty"`
 	// UseStripeSDK sets "use_stripe_sdk".
 	UseStripeSDK *bool `url:"use_stripe_sdk,omitempty"`
 }
@@ -101,10 +101,11 @@ func (p *SetupIntentCreateParams) Validate() error {
 	return nil
 }
 
-// SetupIntentCreateAutomaticPaymentMethodsParams is a nested object of request parameters.
-type SetupIntentCreateAutomaticPaymentMethodsParams struct {
+// SetupIntentAutomaticPaymentMethodsParams is the "automatic_payment_methods"
+// object of the SetupIntent parameters, for every method that takes it.
+type SetupIntentAutomaticPaymentMethodsParams struct {
 	// AllowRedirects sets "allow_redirects". One of "always" or "never".
-	AllowRedirects *SetupIntentAutomaticPaymentMethodsAllowRedirects `url:"allow_redirects,omitempty"`
+	AllowRedirects *AlwaysOrNever `url:"allow_redirects,omitempty"`
 	// Enabled sets "enabled". Required.
 	Enabled *bool `url:"enabled,omitempty"`
 }
@@ -112,7 +113,7 @@ type SetupIntentCreateAutomaticPaymentMethodsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SetupIntentCreateAutomaticPaymentMethodsParams) Validate() error {
+func (p *SetupIntentAutomaticPaymentMethodsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -122,7 +123,8 @@ func (p *SetupIntentCreateAutomaticPaymentMethodsParams) Validate() error {
 	return nil
 }
 
-// SetupIntentMandateDataParams is a nested object of request parameters.
+// SetupIntentMandateDataParams is the "mandate_data" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentMandateDataParams struct {
 	// CustomerAcceptance sets "customer_acceptance". Required.
 	CustomerAcceptance *SetupIntentMandateDataCustomerAcceptanceParams `url:"customer_acceptance,omitempty"`
@@ -146,7 +148,9 @@ func (p *SetupIntentMandateDataParams) Validate() error {
 	return nil
 }
 
-// SetupIntentMandateDataCustomerAcceptanceParams is a nested object of request parameters.
+// SetupIntentMandateDataCustomerAcceptanceParams is the
+// "mandate_data.customer_acceptance" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentMandateDataCustomerAcceptanceParams struct {
 	// AcceptedAt sets "accepted_at". Unix time in seconds.
 	AcceptedAt *int64 `url:"accepted_at,omitempty"`
@@ -176,7 +180,9 @@ func (p *SetupIntentMandateDataCustomerAcceptanceParams) Validate() error {
 	return nil
 }
 
-// SetupIntentMandateDataCustomerAcceptanceOnlineParams is a nested object of request parameters.
+// SetupIntentMandateDataCustomerAcceptanceOnlineParams is the
+// "mandate_data.customer_acceptance.online" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentMandateDataCustomerAcceptanceOnlineParams struct {
 	// IPAddress sets "ip_address". Required.
 	IPAddress *string `url:"ip_address,omitempty"`
@@ -210,7 +216,8 @@ const (
 	SetupIntentMandateDataCustomerAcceptanceTypeOnline  SetupIntentMandateDataCustomerAcceptanceType = "online"
 )
 
-// SetupIntentPaymentMethodDataParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataParams is the "payment_method_data" object of
+// the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataParams struct {
 	// ACSSDebit sets "acss_debit".
 	ACSSDebit *SetupIntentPaymentMethodDataACSSDebitParams `url:"acss_debit,omitempty"`
@@ -328,7 +335,7 @@ type SetupIntentPaymentMethodDataParams struct {
 	// UPI sets "upi".
 	UPI *SetupIntentPaymentMethodDataUPIParams `url:"upi,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *embedfin.USBankAccountParams `url:"us_bank_account,omitempty"`
+	USBankAccount *SetupIntentPaymentMethodDataUSBankAccountParams `url:"us_bank_account,omitempty"`
 	// WechatPay sets "wechat_pay".
 	WechatPay map[string]string `url:"wechat_pay,omitempty"`
 	// Zip sets "zip".
@@ -388,7 +395,9 @@ func (p *SetupIntentPaymentMethodDataParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataACSSDebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataACSSDebitParams is the
+// "payment_method_data.acss_debit" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodDataACSSDebitParams struct {
 	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
@@ -429,7 +438,9 @@ const (
 	SetupIntentPaymentMethodDataAllowRedisplayUnspecified SetupIntentPaymentMethodDataAllowRedisplay = "unspecified"
 )
 
-// SetupIntentPaymentMethodDataAUBECSDebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataAUBECSDebitParams is the
+// "payment_method_data.au_becs_debit" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodDataAUBECSDebitParams struct {
 	// AccountNumber sets "account_number". Required. At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
@@ -453,7 +464,9 @@ func (p *SetupIntentPaymentMethodDataAUBECSDebitParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataBACSDebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataBACSDebitParams is the
+// "payment_method_data.bacs_debit" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodDataBACSDebitParams struct {
 	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
@@ -461,7 +474,9 @@ type SetupIntentPaymentMethodDataBACSDebitParams struct {
 	SortCode *string `url:"sort_code,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataBillingDetailsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataBillingDetailsParams is the
+// "payment_method_data.billing_details" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodDataBillingDetailsParams struct {
 	// Address sets "address".
 	Address *embedfin.AddressParams `url:"address,omitempty"`
@@ -475,7 +490,8 @@ type SetupIntentPaymentMethodDataBillingDetailsParams struct {
 	TaxID *string `url:"tax_id,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataBoletoParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataBoletoParams is the "payment_method_data.boleto"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataBoletoParams struct {
 	// TaxID sets "tax_id". Required. At most 5000 characters.
 	TaxID *string `url:"tax_id,omitempty"`
@@ -494,7 +510,8 @@ func (p *SetupIntentPaymentMethodDataBoletoParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataEpsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataEpsParams is the "payment_method_data.eps"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataEpsParams struct {
 	// Bank sets "bank". One of the 28 values of
 	// SetupIntentPaymentMethodDataEpsBank.
@@ -537,7 +554,8 @@ const (
 	SetupIntentPaymentMethodDataEpsBankVrBankBraunau                        SetupIntentPaymentMethodDataEpsBank = "vr_bank_braunau"
 )
 
-// SetupIntentPaymentMethodDataFPXParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataFPXParams is the "payment_method_data.fpx"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataFPXParams struct {
 	// Bank sets "bank". Required. One of the 25 values of
 	// SetupIntentPaymentMethodDataFPXBank.
@@ -590,7 +608,8 @@ const (
 	SetupIntentPaymentMethodDataFPXBankUob               SetupIntentPaymentMethodDataFPXBank = "uob"
 )
 
-// SetupIntentPaymentMethodDataIdealParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataIdealParams is the "payment_method_data.ideal"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataIdealParams struct {
 	// Bank sets "bank". One of the 20 values of
 	// SetupIntentPaymentMethodDataIdealBank.
@@ -625,7 +644,8 @@ const (
 	SetupIntentPaymentMethodDataIdealBankYoursafe      SetupIntentPaymentMethodDataIdealBank = "yoursafe"
 )
 
-// SetupIntentPaymentMethodDataKlarnaParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataKlarnaParams is the "payment_method_data.klarna"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataKlarnaParams struct {
 	// DOB sets "dob".
 	DOB *embedfin.DateParams `url:"dob,omitempty"`
@@ -638,15 +658,21 @@ func (p *SetupIntentPaymentMethodDataKlarnaParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.DOB != nil {
-		if err := p.DOB.Validate(); err != nil {
-			return embedfin.NestParamError("dob", err)
-		}
+	if x := p.DOB; x != nil && x.Day == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("day"))
+	}
+	if x := p.DOB; x != nil && x.Month == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("month"))
+	}
+	if x := p.DOB; x != nil && x.Year == nil {
+		return embedfin.NestParamError("dob", embedfin.MissingParam("year"))
 	}
 	return nil
 }
 
-// SetupIntentPaymentMethodDataNaverPayParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataNaverPayParams is the
+// "payment_method_data.naver_pay" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodDataNaverPayParams struct {
 	// Funding sets "funding". One of "card" or "points".
 	Funding *SetupIntentPaymentMethodDataNaverPayFunding `url:"funding,omitempty"`
@@ -662,7 +688,9 @@ const (
 	SetupIntentPaymentMethodDataNaverPayFundingPoints SetupIntentPaymentMethodDataNaverPayFunding = "points"
 )
 
-// SetupIntentPaymentMethodDataNZBankAccountParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataNZBankAccountParams is the
+// "payment_method_data.nz_bank_account" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodDataNZBankAccountParams struct {
 	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
@@ -700,7 +728,8 @@ func (p *SetupIntentPaymentMethodDataNZBankAccountParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataP24Params is a nested object of request parameters.
+// SetupIntentPaymentMethodDataP24Params is the "payment_method_data.p24"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataP24Params struct {
 	// Bank sets "bank". One of the 26 values of
 	// SetupIntentPaymentMethodDataP24Bank.
@@ -741,7 +770,8 @@ const (
 	SetupIntentPaymentMethodDataP24BankVolkswagenBank       SetupIntentPaymentMethodDataP24Bank = "volkswagen_bank"
 )
 
-// SetupIntentPaymentMethodDataPaytoParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataPaytoParams is the "payment_method_data.payto"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataPaytoParams struct {
 	// AccountNumber sets "account_number". At most 5000 characters.
 	AccountNumber *string `url:"account_number,omitempty"`
@@ -751,13 +781,17 @@ type SetupIntentPaymentMethodDataPaytoParams struct {
 	PayID *string `url:"pay_id,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataRadarOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataRadarOptionsParams is the
+// "payment_method_data.radar_options" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodDataRadarOptionsParams struct {
 	// Session sets "session". At most 5000 characters.
 	Session *string `url:"session,omitempty"`
 }
 
-// SetupIntentPaymentMethodDataSEPADebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataSEPADebitParams is the
+// "payment_method_data.sepa_debit" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodDataSEPADebitParams struct {
 	// IBAN sets "iban". Required. At most 5000 characters.
 	IBAN *string `url:"iban,omitempty"`
@@ -776,7 +810,8 @@ func (p *SetupIntentPaymentMethodDataSEPADebitParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodDataSofortParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataSofortParams is the "payment_method_data.sofort"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataSofortParams struct {
 	// Country sets "country". Required. One of "AT", "BE", "DE", "ES", "IT" or
 	// "NL".
@@ -871,26 +906,58 @@ const (
 	SetupIntentPaymentMethodDataTypeZip              SetupIntentPaymentMethodDataType = "zip"
 )
 
-// SetupIntentPaymentMethodDataUPIParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataUPIParams is the "payment_method_data.upi"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodDataUPIParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *MandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodDataUPIMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// MandateOptionsParams is a nested object of request parameters.
-type MandateOptionsParams struct {
+// SetupIntentPaymentMethodDataUPIMandateOptionsParams is the
+// "payment_method_data.upi.mandate_options" object of the SetupIntent
+// parameters, for every method that takes it.
+type SetupIntentPaymentMethodDataUPIMandateOptionsParams struct {
 	// Amount sets "amount". An amount in the currency's minor unit (cents for
 	// usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type". One of "fixed" or "maximum".
-	AmountType *PaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *MandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Description sets "description". At most 20 characters.
 	Description *string `url:"description,omitempty"`
 	// EndDate sets "end_date". Unix time in seconds.
 	EndDate *int64 `url:"end_date,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodDataUSBankAccountParams is the
+// "payment_method_data.us_bank_account" object of the SetupIntent parameters,
+// for every method that takes it.
+type SetupIntentPaymentMethodDataUSBankAccountParams struct {
+	// AccountHolderType sets "account_holder_type". One of "company" or
+	// "individual".
+	AccountHolderType *SetupIntentPaymentMethodDataUSBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
+	// AccountNumber sets "account_number". At most 5000 characters.
+	AccountNumber *string `url:"account_number,omitempty"`
+	// AccountType sets "account_type". One of "checking" or "savings".
+	AccountType *BankAccountType `url:"account_type,omitempty"`
+	// FinancialConnectionsAccount sets "financial_connections_account". At
+	// most 5000 characters.
+	FinancialConnectionsAccount *string `url:"financial_connections_account,omitempty"`
+	// RoutingNumber sets "routing_number". At most 5000 characters.
+	RoutingNumber *string `url:"routing_number,omitempty"`
+}
+
+// SetupIntentPaymentMethodDataUSBankAccountAccountHolderType is a string
+// enumeration with values "company" and "individual"; the API may add values.
+type SetupIntentPaymentMethodDataUSBankAccountAccountHolderType string
+
+// Values of SetupIntentPaymentMethodDataUSBankAccountAccountHolderType.
+const (
+	SetupIntentPaymentMethodDataUSBankAccountAccountHolderTypeCompany    SetupIntentPaymentMethodDataUSBankAccountAccountHolderType = "company"
+	SetupIntentPaymentMethodDataUSBankAccountAccountHolderTypeIndividual SetupIntentPaymentMethodDataUSBankAccountAccountHolderType = "individual"
+)
+
+// SetupIntentPaymentMethodOptionsParams is the "payment_method_options" object
+// of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsParams struct {
 	// ACSSDebit sets "acss_debit".
 	ACSSDebit *SetupIntentPaymentMethodOptionsACSSDebitParams `url:"acss_debit,omitempty"`
@@ -915,7 +982,7 @@ type SetupIntentPaymentMethodOptionsParams struct {
 	// Pix sets "pix".
 	Pix *SetupIntentPaymentMethodOptionsPixParams `url:"pix,omitempty"`
 	// SEPADebit sets "sepa_debit".
-	SEPADebit *SetupIntentPaymentMethodOptionsBACSDebitParams `url:"sepa_debit,omitempty"`
+	SEPADebit *SetupIntentPaymentMethodOptionsSEPADebitParams `url:"sepa_debit,omitempty"`
 	// UPI sets "upi".
 	UPI *SetupIntentPaymentMethodOptionsUPIParams `url:"upi,omitempty"`
 	// USBankAccount sets "us_bank_account".
@@ -942,7 +1009,9 @@ func (p *SetupIntentPaymentMethodOptionsParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsACSSDebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsACSSDebitParams is the
+// "payment_method_options.acss_debit" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodOptionsACSSDebitParams struct {
 	// Currency sets "currency". A three-letter ISO currency code, in
 	// lowercase. One of "cad" or "usd".
@@ -951,10 +1020,12 @@ type SetupIntentPaymentMethodOptionsACSSDebitParams struct {
 	MandateOptions *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams `url:"mandate_options,omitempty"`
 	// VerificationMethod sets "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsACSSDebitVerificationMethod `url:"verification_method,omitempty"`
+	VerificationMethod *VerificationMethod `url:"verification_method,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams is the
+// "payment_method_options.acss_debit.mandate_options" object of the
+// SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams struct {
 	// CustomMandateURL sets "custom_mandate_url".
 	CustomMandateURL *string `url:"custom_mandate_url,omitempty"`
@@ -970,19 +1041,25 @@ type SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsParams struct {
 	TransactionType *SetupIntentPaymentMethodOptionsACSSDebitMandateOptionsTransactionType `url:"transaction_type,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsBACSDebitParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsBACSDebitParams is the
+// "payment_method_options.bacs_debit" object of the SetupIntent parameters,
+// for every method that takes it.
 type SetupIntentPaymentMethodOptionsBACSDebitParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *PaymentMethodOptionsMandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// PaymentMethodOptionsMandateOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsMandateOptionsParams struct {
+// SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsParams is the
+// "payment_method_options.bacs_debit.mandate_options" object of the
+// SetupIntent parameters, for every method that takes it.
+type SetupIntentPaymentMethodOptionsBACSDebitMandateOptionsParams struct {
 	// ReferencePrefix sets "reference_prefix". At most 12 characters.
 	ReferencePrefix *string `url:"reference_prefix,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsCardParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsCardParams is the
+// "payment_method_options.card" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodOptionsCardParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsCardMandateOptionsParams `url:"mandate_options,omitempty"`
@@ -1016,13 +1093,15 @@ func (p *SetupIntentPaymentMethodOptionsCardParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsCardMandateOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsCardMandateOptionsParams is the
+// "payment_method_options.card.mandate_options" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsCardMandateOptionsParams struct {
 	// Amount sets "amount". Required. An amount in the currency's minor unit
 	// (cents for usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type". Required. One of "fixed" or "maximum".
-	AmountType *SetupIntentPaymentMethodOptionsCardMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *MandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Currency sets "currency". Required. A three-letter ISO currency code, in
 	// lowercase.
 	Currency *string `url:"currency,omitempty"`
@@ -1071,7 +1150,9 @@ func (p *SetupIntentPaymentMethodOptionsCardMandateOptionsParams) Validate() err
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureParams is the
+// "payment_method_options.card.three_d_secure" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureParams struct {
 	// AresTransStatus sets "ares_trans_status". One of "A", "C", "I", "N",
 	// "R", "U" or "Y".
@@ -1138,7 +1219,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicatorN07 SetupIntentPaymentMethodOptionsCardThreeDSecureElectronicCommerceIndicator = "07"
 )
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams is the
+// "payment_method_options.card.three_d_secure.network_options" object of the
+// SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams struct {
 	// CartesBancaires sets "cartes_bancaires".
 	CartesBancaires *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams `url:"cartes_bancaires,omitempty"`
@@ -1159,7 +1242,10 @@ func (p *SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsParams) Va
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams
+// is the
+// "payment_method_options.card.three_d_secure.network_options.cartes_bancaires"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsCardThreeDSecureNetworkOptionsCartesBancairesParams struct {
 	// CbAvalgo sets "cb_avalgo". Required. One of "0", "1", "2", "3", "4" or
 	// "A".
@@ -1212,7 +1298,9 @@ const (
 	SetupIntentPaymentMethodOptionsCardThreeDSecureVersionN231 SetupIntentPaymentMethodOptionsCardThreeDSecureVersion = "2.3.1"
 )
 
-// SetupIntentPaymentMethodOptionsKlarnaParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsKlarnaParams is the
+// "payment_method_options.klarna" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodOptionsKlarnaParams struct {
 	// Currency sets "currency". A three-letter ISO currency code, in
 	// lowercase.
@@ -1241,7 +1329,9 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaParams) Validate() error {
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsKlarnaOnDemandParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsKlarnaOnDemandParams is the
+// "payment_method_options.klarna.on_demand" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsKlarnaOnDemandParams struct {
 	// AverageAmount sets "average_amount". An amount in the currency's minor
 	// unit (cents for usd).
@@ -1254,22 +1344,21 @@ type SetupIntentPaymentMethodOptionsKlarnaOnDemandParams struct {
 	MinimumAmount *int64 `url:"minimum_amount,omitempty"`
 	// PurchaseInterval sets "purchase_interval". One of "day", "month", "week"
 	// or "year".
-	PurchaseInterval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"purchase_interval,omitempty"`
+	PurchaseInterval *Interval `url:"purchase_interval,omitempty"`
 	// PurchaseIntervalCount sets "purchase_interval_count".
 	PurchaseIntervalCount *int64 `url:"purchase_interval_count,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval is a string
-// enumeration with values "day", "month", "week" and "year"; the API may add
-// values.
-type SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval string
+// Interval is a string enumeration with values "day", "month", "week" and
+// "year"; the API may add values.
+type Interval string
 
-// Values of SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval.
+// Values of Interval.
 const (
-	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalDay   SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "day"
-	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalMonth SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "month"
-	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalWeek  SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "week"
-	SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseIntervalYear  SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval = "year"
+	IntervalDay   Interval = "day"
+	IntervalMonth Interval = "month"
+	IntervalWeek  Interval = "week"
+	IntervalYear  Interval = "year"
 )
 
 // SetupIntentPaymentMethodOptionsKlarnaPreferredLocale is a string enumeration
@@ -1326,11 +1415,13 @@ const (
 	SetupIntentPaymentMethodOptionsKlarnaPreferredLocaleSvSE SetupIntentPaymentMethodOptionsKlarnaPreferredLocale = "sv-SE"
 )
 
-// SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams is the
+// "payment_method_options.klarna.subscription" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams struct {
 	// Interval sets "interval". Required. One of "day", "month", "week" or
 	// "year".
-	Interval *SetupIntentPaymentMethodOptionsKlarnaOnDemandPurchaseInterval `url:"interval,omitempty"`
+	Interval *Interval `url:"interval,omitempty"`
 	// IntervalCount sets "interval_count".
 	IntervalCount *int64 `url:"interval_count,omitempty"`
 	// Name sets "name". At most 255 characters.
@@ -1365,7 +1456,9 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionParams) Validate() err
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams is the
+// "payment_method_options.klarna.subscription.next_billing" object of the
+// SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams struct {
 	// Amount sets "amount". Required. An amount in the currency's minor unit
 	// (cents for usd).
@@ -1390,109 +1483,66 @@ func (p *SetupIntentPaymentMethodOptionsKlarnaSubscriptionNextBillingParams) Val
 	return nil
 }
 
-// SetupIntentPaymentMethodOptionsPaypalParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsPaypalParams is the
+// "payment_method_options.paypal" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodOptionsPaypalParams struct {
 	// BillingAgreementID sets "billing_agreement_id". At most 5000 characters.
 	BillingAgreementID *string `url:"billing_agreement_id,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsPaytoParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsPaytoParams is the
+// "payment_method_options.payto" object of the SetupIntent parameters, for
+// every method that takes it.
 type SetupIntentPaymentMethodOptionsPaytoParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams is the
+// "payment_method_options.payto.mandate_options" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsPaytoMandateOptionsParams struct {
 	// Amount sets "amount". An amount in the currency's minor unit (cents for
 	// usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountType sets "amount_type". One of "fixed" or "maximum".
-	AmountType *SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *MandateOptionsAmountType `url:"amount_type,omitempty"`
 	// EndDate sets "end_date". At most 5000 characters.
 	EndDate *string `url:"end_date,omitempty"`
 	// PaymentSchedule sets "payment_schedule". One of "adhoc", "annual",
 	// "daily", "fortnightly", "monthly", "quarterly", "semi_annual" or
 	// "weekly".
-	PaymentSchedule *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
+	PaymentSchedule *MandateOptionsPaymentSchedule `url:"payment_schedule,omitempty"`
 	// PaymentsPerPeriod sets "payments_per_period".
 	PaymentsPerPeriod *int64 `url:"payments_per_period,omitempty"`
 	// Purpose sets "purpose". One of "dependant_support", "government",
 	// "loan", "mortgage", "other", "pension", "personal", "retail", "salary",
 	// "tax" or "utility".
-	Purpose *SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose `url:"purpose,omitempty"`
+	Purpose *MandateOptionsPurpose `url:"purpose,omitempty"`
 	// StartDate sets "start_date". At most 5000 characters.
 	StartDate *string `url:"start_date,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType is a string
-// enumeration with values "", "fixed" and "maximum"; the API may add values.
-type SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType string
-
-// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType.
-const (
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeEmpty   SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = ""
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeFixed   SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = "fixed"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountTypeMaximum SetupIntentPaymentMethodOptionsPaytoMandateOptionsAmountType = "maximum"
-)
-
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule is a
-// string enumeration with values "", "adhoc", "annual", "daily",
-// "fortnightly", "monthly", "quarterly", "semi_annual" and "weekly"; the API
-// may add values.
-type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule string
-
-// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule.
-const (
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleEmpty       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = ""
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAdhoc       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "adhoc"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleAnnual      SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "annual"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleDaily       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "daily"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleFortnightly SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "fortnightly"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleMonthly     SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "monthly"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleQuarterly   SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "quarterly"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleSemiAnnual  SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "semi_annual"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentScheduleWeekly      SetupIntentPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule = "weekly"
-)
-
-// SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose is a string
-// enumeration with values "", "dependant_support", "government", "loan",
-// "mortgage", "other", "pension", "personal", "retail", "salary", "tax" and
-// "utility"; the API may add values.
-type SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose string
-
-// Values of SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose.
-const (
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeEmpty            SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = ""
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeDependantSupport SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "dependant_support"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeGovernment       SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "government"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeLoan             SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "loan"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeMortgage         SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "mortgage"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeOther            SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "other"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposePension          SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "pension"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposePersonal         SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "personal"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeRetail           SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "retail"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeSalary           SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "salary"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeTax              SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "tax"
-	SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurposeUtility          SetupIntentPaymentMethodOptionsPaytoMandateOptionsPurpose = "utility"
-)
-
-// SetupIntentPaymentMethodOptionsPixParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsPixParams is the "payment_method_options.pix"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsPixParams struct {
 	// MandateOptions sets "mandate_options".
 	MandateOptions *SetupIntentPaymentMethodOptionsPixMandateOptionsParams `url:"mandate_options,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsPixMandateOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsPixMandateOptionsParams is the
+// "payment_method_options.pix.mandate_options" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsPixMandateOptionsParams struct {
 	// Amount sets "amount". An amount in the currency's minor unit (cents for
 	// usd).
 	Amount *int64 `url:"amount,omitempty"`
 	// AmountIncludesIof sets "amount_includes_iof". One of "always" or
 	// "never".
-	AmountIncludesIof *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountIncludesIof `url:"amount_includes_iof,omitempty"`
+	AmountIncludesIof *AlwaysOrNever `url:"amount_includes_iof,omitempty"`
 	// AmountType sets "amount_type". One of "fixed" or "maximum".
-	AmountType *SetupIntentPaymentMethodOptionsPixMandateOptionsAmountType `url:"amount_type,omitempty"`
+	AmountType *MandateOptionsAmountType `url:"amount_type,omitempty"`
 	// Currency sets "currency". A three-letter ISO currency code, in
 	// lowercase.
 	Currency *string `url:"currency,omitempty"`
@@ -1507,29 +1557,61 @@ type SetupIntentPaymentMethodOptionsPixMandateOptionsParams struct {
 	StartDate *string `url:"start_date,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUPIParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsSEPADebitParams is the
+// "payment_method_options.sepa_debit" object of the SetupIntent parameters,
+// for every method that takes it.
+type SetupIntentPaymentMethodOptionsSEPADebitParams struct {
+	// MandateOptions sets "mandate_options".
+	MandateOptions *SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsParams `url:"mandate_options,omitempty"`
+}
+
+// SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsParams is the
+// "payment_method_options.sepa_debit.mandate_options" object of the
+// SetupIntent parameters, for every method that takes it.
+type SetupIntentPaymentMethodOptionsSEPADebitMandateOptionsParams struct {
+	// ReferencePrefix sets "reference_prefix". At most 12 characters.
+	ReferencePrefix *string `url:"reference_prefix,omitempty"`
+}
+
+// SetupIntentPaymentMethodOptionsUPIParams is the "payment_method_options.upi"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUPIParams struct {
 	// MandateOptions sets "mandate_options".
-	MandateOptions *MandateOptionsParams `url:"mandate_options,omitempty"`
+	MandateOptions *SetupIntentPaymentMethodOptionsUPIMandateOptionsParams `url:"mandate_options,omitempty"`
 	// SetupFutureUsage sets "setup_future_usage". One of "none", "off_session"
 	// or "on_session".
 	SetupFutureUsage *SetupIntentPaymentMethodOptionsUPISetupFutureUsage `url:"setup_future_usage,omitempty"`
 }
 
+// SetupIntentPaymentMethodOptionsUPIMandateOptionsParams is the
+// "payment_method_options.upi.mandate_options" object of the SetupIntent
+// parameters, for every method that takes it.
+type SetupIntentPaymentMethodOptionsUPIMandateOptionsParams struct {
+	// Amount sets "amount". An amount in the currency's minor unit (cents for
+	// usd).
+	Amount *int64 `url:"amount,omitempty"`
+	// AmountType sets "amount_type". One of "fixed" or "maximum".
+	AmountType *MandateOptionsAmountType `url:"amount_type,omitempty"`
+	// Description sets "description". At most 20 characters.
+	Description *string `url:"description,omitempty"`
+	// EndDate sets "end_date". Unix time in seconds.
+	EndDate *int64 `url:"end_date,omitempty"`
+}
+
 // SetupIntentPaymentMethodOptionsUPISetupFutureUsage is a string enumeration
-// with values "", "none", "off_session" and "on_session"; the API may add
-// values.
+// with values "none", "off_session" and "on_session"; the API may add values.
 type SetupIntentPaymentMethodOptionsUPISetupFutureUsage string
 
 // Values of SetupIntentPaymentMethodOptionsUPISetupFutureUsage.
 const (
-	SetupIntentPaymentMethodOptionsUPISetupFutureUsageEmpty      SetupIntentPaymentMethodOptionsUPISetupFutureUsage = ""
 	SetupIntentPaymentMethodOptionsUPISetupFutureUsageNone       SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "none"
 	SetupIntentPaymentMethodOptionsUPISetupFutureUsageOffSession SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "off_session"
 	SetupIntentPaymentMethodOptionsUPISetupFutureUsageOnSession  SetupIntentPaymentMethodOptionsUPISetupFutureUsage = "on_session"
 )
 
-// SetupIntentPaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsUSBankAccountParams is the
+// "payment_method_options.us_bank_account" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUSBankAccountParams struct {
 	// FinancialConnections sets "financial_connections".
 	FinancialConnections *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams `url:"financial_connections,omitempty"`
@@ -1539,10 +1621,12 @@ type SetupIntentPaymentMethodOptionsUSBankAccountParams struct {
 	Networks *SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams `url:"networks,omitempty"`
 	// VerificationMethod sets "verification_method". One of "automatic",
 	// "instant" or "microdeposits".
-	VerificationMethod *SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethod `url:"verification_method,omitempty"`
+	VerificationMethod *VerificationMethod `url:"verification_method,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams is
+// the "payment_method_options.us_bank_account.financial_connections" object of
+// the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams struct {
 	// Filters sets "filters".
 	Filters *SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams `url:"filters,omitempty"`
@@ -1556,30 +1640,27 @@ type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams stru
 	ReturnURL *string `url:"return_url,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams
+// is the
+// "payment_method_options.us_bank_account.financial_connections.filters"
+// object of the SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersParams struct {
 	// AccountSubcategories sets "account_subcategories". One of "checking" or
 	// "savings".
-	AccountSubcategories []SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsFiltersAccountSubcategory `url:"account_subcategories,omitempty"`
+	AccountSubcategories []BankAccountType `url:"account_subcategories,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams is the
+// "payment_method_options.us_bank_account.mandate_options" object of the
+// SetupIntent parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsParams struct {
 	// CollectionMethod sets "collection_method". The only value is "paper".
-	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam `url:"collection_method,omitempty"`
+	CollectionMethod *SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethod `url:"collection_method,omitempty"`
 }
 
-// SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam
-// is a string enumeration with values "" and "paper"; the API may add values.
-type SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam string
-
-// Values of SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam.
-const (
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParamEmpty SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam = ""
-	SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParamPaper SetupIntentPaymentMethodOptionsUSBankAccountMandateOptionsCollectionMethodParam = "paper"
-)
-
-// SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams is a nested object of request parameters.
+// SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams is the
+// "payment_method_options.us_bank_account.networks" object of the SetupIntent
+// parameters, for every method that takes it.
 type SetupIntentPaymentMethodOptionsUSBankAccountNetworksParams struct {
 	// Requested sets "requested". One of "ach" or "us_domestic_wire".
 	Requested []SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested `url:"requested,omitempty"`
@@ -1596,14 +1677,41 @@ const (
 	SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequestedUSDomesticWire SetupIntentPaymentMethodOptionsUSBankAccountNetworksRequested = "us_domestic_wire"
 )
 
-// SetupIntentCreateUsage is a string enumeration with values "off_session" and
-// "on_session"; the API may add values.
-type SetupIntentCreateUsage string
+// SetupIntentSingleUseParams is the "single_use" object of the SetupIntent
+// parameters, for every method that takes it.
+type SetupIntentSingleUseParams struct {
+	// Amount sets "amount". Required. An amount in the currency's minor unit
+	// (cents for usd).
+	Amount *int64 `url:"amount,omitempty"`
+	// Currency sets "currency". Required. A three-letter ISO currency code, in
+	// lowercase.
+	Currency *string `url:"currency,omitempty"`
+}
 
-// Values of SetupIntentCreateUsage.
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *SetupIntentSingleUseParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Amount == nil {
+		return embedfin.MissingParam("amount")
+	}
+	if p.Currency == nil {
+		return embedfin.MissingParam("currency")
+	}
+	return nil
+}
+
+// SetupIntentUsage is a string enumeration with values "off_session" and
+// "on_session"; the API may add values.
+type SetupIntentUsage string
+
+// Values of SetupIntentUsage.
 const (
-	SetupIntentCreateUsageOffSession SetupIntentCreateUsage = "off_session"
-	SetupIntentCreateUsageOnSession  SetupIntentCreateUsage = "on_session"
+	SetupIntentUsageOffSession SetupIntentUsage = "off_session"
+	SetupIntentUsageOnSession  SetupIntentUsage = "on_session"
 )
 
 // SetupIntentListParams holds the parameters of SetupIntentService.List (GET /v1/setup_intents).

@@ -139,7 +139,7 @@ func TestHostedPagesInABrowser(t *testing.T) {
 	t.Run("onboarding", func(t *testing.T) {
 		acct, _ := guideAccount(t, c)
 		link, err := connect.New(c).AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
-			Account: embedfin.Ptr(acct.ID), Type: embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+			Account: embedfin.Ptr(acct.ID), Type: embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 			RefreshURL: embedfin.Ptr(site.URL + "/reauth"), ReturnURL: embedfin.Ptr(site.URL + "/return"),
 		})
 		require.NoError(t, err)

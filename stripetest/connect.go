@@ -179,8 +179,8 @@ type onboardParams struct {
 // and collects requirements, full Dashboard).
 func controllerOf(p *connect.AccountCreateParams) (*connect.AccountController, *connect.AccountType) {
 	ctl := &connect.AccountController{IsController: embedfin.Ptr(true), Type: connect.AccountControllerTypeApplication}
-	fees, losses := connect.AccountControllerFeesPayerAccount, connect.AccountControllerLossesPaymentsStripe
-	collection, dashboard := connect.AccountControllerRequirementCollectionStripe, connect.AccountControllerStripeDashboardTypeFull
+	fees, losses := connect.AccountControllerFeesPayerAccount, connect.ResponsiblePartyStripe
+	collection, dashboard := connect.ResponsiblePartyStripe, connect.AccountControllerStripeDashboardTypeFull
 	typ := connect.AccountTypeNone
 	switch {
 	case p.Type != nil:
@@ -190,10 +190,10 @@ func controllerOf(p *connect.AccountCreateParams) (*connect.AccountController, *
 	}
 	switch typ {
 	case connect.AccountTypeCustom:
-		fees, losses = connect.AccountControllerFeesPayerApplicationCustom, connect.AccountControllerLossesPaymentsApplication
-		collection, dashboard = connect.AccountControllerRequirementCollectionApplication, connect.AccountControllerStripeDashboardTypeNone
+		fees, losses = connect.AccountControllerFeesPayerApplicationCustom, connect.ResponsiblePartyApplication
+		collection, dashboard = connect.ResponsiblePartyApplication, connect.AccountControllerStripeDashboardTypeNone
 	case connect.AccountTypeExpress:
-		fees, losses = connect.AccountControllerFeesPayerApplicationExpress, connect.AccountControllerLossesPaymentsApplication
+		fees, losses = connect.AccountControllerFeesPayerApplicationExpress, connect.ResponsiblePartyApplication
 		dashboard = connect.AccountControllerStripeDashboardTypeExpress
 	}
 	if q := p.Controller; q != nil {
@@ -221,27 +221,13 @@ func controllerOf(p *connect.AccountCreateParams) (*connect.AccountController, *
 // become *_provided flags (they are never returned), and a bank account
 // sent as bank_account details or a test token (btok_...) becomes the
 // account's external account.
-func (c *call) accountDetails(acct *connect.Account, company, individual any, bank *connect.AccountCreateBankAccountParams, token *string) error {
+func (c *call) accountDetails(acct *connect.Account, company *connect.AccountCompanyParams, individual *connect.AccountIndividualParams, bank *connect.AccountBankAccountParams, token *string) error {
 	var taxID, ssnLast4, idNumber *string
-	switch co := company.(type) {
-	case *connect.AccountCreateCompanyParams:
-		if co != nil {
-			taxID = co.TaxID
-		}
-	case *connect.AccountUpdateCompanyParams:
-		if co != nil {
-			taxID = co.TaxID
-		}
+	if company != nil {
+		taxID = company.TaxID
 	}
-	switch in := individual.(type) {
-	case *connect.AccountCreateIndividualParams:
-		if in != nil {
-			ssnLast4, idNumber = in.SSNLast4, in.IDNumber
-		}
-	case *connect.AccountUpdateIndividualParams:
-		if in != nil {
-			ssnLast4, idNumber = in.SSNLast4, in.IDNumber
-		}
+	if individual != nil {
+		ssnLast4, idNumber = individual.SSNLast4, individual.IDNumber
 	}
 	if filled(taxID) {
 		if acct.Company == nil {
@@ -288,7 +274,7 @@ func addBankAccount(s *Server, acct *connect.Account, routing, last4, holderName
 		Object:                 "bank_account",
 		Account:                &embedfin.Expandable[connect.Account]{ID: acct.ID},
 		AccountType:            embedfin.Ptr("checking"),
-		AvailablePayoutMethods: []connect.BankAccountAvailablePayoutMethod{"standard", "instant"},
+		AvailablePayoutMethods: []connect.AvailablePayoutMethod{"standard", "instant"},
 		BankName:               embedfin.Ptr("STRIPE TEST BANK"),
 		Country:                "US",
 		Currency:               "usd",

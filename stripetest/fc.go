@@ -31,7 +31,7 @@ type fcState struct {
 	owners    []ownerData
 	refreshes []string  // transaction refresh IDs, oldest first
 	fetchedAt time.Time // when the bank was last read for transactions
-	pending   map[fc.AccountRefreshFeature]bool
+	pending   map[fc.AccountFeature]bool
 
 	institution Institution   // the test institution it was linked from
 	ownership   ownershipKind // for InstitutionOwnership's accounts
@@ -50,13 +50,13 @@ func (s *Server) fcRoutes() {
 			Object:        "financial_connections.session",
 			AccountHolder: holder,
 			Accounts:      &embedfin.List[fc.Account]{Object: "list", Data: []*fc.Account{}, URL: "/v1/financial_connections/accounts"},
-			Permissions:   []fc.SessionPermission{},
+			Permissions:   []fc.Permission{},
 			Prefetch:      []fc.SessionPrefetch{},
 			ReturnURL:     p.ReturnURL,
 		}
 		sess.ClientSecret = embedfin.Ptr(sess.ID + "_secret_" + strings.TrimPrefix(c.s.newID("x"), "x_"))
 		for _, perm := range p.Permissions {
-			sess.Permissions = append(sess.Permissions, fc.SessionPermission(perm))
+			sess.Permissions = append(sess.Permissions, fc.Permission(perm))
 		}
 		for _, pf := range p.Prefetch {
 			sess.Prefetch = append(sess.Prefetch, fc.SessionPrefetch(pf))
@@ -159,7 +159,7 @@ func (s *Server) fcRoutes() {
 			return nil, err
 		}
 		for _, f := range p.Features {
-			if f != fc.AccountSubscribeFeatureTransactions {
+			if f != fc.AccountFeatureTransactions {
 				return nil, invalidRequest("parameter_invalid", "features", "Invalid feature: %s", f)
 			}
 			if acct.Status != fc.AccountStatusActive {
@@ -169,7 +169,7 @@ func (s *Server) fcRoutes() {
 				acct.Subscriptions = append(acct.Subscriptions, fc.AccountSubscriptionTransactions)
 			}
 			// Subscribing also starts a transaction refresh.
-			if err := c.startRefresh(acct, fc.FeatureTransactions); err != nil {
+			if err := c.startRefresh(acct, fc.AccountFeatureTransactions); err != nil {
 				return nil, err
 			}
 		}
@@ -288,7 +288,7 @@ func (c *call) linkAccount(sess *fc.Session, i int, inst Institution, instName s
 		InstitutionName:             instName,
 		Last4:                       embedfin.Ptr(last4),
 		Status:                      fc.AccountStatusActive,
-		Permissions:                 []fc.AccountPermission{},
+		Permissions:                 []fc.Permission{},
 		Subscriptions:               []fc.AccountSubscription{},
 		SupportedPaymentMethodTypes: []fc.AccountSupportedPaymentMethodType{fc.AccountSupportedPaymentMethodTypeUSBankAccount, fc.AccountSupportedPaymentMethodTypeLink},
 	}
@@ -296,9 +296,9 @@ func (c *call) linkAccount(sess *fc.Session, i int, inst Institution, instName s
 		acct.SupportedPaymentMethodTypes = []fc.AccountSupportedPaymentMethodType{}
 	}
 	for _, p := range sess.Permissions {
-		acct.Permissions = append(acct.Permissions, fc.AccountPermission(p))
+		acct.Permissions = append(acct.Permissions, fc.Permission(p))
 	}
-	st := &fcState{opening: 150_000 + int64(s.rng.IntN(500_000)), pending: map[fc.AccountRefreshFeature]bool{},
+	st := &fcState{opening: 150_000 + int64(s.rng.IntN(500_000)), pending: map[fc.AccountFeature]bool{},
 		institution: inst, ownership: ta.ownership}
 	if inst == InstitutionDownScheduled {
 		st.downUntil = s.now().Add(scheduledDowntime)
@@ -338,9 +338,9 @@ func (c *call) linkAccount(sess *fc.Session, i int, inst Institution, instName s
 	put(c.env, kindFCAccount, acct.ID, acct)
 	c.env.emit(c, events.EventTypeFinancialConnectionsAccountCreated, c.accountView(acct), nil)
 	for _, pf := range sess.Prefetch {
-		feature := fc.AccountRefreshFeature(pf)
+		feature := fc.AccountFeature(pf)
 		if pf == fc.SessionPrefetchBalances {
-			feature = fc.FeatureBalance
+			feature = fc.AccountFeatureBalance
 		}
 		_ = c.startRefresh(acct, feature)
 	}
@@ -419,14 +419,14 @@ func (c *call) sessionView(sess *fc.Session) *fc.Session {
 }
 
 // permissionFor is the permission a refresh of feature needs.
-var permissionFor = map[fc.AccountRefreshFeature]fc.AccountPermission{
-	fc.FeatureBalance:      fc.AccountPermissionBalances,
-	fc.FeatureOwnership:    fc.AccountPermissionOwnership,
-	fc.FeatureTransactions: fc.AccountPermissionTransactions,
+var permissionFor = map[fc.AccountFeature]fc.Permission{
+	fc.AccountFeatureBalance:      fc.PermissionBalances,
+	fc.AccountFeatureOwnership:    fc.PermissionOwnership,
+	fc.AccountFeatureTransactions: fc.PermissionTransactions,
 }
 
 // startRefresh puts a feature's refresh in pending and schedules its end.
-func (c *call) startRefresh(acct *fc.Account, feature fc.AccountRefreshFeature) error {
+func (c *call) startRefresh(acct *fc.Account, feature fc.AccountFeature) error {
 	perm, ok := permissionFor[feature]
 	if !ok {
 		return invalidRequest("parameter_invalid", "features", "Invalid feature: %s", feature)
@@ -444,14 +444,14 @@ func (c *call) startRefresh(acct *fc.Account, feature fc.AccountRefreshFeature) 
 	st.pending[feature] = true
 	now := c.unix()
 	switch feature {
-	case fc.FeatureBalance:
-		acct.BalanceRefresh = &fc.AccountBalanceRefresh{Status: fc.AccountBalanceRefreshStatusPending, LastAttemptedAt: now}
-	case fc.FeatureOwnership:
-		acct.OwnershipRefresh = &fc.AccountOwnershipRefresh{Status: fc.AccountOwnershipRefreshStatusPending, LastAttemptedAt: now}
-	case fc.FeatureTransactions:
+	case fc.AccountFeatureBalance:
+		acct.BalanceRefresh = &fc.AccountBalanceRefresh{Status: fc.RefreshStatusPending, LastAttemptedAt: now}
+	case fc.AccountFeatureOwnership:
+		acct.OwnershipRefresh = &fc.AccountOwnershipRefresh{Status: fc.RefreshStatusPending, LastAttemptedAt: now}
+	case fc.AccountFeatureTransactions:
 		id := c.s.newID("fctxnref")
 		st.refreshes = append(st.refreshes, id)
-		acct.TransactionRefresh = &fc.AccountTransactionRefresh{ID: id, Status: fc.AccountTransactionRefreshStatusPending, LastAttemptedAt: now}
+		acct.TransactionRefresh = &fc.AccountTransactionRefresh{ID: id, Status: fc.RefreshStatusPending, LastAttemptedAt: now}
 	}
 	e := c.env
 	c.s.after(c.s.cfg.refreshDelay, func() { e.finishRefresh(acct.ID, feature) })
@@ -459,7 +459,7 @@ func (c *call) startRefresh(acct *fc.Account, feature fc.AccountRefreshFeature) 
 }
 
 // finishRefresh ends a pending refresh (called with s.mu held).
-func (e *env) finishRefresh(id string, feature fc.AccountRefreshFeature) {
+func (e *env) finishRefresh(id string, feature fc.AccountFeature) {
 	acct, ok := get[fc.Account](e, id)
 	st := e.fc[id]
 	if !ok || st == nil || !st.pending[feature] {
@@ -472,28 +472,28 @@ func (e *env) finishRefresh(id string, feature fc.AccountRefreshFeature) {
 	next := embedfin.Ptr(nextAt)
 	var typ events.EventType
 	switch feature {
-	case fc.FeatureBalance:
+	case fc.AccountFeatureBalance:
 		typ = events.EventTypeFinancialConnectionsAccountRefreshedBalance
 		acct.BalanceRefresh.NextRefreshAvailableAt = next
 		if !succeeded {
-			acct.BalanceRefresh.Status = fc.AccountBalanceRefreshStatusFailed
+			acct.BalanceRefresh.Status = fc.RefreshStatusFailed
 			break
 		}
-		acct.BalanceRefresh.Status = fc.AccountBalanceRefreshStatusSucceeded
+		acct.BalanceRefresh.Status = fc.RefreshStatusSucceeded
 		available, current := balanceOf(st.opening, st.bank)
 		acct.Balance = &fc.AccountBalance{
 			AsOf: now.Unix(), Type: fc.AccountBalanceTypeCash,
 			Cash:    &fc.AccountBalanceCash{Available: map[string]int64{"usd": available}},
 			Current: map[string]int64{"usd": current},
 		}
-	case fc.FeatureOwnership:
+	case fc.AccountFeatureOwnership:
 		typ = events.EventTypeFinancialConnectionsAccountRefreshedOwnership
 		acct.OwnershipRefresh.NextRefreshAvailableAt = next
 		if !succeeded {
-			acct.OwnershipRefresh.Status = fc.AccountOwnershipRefreshStatusFailed
+			acct.OwnershipRefresh.Status = fc.RefreshStatusFailed
 			break
 		}
-		acct.OwnershipRefresh.Status = fc.AccountOwnershipRefreshStatusSucceeded
+		acct.OwnershipRefresh.Status = fc.RefreshStatusSucceeded
 		own := &fc.AccountOwnership{ID: s.newID("fcaowns"), Object: "financial_connections.account_ownership", Created: now.Unix()}
 		own.Owners = &embedfin.List[fc.AccountOwner]{Object: "list", URL: "/v1/financial_connections/accounts/" + id + "/owners?ownership=" + own.ID, Data: []*fc.AccountOwner{}}
 		for _, o := range st.owners {
@@ -511,14 +511,14 @@ func (e *env) finishRefresh(id string, feature fc.AccountRefreshFeature) {
 		}
 		put(e, kindFCOwnership, own.ID, own)
 		acct.Ownership = &embedfin.Expandable[fc.AccountOwnership]{ID: own.ID}
-	case fc.FeatureTransactions:
+	case fc.AccountFeatureTransactions:
 		typ = events.EventTypeFinancialConnectionsAccountRefreshedTransactions
 		acct.TransactionRefresh.NextRefreshAvailableAt = next
 		if !succeeded {
-			acct.TransactionRefresh.Status = fc.AccountTransactionRefreshStatusFailed
+			acct.TransactionRefresh.Status = fc.RefreshStatusFailed
 			break
 		}
-		acct.TransactionRefresh.Status = fc.AccountTransactionRefreshStatusSucceeded
+		acct.TransactionRefresh.Status = fc.RefreshStatusSucceeded
 		e.fetchTransactions(acct, st, acct.TransactionRefresh.ID, now)
 	}
 	e.emit(nil, typ, snapshot(acct), nil)

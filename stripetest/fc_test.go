@@ -21,7 +21,7 @@ var fastWait = &fc.WaitOptions{MinInterval: 2 * time.Millisecond, MaxInterval: 1
 
 // linkAccount creates a customer and a session, completes it through the
 // test helper and returns the linked account.
-func linkAccount(t *testing.T, srv *stripetest.Server, perms []fc.SessionPermission, prefetch []fc.SessionPrefetch, extra url.Values) (*fc.Account, *connect.Customer) {
+func linkAccount(t *testing.T, srv *stripetest.Server, perms []fc.Permission, prefetch []fc.SessionPrefetch, extra url.Values) (*fc.Account, *connect.Customer) {
 	t.Helper()
 	c := srv.Client()
 	cust, err := customers.New(c).Customers.Create(ctx, &customers.CustomerCreateParams{
@@ -30,7 +30,7 @@ func linkAccount(t *testing.T, srv *stripetest.Server, perms []fc.SessionPermiss
 	})
 	require.NoError(t, err)
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
 		Permissions:   perms,
 		Prefetch:      prefetch,
 	})
@@ -48,20 +48,20 @@ func TestFinancialConnectionsRefreshAndIncrementalTransactions(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, stripetest.WithRefreshDelay(5*time.Millisecond))
 	client := fc.New(srv.Client())
-	acct, cust := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionTransactions, fc.SessionPermissionBalances}, nil, nil)
+	acct, cust := linkAccount(t, srv, []fc.Permission{fc.PermissionTransactions, fc.PermissionBalances}, nil, nil)
 	assert.Equal(t, fc.AccountStatusActive, acct.Status)
 	assert.Equal(t, cust.ID, acct.AccountHolder.Customer.ID)
 	assert.Nil(t, acct.TransactionRefresh, "no refresh before one is asked for")
 
 	// Subscribing starts a transaction refresh, pending at first.
-	sub, err := client.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}})
+	sub, err := client.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 	require.NoError(t, err)
 	assert.Equal(t, []fc.AccountSubscription{fc.AccountSubscriptionTransactions}, sub.Subscriptions)
 	require.NotNil(t, sub.TransactionRefresh)
-	assert.Equal(t, fc.AccountTransactionRefreshStatusPending, sub.TransactionRefresh.Status)
+	assert.Equal(t, fc.RefreshStatusPending, sub.TransactionRefresh.Status)
 	first := sub.TransactionRefresh.ID
 
-	done, err := client.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureTransactions, fastWait)
+	done, err := client.Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureTransactions, fastWait)
 	require.NoError(t, err)
 	assert.Equal(t, first, done.TransactionRefresh.ID)
 
@@ -83,7 +83,7 @@ func TestFinancialConnectionsRefreshAndIncrementalTransactions(t *testing.T) {
 	assert.Less(t, oldest, time.Now().AddDate(0, 0, -150).Unix(), "history goes back about 180 days")
 
 	// A later refresh adds and updates some: only those come back after the cursor.
-	_, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureTransactions, fastWait)
+	_, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureTransactions, fastWait)
 	require.NoError(t, err)
 	before := len(stored)
 	pendingBefore := statuses[fc.TransactionStatusPending]
@@ -100,7 +100,7 @@ func TestFinancialConnectionsRefreshAndIncrementalTransactions(t *testing.T) {
 	}
 
 	// Listing with the newest cursor returns nothing new.
-	lp := &fc.TransactionListParams{Account: embedfin.Ptr(acct.ID), TransactionRefresh: &fc.TransactionListTransactionRefreshParams{After: embedfin.Ptr(res2.Cursor)}}
+	lp := &fc.TransactionListParams{Account: embedfin.Ptr(acct.ID), TransactionRefresh: &fc.TransactionTransactionRefreshParams{After: embedfin.Ptr(res2.Cursor)}}
 	empty, err := client.Transactions.List(ctx, lp)
 	require.NoError(t, err)
 	assert.Empty(t, empty.Data)
@@ -117,7 +117,7 @@ func TestFinancialConnectionsRefreshAndIncrementalTransactions(t *testing.T) {
 	assert.True(t, sort.SliceIsSorted(times, func(i, j int) bool { return times[i] > times[j] }))
 
 	// Balances come with their own refresh.
-	bal, err := client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureBalance, fastWait)
+	bal, err := client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureBalance, fastWait)
 	require.NoError(t, err)
 	require.NotNil(t, bal.Balance)
 	assert.Equal(t, fc.AccountBalanceTypeCash, bal.Balance.Type)
@@ -133,11 +133,11 @@ func TestFinancialConnectionsFailedRefreshAndPermissions(t *testing.T) {
 		return stripetest.RefreshSucceeds
 	}))
 	client := fc.New(srv.Client())
-	acct, _ := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionBalances}, nil, nil)
-	_, err := client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureBalance, fastWait)
+	acct, _ := linkAccount(t, srv, []fc.Permission{fc.PermissionBalances}, nil, nil)
+	_, err := client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureBalance, fastWait)
 	assert.ErrorIs(t, err, fc.ErrRefreshFailed)
 
-	_, err = client.Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}})
+	_, err = client.Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 	var apiErr *embedfin.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "features", apiErr.Param)
@@ -145,7 +145,7 @@ func TestFinancialConnectionsFailedRefreshAndPermissions(t *testing.T) {
 	// A disconnected account cannot refresh; the helper says so plainly.
 	_, err = client.Accounts.Disconnect(ctx, acct.ID, nil)
 	require.NoError(t, err)
-	_, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureBalance, fastWait)
+	_, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureBalance, fastWait)
 	assert.ErrorIs(t, err, fc.ErrAccountNotActive)
 }
 
@@ -162,13 +162,13 @@ func TestFinancialConnectionsOwnersAndPrefetch(t *testing.T) {
 		"accounts[0][owners][0][raw_address]": {"354 Oyster Point Blvd South San Francisco, CA 94080 USA"},
 		"accounts[0][owners][1][name]":        {"Sam Rosen"},
 	}
-	acct, _ := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, extra)
+	acct, _ := linkAccount(t, srv, []fc.Permission{fc.PermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, extra)
 	assert.Equal(t, "Joint Savings", *acct.DisplayName)
 	assert.Equal(t, fc.AccountSubcategorySavings, acct.Subcategory)
 	assert.Equal(t, "6789", *acct.Last4)
 	require.NotNil(t, acct.OwnershipRefresh, "prefetch started the ownership refresh")
 
-	done, err := client.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, fastWait)
+	done, err := client.Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureOwnership, fastWait)
 	require.NoError(t, err)
 	require.NotNil(t, done.Ownership)
 	var names []string

@@ -181,7 +181,7 @@ func (k ownershipKind) owners(holder ownerData) []ownerData {
 // start. It applies the account's institution (and WithRefreshOutcome);
 // an account that turns inactive or disconnected does so here, with its
 // event.
-func (e *env) bankAnswer(acct *fc.Account, st *fcState, feature fc.AccountRefreshFeature, now time.Time) (ok bool, next int64) {
+func (e *env) bankAnswer(acct *fc.Account, st *fcState, feature fc.AccountFeature, now time.Time) (ok bool, next int64) {
 	next = now.Unix() + 1
 	ok = e.srv.cfg.refreshOutcome(acct.ID, string(feature)) != RefreshFails && acct.Status == fc.AccountStatusActive
 	switch st.institution {
@@ -210,7 +210,7 @@ func (e *env) bankAnswer(acct *fc.Account, st *fcState, feature fc.AccountRefres
 		}
 		return false, next
 	case InstitutionOwnership:
-		if feature == fc.FeatureOwnership && st.ownership == ownershipUnknown {
+		if feature == fc.AccountFeatureOwnership && st.ownership == ownershipUnknown {
 			return false, next
 		}
 	}

@@ -24,8 +24,8 @@ func linkFrom(t *testing.T, srv *stripetest.Server, p *stripetest.CompleteSessio
 	})
 	require.NoError(t, err)
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionOwnership, fc.SessionPermissionTransactions, fc.SessionPermissionPaymentMethod},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionBalances, fc.PermissionOwnership, fc.PermissionTransactions, fc.PermissionPaymentMethod},
 	})
 	require.NoError(t, err)
 	accts, err := stripetest.CompleteSession(ctx, c, sess.ID, p)
@@ -38,9 +38,9 @@ func institution(i stripetest.Institution) *stripetest.CompleteSessionParams {
 }
 
 // refresh runs one refresh of feature and waits for its end.
-func refresh(t *testing.T, c *embedfin.Client, id string, feature fc.AccountRefreshFeature) *fc.Account {
+func refresh(t *testing.T, c *embedfin.Client, id string, feature fc.AccountFeature) *fc.Account {
 	t.Helper()
-	_, err := fc.New(c).Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{feature}})
+	_, err := fc.New(c).Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountFeature{feature}})
 	require.NoError(t, err)
 	a, err := fc.New(c).Accounts.WaitForRefresh(ctx, id, feature, fastWait)
 	if err != nil {
@@ -95,8 +95,8 @@ func TestInstitutionsLinkTheirAccounts(t *testing.T) {
 
 	c := srv.Client()
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(accts[0].AccountHolder.Customer.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(accts[0].AccountHolder.Customer.ID)},
+		Permissions:   []fc.Permission{fc.PermissionBalances},
 	})
 	require.NoError(t, err)
 	_, err = stripetest.CompleteSession(ctx, c, sess.ID, institution("first_platypus_bank"))
@@ -121,15 +121,15 @@ func TestInstitutionOwnershipAccounts(t *testing.T) {
 		return out
 	}
 	for i, want := range [][]string{{"Jenny Rosen"}, {"Jenny Rosen", "Jordan Rosen"}, {"Taylor Brooks"}} {
-		a := refresh(t, c, accts[i].ID, fc.FeatureOwnership)
-		require.Equal(t, fc.AccountOwnershipRefreshStatusSucceeded, a.OwnershipRefresh.Status)
+		a := refresh(t, c, accts[i].ID, fc.AccountFeatureOwnership)
+		require.Equal(t, fc.RefreshStatusSucceeded, a.OwnershipRefresh.Status)
 		assert.ElementsMatch(t, want, owners(a), *a.DisplayName)
 	}
-	a := refresh(t, c, accts[3].ID, fc.FeatureOwnership)
-	assert.Equal(t, fc.AccountOwnershipRefreshStatusFailed, a.OwnershipRefresh.Status, "no ownership data")
+	a := refresh(t, c, accts[3].ID, fc.AccountFeatureOwnership)
+	assert.Equal(t, fc.RefreshStatusFailed, a.OwnershipRefresh.Status, "no ownership data")
 	assert.Nil(t, a.Ownership)
-	a = refresh(t, c, accts[3].ID, fc.FeatureBalance)
-	assert.Equal(t, fc.AccountBalanceRefreshStatusSucceeded, a.BalanceRefresh.Status, "its other data refreshes")
+	a = refresh(t, c, accts[3].ID, fc.AccountFeatureBalance)
+	assert.Equal(t, fc.RefreshStatusSucceeded, a.BalanceRefresh.Status, "its other data refreshes")
 }
 
 func TestInstitutionInvalidPaymentAccounts(t *testing.T) {
@@ -142,12 +142,12 @@ func TestInstitutionInvalidPaymentAccounts(t *testing.T) {
 		PaymentMethodData: &si.SetupIntentPaymentMethodDataParams{
 			Type:           embedfin.Ptr(si.SetupIntentPaymentMethodDataTypeUSBankAccount),
 			BillingDetails: &si.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Jenny Rosen")},
-			USBankAccount:  &embedfin.USBankAccountParams{FinancialConnectionsAccount: embedfin.Ptr(a.ID)},
+			USBankAccount:  &si.SetupIntentPaymentMethodDataUSBankAccountParams{FinancialConnectionsAccount: embedfin.Ptr(a.ID)},
 		},
 	})
 	ae := apiError(t, err, 400, "financial_connections_account_unavailable_account_numbers")
 	assert.Equal(t, "payment_method_data[us_bank_account][financial_connections_account]", ae.Param)
-	assert.Equal(t, fc.AccountBalanceRefreshStatusSucceeded, refresh(t, srv.Client(), a.ID, fc.FeatureBalance).BalanceRefresh.Status)
+	assert.Equal(t, fc.RefreshStatusSucceeded, refresh(t, srv.Client(), a.ID, fc.AccountFeatureBalance).BalanceRefresh.Status)
 }
 
 func TestInstitutionDownBanks(t *testing.T) {
@@ -160,31 +160,31 @@ func TestInstitutionDownBanks(t *testing.T) {
 	// next_refresh_available_at, then up.
 	linked := clock.now()
 	sched := linkFrom(t, srv, institution(stripetest.InstitutionDownScheduled))[0]
-	a := refresh(t, c, sched.ID, fc.FeatureBalance)
-	assert.Equal(t, fc.AccountBalanceRefreshStatusFailed, a.BalanceRefresh.Status)
+	a := refresh(t, c, sched.ID, fc.AccountFeatureBalance)
+	assert.Equal(t, fc.RefreshStatusFailed, a.BalanceRefresh.Status)
 	assert.Equal(t, linked.Add(time.Hour).Unix(), *a.BalanceRefresh.NextRefreshAvailableAt)
 	assert.Nil(t, a.Balance)
 	clock.advance(time.Hour)
-	a = refresh(t, c, sched.ID, fc.FeatureBalance)
-	assert.Equal(t, fc.AccountBalanceRefreshStatusSucceeded, a.BalanceRefresh.Status)
+	a = refresh(t, c, sched.ID, fc.AccountFeatureBalance)
+	assert.Equal(t, fc.RefreshStatusSucceeded, a.BalanceRefresh.Status)
 	assert.NotNil(t, a.Balance)
 
 	// Unscheduled: down, with nothing better than a normal retry time.
 	down := linkFrom(t, srv, institution(stripetest.InstitutionDownUnscheduled))[0]
 	for range 2 {
-		a = refresh(t, c, down.ID, fc.FeatureTransactions)
-		assert.Equal(t, fc.AccountTransactionRefreshStatusFailed, a.TransactionRefresh.Status)
+		a = refresh(t, c, down.ID, fc.AccountFeatureTransactions)
+		assert.Equal(t, fc.RefreshStatusFailed, a.TransactionRefresh.Status)
 		assert.Equal(t, clock.now().Unix()+1, *a.TransactionRefresh.NextRefreshAvailableAt)
 	}
 	assert.Equal(t, fc.AccountStatusActive, a.Status)
 
 	// Error: failures and successes in turn, the first failing.
 	flaky := linkFrom(t, srv, institution(stripetest.InstitutionDownError))[0]
-	var got []fc.AccountBalanceRefreshStatus
+	var got []fc.RefreshStatus
 	for range 4 {
-		got = append(got, refresh(t, c, flaky.ID, fc.FeatureBalance).BalanceRefresh.Status)
+		got = append(got, refresh(t, c, flaky.ID, fc.AccountFeatureBalance).BalanceRefresh.Status)
 	}
-	assert.Equal(t, []fc.AccountBalanceRefreshStatus{"failed", "succeeded", "failed", "succeeded"}, got)
+	assert.Equal(t, []fc.RefreshStatus{"failed", "succeeded", "failed", "succeeded"}, got)
 }
 
 func TestInstitutionInactiveAndDisconnectedAccounts(t *testing.T) {
@@ -199,22 +199,22 @@ func TestInstitutionInactiveAndDisconnectedAccounts(t *testing.T) {
 		stripetest.InstitutionDisconnectedAccount: {fc.AccountStatusDisconnected, events.EventTypeFinancialConnectionsAccountDisconnected},
 	} {
 		a := linkFrom(t, srv, institution(in))[0]
-		_, err := fc.New(c).Accounts.Subscribe(ctx, a.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}})
+		_, err := fc.New(c).Accounts.Subscribe(ctx, a.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 		require.NoError(t, err)
 		// The refresh the subscription started fails and closes the
 		// account: waiting says so.
-		_, err = fc.New(c).Accounts.WaitForRefresh(ctx, a.ID, fc.FeatureTransactions, fastWait)
+		_, err = fc.New(c).Accounts.WaitForRefresh(ctx, a.ID, fc.AccountFeatureTransactions, fastWait)
 		require.ErrorIs(t, err, fc.ErrAccountNotActive, in)
 		got, err := fc.New(c).Accounts.Retrieve(ctx, a.ID, nil)
 		require.NoError(t, err)
-		assert.Equal(t, fc.AccountTransactionRefreshStatusFailed, got.TransactionRefresh.Status, in)
+		assert.Equal(t, fc.RefreshStatusFailed, got.TransactionRefresh.Status, in)
 		assert.Equal(t, want.status, got.Status, in)
 		assert.Empty(t, got.Subscriptions, in)
 		list, err := events.New(c).Events.List(ctx, &events.EventListParams{Type: embedfin.Ptr(want.event)})
 		require.NoError(t, err)
 		require.NotEmpty(t, list.Data, in)
 
-		_, err = fc.New(c).Accounts.Refresh(ctx, a.ID, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureBalance}})
+		_, err = fc.New(c).Accounts.Refresh(ctx, a.ID, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureBalance}})
 		apiError(t, err, 400, "account_not_active")
 	}
 }

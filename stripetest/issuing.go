@@ -36,7 +36,7 @@ var merchantCategoryCodes = map[string]string{
 }
 
 // issuingAddress turns Issuing address parameters into an address.
-func issuingAddress(p *issuing.AddressParams) *embedfin.Address {
+func issuingAddress(p *embedfin.AddressParams) *embedfin.Address {
 	if p == nil {
 		return nil
 	}
@@ -48,8 +48,8 @@ func issuingAddress(p *issuing.AddressParams) *embedfin.Address {
 func cardholderControls(sc *issuing.CardholderSpendingControls, p *issuing.CardholderSpendingControlsParams) *issuing.CardholderSpendingControls {
 	if sc == nil {
 		sc = &issuing.CardholderSpendingControls{
-			AllowedCategories: []issuing.CardholderSpendingControlsAllowedCategory{}, BlockedCategories: []issuing.CardholderSpendingControlsBlockedCategory{},
-			AllowedCardPresences: []issuing.CardholderSpendingControlsAllowedCardPresence{}, BlockedCardPresences: []issuing.CardholderSpendingControlsBlockedCardPresence{},
+			AllowedCategories: []issuing.MerchantCategory{}, BlockedCategories: []issuing.MerchantCategory{},
+			AllowedCardPresences: []issuing.CardPresence{}, BlockedCardPresences: []issuing.CardPresence{},
 			AllowedMerchantCountries: []string{}, BlockedMerchantCountries: []string{},
 			SpendingLimits: []*issuing.CardholderSpendingControlsSpendingLimit{},
 		}
@@ -61,9 +61,9 @@ func cardholderControls(sc *issuing.CardholderSpendingControls, p *issuing.Cardh
 	if p.SpendingLimits != nil {
 		sc.SpendingLimits = []*issuing.CardholderSpendingControlsSpendingLimit{}
 		for _, l := range p.SpendingLimits {
-			lim := &issuing.CardholderSpendingControlsSpendingLimit{Amount: *l.Amount, Interval: *l.Interval, Categories: []issuing.CardholderSpendingControlsSpendingLimitCategory{}}
+			lim := &issuing.CardholderSpendingControlsSpendingLimit{Amount: *l.Amount, Interval: *l.Interval, Categories: []issuing.MerchantCategory{}}
 			for _, cat := range l.Categories {
-				lim.Categories = append(lim.Categories, issuing.CardholderSpendingControlsSpendingLimitCategory(cat))
+				lim.Categories = append(lim.Categories, issuing.MerchantCategory(cat))
 			}
 			sc.SpendingLimits = append(sc.SpendingLimits, lim)
 		}
@@ -76,8 +76,8 @@ func cardholderControls(sc *issuing.CardholderSpendingControls, p *issuing.Cardh
 func cardControls(sc *issuing.CardSpendingControls, p *issuing.CardSpendingControlsParams, currency string) *issuing.CardSpendingControls {
 	if sc == nil {
 		sc = &issuing.CardSpendingControls{
-			AllowedCategories: []issuing.CardSpendingControlsAllowedCategory{}, BlockedCategories: []issuing.CardSpendingControlsBlockedCategory{},
-			AllowedCardPresences: []issuing.CardSpendingControlsAllowedCardPresence{}, BlockedCardPresences: []issuing.CardSpendingControlsBlockedCardPresence{},
+			AllowedCategories: []issuing.MerchantCategory{}, BlockedCategories: []issuing.MerchantCategory{},
+			AllowedCardPresences: []issuing.CardPresence{}, BlockedCardPresences: []issuing.CardPresence{},
 			AllowedMerchantCountries: []string{}, BlockedMerchantCountries: []string{},
 			SpendingLimits: []*issuing.CardSpendingControlsSpendingLimit{},
 		}
@@ -89,9 +89,9 @@ func cardControls(sc *issuing.CardSpendingControls, p *issuing.CardSpendingContr
 	if p.SpendingLimits != nil {
 		sc.SpendingLimits = []*issuing.CardSpendingControlsSpendingLimit{}
 		for _, l := range p.SpendingLimits {
-			lim := &issuing.CardSpendingControlsSpendingLimit{Amount: *l.Amount, Interval: issuing.CardSpendingControlsSpendingLimitInterval(*l.Interval), Categories: []issuing.CardSpendingControlsSpendingLimitCategory{}}
+			lim := &issuing.CardSpendingControlsSpendingLimit{Amount: *l.Amount, Interval: issuing.SpendingControlsSpendingLimitInterval(*l.Interval), Categories: []issuing.MerchantCategory{}}
 			for _, cat := range l.Categories {
-				lim.Categories = append(lim.Categories, issuing.CardSpendingControlsSpendingLimitCategory(cat))
+				lim.Categories = append(lim.Categories, issuing.MerchantCategory(cat))
 			}
 			sc.SpendingLimits = append(sc.SpendingLimits, lim)
 		}
@@ -305,7 +305,7 @@ func (s *Server) issuingRoutes() {
 			if fa.Status != treasury.FinancialAccountStatusOpen {
 				return nil, invalidRequest("financial_account_closed", "financial_account", "The financial account %s is closed.", fa.ID)
 			}
-			if !c.env.featureActive(fa, treasury.FinancialAccountFeatureCardIssuing) {
+			if !c.env.featureActive(fa, treasury.FeatureCardIssuing) {
 				return nil, invalidRequest(string(embedfin.ErrorCodeFeatureNotEnabled), "financial_account",
 					"The financial account %s cannot fund cards: its card_issuing feature is not active (request features[card_issuing][requested]=true).", fa.ID)
 			}
@@ -367,7 +367,7 @@ func (s *Server) issuingRoutes() {
 			}
 			before := c.env.cardView(nil, old)
 			old.ReplacedBy = &embedfin.Expandable[issuing.Card]{ID: card.ID}
-			if r := embedfin.Deref(p.ReplacementReason); r == issuing.CardCreateReplacementReasonLost || r == issuing.CardCreateReplacementReasonStolen {
+			if r := embedfin.Deref(p.ReplacementReason); r == issuing.CardReplacementReasonLost || r == issuing.CardReplacementReasonStolen {
 				old.Status = issuing.CardStatusCanceled
 				old.CancellationReason = embedfin.Ptr(issuing.CardCancellationReason(r))
 			}
@@ -439,10 +439,10 @@ func (s *Server) issuingRoutes() {
 	route(s, "POST /v1/test_helpers/issuing/authorizations", func(c *call, p *issuing.AuthorizationTestCreateParams) (any, error) {
 		return c.createAuthorization(p)
 	})
-	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/capture", func(c *call, p *issuing.AuthorizationCaptureParams) (any, error) {
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/capture", func(c *call, p *issuing.AuthorizationTestCaptureParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error { return c.capture(auth, p) })
 	})
-	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/expire", func(c *call, p *issuing.AuthorizationExpireParams) (any, error) {
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/expire", func(c *call, p *issuing.AuthorizationTestExpireParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "expire"); err != nil {
 				return err
@@ -455,7 +455,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse", func(c *call, p *issuing.AuthorizationReverseParams) (any, error) {
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse", func(c *call, p *issuing.AuthorizationTestReverseParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "reverse"); err != nil {
 				return err
@@ -485,7 +485,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/increment", func(c *call, p *issuing.AuthorizationIncrementParams) (any, error) {
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/increment", func(c *call, p *issuing.AuthorizationTestIncrementParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "increment"); err != nil {
 				return err
@@ -510,7 +510,7 @@ func (s *Server) issuingRoutes() {
 			return nil
 		})
 	})
-	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount", func(c *call, p *issuing.AuthorizationFinalizeAmountParams) (any, error) {
+	route(s, "POST /v1/test_helpers/issuing/authorizations/{authorization}/finalize_amount", func(c *call, p *issuing.AuthorizationTestFinalizeAmountParams) (any, error) {
 		return c.authChange(func(auth *issuing.Authorization) error {
 			if err := pendingApproved(auth, "finalize the amount of"); err != nil {
 				return err
@@ -950,9 +950,9 @@ func (c *call) createAuthorization(p *issuing.AuthorizationTestCreateParams) (an
 	if p.AuthorizationMethod != nil {
 		method = *p.AuthorizationMethod
 	}
-	presence := issuing.AuthorizationCardPresencePresent
+	presence := issuing.CardPresencePresent
 	if method == issuing.AuthorizationAuthorizationMethodOnline || method == issuing.AuthorizationAuthorizationMethodKeyedIn {
-		presence = issuing.AuthorizationCardPresenceNotPresent
+		presence = issuing.CardPresenceNotPresent
 	}
 	auth := &issuing.Authorization{
 		ID:                  c.s.newID("iauth"),
@@ -978,10 +978,10 @@ func (c *call) createAuthorization(p *issuing.AuthorizationTestCreateParams) (an
 		RequestHistory: []*issuing.AuthorizationRequestHistory{},
 		Transactions:   []*issuing.Transaction{},
 		VerificationData: &issuing.AuthorizationVerificationData{
-			AddressLine1Check:      issuing.AuthorizationVerificationDataAddressLine1CheckNotProvided,
-			AddressPostalCodeCheck: issuing.AuthorizationVerificationDataAddressPostalCodeCheckNotProvided,
-			CVCCheck:               issuing.AuthorizationVerificationDataCVCCheckMatch,
-			ExpiryCheck:            issuing.AuthorizationVerificationDataExpiryCheckMatch,
+			AddressLine1Check:      issuing.VerificationCheckNotProvided,
+			AddressPostalCodeCheck: issuing.VerificationCheckNotProvided,
+			CVCCheck:               issuing.VerificationCheckMatch,
+			ExpiryCheck:            issuing.VerificationCheckMatch,
 		},
 	}
 	if p.AmountDetails != nil {
@@ -1015,7 +1015,7 @@ func (c *call) createAuthorization(p *issuing.AuthorizationTestCreateParams) (an
 		if fa, ok := get[treasury.FinancialAccount](c.env, *card.FinancialAccount); ok {
 			auth.Treasury = &issuing.AuthorizationTreasury{ReceivedCredits: []string{}, ReceivedDebits: []string{}}
 			if approved {
-				txn := c.env.newTxn(fa, cur, treasury.TransactionFlowTypeIssuingAuthorization, auth.ID, 0, "Issuing authorization at "+embedfin.Deref(md.Name), treasury.TransactionStatusOpen)
+				txn := c.env.newTxn(fa, cur, treasury.FlowTypeIssuingAuthorization, auth.ID, 0, "Issuing authorization at "+embedfin.Deref(md.Name), treasury.TransactionStatusOpen)
 				auth.Treasury.Transaction = embedfin.Ptr(txn.ID)
 				c.env.hold(auth, amount)
 			}
@@ -1046,7 +1046,7 @@ func declineMessage(r issuing.AuthorizationRequestHistoryReason) string {
 // transaction: the hold leaves outbound_pending, the captured amount
 // leaves cash as a ReceivedDebit on the card network, and the Treasury
 // transaction posts once the authorization closes.
-func (c *call) capture(auth *issuing.Authorization, p *issuing.AuthorizationCaptureParams) error {
+func (c *call) capture(auth *issuing.Authorization, p *issuing.AuthorizationTestCaptureParams) error {
 	if !auth.Approved || auth.Status != issuing.AuthorizationStatusPending && auth.Status != issuing.AuthorizationStatusExpired {
 		return invalidRequest("authorization_not_pending", "", "You cannot capture the authorization %s: it is %s (approved: %t).", auth.ID, auth.Status, auth.Approved)
 	}
@@ -1085,7 +1085,7 @@ func (c *call) capture(auth *issuing.Authorization, p *issuing.AuthorizationCapt
 		},
 		PurchaseDetails: purchaseDetails(p.PurchaseDetails),
 		Type:            issuing.TransactionTypeCapture,
-		Wallet:          (*issuing.TransactionWallet)(auth.Wallet),
+		Wallet:          (*issuing.Wallet)(auth.Wallet),
 	}
 	if fa, txn := authFA(e, auth), authTxn(e, auth); fa != nil {
 		held := txn.BalanceImpact.OutboundPending
@@ -1109,7 +1109,7 @@ func (c *call) capture(auth *issuing.Authorization, p *issuing.AuthorizationCapt
 			},
 			LinkedFlows: &treasury.ReceivedDebitLinkedFlows{IssuingAuthorization: embedfin.Ptr(auth.ID), IssuingTransaction: embedfin.Ptr(itx.ID)},
 			Network:     treasury.ReceivedDebitNetworkCard,
-			Status:      treasury.ReceivedDebitStatusSucceeded,
+			Status:      treasury.ReceivedStatusSucceeded,
 			Transaction: &embedfin.Expandable[treasury.Transaction]{ID: txn.ID},
 		}
 		put(e, kindReceivedDebit, rd.ID, rd)
@@ -1144,7 +1144,7 @@ func lastAuthorizationCode(auth *issuing.Authorization) *string {
 
 // purchaseDetails turns capture parameters into a transaction's purchase
 // details (nil when none were given).
-func purchaseDetails(p *issuing.AuthorizationCapturePurchaseDetailsParams) *issuing.TransactionPurchaseDetails {
+func purchaseDetails(p *issuing.AuthorizationPurchaseDetailsParams) *issuing.TransactionPurchaseDetails {
 	if p == nil {
 		return nil
 	}

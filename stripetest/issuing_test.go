@@ -21,7 +21,7 @@ func newCardholder(t *testing.T, c *embedfin.Client, as ...embedfin.RequestOptio
 		Email:       embedfin.Ptr("jenny.rosen@example.com"),
 		PhoneNumber: embedfin.Ptr("+18888675309"),
 		Type:        embedfin.Ptr(issuing.CardholderTypeIndividual),
-		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+		Billing: &issuing.CardholderBillingParams{Address: &embedfin.AddressParams{
 			Line1: embedfin.Ptr("1234 Main Street"), City: embedfin.Ptr("San Francisco"), State: embedfin.Ptr("CA"),
 			PostalCode: embedfin.Ptr("94111"), Country: embedfin.Ptr("US"),
 		}},
@@ -35,7 +35,7 @@ func newCard(t *testing.T, c *embedfin.Client, cardholder, faID string, controls
 	t.Helper()
 	p := &issuing.CardCreateParams{
 		Cardholder: embedfin.Ptr(cardholder), Currency: embedfin.Ptr("usd"), Type: embedfin.Ptr(issuing.CardTypeVirtual),
-		Status: embedfin.Ptr(issuing.CardCreateStatusActive), SpendingControls: controls,
+		Status: embedfin.Ptr(issuing.CardStatusActive), SpendingControls: controls,
 	}
 	if faID != "" {
 		p.FinancialAccount = embedfin.Ptr(faID)
@@ -52,8 +52,8 @@ func authorize(t *testing.T, c *embedfin.Client, cardID string, amount int64, as
 		Card:                embedfin.Ptr(cardID),
 		Amount:              embedfin.Ptr(amount),
 		AuthorizationMethod: embedfin.Ptr(issuing.AuthorizationAuthorizationMethodChip),
-		MerchantData: &issuing.AuthorizationTestCreateMerchantDataParams{
-			Category: embedfin.Ptr(issuing.AuthorizationTestCreateMerchantDataCategoryTaxicabsLimousines),
+		MerchantData: &issuing.AuthorizationMerchantDataParams{
+			Category: embedfin.Ptr(issuing.MerchantCategoryTaxicabsLimousines),
 			City:     embedfin.Ptr("San Francisco"), Country: embedfin.Ptr("US"), Name: embedfin.Ptr("Rocket Rides"),
 			NetworkID: embedfin.Ptr("1234567890"), PostalCode: embedfin.Ptr("94107"), State: embedfin.Ptr("CA"),
 		},
@@ -109,7 +109,7 @@ func TestSeedEmbeddedFinanceFlow(t *testing.T) {
 	require.NotNil(t, auth.Treasury.Transaction)
 	hold, err := tr.Transactions.Retrieve(ctx, *auth.Treasury.Transaction, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.TransactionFlowTypeIssuingAuthorization, hold.FlowType)
+	assert.Equal(t, treasury.FlowTypeIssuingAuthorization, hold.FlowType)
 	assert.Equal(t, treasury.TransactionStatusOpen, hold.Status)
 	assert.Equal(t, auth.ID, *hold.Flow)
 	assert.Equal(t, &treasury.BalanceImpact{Cash: -1000, OutboundPending: 1000}, hold.BalanceImpact)
@@ -234,12 +234,12 @@ func TestIssuingAuthorizationLifecycle(t *testing.T) {
 
 	// Partial then full reversal returns the hold to cash.
 	auth := authorize(t, c, card.ID, 3000, as)
-	auth, err := th.Reverse(ctx, auth.ID, &issuing.AuthorizationReverseParams{ReverseAmount: embedfin.Ptr(int64(1000))}, as)
+	auth, err := th.Reverse(ctx, auth.ID, &issuing.AuthorizationTestReverseParams{ReverseAmount: embedfin.Ptr(int64(1000))}, as)
 	require.NoError(t, err)
 	assert.Equal(t, issuing.AuthorizationStatusPending, auth.Status)
 	assert.Equal(t, int64(2000), auth.Amount)
 	assert.Equal(t, treasury.Balance{Currency: "usd", Cash: 8000, OutboundPending: 2000}, balanceOf(t, c, fa.ID, as))
-	_, err = th.Reverse(ctx, auth.ID, &issuing.AuthorizationReverseParams{ReverseAmount: embedfin.Ptr(int64(5000))}, as)
+	_, err = th.Reverse(ctx, auth.ID, &issuing.AuthorizationTestReverseParams{ReverseAmount: embedfin.Ptr(int64(5000))}, as)
 	assert.Equal(t, "reverse_amount", apiError(t, err, 400, "parameter_invalid_integer").Param)
 	auth, err = th.Reverse(ctx, auth.ID, nil, as)
 	require.NoError(t, err)
@@ -251,10 +251,10 @@ func TestIssuingAuthorizationLifecycle(t *testing.T) {
 
 	// Increments hold more while the cash lasts; a declined one changes nothing.
 	auth = authorize(t, c, card.ID, 4000, as)
-	auth, err = th.Increment(ctx, auth.ID, &issuing.AuthorizationIncrementParams{IncrementAmount: embedfin.Ptr(int64(1000))}, as)
+	auth, err = th.Increment(ctx, auth.ID, &issuing.AuthorizationTestIncrementParams{IncrementAmount: embedfin.Ptr(int64(1000))}, as)
 	require.NoError(t, err)
 	assert.Equal(t, int64(5000), auth.Amount)
-	auth, err = th.Increment(ctx, auth.ID, &issuing.AuthorizationIncrementParams{IncrementAmount: embedfin.Ptr(int64(6000))}, as)
+	auth, err = th.Increment(ctx, auth.ID, &issuing.AuthorizationTestIncrementParams{IncrementAmount: embedfin.Ptr(int64(6000))}, as)
 	require.NoError(t, err)
 	assert.Equal(t, int64(5000), auth.Amount)
 	require.Len(t, auth.RequestHistory, 3)
@@ -264,11 +264,11 @@ func TestIssuingAuthorizationLifecycle(t *testing.T) {
 
 	// Finalizing a lower amount releases the difference; capturing less
 	// than the hold releases the rest.
-	auth, err = th.FinalizeAmount(ctx, auth.ID, &issuing.AuthorizationFinalizeAmountParams{FinalAmount: embedfin.Ptr(int64(4500))}, as)
+	auth, err = th.FinalizeAmount(ctx, auth.ID, &issuing.AuthorizationTestFinalizeAmountParams{FinalAmount: embedfin.Ptr(int64(4500))}, as)
 	require.NoError(t, err)
 	assert.Equal(t, int64(4500), auth.Amount)
 	assert.Equal(t, treasury.Balance{Currency: "usd", Cash: 5500, OutboundPending: 4500}, balanceOf(t, c, fa.ID, as))
-	auth, err = th.Capture(ctx, auth.ID, &issuing.AuthorizationCaptureParams{CaptureAmount: embedfin.Ptr(int64(4000))}, as)
+	auth, err = th.Capture(ctx, auth.ID, &issuing.AuthorizationTestCaptureParams{CaptureAmount: embedfin.Ptr(int64(4000))}, as)
 	require.NoError(t, err)
 	assert.Equal(t, issuing.AuthorizationStatusClosed, auth.Status)
 	assert.Equal(t, treasury.Balance{Currency: "usd", Cash: 6000}, balanceOf(t, c, fa.ID, as))
@@ -307,7 +307,7 @@ func TestIssuingAuthorizationLifecycle(t *testing.T) {
 	auth = authorize(t, c, card.ID, 100, as)
 	assert.False(t, auth.Approved)
 	assert.Equal(t, issuing.AuthorizationRequestHistoryReasonCardInactive, auth.RequestHistory[0].Reason)
-	card, err = is.Cards.Update(ctx, card.ID, &issuing.CardUpdateParams{CancellationReason: embedfin.Ptr(issuing.CardUpdateCancellationReasonLost)}, as)
+	card, err = is.Cards.Update(ctx, card.ID, &issuing.CardUpdateParams{CancellationReason: embedfin.Ptr(issuing.CardCancellationReasonLost)}, as)
 	require.NoError(t, err)
 	assert.Equal(t, issuing.CardStatusCanceled, card.Status)
 	_, err = is.Cards.Update(ctx, card.ID, &issuing.CardUpdateParams{Status: embedfin.Ptr(issuing.CardStatusActive)}, as)
@@ -326,9 +326,9 @@ func TestIssuingSpendingLimitsWithoutFinancialAccount(t *testing.T) {
 	unlimited := newCard(t, c, ch.ID, "", nil)
 	assert.True(t, authorize(t, c, unlimited.ID, 1_000_000).Approved, "no financial account and no limit: approved")
 
-	limited := newCard(t, c, ch.ID, "", &issuing.CardSpendingControlsParams{SpendingLimits: []*issuing.SpendingLimitsParams{
-		{Amount: embedfin.Ptr(int64(5000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalDaily)},
-		{Amount: embedfin.Ptr(int64(3000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalPerAuthorization)},
+	limited := newCard(t, c, ch.ID, "", &issuing.CardSpendingControlsParams{SpendingLimits: []*issuing.CardSpendingControlsSpendingLimitParams{
+		{Amount: embedfin.Ptr(int64(5000)), Interval: embedfin.Ptr(issuing.SpendingControlsSpendingLimitIntervalDaily)},
+		{Amount: embedfin.Ptr(int64(3000)), Interval: embedfin.Ptr(issuing.SpendingControlsSpendingLimitIntervalPerAuthorization)},
 	}})
 	require.Len(t, limited.SpendingControls.SpendingLimits, 2)
 	assert.Equal(t, "usd", *limited.SpendingControls.SpendingLimitsCurrency)
@@ -339,7 +339,7 @@ func TestIssuingSpendingLimitsWithoutFinancialAccount(t *testing.T) {
 	assert.True(t, authorize(t, c, limited.ID, 2000).Approved)
 	assert.False(t, authorize(t, c, limited.ID, 1).Approved, "daily limit reached")
 
-	blocked := newCard(t, c, ch.ID, "", &issuing.CardSpendingControlsParams{BlockedCategories: []issuing.CardSpendingControlsBlockedCategory{"taxicabs_limousines"}})
+	blocked := newCard(t, c, ch.ID, "", &issuing.CardSpendingControlsParams{BlockedCategories: []issuing.MerchantCategory{"taxicabs_limousines"}})
 	assert.False(t, authorize(t, c, blocked.ID, 100).Approved)
 
 	// Capturing without a financial account still records the transaction.
@@ -401,7 +401,7 @@ func TestIssuingValidation(t *testing.T) {
 	// Cards default to inactive; physical ones ship.
 	card, err := is.Cards.Create(ctx, &issuing.CardCreateParams{
 		Cardholder: embedfin.Ptr(ch.ID), Currency: embedfin.Ptr("usd"), Type: embedfin.Ptr(issuing.CardTypePhysical),
-		Shipping: &issuing.CardShippingParams{Name: embedfin.Ptr("Jenny Rosen"), Address: &issuing.AddressParams{
+		Shipping: &issuing.CardShippingParams{Name: embedfin.Ptr("Jenny Rosen"), Address: &embedfin.AddressParams{
 			Line1: embedfin.Ptr("1 Main"), City: embedfin.Ptr("SF"), PostalCode: embedfin.Ptr("94111"), Country: embedfin.Ptr("US"),
 		}},
 	}, as)
@@ -419,7 +419,7 @@ func TestIssuingValidation(t *testing.T) {
 	assert.Equal(t, card.Last4, (*full.Number)[12:])
 	assert.Len(t, *full.CVC, 3)
 
-	ch, err = is.Cardholders.Update(ctx, ch.ID, &issuing.CardholderUpdateParams{Status: embedfin.Ptr(issuing.CardholderCreateStatusInactive), Email: embedfin.Ptr("jr@example.com")}, as)
+	ch, err = is.Cardholders.Update(ctx, ch.ID, &issuing.CardholderUpdateParams{Status: embedfin.Ptr(issuing.CardholderStatusInactive), Email: embedfin.Ptr("jr@example.com")}, as)
 	require.NoError(t, err)
 	assert.Equal(t, issuing.CardholderStatusInactive, ch.Status)
 	list, err := is.Cardholders.List(ctx, &issuing.CardholderListParams{Email: embedfin.Ptr("jr@example.com")}, as)

@@ -91,7 +91,7 @@ func requestCapabilities(acct *connect.Account, st *accountState, p *connect.Acc
 	}
 	pv := reflect.ValueOf(p).Elem()
 	for i := range pv.NumField() {
-		req, ok := pv.Field(i).Interface().(*connect.AccessParams)
+		req, ok := pv.Field(i).Interface().(*embedfin.AccessParams)
 		if !ok || req == nil || req.Requested == nil {
 			continue
 		}
@@ -232,7 +232,7 @@ func syncRequirements(a *connect.Account, st *accountState) {
 	r.PendingVerification, r.Errors, r.Alternatives = []string{}, []*connect.RequirementsError{}, []*connect.RequirementsAlternative{}
 	r.DisabledReason = nil
 	if len(due) > 0 {
-		r.DisabledReason = embedfin.Ptr(connect.AccountRequirementsDisabledReasonRequirementsPastDue)
+		r.DisabledReason = embedfin.Ptr(connect.RequirementsDisabledReasonRequirementsPastDue)
 	}
 	if a.FutureRequirements == nil {
 		a.FutureRequirements = &connect.AccountFutureRequirements{

@@ -144,7 +144,7 @@ func TestAccountControllerAndCapabilitiesAsTheGuide(t *testing.T) {
 		"treasury.tos_acceptance.date", "treasury.tos_acceptance.ip"}, r.CurrentlyDue)
 	assert.Equal(t, r.CurrentlyDue, r.PastDue)
 	assert.Equal(t, r.CurrentlyDue, r.EventuallyDue)
-	assert.Equal(t, connect.AccountRequirementsDisabledReasonRequirementsPastDue, *r.DisabledReason)
+	assert.Equal(t, connect.RequirementsDisabledReasonRequirementsPastDue, *r.DisabledReason)
 	assert.False(t, *acct.ChargesEnabled)
 	assert.False(t, *acct.PayoutsEnabled)
 	assert.False(t, *acct.DetailsSubmitted)
@@ -158,15 +158,15 @@ func TestAccountControllerDefaults(t *testing.T) {
 		params     *connect.AccountCreateParams
 		typ        connect.AccountType
 		fees       connect.AccountControllerFeesPayer
-		losses     connect.AccountControllerLossesPayments
-		collection connect.AccountControllerRequirementCollection
+		losses     connect.ResponsibleParty
+		collection connect.ResponsibleParty
 		dashboard  connect.AccountControllerStripeDashboardType
 	}{
 		{&connect.AccountCreateParams{}, connect.AccountTypeCustom, "application_custom", "application", "application", "none"},
-		{&connect.AccountCreateParams{Type: embedfin.Ptr(connect.AccountCreateTypeExpress)}, connect.AccountTypeExpress, "application_express", "application", "stripe", "express"},
-		{&connect.AccountCreateParams{Type: embedfin.Ptr(connect.AccountCreateTypeStandard)}, connect.AccountTypeStandard, "account", "stripe", "stripe", "full"},
-		{&connect.AccountCreateParams{Controller: &connect.AccountCreateControllerParams{
-			Losses: &connect.AccountCreateControllerLossesParams{Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication)},
+		{&connect.AccountCreateParams{Type: embedfin.Ptr(connect.AccountTypeExpress)}, connect.AccountTypeExpress, "application_express", "application", "stripe", "express"},
+		{&connect.AccountCreateParams{Type: embedfin.Ptr(connect.AccountTypeStandard)}, connect.AccountTypeStandard, "account", "stripe", "stripe", "full"},
+		{&connect.AccountCreateParams{Controller: &connect.AccountControllerParams{
+			Losses: &connect.AccountControllerLossesParams{Payments: embedfin.Ptr(connect.ResponsiblePartyApplication)},
 		}}, connect.AccountTypeNone, "account", "application", "stripe", "full"},
 	} {
 		a, err := cs.Accounts.Create(ctx, tc.params)
@@ -285,7 +285,7 @@ func TestAccountDetailsRefused(t *testing.T) {
 	_, err = c.RawRequest(ctx, "POST", "/v1/accounts", url.Values{"bank_account[country]": {"US"}, "bank_account[account_number]": {"000123456789"}, "bank_account[routing_number]": {"110000001"}})
 	apiError(t, err, 400, "routing_number_invalid")
 	_, err = connect.New(c).AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
-		Account: embedfin.Ptr(acct.ID), Type: embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		Account: embedfin.Ptr(acct.ID), Type: embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 		RefreshURL: embedfin.Ptr("not a url"), ReturnURL: embedfin.Ptr("https://example.com/return"),
 	})
 	ae := apiError(t, err, 400, "url_invalid")
@@ -296,7 +296,7 @@ func TestAccountDetailsRefused(t *testing.T) {
 func onboardingLink(t *testing.T, c *embedfin.Client, account string) *connect.AccountLink {
 	t.Helper()
 	link, err := connect.New(c).AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
-		Account: embedfin.Ptr(account), Type: embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		Account: embedfin.Ptr(account), Type: embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 		RefreshURL: embedfin.Ptr("https://example.com/reauth"), ReturnURL: embedfin.Ptr("https://example.com/return"),
 	})
 	require.NoError(t, err)

@@ -17,13 +17,13 @@ import (
 // owner and waits for its ownership data.
 func ownedAccount(t *testing.T, srv *stripetest.Server) *fc.Account {
 	t.Helper()
-	acct, _ := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, url.Values{
+	acct, _ := linkAccount(t, srv, []fc.Permission{fc.PermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, url.Values{
 		"accounts[0][owners][0][name]":        {"Jen Jeanne Rousseau"},
 		"accounts[0][owners][0][email]":       {"jenrousseau@example.com"},
 		"accounts[0][owners][0][phone]":       {"+1 212-555-5555"},
 		"accounts[0][owners][0][raw_address]": {"354 Oyster Point Blvd Fl 1 South San Francisco, CA 94080 US"},
 	})
-	done, err := fc.New(srv.Client()).Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, fastWait)
+	done, err := fc.New(srv.Client()).Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureOwnership, fastWait)
 	require.NoError(t, err)
 	return done
 }
@@ -91,8 +91,8 @@ func TestOwnershipMatchModesAndBeta(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, stripetest.WithRefreshDelay(time.Millisecond))
 	// The default owner of a customer-held account is the customer itself.
-	acct, cust := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, nil)
-	_, err := fc.New(srv.Client()).Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, fastWait)
+	acct, cust := linkAccount(t, srv, []fc.Permission{fc.PermissionOwnership}, []fc.SessionPrefetch{fc.SessionPrefetchOwnership}, nil)
+	_, err := fc.New(srv.Client()).Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureOwnership, fastWait)
 	require.NoError(t, err)
 	m := om.New(srv.Client()).OwnershipMatches
 
@@ -120,7 +120,7 @@ func TestOwnershipMatchModesAndBeta(t *testing.T) {
 	assert.Contains(t, body, "private beta")
 
 	// An account without ownership data cannot be matched.
-	bare, _ := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionBalances}, nil, nil)
+	bare, _ := linkAccount(t, srv, []fc.Permission{fc.PermissionBalances}, nil, nil)
 	_, err = m.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(bare.ID)})
 	var apiErr *embedfin.Error
 	require.ErrorAs(t, err, &apiErr)

@@ -93,8 +93,8 @@ func linkedAccount(t *testing.T, c *embedfin.Client) (*fc.Account, *connect.Cust
 	t.Helper()
 	cust := newCustomer(t, c)
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionOwnership},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionBalances, fc.PermissionOwnership},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances},
 	})
 	require.NoError(t, err)
@@ -166,7 +166,7 @@ func TestVariantsOfTheirTypeOnly(t *testing.T) {
 	srv := newServer(t, stripetest.WithRefreshDelay(0))
 	c := srv.Client()
 	acct, cust := linkedAccount(t, c)
-	_, err := fc.New(c).Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureBalance, fastWait)
+	_, err := fc.New(c).Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureBalance, fastWait)
 	require.NoError(t, err)
 	body := get(t, c, "/v1/financial_connections/accounts/"+acct.ID, nil)
 	holder := object(t, body, "account_holder")
@@ -210,9 +210,9 @@ func TestExpandReferences(t *testing.T) {
 	assert.Equal(t, "jennyrosen@example.com", *got.AccountHolder.Customer.Object.Email)
 
 	// Ownership, once refreshed: on the list with data., on the object.
-	_, err = fc.New(c).Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureOwnership}})
+	_, err = fc.New(c).Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureOwnership}})
 	require.NoError(t, err)
-	refreshed, err := fc.New(c).Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, fastWait)
+	refreshed, err := fc.New(c).Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureOwnership, fastWait)
 	require.NoError(t, err)
 	require.NotNil(t, refreshed.Ownership)
 	list := get(t, c, "/v1/financial_connections/accounts", url.Values{"account_holder[customer]": {cust.ID}, "expand[]": {"data.ownership", "data.account_holder.customer"}})

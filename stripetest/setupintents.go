@@ -71,8 +71,10 @@ func (pm *paymentMethod) allows(direction si.SetupIntentFlowDirection) bool {
 }
 
 // typedBankAccount fills a us_bank_account payment method from typed-in
-// account and routing numbers; prefix is the parameter holding them.
-func typedBankAccount(pm *paymentMethod, u *embedfin.USBankAccountParams, prefix string) error {
+// account and routing numbers (a SetupIntent's payment_method_data or an
+// outbound payment's destination_payment_method_data); prefix is the
+// parameter holding them.
+func typedBankAccount[H, A ~string](pm *paymentMethod, u bankAccountParams[H, A], prefix string) error {
 	if u.AccountNumber == nil {
 		return invalidRequest("parameter_missing", prefix+"[account_number]", "Missing required param: %s[account_number].", prefix)
 	}
@@ -94,6 +96,14 @@ func typedBankAccount(pm *paymentMethod, u *embedfin.USBankAccountParams, prefix
 	}
 	pm.RoutingNumber, pm.Last4 = *u.RoutingNumber, (*u.AccountNumber)[len(*u.AccountNumber)-4:]
 	return nil
+}
+
+// bankAccountParams are the fields of a typed-in us_bank_account that
+// typedBankAccount reads.
+type bankAccountParams[H, A ~string] struct {
+	AccountNumber, RoutingNumber *string
+	AccountHolderType            *H
+	AccountType                  *A
 }
 
 // raw renders the payment method as the API's payment_method object.
@@ -175,13 +185,13 @@ func (c *call) paymentMethodFromData(d *si.SetupIntentPaymentMethodDataParams, c
 				return nil, invalidRequest("financial_connections_account_unavailable_account_numbers", param,
 					"The Financial Connections account %s cannot be used for ACH payments; link a different bank account.", acct.ID)
 			}
-			if !slices.Contains(acct.Permissions, fc.AccountPermissionPaymentMethod) {
+			if !slices.Contains(acct.Permissions, fc.PermissionPaymentMethod) {
 				return nil, invalidRequest("parameter_invalid", param, "The Financial Connections account %s was not linked with the payment_method permission.", acct.ID)
 			}
 			pm.FCAccount, pm.Last4, pm.BankName, pm.RoutingNumber = acct.ID, embedfin.Deref(acct.Last4), acct.InstitutionName, testRoutingNumber
 			return pm, nil
 		}
-		if err := typedBankAccount(pm, u, "payment_method_data[us_bank_account]"); err != nil {
+		if err := typedBankAccount(pm, bankAccountParams[si.SetupIntentPaymentMethodDataUSBankAccountAccountHolderType, si.BankAccountType]{u.AccountNumber, u.RoutingNumber, u.AccountHolderType, u.AccountType}, "payment_method_data[us_bank_account]"); err != nil {
 			return nil, err
 		}
 		pm.Verified = false // verified by microdeposits
@@ -240,7 +250,7 @@ func setupOptions(s *si.SetupIntent, p *si.SetupIntentPaymentMethodOptionsParams
 				Prefetch:    []si.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch{},
 			},
 			MandateOptions:     &si.SetupIntentPaymentMethodOptionsUSBankAccountMandateOptions{},
-			VerificationMethod: embedfin.Ptr(si.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodAutomatic),
+			VerificationMethod: embedfin.Ptr(si.VerificationMethodAutomatic),
 		}
 	}
 	applyParams(o, p)
@@ -283,7 +293,7 @@ func (c *call) confirm(s *si.SetupIntent, mandate *si.SetupIntentMandateDataPara
 	}
 	if pm.Type == "us_bank_account" && !pm.Verified {
 		o := s.PaymentMethodOptions.USBankAccount
-		if o != nil && embedfin.Deref(o.VerificationMethod) == si.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodInstant {
+		if o != nil && embedfin.Deref(o.VerificationMethod) == si.VerificationMethodInstant {
 			return invalidRequest("payment_method_invalid_parameter", "payment_method_options[us_bank_account][verification_method]",
 				"verification_method instant needs a bank account linked with Financial Connections; this one was typed in and must be verified with microdeposits.")
 		}

@@ -19,9 +19,9 @@ import (
 func bankAccountData() *si.SetupIntentPaymentMethodDataParams {
 	return &si.SetupIntentPaymentMethodDataParams{
 		Type: embedfin.Ptr(si.SetupIntentPaymentMethodDataTypeUSBankAccount),
-		USBankAccount: &embedfin.USBankAccountParams{
+		USBankAccount: &si.SetupIntentPaymentMethodDataUSBankAccountParams{
 			RoutingNumber: embedfin.Ptr("110000000"), AccountNumber: embedfin.Ptr("000123456789"),
-			AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeCompany),
+			AccountHolderType: embedfin.Ptr(si.SetupIntentPaymentMethodDataUSBankAccountAccountHolderTypeCompany),
 		},
 		BillingDetails: &si.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Company Corp")},
 	}
@@ -59,7 +59,7 @@ func TestSetupIntentMicrodepositLifecycle(t *testing.T) {
 	assert.Equal(t, "off_session", intent.Usage)
 	assert.Equal(t, []si.SetupIntentFlowDirection{si.SetupIntentFlowDirectionInbound, si.SetupIntentFlowDirectionOutbound}, intent.FlowDirections)
 	require.NotNil(t, intent.PaymentMethodOptions.USBankAccount)
-	assert.Equal(t, si.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodAutomatic, *intent.PaymentMethodOptions.USBankAccount.VerificationMethod)
+	assert.Equal(t, si.VerificationMethodAutomatic, *intent.PaymentMethodOptions.USBankAccount.VerificationMethod)
 
 	// Confirming with a typed-in bank account asks for microdeposits.
 	intent, err = sis.Confirm(ctx, intent.ID, &si.SetupIntentConfirmParams{PaymentMethodData: bankAccountData(), MandateData: onlineMandate()}, as)
@@ -196,8 +196,8 @@ func TestSetupIntentWithFinancialConnectionsAccount(t *testing.T) {
 	cust, err := customers.New(c).Customers.Create(ctx, &customers.CustomerCreateParams{Name: embedfin.Ptr("Jenny Rosen"), Email: embedfin.Ptr("jenny@example.com")})
 	require.NoError(t, err)
 	sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionPaymentMethod, fc.SessionPermissionBalances},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionPaymentMethod, fc.PermissionBalances},
 	})
 	require.NoError(t, err)
 	_, err = c.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", nil)
@@ -208,7 +208,7 @@ func TestSetupIntentWithFinancialConnectionsAccount(t *testing.T) {
 
 	data := &si.SetupIntentPaymentMethodDataParams{
 		Type:           embedfin.Ptr(si.SetupIntentPaymentMethodDataTypeUSBankAccount),
-		USBankAccount:  &embedfin.USBankAccountParams{FinancialConnectionsAccount: embedfin.Ptr(accts.Data[0].ID)},
+		USBankAccount:  &si.SetupIntentPaymentMethodDataUSBankAccountParams{FinancialConnectionsAccount: embedfin.Ptr(accts.Data[0].ID)},
 		BillingDetails: &si.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Jenny Rosen")},
 	}
 	intent, err := sis.Create(ctx, &si.SetupIntentCreateParams{
@@ -219,7 +219,7 @@ func TestSetupIntentWithFinancialConnectionsAccount(t *testing.T) {
 				Permissions: []si.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission{"payment_method", "balances"},
 				Prefetch:    []si.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPrefetch{"balances"},
 			},
-			VerificationMethod: embedfin.Ptr(si.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodInstant),
+			VerificationMethod: embedfin.Ptr(si.VerificationMethodInstant),
 		}},
 		PaymentMethodData: data,
 		Confirm:           embedfin.Ptr(true),
@@ -236,7 +236,7 @@ func TestSetupIntentWithFinancialConnectionsAccount(t *testing.T) {
 	_, err = sis.Create(ctx, &si.SetupIntentCreateParams{
 		PaymentMethodTypes: []string{"us_bank_account"},
 		PaymentMethodOptions: &si.SetupIntentPaymentMethodOptionsParams{USBankAccount: &si.SetupIntentPaymentMethodOptionsUSBankAccountParams{
-			VerificationMethod: embedfin.Ptr(si.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodInstant),
+			VerificationMethod: embedfin.Ptr(si.VerificationMethodInstant),
 		}},
 		PaymentMethodData: bankAccountData(), Confirm: embedfin.Ptr(true),
 	})

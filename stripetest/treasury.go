@@ -36,29 +36,29 @@ const (
 // featureOrder lists the features that can be requested, in the order
 // Stripe lists them.
 var featureOrder = []treasury.Feature{
-	treasury.FinancialAccountFeatureCardIssuing,
-	treasury.FinancialAccountFeatureDepositInsurance,
-	treasury.FinancialAccountFeatureFinancialAddressesABA,
-	treasury.FinancialAccountFeatureInboundTransfersACH,
-	treasury.FinancialAccountFeatureIntraStripeFlows,
-	treasury.FinancialAccountFeatureOutboundPaymentsACH,
-	treasury.FinancialAccountFeatureOutboundPaymentsUSDomesticWire,
-	treasury.FinancialAccountFeatureOutboundTransfersACH,
-	treasury.FinancialAccountFeatureOutboundTransfersUSDomesticWire,
+	treasury.FeatureCardIssuing,
+	treasury.FeatureDepositInsurance,
+	treasury.FeatureFinancialAddressesABA,
+	treasury.FeatureInboundTransfersACH,
+	treasury.FeatureIntraStripeFlows,
+	treasury.FeatureOutboundPaymentsACH,
+	treasury.FeatureOutboundPaymentsUSDomesticWire,
+	treasury.FeatureOutboundTransfersACH,
+	treasury.FeatureOutboundTransfersUSDomesticWire,
 }
 
 // instantFeatures activate as soon as they are requested, as card_issuing
 // does in the guide; the others stay pending for the configured feature
 // delay (they talk to external systems in the real product).
 var instantFeatures = map[treasury.Feature]bool{
-	treasury.FinancialAccountFeatureCardIssuing:      true,
-	treasury.FinancialAccountFeatureIntraStripeFlows: true,
+	treasury.FeatureCardIssuing:      true,
+	treasury.FeatureIntraStripeFlows: true,
 }
 
 // featureToggle is where one requested feature of a financial account
 // stands.
 type featureToggle struct {
-	status treasury.ToggleSettingsStatus    // active, pending or restricted
+	status treasury.FeatureStatus           // active, pending or restricted
 	code   treasury.ToggleStatusDetailsCode // why it is pending or restricted; "" when active
 	due    time.Time                        // when a pending feature activates
 }
@@ -95,27 +95,27 @@ func featureRequests(p *treasury.FinancialAccountFeaturesParams) []featureReques
 		return nil
 	}
 	var out []featureRequest
-	add := func(f treasury.Feature, a *treasury.AccessParams) {
+	add := func(f treasury.Feature, a *embedfin.AccessParams) {
 		if a != nil && a.Requested != nil {
 			out = append(out, featureRequest{f, *a.Requested})
 		}
 	}
-	add(treasury.FinancialAccountFeatureCardIssuing, p.CardIssuing)
-	add(treasury.FinancialAccountFeatureDepositInsurance, p.DepositInsurance)
+	add(treasury.FeatureCardIssuing, p.CardIssuing)
+	add(treasury.FeatureDepositInsurance, p.DepositInsurance)
 	if p.FinancialAddresses != nil {
-		add(treasury.FinancialAccountFeatureFinancialAddressesABA, p.FinancialAddresses.ABA)
+		add(treasury.FeatureFinancialAddressesABA, p.FinancialAddresses.ABA)
 	}
 	if p.InboundTransfers != nil {
-		add(treasury.FinancialAccountFeatureInboundTransfersACH, p.InboundTransfers.ACH)
+		add(treasury.FeatureInboundTransfersACH, p.InboundTransfers.ACH)
 	}
-	add(treasury.FinancialAccountFeatureIntraStripeFlows, p.IntraStripeFlows)
+	add(treasury.FeatureIntraStripeFlows, p.IntraStripeFlows)
 	if p.OutboundPayments != nil {
-		add(treasury.FinancialAccountFeatureOutboundPaymentsACH, p.OutboundPayments.ACH)
-		add(treasury.FinancialAccountFeatureOutboundPaymentsUSDomesticWire, p.OutboundPayments.USDomesticWire)
+		add(treasury.FeatureOutboundPaymentsACH, p.OutboundPayments.ACH)
+		add(treasury.FeatureOutboundPaymentsUSDomesticWire, p.OutboundPayments.USDomesticWire)
 	}
 	if p.OutboundTransfers != nil {
-		add(treasury.FinancialAccountFeatureOutboundTransfersACH, p.OutboundTransfers.ACH)
-		add(treasury.FinancialAccountFeatureOutboundTransfersUSDomesticWire, p.OutboundTransfers.USDomesticWire)
+		add(treasury.FeatureOutboundTransfersACH, p.OutboundTransfers.ACH)
+		add(treasury.FeatureOutboundTransfersUSDomesticWire, p.OutboundTransfers.USDomesticWire)
 	}
 	return out
 }
@@ -132,7 +132,7 @@ func (c *call) capabilityActive(feature treasury.Feature) bool {
 		return false
 	}
 	capability := acct.Capabilities.Treasury
-	if feature == treasury.FinancialAccountFeatureCardIssuing {
+	if feature == treasury.FeatureCardIssuing {
 		capability = acct.Capabilities.CardIssuing
 	}
 	return embedfin.Deref(capability) == connect.CapabilityStatusActive
@@ -162,13 +162,13 @@ func (c *call) requestFeatures(fa *treasury.FinancialAccount, reqs []featureRequ
 		t = &featureToggle{}
 		switch {
 		case fa.Status == treasury.FinancialAccountStatusClosed:
-			t.status, t.code = treasury.ToggleSettingsStatusRestricted, treasury.ToggleStatusDetailsCodeFinancialAccountClosed
+			t.status, t.code = treasury.FeatureStatusRestricted, treasury.ToggleStatusDetailsCodeFinancialAccountClosed
 		case !c.capabilityActive(r.feature):
-			t.status, t.code = treasury.ToggleSettingsStatusRestricted, treasury.ToggleStatusDetailsCodeCapabilityNotRequested
+			t.status, t.code = treasury.FeatureStatusRestricted, treasury.ToggleStatusDetailsCodeCapabilityNotRequested
 		case instantFeatures[r.feature]:
-			t.status = treasury.ToggleSettingsStatusActive
+			t.status = treasury.FeatureStatusActive
 		default:
-			t.status, t.code, t.due = treasury.ToggleSettingsStatusPending, treasury.ToggleStatusDetailsCodeActivating, due
+			t.status, t.code, t.due = treasury.FeatureStatusPending, treasury.ToggleStatusDetailsCodeActivating, due
 			schedule = true
 		}
 		st.toggles[r.feature] = t
@@ -193,8 +193,8 @@ func (e *env) activateFeatures(faID string) {
 	}
 	now, changed := time.Now(), false
 	for _, t := range e.featureState(faID).toggles {
-		if t.status == treasury.ToggleSettingsStatusPending && !t.due.After(now) {
-			t.status, t.code = treasury.ToggleSettingsStatusActive, ""
+		if t.status == treasury.FeatureStatusPending && !t.due.After(now) {
+			t.status, t.code = treasury.FeatureStatusActive, ""
 			changed = true
 		}
 	}
@@ -208,16 +208,16 @@ func (e *env) activateFeatures(faID string) {
 // three lists, the features object and the financial addresses.
 func (e *env) syncFA(fa *treasury.FinancialAccount) {
 	st := e.featureState(fa.ID)
-	fa.ActiveFeatures = []treasury.FinancialAccountFeature{}
-	fa.PendingFeatures = []treasury.FinancialAccountFeature{}
-	fa.RestrictedFeatures = []treasury.FinancialAccountFeature{}
+	fa.ActiveFeatures = []treasury.Feature{}
+	fa.PendingFeatures = []treasury.Feature{}
+	fa.RestrictedFeatures = []treasury.Feature{}
 	for _, f := range featureOrder {
 		t := st.toggles[f]
 		switch {
 		case t == nil:
-		case t.status == treasury.ToggleSettingsStatusActive:
+		case t.status == treasury.FeatureStatusActive:
 			fa.ActiveFeatures = append(fa.ActiveFeatures, f)
-		case t.status == treasury.ToggleSettingsStatusPending:
+		case t.status == treasury.FeatureStatusPending:
 			fa.PendingFeatures = append(fa.PendingFeatures, f)
 		default:
 			fa.RestrictedFeatures = append(fa.RestrictedFeatures, f)
@@ -225,7 +225,7 @@ func (e *env) syncFA(fa *treasury.FinancialAccount) {
 	}
 	fa.Features = featuresObject(st)
 	fa.FinancialAddresses = []*treasury.FinancialAccountFinancialAddress{}
-	if t := st.toggles[treasury.FinancialAccountFeatureFinancialAddressesABA]; t != nil && t.status == treasury.ToggleSettingsStatusActive {
+	if t := st.toggles[treasury.FeatureFinancialAddressesABA]; t != nil && t.status == treasury.FeatureStatusActive {
 		number := abaAccountNumber(fa.ID)
 		fa.FinancialAddresses = append(fa.FinancialAddresses, &treasury.FinancialAccountFinancialAddress{
 			Type: treasury.FinancialAccountFinancialAddressTypeABA,
@@ -236,9 +236,9 @@ func (e *env) syncFA(fa *treasury.FinancialAccount) {
 				BankName:           testBankName,
 				RoutingNumber:      testRoutingNumber,
 			},
-			SupportedNetworks: []treasury.FinancialAccountFinancialAddressSupportedNetwork{
-				treasury.FinancialAccountFinancialAddressSupportedNetworkACH,
-				treasury.FinancialAccountFinancialAddressSupportedNetworkUSDomesticWire,
+			SupportedNetworks: []treasury.Network{
+				treasury.NetworkACH,
+				treasury.NetworkUSDomesticWire,
 			},
 		})
 	}
@@ -265,29 +265,29 @@ func featuresObject(st *faFeatures) *treasury.FinancialAccountFeatures {
 		}
 		return ts
 	}
-	out.CardIssuing = toggle(treasury.FinancialAccountFeatureCardIssuing)
-	out.DepositInsurance = toggle(treasury.FinancialAccountFeatureDepositInsurance)
-	out.IntraStripeFlows = toggle(treasury.FinancialAccountFeatureIntraStripeFlows)
-	if t := toggle(treasury.FinancialAccountFeatureFinancialAddressesABA); t != nil {
+	out.CardIssuing = toggle(treasury.FeatureCardIssuing)
+	out.DepositInsurance = toggle(treasury.FeatureDepositInsurance)
+	out.IntraStripeFlows = toggle(treasury.FeatureIntraStripeFlows)
+	if t := toggle(treasury.FeatureFinancialAddressesABA); t != nil {
 		out.FinancialAddresses = &treasury.FinancialAccountFeaturesFinancialAddresses{ABA: &treasury.FinancialAccountFeaturesFinancialAddressesABA{
-			Requested: t.Requested, Status: treasury.FinancialAccountFeaturesFinancialAddressesABAStatus(t.Status), StatusDetails: t.StatusDetails,
+			Requested: t.Requested, Status: treasury.FeatureStatus(t.Status), StatusDetails: t.StatusDetails,
 		}}
 	}
-	if t := toggle(treasury.FinancialAccountFeatureInboundTransfersACH); t != nil {
+	if t := toggle(treasury.FeatureInboundTransfersACH); t != nil {
 		out.InboundTransfers = &treasury.FinancialAccountFeaturesInboundTransfers{ACH: &treasury.FinancialAccountFeaturesInboundTransfersACH{
-			Requested: t.Requested, Status: treasury.FinancialAccountFeaturesInboundTransfersACHStatus(t.Status), StatusDetails: t.StatusDetails,
+			Requested: t.Requested, Status: treasury.FeatureStatus(t.Status), StatusDetails: t.StatusDetails,
 		}}
 	}
 	outboundACH := func(t *treasury.ToggleSettings) *treasury.OutboundACHToggleSettings {
 		if t == nil {
 			return nil
 		}
-		return &treasury.OutboundACHToggleSettings{Requested: t.Requested, Status: treasury.OutboundACHToggleSettingsStatus(t.Status), StatusDetails: t.StatusDetails}
+		return &treasury.OutboundACHToggleSettings{Requested: t.Requested, Status: treasury.FeatureStatus(t.Status), StatusDetails: t.StatusDetails}
 	}
-	if ach, wire := toggle(treasury.FinancialAccountFeatureOutboundPaymentsACH), toggle(treasury.FinancialAccountFeatureOutboundPaymentsUSDomesticWire); ach != nil || wire != nil {
+	if ach, wire := toggle(treasury.FeatureOutboundPaymentsACH), toggle(treasury.FeatureOutboundPaymentsUSDomesticWire); ach != nil || wire != nil {
 		out.OutboundPayments = &treasury.FinancialAccountFeaturesOutboundPayments{ACH: outboundACH(ach), USDomesticWire: wire}
 	}
-	if ach, wire := toggle(treasury.FinancialAccountFeatureOutboundTransfersACH), toggle(treasury.FinancialAccountFeatureOutboundTransfersUSDomesticWire); ach != nil || wire != nil {
+	if ach, wire := toggle(treasury.FeatureOutboundTransfersACH), toggle(treasury.FeatureOutboundTransfersUSDomesticWire); ach != nil || wire != nil {
 		out.OutboundTransfers = &treasury.FinancialAccountFeaturesOutboundTransfers{ACH: outboundACH(ach), USDomesticWire: wire}
 	}
 	return out
@@ -296,7 +296,7 @@ func featuresObject(st *faFeatures) *treasury.FinancialAccountFeatures {
 // featureActive reports whether a feature of a financial account is active.
 func (e *env) featureActive(fa *treasury.FinancialAccount, f treasury.Feature) bool {
 	t := e.featureState(fa.ID).toggles[f]
-	return t != nil && t.status == treasury.ToggleSettingsStatusActive
+	return t != nil && t.status == treasury.FeatureStatusActive
 }
 
 // abaAccountNumber derives a stable 12-digit account number from the
@@ -368,7 +368,7 @@ func supports(fa *treasury.FinancialAccount, currency string) error {
 
 // newTxn records a Treasury transaction on fa; its balance impact starts
 // at zero and grows with each post.
-func (e *env) newTxn(fa *treasury.FinancialAccount, currency string, flowType treasury.TransactionFlowType, flow string, amount int64, description string, status treasury.TransactionStatus) *treasury.Transaction {
+func (e *env) newTxn(fa *treasury.FinancialAccount, currency string, flowType treasury.FlowType, flow string, amount int64, description string, status treasury.TransactionStatus) *treasury.Transaction {
 	now := e.srv.now().Unix()
 	txn := &treasury.Transaction{
 		ID:                e.srv.newID("trxn"),
@@ -411,7 +411,7 @@ func (e *env) post(fa *treasury.FinancialAccount, txn *treasury.Transaction, typ
 		EffectiveAt:      now,
 		FinancialAccount: fa.ID,
 		Flow:             txn.Flow,
-		FlowType:         treasury.TransactionEntryFlowType(txn.FlowType),
+		FlowType:         treasury.FlowType(txn.FlowType),
 		Transaction:      &embedfin.Expandable[treasury.Transaction]{ID: txn.ID},
 		Type:             typ,
 	}
@@ -450,20 +450,20 @@ func (c *call) txnView(txn *treasury.Transaction) *treasury.Transaction {
 
 // flowDetails is the object behind a transaction's flow.
 func (e *env) flowDetails(txn *treasury.Transaction) *treasury.FlowDetails {
-	fd := &treasury.FlowDetails{Type: treasury.FlowDetailsType(txn.FlowType)}
+	fd := &treasury.FlowDetails{Type: treasury.FlowType(txn.FlowType)}
 	flow := embedfin.Deref(txn.Flow)
 	switch txn.FlowType {
-	case treasury.TransactionFlowTypeReceivedCredit:
+	case treasury.FlowTypeReceivedCredit:
 		fd.ReceivedCredit, _ = get[treasury.ReceivedCredit](e, flow)
-	case treasury.TransactionFlowTypeReceivedDebit:
+	case treasury.FlowTypeReceivedDebit:
 		fd.ReceivedDebit, _ = get[treasury.ReceivedDebit](e, flow)
-	case treasury.TransactionFlowTypeIssuingAuthorization:
+	case treasury.FlowTypeIssuingAuthorization:
 		fd.IssuingAuthorization, _ = get[issuing.Authorization](e, flow)
-	case treasury.TransactionFlowTypeInboundTransfer:
+	case treasury.FlowTypeInboundTransfer:
 		fd.InboundTransfer, _ = get[treasury.InboundTransfer](e, flow)
-	case treasury.TransactionFlowTypeOutboundTransfer:
+	case treasury.FlowTypeOutboundTransfer:
 		fd.OutboundTransfer, _ = get[treasury.OutboundTransfer](e, flow)
-	case treasury.TransactionFlowTypeOutboundPayment:
+	case treasury.FlowTypeOutboundPayment:
 		fd.OutboundPayment, _ = get[treasury.OutboundPayment](e, flow)
 	}
 	return fd
@@ -502,8 +502,8 @@ func (s *Server) treasuryRoutes() {
 				Cash: map[string]int64{}, InboundPending: map[string]int64{}, OutboundPending: map[string]int64{},
 			},
 			PlatformRestrictions: &treasury.FinancialAccountPlatformRestrictions{
-				InboundFlows:  embedfin.Ptr(treasury.FinancialAccountPlatformRestrictionsInboundFlowsUnrestricted),
-				OutboundFlows: embedfin.Ptr(treasury.FinancialAccountPlatformRestrictionsOutboundFlowsUnrestricted),
+				InboundFlows:  embedfin.Ptr(treasury.FlowRestrictionUnrestricted),
+				OutboundFlows: embedfin.Ptr(treasury.FlowRestrictionUnrestricted),
 			},
 		}
 		for _, cur := range currencies {
@@ -573,7 +573,7 @@ func (s *Server) treasuryRoutes() {
 			Reasons: []treasury.FinancialAccountStatusDetailsClosedReason{treasury.FinancialAccountStatusDetailsClosedReasonClosedByPlatform},
 		}}
 		for _, t := range c.env.featureState(fa.ID).toggles {
-			t.status, t.code = treasury.ToggleSettingsStatusRestricted, treasury.ToggleStatusDetailsCodeFinancialAccountClosed
+			t.status, t.code = treasury.FeatureStatusRestricted, treasury.ToggleStatusDetailsCodeFinancialAccountClosed
 		}
 		c.env.syncFA(fa)
 		c.env.emit(c, events.EventTypeTreasuryFinancialAccountClosed, c.env.faView(nil, fa), nil)
@@ -591,10 +591,16 @@ func (s *Server) treasuryRoutes() {
 		if err != nil {
 			return nil, err
 		}
+		// The endpoint's parameters are the features object of create and
+		// update, at its own path (so in types of their own, with the same
+		// fields).
 		reqs := featureRequests(&treasury.FinancialAccountFeaturesParams{
-			CardIssuing: p.CardIssuing, DepositInsurance: p.DepositInsurance, FinancialAddresses: p.FinancialAddresses,
-			InboundTransfers: p.InboundTransfers, IntraStripeFlows: p.IntraStripeFlows,
-			OutboundPayments: p.OutboundPayments, OutboundTransfers: p.OutboundTransfers,
+			CardIssuing: p.CardIssuing, DepositInsurance: p.DepositInsurance,
+			FinancialAddresses: (*treasury.FinancialAccountFeaturesFinancialAddressesParams)(p.FinancialAddresses),
+			InboundTransfers:   (*treasury.FinancialAccountFeaturesInboundTransfersParams)(p.InboundTransfers),
+			IntraStripeFlows:   p.IntraStripeFlows,
+			OutboundPayments:   (*treasury.FinancialAccountFeaturesOutboundPaymentsParams)(p.OutboundPayments),
+			OutboundTransfers:  (*treasury.FinancialAccountFeaturesOutboundTransfersParams)(p.OutboundTransfers),
 		})
 		if c.requestFeatures(fa, reqs) {
 			c.env.emit(c, events.EventTypeTreasuryFinancialAccountFeaturesStatusUpdated, c.env.faView(nil, fa), nil)
@@ -616,10 +622,10 @@ func (s *Server) treasuryRoutes() {
 			Currency:                       cur,
 			Description:                    embedfin.Deref(p.Description),
 			FinancialAccount:               embedfin.Ptr(fa.ID),
-			InitiatingPaymentMethodDetails: initiatingDetails(p.InitiatingPaymentMethodDetails),
+			InitiatingPaymentMethodDetails: initiatingDetails(creditSource(p.InitiatingPaymentMethodDetails)),
 			LinkedFlows:                    &treasury.ReceivedCreditLinkedFlows{},
 			Network:                        treasury.ReceivedCreditNetwork(*p.Network),
-			Status:                         treasury.ReceivedCreditStatusSucceeded,
+			Status:                         treasury.ReceivedStatusSucceeded,
 		}
 		if rc.Description == "" {
 			rc.Description = "Test received credit"
@@ -628,19 +634,19 @@ func (s *Server) treasuryRoutes() {
 		put(c.env, kindReceivedCredit, rc.ID, rc)
 		if fa.Status == treasury.FinancialAccountStatusClosed {
 			// Money sent to a closed account bounces.
-			rc.Status = treasury.ReceivedCreditStatusFailed
+			rc.Status = treasury.ReceivedStatusFailed
 			rc.FailureCode = embedfin.Ptr(treasury.ReceivedCreditFailureCodeAccountClosed)
-			rc.ReversalDetails = &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReceivedCreditReversalDetailsRestrictedReasonOther)}
+			rc.ReversalDetails = &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReversalDetailsRestrictedReasonOther)}
 			c.env.emit(c, events.EventTypeTreasuryReceivedCreditCreated, rc, nil)
 			c.env.emit(c, events.EventTypeTreasuryReceivedCreditFailed, rc, nil)
 			return rc, nil
 		}
-		txn := c.env.newTxn(fa, cur, treasury.TransactionFlowTypeReceivedCredit, rc.ID, rc.Amount, rc.Description, treasury.TransactionStatusPosted)
+		txn := c.env.newTxn(fa, cur, treasury.FlowTypeReceivedCredit, rc.ID, rc.Amount, rc.Description, treasury.TransactionStatusPosted)
 		c.env.post(fa, txn, treasury.TransactionEntryTypeReceivedCredit, rc.Amount, 0, 0)
 		rc.Transaction = &embedfin.Expandable[treasury.Transaction]{ID: txn.ID}
 		rc.ReversalDetails = &treasury.ReceivedCreditReversalDetails{Deadline: embedfin.Ptr(now + 5*86400)}
 		if rc.Network == treasury.ReceivedCreditNetworkUSDomesticWire {
-			rc.ReversalDetails = &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReceivedCreditReversalDetailsRestrictedReasonNetworkRestricted)}
+			rc.ReversalDetails = &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReversalDetailsRestrictedReasonNetworkRestricted)}
 		}
 		c.env.emit(c, events.EventTypeTreasuryReceivedCreditCreated, rc, nil)
 		c.env.emit(c, events.EventTypeTreasuryReceivedCreditSucceeded, rc, nil)
@@ -658,7 +664,7 @@ func (s *Server) treasuryRoutes() {
 				want := string(*p.LinkedFlows.SourceFlowType)
 				got := embedfin.Deref(rc.LinkedFlows.SourceFlowType)
 				if got == "" {
-					got = string(treasury.ReceivedCreditListLinkedFlowsSourceFlowTypeOther)
+					got = string(treasury.ReceivedCreditSourceFlowTypeOther)
 				}
 				return got == want
 			}
@@ -688,10 +694,10 @@ func (s *Server) treasuryRoutes() {
 			Currency:                       cur,
 			Description:                    embedfin.Deref(p.Description),
 			FinancialAccount:               embedfin.Ptr(fa.ID),
-			InitiatingPaymentMethodDetails: initiatingDetails(p.InitiatingPaymentMethodDetails),
+			InitiatingPaymentMethodDetails: initiatingDetails(debitSource(p.InitiatingPaymentMethodDetails)),
 			LinkedFlows:                    &treasury.ReceivedDebitLinkedFlows{},
 			Network:                        treasury.ReceivedDebitNetwork(*p.Network),
-			Status:                         treasury.ReceivedDebitStatusSucceeded,
+			Status:                         treasury.ReceivedStatusSucceeded,
 		}
 		if rd.Description == "" {
 			rd.Description = "Test received debit"
@@ -706,12 +712,12 @@ func (s *Server) treasuryRoutes() {
 			failure = treasury.ReceivedDebitFailureCodeInsufficientFunds
 		}
 		if failure != "" {
-			rd.Status = treasury.ReceivedDebitStatusFailed
+			rd.Status = treasury.ReceivedStatusFailed
 			rd.FailureCode = embedfin.Ptr(failure)
 			c.env.emit(c, events.EventTypeTreasuryReceivedDebitCreated, rd, nil)
 			return rd, nil
 		}
-		txn := c.env.newTxn(fa, cur, treasury.TransactionFlowTypeReceivedDebit, rd.ID, -rd.Amount, rd.Description, treasury.TransactionStatusPosted)
+		txn := c.env.newTxn(fa, cur, treasury.FlowTypeReceivedDebit, rd.ID, -rd.Amount, rd.Description, treasury.TransactionStatusPosted)
 		c.env.post(fa, txn, treasury.TransactionEntryTypeReceivedDebit, -rd.Amount, 0, 0)
 		rd.Transaction = &embedfin.Expandable[treasury.Transaction]{ID: txn.ID}
 		rd.ReversalDetails = &treasury.ReceivedDebitReversalDetails{Deadline: embedfin.Ptr(c.unix() + 5*86400)}
@@ -739,7 +745,7 @@ func (s *Server) treasuryRoutes() {
 		if _, err := c.financialAccount(*p.FinancialAccount, "financial_account"); err != nil {
 			return nil, err
 		}
-		byPosted := p.OrderBy != nil && *p.OrderBy == treasury.TransactionListOrderByPostedAt
+		byPosted := p.OrderBy != nil && *p.OrderBy == treasury.TransactionOrderByPostedAt
 		keep := func(t *treasury.Transaction) bool {
 			if t.FinancialAccount != *p.FinancialAccount || p.Status != nil && t.Status != *p.Status {
 				return false
@@ -820,9 +826,25 @@ func (c *call) checkForwarding(p *treasury.FinancialAccountForwardingSettingsPar
 	return nil
 }
 
+// creditSource and debitSource return the bank account a received
+// credit's or debit's test parameters name (the same fields in both).
+func creditSource(d *treasury.ReceivedCreditInitiatingPaymentMethodDetailsParams) *treasury.ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams {
+	if d == nil {
+		return nil
+	}
+	return d.USBankAccount
+}
+
+func debitSource(d *treasury.ReceivedDebitInitiatingPaymentMethodDetailsParams) *treasury.ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams {
+	if d == nil {
+		return nil
+	}
+	return (*treasury.ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams)(d.USBankAccount)
+}
+
 // initiatingDetails describes who sent a received credit or debit: the
 // bank account given in the test helper's parameters, or a test one.
-func initiatingDetails(p *treasury.SourceParams) *treasury.InitiatingPaymentMethodDetails {
+func initiatingDetails(u *treasury.ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams) *treasury.InitiatingPaymentMethodDetails {
 	d := &treasury.InitiatingPaymentMethodDetails{
 		Type:           treasury.InitiatingPaymentMethodDetailsTypeUSBankAccount,
 		BillingDetails: &treasury.BillingDetails{Address: &embedfin.Address{}, Name: embedfin.Ptr("Jane Austen")},
@@ -830,8 +852,7 @@ func initiatingDetails(p *treasury.SourceParams) *treasury.InitiatingPaymentMeth
 			BankName: embedfin.Ptr("STRIPE TEST BANK"), Last4: embedfin.Ptr("6789"), RoutingNumber: embedfin.Ptr(testRoutingNumber),
 		},
 	}
-	if p != nil && p.USBankAccount != nil {
-		u := p.USBankAccount
+	if u != nil {
 		if u.AccountHolderName != nil {
 			d.BillingDetails.Name = u.AccountHolderName
 		}
@@ -918,7 +939,7 @@ func (c *call) needFeature(fa *treasury.FinancialAccount, feature treasury.Featu
 
 // reserve takes amount out of cash into outbound_pending for an outbound
 // flow, or fails when the cash is short.
-func (c *call) reserve(fa *treasury.FinancialAccount, cur string, amount int64, flowType treasury.TransactionFlowType, flow, description string, entry treasury.TransactionEntryType) (*treasury.Transaction, error) {
+func (c *call) reserve(fa *treasury.FinancialAccount, cur string, amount int64, flowType treasury.FlowType, flow, description string, entry treasury.TransactionEntryType) (*treasury.Transaction, error) {
 	if fa.Balance.Cash[cur] < amount {
 		return nil, invalidRequest(string(embedfin.ErrorCodeInsufficientFunds), "amount", "The financial account %s holds %d %s in cash, less than the %d this needs.", fa.ID, fa.Balance.Cash[cur], cur, amount)
 	}
@@ -946,17 +967,17 @@ func (c *call) creditAccount(dest *treasury.FinancialAccount, cur string, amount
 	rc := &treasury.ReceivedCredit{
 		ID: c.s.newID("rc"), Object: "treasury.received_credit", Amount: amount, Created: c.unix(), Currency: cur,
 		Description: description, FinancialAccount: embedfin.Ptr(dest.ID), Network: treasury.ReceivedCreditNetworkStripe,
-		Status: treasury.ReceivedCreditStatusSucceeded,
+		Status: treasury.ReceivedStatusSucceeded,
 		InitiatingPaymentMethodDetails: &treasury.InitiatingPaymentMethodDetails{
 			Type:             treasury.InitiatingPaymentMethodDetailsTypeFinancialAccount,
-			FinancialAccount: &treasury.InitiatingPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.InitiatingPaymentMethodDetailsFinancialAccountNetworkStripe},
+			FinancialAccount: &treasury.InitiatingPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.PaymentMethodDetailsFinancialAccountNetworkStripe},
 			BillingDetails:   &treasury.BillingDetails{Address: &embedfin.Address{}, Name: embedfin.Ptr(c.env.holderName())},
 		},
 		LinkedFlows:     &treasury.ReceivedCreditLinkedFlows{SourceFlow: embedfin.Ptr(source), SourceFlowType: embedfin.Ptr(sourceType)},
-		ReversalDetails: &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReceivedCreditReversalDetailsRestrictedReasonSourceFlowRestricted)},
+		ReversalDetails: &treasury.ReceivedCreditReversalDetails{RestrictedReason: embedfin.Ptr(treasury.ReversalDetailsRestrictedReasonSourceFlowRestricted)},
 	}
 	put(c.env, kindReceivedCredit, rc.ID, rc)
-	txn := c.env.newTxn(dest, cur, treasury.TransactionFlowTypeReceivedCredit, rc.ID, amount, description, treasury.TransactionStatusPosted)
+	txn := c.env.newTxn(dest, cur, treasury.FlowTypeReceivedCredit, rc.ID, amount, description, treasury.TransactionStatusPosted)
 	c.env.post(dest, txn, treasury.TransactionEntryTypeReceivedCredit, amount, 0, 0)
 	rc.Transaction = &embedfin.Expandable[treasury.Transaction]{ID: txn.ID}
 	c.env.emit(c, events.EventTypeTreasuryReceivedCreditCreated, rc, nil)
@@ -984,7 +1005,7 @@ func (s *Server) treasuryFlowRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		if err := c.needFeature(fa, treasury.FinancialAccountFeatureInboundTransfersACH); err != nil {
+		if err := c.needFeature(fa, treasury.FeatureInboundTransfersACH); err != nil {
 			return nil, err
 		}
 		pm, err := c.selfPaymentMethod(*p.OriginPaymentMethod, "origin_payment_method", si.SetupIntentFlowDirectionInbound)
@@ -998,11 +1019,11 @@ func (s *Server) treasuryFlowRoutes() {
 			StatementDescriptor: embedfin.Deref(p.StatementDescriptor), Status: treasury.InboundTransferStatusProcessing,
 			StatusTransitions: &treasury.InboundTransferStatusTransitions{},
 			OriginPaymentMethodDetails: &treasury.InboundTransferOriginPaymentMethodDetails{
-				Type:           treasury.InboundTransferOriginPaymentMethodDetailsTypeUSBankAccount,
+				Type:           treasury.PaymentMethodDetailsTypeUSBankAccount,
 				BillingDetails: &treasury.BillingDetails{Address: &embedfin.Address{}, Name: embedfin.Ptr(pm.Name)},
 				USBankAccount: &treasury.InboundTransferOriginPaymentMethodDetailsUSBankAccount{
-					AccountHolderType: embedfin.Ptr(treasury.InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType(pm.AccountHolderType)),
-					AccountType:       embedfin.Ptr(treasury.InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType(pm.AccountType)),
+					AccountHolderType: embedfin.Ptr(treasury.USBankAccountAccountHolderType(pm.AccountHolderType)),
+					AccountType:       embedfin.Ptr(treasury.USBankAccountAccountType(pm.AccountType)),
 					BankName:          embedfin.Ptr(pm.BankName), Last4: embedfin.Ptr(pm.Last4), RoutingNumber: embedfin.Ptr(pm.RoutingNumber),
 					Network: treasury.InboundTransferOriginPaymentMethodDetailsUSBankAccountNetworkACH,
 				},
@@ -1012,7 +1033,7 @@ func (s *Server) treasuryFlowRoutes() {
 			it.StatementDescriptor = "transfer"
 		}
 		it.HostedRegulatoryReceiptURL = embedfin.Ptr(c.s.URL + "/receipts/treasury/" + it.ID)
-		txn := c.env.newTxn(fa, cur, treasury.TransactionFlowTypeInboundTransfer, it.ID, it.Amount, embedfin.Deref(p.Description), treasury.TransactionStatusOpen)
+		txn := c.env.newTxn(fa, cur, treasury.FlowTypeInboundTransfer, it.ID, it.Amount, embedfin.Deref(p.Description), treasury.TransactionStatusOpen)
 		c.env.post(fa, txn, treasury.TransactionEntryTypeInboundTransfer, 0, it.Amount, 0)
 		it.Transaction = &embedfin.Expandable[treasury.Transaction]{ID: txn.ID}
 		put(c.env, kindInboundTransfer, it.ID, it)
@@ -1065,9 +1086,9 @@ func (s *Server) treasuryFlowRoutes() {
 	}
 	s.handle("POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel", decoded[treasury.InboundTransferCancelParams](
 		inboundEnd("inbound_transfer", treasury.InboundTransferStatusCanceled, events.EventTypeTreasuryInboundTransferCanceled, nil)))
-	s.handle("POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed", decoded[treasury.InboundTransferSucceedParams](
+	s.handle("POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed", decoded[treasury.InboundTransferTestSucceedParams](
 		inboundEnd("id", treasury.InboundTransferStatusSucceeded, events.EventTypeTreasuryInboundTransferSucceeded, nil)))
-	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail", func(c *call, p *treasury.InboundTransferFailParams) (any, error) {
+	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail", func(c *call, p *treasury.InboundTransferTestFailParams) (any, error) {
 		return inboundEnd("id", treasury.InboundTransferStatusFailed, events.EventTypeTreasuryInboundTransferFailed, func(*call) *treasury.InboundTransferFailureDetails {
 			code := treasury.InboundTransferFailureDetailsCodeOther
 			if p.FailureDetails != nil && p.FailureDetails.Code != nil {
@@ -1076,7 +1097,7 @@ func (s *Server) treasuryFlowRoutes() {
 			return &treasury.InboundTransferFailureDetails{Code: code}
 		})(c)
 	})
-	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/return", func(c *call, p *treasury.InboundTransferReturnParams) (any, error) {
+	route(s, "POST /v1/test_helpers/treasury/inbound_transfers/{id}/return", func(c *call, p *treasury.InboundTransferTestReturnParams) (any, error) {
 		it, err := c.inboundTransfer(c.id("id"))
 		if err != nil {
 			return nil, err
@@ -1089,11 +1110,11 @@ func (s *Server) treasuryFlowRoutes() {
 		rd := &treasury.ReceivedDebit{
 			ID: c.s.newID("rd"), Object: "treasury.received_debit", Amount: it.Amount, Created: c.unix(), Currency: it.Currency,
 			Description: "Inbound transfer return", FinancialAccount: embedfin.Ptr(fa.ID), Network: treasury.ReceivedDebitNetworkACH,
-			Status: treasury.ReceivedDebitStatusSucceeded, LinkedFlows: &treasury.ReceivedDebitLinkedFlows{InboundTransfer: embedfin.Ptr(it.ID)},
+			Status: treasury.ReceivedStatusSucceeded, LinkedFlows: &treasury.ReceivedDebitLinkedFlows{InboundTransfer: embedfin.Ptr(it.ID)},
 			InitiatingPaymentMethodDetails: initiatingDetails(nil),
 		}
 		put(c.env, kindReceivedDebit, rd.ID, rd)
-		txn := c.env.newTxn(fa, it.Currency, treasury.TransactionFlowTypeReceivedDebit, rd.ID, -it.Amount, rd.Description, treasury.TransactionStatusPosted)
+		txn := c.env.newTxn(fa, it.Currency, treasury.FlowTypeReceivedDebit, rd.ID, -it.Amount, rd.Description, treasury.TransactionStatusPosted)
 		c.env.post(fa, txn, treasury.TransactionEntryTypeInboundTransferReturn, -it.Amount, 0, 0)
 		rd.Transaction = &embedfin.Expandable[treasury.Transaction]{ID: txn.ID}
 		it.Returned = embedfin.Ptr(true)
@@ -1110,7 +1131,7 @@ func (s *Server) treasuryFlowRoutes() {
 		ot := &treasury.OutboundTransfer{
 			ID: c.s.newID("obt"), Object: "treasury.outbound_transfer", Amount: *p.Amount, Cancelable: true, Created: c.unix(),
 			Currency: cur, Description: p.Description, FinancialAccount: fa.ID, Metadata: metadataOf(p.Metadata),
-			StatementDescriptor: embedfin.Deref(p.StatementDescriptor), Status: treasury.OutboundTransferStatusProcessing,
+			StatementDescriptor: embedfin.Deref(p.StatementDescriptor), Status: treasury.OutboundStatusProcessing,
 			StatusTransitions: &treasury.OutboundTransferStatusTransitions{},
 		}
 		if ot.StatementDescriptor == "" {
@@ -1125,15 +1146,15 @@ func (s *Server) treasuryFlowRoutes() {
 			if dest, err = c.financialAccount(*p.DestinationPaymentMethodData.FinancialAccount, "destination_payment_method_data[financial_account]"); err != nil {
 				return nil, err
 			}
-			if err := c.needFeature(fa, treasury.FinancialAccountFeatureIntraStripeFlows); err != nil {
+			if err := c.needFeature(fa, treasury.FeatureIntraStripeFlows); err != nil {
 				return nil, err
 			}
 			if err := c.checkDestination(fa, dest, cur); err != nil {
 				return nil, err
 			}
 			ot.DestinationPaymentMethodDetails = &treasury.OutboundTransferDestinationPaymentMethodDetails{
-				Type:             treasury.OutboundTransferDestinationPaymentMethodDetailsTypeFinancialAccount,
-				FinancialAccount: &treasury.OutboundTransferDestinationPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetworkStripe},
+				Type:             treasury.PaymentMethodTypeFinancialAccount,
+				FinancialAccount: &treasury.OutboundTransferDestinationPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.PaymentMethodDetailsFinancialAccountNetworkStripe},
 				BillingDetails:   &treasury.BillingDetails{Address: &embedfin.Address{}, Name: embedfin.Ptr(c.env.holderName())},
 			}
 			ot.ExpectedArrivalDate = c.unix()
@@ -1142,12 +1163,12 @@ func (s *Server) treasuryFlowRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			network := treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetworkACH
-			feature := treasury.FinancialAccountFeatureOutboundTransfersACH
+			network := treasury.NetworkACH
+			feature := treasury.FeatureOutboundTransfersACH
 			if o := p.DestinationPaymentMethodOptions; o != nil && o.USBankAccount != nil && o.USBankAccount.Network != nil {
-				network = treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork(*o.USBankAccount.Network)
-				if network == treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetworkUSDomesticWire {
-					feature = treasury.FinancialAccountFeatureOutboundTransfersUSDomesticWire
+				network = treasury.Network(*o.USBankAccount.Network)
+				if network == treasury.NetworkUSDomesticWire {
+					feature = treasury.FeatureOutboundTransfersUSDomesticWire
 				}
 			}
 			if err := c.needFeature(fa, feature); err != nil {
@@ -1155,11 +1176,11 @@ func (s *Server) treasuryFlowRoutes() {
 			}
 			ot.DestinationPaymentMethod = embedfin.Ptr(pm.ID)
 			ot.DestinationPaymentMethodDetails = &treasury.OutboundTransferDestinationPaymentMethodDetails{
-				Type:           treasury.OutboundTransferDestinationPaymentMethodDetailsTypeUSBankAccount,
+				Type:           treasury.PaymentMethodTypeUSBankAccount,
 				BillingDetails: &treasury.BillingDetails{Address: &embedfin.Address{}, Name: nilString(pm.Name), Email: nilString(pm.Email)},
 				USBankAccount: &treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccount{
-					AccountHolderType: embedfin.Ptr(treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType(pm.AccountHolderType)),
-					AccountType:       embedfin.Ptr(treasury.OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType(pm.AccountType)),
+					AccountHolderType: embedfin.Ptr(treasury.USBankAccountAccountHolderType(pm.AccountHolderType)),
+					AccountType:       embedfin.Ptr(treasury.USBankAccountAccountType(pm.AccountType)),
 					BankName:          embedfin.Ptr(pm.BankName), Last4: embedfin.Ptr(pm.Last4), RoutingNumber: embedfin.Ptr(pm.RoutingNumber), Network: network,
 				},
 			}
@@ -1167,7 +1188,7 @@ func (s *Server) treasuryFlowRoutes() {
 		default:
 			return nil, invalidRequest("parameter_missing", "destination_payment_method", "Missing required param: destination_payment_method (or destination_payment_method_data).")
 		}
-		txn, err := c.reserve(fa, cur, ot.Amount, treasury.TransactionFlowTypeOutboundTransfer, ot.ID, embedfin.Deref(p.Description), treasury.TransactionEntryTypeOutboundTransfer)
+		txn, err := c.reserve(fa, cur, ot.Amount, treasury.FlowTypeOutboundTransfer, ot.ID, embedfin.Deref(p.Description), treasury.TransactionEntryTypeOutboundTransfer)
 		if err != nil {
 			return nil, err
 		}
@@ -1195,14 +1216,14 @@ func (s *Server) treasuryFlowRoutes() {
 	})
 	// outboundTransferEnd applies a state change to a processing (or, to
 	// return it, posted) outbound transfer.
-	outboundTransferEnd := func(c *call, status treasury.OutboundTransferStatus, code *treasury.OutboundPaymentReturnedDetailsCode) (any, error) {
+	outboundTransferEnd := func(c *call, status treasury.OutboundStatus, code *treasury.ReturnedDetailsCode) (any, error) {
 		ot, err := c.outboundTransfer(c.id("outbound_transfer"))
 		if err != nil {
 			return nil, err
 		}
-		from := treasury.OutboundTransferStatusProcessing
-		if status == treasury.OutboundTransferStatusReturned {
-			from = treasury.OutboundTransferStatusPosted
+		from := treasury.OutboundStatusProcessing
+		if status == treasury.OutboundStatusReturned {
+			from = treasury.OutboundStatusPosted
 		}
 		if ot.Status != from {
 			return nil, invalidRequest("outbound_transfer_unexpected_state", "", "The outbound transfer %s is %s; it must be %s to become %s.", ot.ID, ot.Status, from, status)
@@ -1211,23 +1232,23 @@ func (s *Server) treasuryFlowRoutes() {
 		now := c.unix()
 		var ev events.EventType
 		switch status {
-		case treasury.OutboundTransferStatusPosted:
+		case treasury.OutboundStatusPosted:
 			c.postOutboundTransfer(ot)
 			return ot, nil
-		case treasury.OutboundTransferStatusCanceled:
+		case treasury.OutboundStatusCanceled:
 			c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundTransferCancellation, ot.Amount, 0, -ot.Amount)
 			c.env.settleTxn(txn, treasury.TransactionStatusVoid)
 			ot.StatusTransitions.CanceledAt, ev = embedfin.Ptr(now), events.EventTypeTreasuryOutboundTransferCanceled
-		case treasury.OutboundTransferStatusFailed:
+		case treasury.OutboundStatusFailed:
 			c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundTransferFailure, ot.Amount, 0, -ot.Amount)
 			c.env.settleTxn(txn, treasury.TransactionStatusVoid)
 			ot.StatusTransitions.FailedAt, ev = embedfin.Ptr(now), events.EventTypeTreasuryOutboundTransferFailed
-		case treasury.OutboundTransferStatusReturned:
-			ret := c.env.newTxn(fa, ot.Currency, treasury.TransactionFlowTypeOutboundTransfer, ot.ID, ot.Amount, "Outbound transfer return", treasury.TransactionStatusPosted)
+		case treasury.OutboundStatusReturned:
+			ret := c.env.newTxn(fa, ot.Currency, treasury.FlowTypeOutboundTransfer, ot.ID, ot.Amount, "Outbound transfer return", treasury.TransactionStatusPosted)
 			c.env.post(fa, ret, treasury.TransactionEntryTypeOutboundTransferReturn, ot.Amount, 0, 0)
-			rc := treasury.OutboundTransferReturnedDetailsCodeDeclined
+			rc := treasury.ReturnedDetailsCodeDeclined
 			if code != nil {
-				rc = treasury.OutboundTransferReturnedDetailsCode(*code)
+				rc = treasury.ReturnedDetailsCode(*code)
 			}
 			ot.ReturnedDetails = &treasury.OutboundTransferReturnedDetails{Code: rc, Transaction: &embedfin.Expandable[treasury.Transaction]{ID: ret.ID}}
 			ot.StatusTransitions.ReturnedAt, ev = embedfin.Ptr(now), events.EventTypeTreasuryOutboundTransferReturned
@@ -1237,20 +1258,20 @@ func (s *Server) treasuryFlowRoutes() {
 		return ot, nil
 	}
 	route(s, "POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel", func(c *call, p *treasury.OutboundTransferCancelParams) (any, error) {
-		return outboundTransferEnd(c, treasury.OutboundTransferStatusCanceled, nil)
+		return outboundTransferEnd(c, treasury.OutboundStatusCanceled, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", func(c *call, p *treasury.OutboundTransferPostParams) (any, error) {
-		return outboundTransferEnd(c, treasury.OutboundTransferStatusPosted, nil)
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", func(c *call, p *treasury.OutboundTransferTestPostParams) (any, error) {
+		return outboundTransferEnd(c, treasury.OutboundStatusPosted, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", func(c *call, p *treasury.OutboundTransferFailParams) (any, error) {
-		return outboundTransferEnd(c, treasury.OutboundTransferStatusFailed, nil)
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", func(c *call, p *treasury.OutboundTransferTestFailParams) (any, error) {
+		return outboundTransferEnd(c, treasury.OutboundStatusFailed, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", func(c *call, p *treasury.OutboundTransferReturnParams) (any, error) {
-		var code *treasury.OutboundPaymentReturnedDetailsCode
+	route(s, "POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", func(c *call, p *treasury.OutboundTransferTestReturnParams) (any, error) {
+		var code *treasury.ReturnedDetailsCode
 		if p.ReturnedDetails != nil {
 			code = p.ReturnedDetails.Code
 		}
-		return outboundTransferEnd(c, treasury.OutboundTransferStatusReturned, code)
+		return outboundTransferEnd(c, treasury.OutboundStatusReturned, code)
 	})
 
 	route(s, "POST /v1/treasury/outbound_payments", func(c *call, p *treasury.OutboundPaymentCreateParams) (any, error) {
@@ -1261,7 +1282,7 @@ func (s *Server) treasuryFlowRoutes() {
 		op := &treasury.OutboundPayment{
 			ID: c.s.newID("obp"), Object: "treasury.outbound_payment", Amount: *p.Amount, Cancelable: true, Created: c.unix(),
 			Currency: cur, Customer: p.Customer, Description: p.Description, FinancialAccount: fa.ID, Metadata: metadataOf(p.Metadata),
-			StatementDescriptor: embedfin.Deref(p.StatementDescriptor), Status: treasury.OutboundPaymentStatusProcessing,
+			StatementDescriptor: embedfin.Deref(p.StatementDescriptor), Status: treasury.OutboundStatusProcessing,
 			StatusTransitions: &treasury.OutboundPaymentStatusTransitions{},
 		}
 		if op.StatementDescriptor == "" {
@@ -1278,7 +1299,7 @@ func (s *Server) treasuryFlowRoutes() {
 		var dest *treasury.FinancialAccount
 		var pm *paymentMethod
 		switch {
-		case p.DestinationPaymentMethodData != nil && *p.DestinationPaymentMethodData.Type == treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeFinancialAccount:
+		case p.DestinationPaymentMethodData != nil && *p.DestinationPaymentMethodData.Type == treasury.PaymentMethodTypeFinancialAccount:
 			d := p.DestinationPaymentMethodData
 			if d.FinancialAccount == nil {
 				return nil, invalidRequest("parameter_missing", "destination_payment_method_data[financial_account]", "Missing required param: destination_payment_method_data[financial_account].")
@@ -1286,15 +1307,15 @@ func (s *Server) treasuryFlowRoutes() {
 			if dest, err = c.financialAccount(*d.FinancialAccount, "destination_payment_method_data[financial_account]"); err != nil {
 				return nil, err
 			}
-			if err := c.needFeature(fa, treasury.FinancialAccountFeatureIntraStripeFlows); err != nil {
+			if err := c.needFeature(fa, treasury.FeatureIntraStripeFlows); err != nil {
 				return nil, err
 			}
 			if err := c.checkDestination(fa, dest, cur); err != nil {
 				return nil, err
 			}
 			op.DestinationPaymentMethodDetails = &treasury.OutboundPaymentDestinationPaymentMethodDetails{
-				Type:             treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeFinancialAccount,
-				FinancialAccount: &treasury.OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetworkStripe},
+				Type:             treasury.PaymentMethodTypeFinancialAccount,
+				FinancialAccount: &treasury.OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount{ID: dest.ID, Network: treasury.PaymentMethodDetailsFinancialAccountNetworkStripe},
 				BillingDetails:   &treasury.BillingDetails{Address: &embedfin.Address{}},
 			}
 			op.ExpectedArrivalDate = c.unix()
@@ -1304,7 +1325,8 @@ func (s *Server) treasuryFlowRoutes() {
 				return nil, invalidRequest("parameter_missing", "destination_payment_method_data[us_bank_account]", "Missing required param: destination_payment_method_data[us_bank_account].")
 			}
 			pm = &paymentMethod{ID: c.s.newID("pm"), Created: c.unix(), Customer: embedfin.Deref(p.Customer)}
-			if err := typedBankAccount(pm, d.USBankAccount, "destination_payment_method_data[us_bank_account]"); err != nil {
+			u := d.USBankAccount
+			if err := typedBankAccount(pm, bankAccountParams[treasury.USBankAccountAccountHolderType, treasury.USBankAccountAccountType]{u.AccountNumber, u.RoutingNumber, u.AccountHolderType, u.AccountType}, "destination_payment_method_data[us_bank_account]"); err != nil {
 				return nil, err
 			}
 			if b := d.BillingDetails; b != nil {
@@ -1326,12 +1348,12 @@ func (s *Server) treasuryFlowRoutes() {
 			return nil, invalidRequest("parameter_missing", "destination_payment_method", "Missing required param: destination_payment_method (or destination_payment_method_data).")
 		}
 		if pm != nil {
-			network := treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH
-			feature := treasury.FinancialAccountFeatureOutboundPaymentsACH
+			network := treasury.NetworkACH
+			feature := treasury.FeatureOutboundPaymentsACH
 			if o := p.DestinationPaymentMethodOptions; o != nil && o.USBankAccount != nil && o.USBankAccount.Network != nil {
 				network = *o.USBankAccount.Network
-				if network == treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkUSDomesticWire {
-					feature = treasury.FinancialAccountFeatureOutboundPaymentsUSDomesticWire
+				if network == treasury.NetworkUSDomesticWire {
+					feature = treasury.FeatureOutboundPaymentsUSDomesticWire
 				}
 			}
 			if err := c.needFeature(fa, feature); err != nil {
@@ -1339,17 +1361,17 @@ func (s *Server) treasuryFlowRoutes() {
 			}
 			op.DestinationPaymentMethod = embedfin.Ptr(pm.ID)
 			op.DestinationPaymentMethodDetails = &treasury.OutboundPaymentDestinationPaymentMethodDetails{
-				Type:           treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount,
+				Type:           treasury.PaymentMethodTypeUSBankAccount,
 				BillingDetails: &treasury.BillingDetails{Address: &embedfin.Address{}, Name: nilString(pm.Name), Email: nilString(pm.Email)},
 				USBankAccount: &treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount{
-					AccountHolderType: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType(pm.AccountHolderType)),
-					AccountType:       embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType(pm.AccountType)),
+					AccountHolderType: embedfin.Ptr(treasury.USBankAccountAccountHolderType(pm.AccountHolderType)),
+					AccountType:       embedfin.Ptr(treasury.USBankAccountAccountType(pm.AccountType)),
 					BankName:          embedfin.Ptr(pm.BankName), Last4: embedfin.Ptr(pm.Last4), RoutingNumber: embedfin.Ptr(pm.RoutingNumber), Network: network,
 				},
 			}
 			op.ExpectedArrivalDate = c.arrival(string(network))
 		}
-		txn, err := c.reserve(fa, cur, op.Amount, treasury.TransactionFlowTypeOutboundPayment, op.ID, embedfin.Deref(p.Description), treasury.TransactionEntryTypeOutboundPayment)
+		txn, err := c.reserve(fa, cur, op.Amount, treasury.FlowTypeOutboundPayment, op.ID, embedfin.Deref(p.Description), treasury.TransactionEntryTypeOutboundPayment)
 		if err != nil {
 			return nil, err
 		}
@@ -1378,14 +1400,14 @@ func (s *Server) treasuryFlowRoutes() {
 	})
 	// outboundPaymentEnd applies a state change to a processing (or, to
 	// return it, posted) outbound payment.
-	outboundPaymentEnd := func(c *call, status treasury.OutboundPaymentStatus, code *treasury.OutboundPaymentReturnedDetailsCode) (any, error) {
+	outboundPaymentEnd := func(c *call, status treasury.OutboundStatus, code *treasury.ReturnedDetailsCode) (any, error) {
 		op, err := c.outboundPayment(c.id("id"))
 		if err != nil {
 			return nil, err
 		}
-		from := treasury.OutboundPaymentStatusProcessing
-		if status == treasury.OutboundPaymentStatusReturned {
-			from = treasury.OutboundPaymentStatusPosted
+		from := treasury.OutboundStatusProcessing
+		if status == treasury.OutboundStatusReturned {
+			from = treasury.OutboundStatusPosted
 		}
 		if op.Status != from {
 			return nil, invalidRequest("outbound_payment_unexpected_state", "", "The outbound payment %s is %s; it must be %s to become %s.", op.ID, op.Status, from, status)
@@ -1394,21 +1416,21 @@ func (s *Server) treasuryFlowRoutes() {
 		now := c.unix()
 		var ev events.EventType
 		switch status {
-		case treasury.OutboundPaymentStatusPosted:
+		case treasury.OutboundStatusPosted:
 			c.postOutboundPayment(op)
 			return op, nil
-		case treasury.OutboundPaymentStatusCanceled:
+		case treasury.OutboundStatusCanceled:
 			c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundPaymentCancellation, op.Amount, 0, -op.Amount)
 			c.env.settleTxn(txn, treasury.TransactionStatusVoid)
 			op.StatusTransitions.CanceledAt, ev = embedfin.Ptr(now), events.EventTypeTreasuryOutboundPaymentCanceled
-		case treasury.OutboundPaymentStatusFailed:
+		case treasury.OutboundStatusFailed:
 			c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundPaymentFailure, op.Amount, 0, -op.Amount)
 			c.env.settleTxn(txn, treasury.TransactionStatusVoid)
 			op.StatusTransitions.FailedAt, ev = embedfin.Ptr(now), events.EventTypeTreasuryOutboundPaymentFailed
-		case treasury.OutboundPaymentStatusReturned:
-			ret := c.env.newTxn(fa, op.Currency, treasury.TransactionFlowTypeOutboundPayment, op.ID, op.Amount, "Outbound payment return", treasury.TransactionStatusPosted)
+		case treasury.OutboundStatusReturned:
+			ret := c.env.newTxn(fa, op.Currency, treasury.FlowTypeOutboundPayment, op.ID, op.Amount, "Outbound payment return", treasury.TransactionStatusPosted)
 			c.env.post(fa, ret, treasury.TransactionEntryTypeOutboundPaymentReturn, op.Amount, 0, 0)
-			rc := treasury.OutboundPaymentReturnedDetailsCodeDeclined
+			rc := treasury.ReturnedDetailsCodeDeclined
 			if code != nil {
 				rc = *code
 			}
@@ -1420,20 +1442,20 @@ func (s *Server) treasuryFlowRoutes() {
 		return op, nil
 	}
 	route(s, "POST /v1/treasury/outbound_payments/{id}/cancel", func(c *call, p *treasury.OutboundPaymentCancelParams) (any, error) {
-		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusCanceled, nil)
+		return outboundPaymentEnd(c, treasury.OutboundStatusCanceled, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/post", func(c *call, p *treasury.OutboundPaymentPostParams) (any, error) {
-		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusPosted, nil)
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/post", func(c *call, p *treasury.OutboundPaymentTestPostParams) (any, error) {
+		return outboundPaymentEnd(c, treasury.OutboundStatusPosted, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/fail", func(c *call, p *treasury.OutboundPaymentFailParams) (any, error) {
-		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusFailed, nil)
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/fail", func(c *call, p *treasury.OutboundPaymentTestFailParams) (any, error) {
+		return outboundPaymentEnd(c, treasury.OutboundStatusFailed, nil)
 	})
-	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/return", func(c *call, p *treasury.OutboundPaymentReturnParams) (any, error) {
-		var code *treasury.OutboundPaymentReturnedDetailsCode
+	route(s, "POST /v1/test_helpers/treasury/outbound_payments/{id}/return", func(c *call, p *treasury.OutboundPaymentTestReturnParams) (any, error) {
+		var code *treasury.ReturnedDetailsCode
 		if p.ReturnedDetails != nil {
 			code = p.ReturnedDetails.Code
 		}
-		return outboundPaymentEnd(c, treasury.OutboundPaymentStatusReturned, code)
+		return outboundPaymentEnd(c, treasury.OutboundStatusReturned, code)
 	})
 }
 
@@ -1477,10 +1499,10 @@ func (c *call) postOutboundTransfer(ot *treasury.OutboundTransfer) {
 	txn, fa := c.env.flowTxn(ot.Transaction)
 	c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundTransferPosting, 0, 0, -ot.Amount)
 	c.env.settleTxn(txn, treasury.TransactionStatusPosted)
-	ot.Status, ot.Cancelable = treasury.OutboundTransferStatusPosted, false
+	ot.Status, ot.Cancelable = treasury.OutboundStatusPosted, false
 	ot.StatusTransitions.PostedAt = embedfin.Ptr(c.unix())
 	if d := ot.DestinationPaymentMethodDetails; d != nil && d.USBankAccount != nil {
-		ot.TrackingDetails = &treasury.OutboundTransferTrackingDetails{Type: treasury.OutboundTransferTrackingDetailsTypeACH, ACH: &treasury.OutboundTransferTrackingDetailsACH{TraceID: c.s.traceID()}}
+		ot.TrackingDetails = &treasury.OutboundTransferTrackingDetails{Type: treasury.NetworkACH, ACH: &treasury.OutboundTransferTrackingDetailsACH{TraceID: c.s.traceID()}}
 	}
 	c.env.emit(c, events.EventTypeTreasuryOutboundTransferPosted, ot, nil)
 }
@@ -1490,10 +1512,10 @@ func (c *call) postOutboundPayment(op *treasury.OutboundPayment) {
 	txn, fa := c.env.flowTxn(op.Transaction)
 	c.env.post(fa, txn, treasury.TransactionEntryTypeOutboundPaymentPosting, 0, 0, -op.Amount)
 	c.env.settleTxn(txn, treasury.TransactionStatusPosted)
-	op.Status, op.Cancelable = treasury.OutboundPaymentStatusPosted, false
+	op.Status, op.Cancelable = treasury.OutboundStatusPosted, false
 	op.StatusTransitions.PostedAt = embedfin.Ptr(c.unix())
 	if d := op.DestinationPaymentMethodDetails; d != nil && d.USBankAccount != nil {
-		op.TrackingDetails = &treasury.OutboundPaymentTrackingDetails{Type: treasury.OutboundPaymentTrackingDetailsTypeACH, ACH: &treasury.OutboundPaymentTrackingDetailsACH{TraceID: c.s.traceID()}}
+		op.TrackingDetails = &treasury.OutboundPaymentTrackingDetails{Type: treasury.NetworkACH, ACH: &treasury.OutboundPaymentTrackingDetailsACH{TraceID: c.s.traceID()}}
 	}
 	c.env.emit(c, events.EventTypeTreasuryOutboundPaymentPosted, op, nil)
 }

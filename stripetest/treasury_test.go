@@ -22,15 +22,15 @@ var featureWait = &treasury.FeatureWaitOptions{MinInterval: 2 * time.Millisecond
 
 // guideFeatures are the features the guide requests on a financial account.
 var guideFeatures = []treasury.Feature{
-	treasury.FinancialAccountFeatureCardIssuing,
-	treasury.FinancialAccountFeatureDepositInsurance,
-	treasury.FinancialAccountFeatureFinancialAddressesABA,
-	treasury.FinancialAccountFeatureInboundTransfersACH,
-	treasury.FinancialAccountFeatureIntraStripeFlows,
-	treasury.FinancialAccountFeatureOutboundPaymentsACH,
-	treasury.FinancialAccountFeatureOutboundPaymentsUSDomesticWire,
-	treasury.FinancialAccountFeatureOutboundTransfersACH,
-	treasury.FinancialAccountFeatureOutboundTransfersUSDomesticWire,
+	treasury.FeatureCardIssuing,
+	treasury.FeatureDepositInsurance,
+	treasury.FeatureFinancialAddressesABA,
+	treasury.FeatureInboundTransfersACH,
+	treasury.FeatureIntraStripeFlows,
+	treasury.FeatureOutboundPaymentsACH,
+	treasury.FeatureOutboundPaymentsUSDomesticWire,
+	treasury.FeatureOutboundTransfersACH,
+	treasury.FeatureOutboundTransfersUSDomesticWire,
 }
 
 // treasuryServer starts a server whose features activate after 20 ms.
@@ -46,16 +46,16 @@ func treasuryServer(t *testing.T) *stripetest.Server {
 func connectedAccount(t *testing.T, c *embedfin.Client, capabilities *connect.AccountCapabilitiesParams) (*connect.Account, embedfin.RequestOption) {
 	t.Helper()
 	if capabilities == nil {
-		requested := &connect.AccessParams{Requested: embedfin.Ptr(true)}
+		requested := &embedfin.AccessParams{Requested: embedfin.Ptr(true)}
 		capabilities = &connect.AccountCapabilitiesParams{Transfers: requested, CardIssuing: requested, Treasury: requested, USBankAccountACHPayments: requested}
 	}
 	acct, err := connect.New(c).Accounts.Create(ctx, &connect.AccountCreateParams{
 		Country: embedfin.Ptr("US"),
-		Controller: &connect.AccountCreateControllerParams{
-			StripeDashboard:       &connect.AccountCreateControllerStripeDashboardParams{Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone)},
-			Fees:                  &connect.AccountCreateControllerFeesParams{Payer: embedfin.Ptr(connect.AccountCreateControllerFeesPayerApplication)},
-			Losses:                &connect.AccountCreateControllerLossesParams{Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication)},
-			RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
+		Controller: &connect.AccountControllerParams{
+			StripeDashboard:       &connect.AccountControllerStripeDashboardParams{Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone)},
+			Fees:                  &connect.AccountControllerFeesParams{Payer: embedfin.Ptr(connect.AccountControllerFeesPayerApplication)},
+			Losses:                &connect.AccountControllerLossesParams{Payments: embedfin.Ptr(connect.ResponsiblePartyApplication)},
+			RequirementCollection: embedfin.Ptr(connect.ResponsiblePartyApplication),
 		},
 		Capabilities: capabilities,
 	})
@@ -67,15 +67,15 @@ func connectedAccount(t *testing.T, c *embedfin.Client, capabilities *connect.Ac
 
 // guideFeatureParams requests every feature of the guide.
 func guideFeatureParams() *treasury.FinancialAccountFeaturesParams {
-	yes := &treasury.AccessParams{Requested: embedfin.Ptr(true)}
+	yes := &embedfin.AccessParams{Requested: embedfin.Ptr(true)}
 	return &treasury.FinancialAccountFeaturesParams{
 		CardIssuing:        yes,
 		DepositInsurance:   yes,
-		FinancialAddresses: &treasury.FinancialAddressesParams{ABA: yes},
-		InboundTransfers:   &treasury.InboundTransfersParams{ACH: yes},
+		FinancialAddresses: &treasury.FinancialAccountFeaturesFinancialAddressesParams{ABA: yes},
+		InboundTransfers:   &treasury.FinancialAccountFeaturesInboundTransfersParams{ACH: yes},
 		IntraStripeFlows:   yes,
-		OutboundPayments:   &treasury.OutboundPaymentsParams{ACH: yes, USDomesticWire: yes},
-		OutboundTransfers:  &treasury.OutboundTransfersParams{ACH: yes, USDomesticWire: yes},
+		OutboundPayments:   &treasury.FinancialAccountFeaturesOutboundPaymentsParams{ACH: yes, USDomesticWire: yes},
+		OutboundTransfers:  &treasury.FinancialAccountFeaturesOutboundTransfersParams{ACH: yes, USDomesticWire: yes},
 	}
 }
 
@@ -96,7 +96,7 @@ func receiveCredit(t *testing.T, c *embedfin.Client, as embedfin.RequestOption, 
 	t.Helper()
 	rc, err := treasury.New(c).TestHelpers.ReceivedCredits.Create(ctx, &treasury.ReceivedCreditTestCreateParams{
 		FinancialAccount: embedfin.Ptr(faID), Amount: embedfin.Ptr(amount), Currency: embedfin.Ptr("usd"),
-		Network: embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		Network: embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 	}, as)
 	require.NoError(t, err)
 	return rc
@@ -135,8 +135,8 @@ func TestTreasuryFinancialAccountFeatures(t *testing.T) {
 	assert.Equal(t, map[string]int64{"usd": 0}, fa.Balance.OutboundPending)
 	// As in the guide: card_issuing is active at once, the ABA address is
 	// pending and there is no financial address yet.
-	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FinancialAccountFeatureCardIssuing))
-	assert.Equal(t, treasury.FeaturePending, fa.StateOf(treasury.FinancialAccountFeatureFinancialAddressesABA))
+	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FeatureCardIssuing))
+	assert.Equal(t, treasury.FeaturePending, fa.StateOf(treasury.FeatureFinancialAddressesABA))
 	assert.Empty(t, fa.FinancialAddresses)
 	assert.Empty(t, fa.RestrictedFeatures)
 	assert.Nil(t, fa.Features, "features is returned only when expanded")
@@ -146,10 +146,10 @@ func TestTreasuryFinancialAccountFeatures(t *testing.T) {
 	assert.Equal(t, "treasury.financial_account_features", feats.Object)
 	require.NotNil(t, feats.FinancialAddresses.ABA)
 	assert.True(t, feats.FinancialAddresses.ABA.Requested)
-	assert.Equal(t, treasury.FinancialAccountFeaturesFinancialAddressesABAStatusPending, feats.FinancialAddresses.ABA.Status)
+	assert.Equal(t, treasury.FeatureStatusPending, feats.FinancialAddresses.ABA.Status)
 	require.Len(t, feats.FinancialAddresses.ABA.StatusDetails, 1)
 	assert.Equal(t, treasury.ToggleStatusDetailsCodeActivating, feats.FinancialAddresses.ABA.StatusDetails[0].Code)
-	assert.Equal(t, treasury.ToggleSettingsStatusActive, feats.CardIssuing.Status)
+	assert.Equal(t, treasury.FeatureStatusActive, feats.CardIssuing.Status)
 
 	fa, err = tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, guideFeatures, featureWait, as)
 	require.NoError(t, err)
@@ -171,11 +171,11 @@ func TestTreasuryFinancialAccountFeatures(t *testing.T) {
 	assert.Len(t, *full.FinancialAddresses[0].ABA.AccountNumber, 12)
 	assert.Equal(t, aba.AccountNumberLast4, (*full.FinancialAddresses[0].ABA.AccountNumber)[8:])
 	require.NotNil(t, full.Features)
-	assert.Equal(t, treasury.OutboundACHToggleSettingsStatusActive, full.Features.OutboundPayments.ACH.Status)
+	assert.Equal(t, treasury.FeatureStatusActive, full.Features.OutboundPayments.ACH.Status)
 
 	// Un-requesting a feature removes it; requesting one again starts it
 	// pending.
-	no, yes := &treasury.AccessParams{Requested: embedfin.Ptr(false)}, &treasury.AccessParams{Requested: embedfin.Ptr(true)}
+	no, yes := &embedfin.AccessParams{Requested: embedfin.Ptr(false)}, &embedfin.AccessParams{Requested: embedfin.Ptr(true)}
 	feats, err = tr.FinancialAccounts.UpdateFeatures(ctx, fa.ID, &treasury.FinancialAccountUpdateFeaturesParams{DepositInsurance: no}, as)
 	require.NoError(t, err)
 	assert.Nil(t, feats.DepositInsurance)
@@ -186,10 +186,10 @@ func TestTreasuryFinancialAccountFeatures(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Main wallet", *fa.Nickname)
 	assert.Equal(t, map[string]string{"tier": "gold"}, fa.Metadata)
-	assert.Equal(t, treasury.FeaturePending, fa.StateOf(treasury.FinancialAccountFeatureDepositInsurance))
-	fa, err = tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, []treasury.Feature{treasury.FinancialAccountFeatureDepositInsurance}, featureWait, as)
+	assert.Equal(t, treasury.FeaturePending, fa.StateOf(treasury.FeatureDepositInsurance))
+	fa, err = tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, []treasury.Feature{treasury.FeatureDepositInsurance}, featureWait, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FinancialAccountFeatureDepositInsurance))
+	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FeatureDepositInsurance))
 
 	list, err := tr.FinancialAccounts.List(ctx, &treasury.FinancialAccountListParams{Status: embedfin.Ptr(treasury.FinancialAccountStatusOpen)}, as)
 	require.NoError(t, err)
@@ -209,17 +209,17 @@ func TestTreasuryFeaturesRestrictedWithoutCapability(t *testing.T) {
 	c := srv.Client()
 	tr := treasury.New(c)
 	// Only card_issuing: every other feature needs the treasury capability.
-	_, as := connectedAccount(t, c, &connect.AccountCapabilitiesParams{CardIssuing: &connect.AccessParams{Requested: embedfin.Ptr(true)}})
+	_, as := connectedAccount(t, c, &connect.AccountCapabilitiesParams{CardIssuing: &embedfin.AccessParams{Requested: embedfin.Ptr(true)}})
 	fa, err := tr.FinancialAccounts.Create(ctx, &treasury.FinancialAccountCreateParams{SupportedCurrencies: []string{"usd"}, Features: guideFeatureParams()}, as)
 	require.NoError(t, err)
-	assert.Equal(t, []treasury.FinancialAccountFeature{treasury.FinancialAccountFeatureCardIssuing}, fa.ActiveFeatures)
-	assert.Contains(t, fa.RestrictedFeatures, treasury.FinancialAccountFeatureFinancialAddressesABA)
+	assert.Equal(t, []treasury.Feature{treasury.FeatureCardIssuing}, fa.ActiveFeatures)
+	assert.Contains(t, fa.RestrictedFeatures, treasury.FeatureFinancialAddressesABA)
 
 	_, err = tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, guideFeatures, featureWait, as)
 	var restricted *treasury.FeaturesRestrictedError
 	require.ErrorAs(t, err, &restricted)
 	assert.True(t, errors.Is(err, treasury.ErrFeaturesRestricted))
-	assert.Contains(t, restricted.Restricted, treasury.FinancialAccountFeatureOutboundPaymentsACH)
+	assert.Contains(t, restricted.Restricted, treasury.FeatureOutboundPaymentsACH)
 
 	feats, err := tr.FinancialAccounts.RetrieveFeatures(ctx, fa.ID, nil, as)
 	require.NoError(t, err)
@@ -239,7 +239,7 @@ func TestTreasuryReceivedCreditsAndTransactions(t *testing.T) {
 
 	rc := receiveCredit(t, c, as, fa.ID, 20000)
 	assert.Equal(t, "treasury.received_credit", rc.Object)
-	assert.Equal(t, treasury.ReceivedCreditStatusSucceeded, rc.Status)
+	assert.Equal(t, treasury.ReceivedStatusSucceeded, rc.Status)
 	assert.Equal(t, treasury.ReceivedCreditNetworkACH, rc.Network)
 	assert.Equal(t, fa.ID, *rc.FinancialAccount)
 	require.NotNil(t, rc.Transaction)
@@ -258,7 +258,7 @@ func TestTreasuryReceivedCreditsAndTransactions(t *testing.T) {
 
 	txn, err := tr.Transactions.Retrieve(ctx, rc.Transaction.ID, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.TransactionFlowTypeReceivedCredit, txn.FlowType)
+	assert.Equal(t, treasury.FlowTypeReceivedCredit, txn.FlowType)
 	assert.Equal(t, treasury.TransactionStatusPosted, txn.Status)
 	assert.Equal(t, rc.ID, *txn.Flow)
 	assert.Equal(t, int64(20000), txn.Amount)
@@ -279,15 +279,15 @@ func TestTreasuryReceivedCreditsAndTransactions(t *testing.T) {
 
 	// A received debit takes money out; one larger than the cash fails.
 	rd, err := tr.TestHelpers.ReceivedDebits.Create(ctx, &treasury.ReceivedDebitTestCreateParams{
-		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(5000)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitTestCreateNetworkACH),
+		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(5000)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitNetworkACH),
 	}, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.ReceivedDebitStatusSucceeded, rd.Status)
+	assert.Equal(t, treasury.ReceivedStatusSucceeded, rd.Status)
 	big, err := tr.TestHelpers.ReceivedDebits.Create(ctx, &treasury.ReceivedDebitTestCreateParams{
-		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(50000)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitTestCreateNetworkACH),
+		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(50000)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitNetworkACH),
 	}, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.ReceivedDebitStatusFailed, big.Status)
+	assert.Equal(t, treasury.ReceivedStatusFailed, big.Status)
 	assert.Equal(t, treasury.ReceivedDebitFailureCodeInsufficientFunds, *big.FailureCode)
 	fa, err = tr.FinancialAccounts.Retrieve(ctx, fa.ID, nil, as)
 	require.NoError(t, err)
@@ -296,9 +296,9 @@ func TestTreasuryReceivedCreditsAndTransactions(t *testing.T) {
 	txns, err := tr.Transactions.List(ctx, &treasury.TransactionListParams{FinancialAccount: embedfin.Ptr(fa.ID)}, as)
 	require.NoError(t, err)
 	require.Len(t, txns.Data, 2)
-	assert.Equal(t, treasury.TransactionFlowTypeReceivedDebit, txns.Data[0].FlowType, "newest first")
+	assert.Equal(t, treasury.FlowTypeReceivedDebit, txns.Data[0].FlowType, "newest first")
 	assert.Equal(t, int64(-5000), txns.Data[0].Amount)
-	debits, err := tr.ReceivedDebits.List(ctx, &treasury.ReceivedDebitListParams{FinancialAccount: embedfin.Ptr(fa.ID), Status: embedfin.Ptr(treasury.ReceivedDebitStatusFailed)}, as)
+	debits, err := tr.ReceivedDebits.List(ctx, &treasury.ReceivedDebitListParams{FinancialAccount: embedfin.Ptr(fa.ID), Status: embedfin.Ptr(treasury.ReceivedStatusFailed)}, as)
 	require.NoError(t, err)
 	require.Len(t, debits.Data, 1)
 	assert.Equal(t, big.ID, debits.Data[0].ID)
@@ -345,11 +345,11 @@ func TestTreasuryValidationAndClose(t *testing.T) {
 
 	fa := openFinancialAccount(t, c, as)
 	_, err = tr.TestHelpers.ReceivedCredits.Create(ctx, &treasury.ReceivedCreditTestCreateParams{
-		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(-5)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(-5)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 	}, as)
 	assert.Equal(t, "amount", apiError(t, err, 400, "parameter_invalid_integer").Param)
 	_, err = tr.TestHelpers.ReceivedCredits.Create(ctx, &treasury.ReceivedCreditTestCreateParams{
-		FinancialAccount: embedfin.Ptr("fa_missing"), Amount: embedfin.Ptr(int64(5)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		FinancialAccount: embedfin.Ptr("fa_missing"), Amount: embedfin.Ptr(int64(5)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 	}, as)
 	assert.Equal(t, "financial_account", apiError(t, err, 404, embedfin.ErrorCodeResourceMissing).Param)
 
@@ -359,7 +359,7 @@ func TestTreasuryValidationAndClose(t *testing.T) {
 	ae := apiError(t, err, 400, "financial_account_not_empty")
 	assert.Contains(t, ae.Message, "balance is not zero")
 	_, err = tr.TestHelpers.ReceivedDebits.Create(ctx, &treasury.ReceivedDebitTestCreateParams{
-		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(1200)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitTestCreateNetworkACH),
+		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(1200)), Currency: embedfin.Ptr("usd"), Network: embedfin.Ptr(treasury.ReceivedDebitNetworkACH),
 	}, as)
 	require.NoError(t, err)
 	closed, err := tr.FinancialAccounts.Close(ctx, fa.ID, nil, as)
@@ -373,7 +373,7 @@ func TestTreasuryValidationAndClose(t *testing.T) {
 
 	// Money sent to a closed account bounces.
 	rc := receiveCredit(t, c, as, fa.ID, 100)
-	assert.Equal(t, treasury.ReceivedCreditStatusFailed, rc.Status)
+	assert.Equal(t, treasury.ReceivedStatusFailed, rc.Status)
 	assert.Equal(t, treasury.ReceivedCreditFailureCodeAccountClosed, *rc.FailureCode)
 	closed, err = tr.FinancialAccounts.Retrieve(ctx, fa.ID, nil, as)
 	require.NoError(t, err)
@@ -437,8 +437,8 @@ func TestTreasuryTransfersAndPayments(t *testing.T) {
 		}, as)
 		require.NoError(t, err)
 		if end == "fail" {
-			it2, err = tr.TestHelpers.InboundTransfers.Fail(ctx, it2.ID, &treasury.InboundTransferFailParams{
-				FailureDetails: &treasury.InboundTransferFailFailureDetailsParams{Code: embedfin.Ptr(treasury.InboundTransferFailureDetailsCodeInsufficientFunds)},
+			it2, err = tr.TestHelpers.InboundTransfers.Fail(ctx, it2.ID, &treasury.InboundTransferTestFailParams{
+				FailureDetails: &treasury.InboundTransferFailureDetailsParams{Code: embedfin.Ptr(treasury.InboundTransferFailureDetailsCodeInsufficientFunds)},
 			}, as)
 			require.NoError(t, err)
 			assert.Equal(t, treasury.InboundTransferFailureDetailsCodeInsufficientFunds, it2.FailureDetails.Code)
@@ -456,31 +456,31 @@ func TestTreasuryTransfersAndPayments(t *testing.T) {
 		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(2000)), Currency: embedfin.Ptr("usd"), DestinationPaymentMethod: embedfin.Ptr(pm),
 	}, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundTransferStatusProcessing, ot.Status)
+	assert.Equal(t, treasury.OutboundStatusProcessing, ot.Status)
 	assert.Equal(t, usd(3000, 0, 2000), balanceOf(t, c, fa.ID, as))
 	ot, err = tr.TestHelpers.OutboundTransfers.Post(ctx, ot.ID, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundTransferStatusPosted, ot.Status)
+	assert.Equal(t, treasury.OutboundStatusPosted, ot.Status)
 	assert.NotEmpty(t, ot.TrackingDetails.ACH.TraceID)
 	assert.Equal(t, usd(3000, 0, 0), balanceOf(t, c, fa.ID, as))
-	ot, err = tr.TestHelpers.OutboundTransfers.Return(ctx, ot.ID, &treasury.OutboundTransferReturnParams{
-		ReturnedDetails: &treasury.ReturnedDetailsParams{Code: embedfin.Ptr(treasury.OutboundPaymentReturnedDetailsCodeAccountClosed)},
+	ot, err = tr.TestHelpers.OutboundTransfers.Return(ctx, ot.ID, &treasury.OutboundTransferTestReturnParams{
+		ReturnedDetails: &treasury.OutboundTransferReturnedDetailsParams{Code: embedfin.Ptr(treasury.ReturnedDetailsCodeAccountClosed)},
 	}, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundTransferStatusReturned, ot.Status)
-	assert.Equal(t, treasury.OutboundTransferReturnedDetailsCodeAccountClosed, ot.ReturnedDetails.Code)
+	assert.Equal(t, treasury.OutboundStatusReturned, ot.Status)
+	assert.Equal(t, treasury.ReturnedDetailsCodeAccountClosed, ot.ReturnedDetails.Code)
 	assert.Equal(t, usd(5000, 0, 0), balanceOf(t, c, fa.ID, as))
 
 	// Pay a third party 1000, typed-in; cancel one, fail another.
-	third := &treasury.OutboundPaymentCreateDestinationPaymentMethodDataParams{
-		Type:           embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount),
-		USBankAccount:  &embedfin.USBankAccountParams{RoutingNumber: embedfin.Ptr("110000000"), AccountNumber: embedfin.Ptr("000000000009")},
-		BillingDetails: &treasury.OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Supplier Inc")},
+	third := &treasury.OutboundPaymentDestinationPaymentMethodDataParams{
+		Type:           embedfin.Ptr(treasury.PaymentMethodTypeUSBankAccount),
+		USBankAccount:  &treasury.OutboundPaymentDestinationPaymentMethodDataUSBankAccountParams{RoutingNumber: embedfin.Ptr("110000000"), AccountNumber: embedfin.Ptr("000000000009")},
+		BillingDetails: &treasury.OutboundPaymentDestinationPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Supplier Inc")},
 	}
 	pay := func() *treasury.OutboundPayment {
 		op, err := tr.OutboundPayments.Create(ctx, &treasury.OutboundPaymentCreateParams{
 			FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(1000)), Currency: embedfin.Ptr("usd"), DestinationPaymentMethodData: third,
-			EndUserDetails: &treasury.OutboundPaymentCreateEndUserDetailsParams{Present: embedfin.Ptr(false)},
+			EndUserDetails: &treasury.OutboundPaymentEndUserDetailsParams{Present: embedfin.Ptr(false)},
 		}, as)
 		require.NoError(t, err)
 		return op
@@ -490,13 +490,13 @@ func TestTreasuryTransfersAndPayments(t *testing.T) {
 	assert.Equal(t, usd(4000, 0, 1000), balanceOf(t, c, fa.ID, as))
 	op, err = tr.OutboundPayments.Cancel(ctx, op.ID, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundPaymentStatusCanceled, op.Status)
+	assert.Equal(t, treasury.OutboundStatusCanceled, op.Status)
 	op, err = tr.TestHelpers.OutboundPayments.Fail(ctx, pay().ID, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundPaymentStatusFailed, op.Status)
+	assert.Equal(t, treasury.OutboundStatusFailed, op.Status)
 	op, err = tr.TestHelpers.OutboundPayments.Post(ctx, pay().ID, nil, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundPaymentStatusPosted, op.Status)
+	assert.Equal(t, treasury.OutboundStatusPosted, op.Status)
 	assert.Equal(t, usd(4000, 0, 0), balanceOf(t, c, fa.ID, as))
 	payments, err := tr.OutboundPayments.List(ctx, &treasury.OutboundPaymentListParams{FinancialAccount: embedfin.Ptr(fa.ID)}, as)
 	require.NoError(t, err)
@@ -512,12 +512,12 @@ func TestTreasuryTransfersAndPayments(t *testing.T) {
 	other := openFinancialAccount(t, c, as)
 	ot, err = tr.OutboundTransfers.Create(ctx, &treasury.OutboundTransferCreateParams{
 		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(1500)), Currency: embedfin.Ptr("usd"),
-		DestinationPaymentMethodData: &treasury.OutboundTransferCreateDestinationPaymentMethodDataParams{
-			Type: embedfin.Ptr(treasury.OutboundTransferCreateDestinationPaymentMethodDataTypeFinancialAccount), FinancialAccount: embedfin.Ptr(other.ID),
+		DestinationPaymentMethodData: &treasury.OutboundTransferDestinationPaymentMethodDataParams{
+			Type: embedfin.Ptr(treasury.OutboundTransferDestinationPaymentMethodDataTypeFinancialAccount), FinancialAccount: embedfin.Ptr(other.ID),
 		},
 	}, as)
 	require.NoError(t, err)
-	assert.Equal(t, treasury.OutboundTransferStatusPosted, ot.Status)
+	assert.Equal(t, treasury.OutboundStatusPosted, ot.Status)
 	assert.Equal(t, usd(2500, 0, 0), balanceOf(t, c, fa.ID, as))
 	assert.Equal(t, usd(1500, 0, 0), balanceOf(t, c, other.ID, as))
 	credits, err := tr.ReceivedCredits.List(ctx, &treasury.ReceivedCreditListParams{FinancialAccount: embedfin.Ptr(other.ID)}, as)

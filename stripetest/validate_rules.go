@@ -47,19 +47,19 @@ func checkBeforeRun(params any) *apiError {
 		if p.Amount != nil && *p.Amount <= 0 {
 			return atLeast("amount", 1)
 		}
-	case *issuing.AuthorizationCaptureParams:
+	case *issuing.AuthorizationTestCaptureParams:
 		if p.CaptureAmount != nil && *p.CaptureAmount <= 0 {
 			return atLeast("capture_amount", 1)
 		}
-	case *issuing.AuthorizationReverseParams:
+	case *issuing.AuthorizationTestReverseParams:
 		if p.ReverseAmount != nil && *p.ReverseAmount <= 0 {
 			return atLeast("reverse_amount", 1)
 		}
-	case *issuing.AuthorizationIncrementParams:
+	case *issuing.AuthorizationTestIncrementParams:
 		if p.IncrementAmount != nil && *p.IncrementAmount <= 0 {
 			return atLeast("increment_amount", 1)
 		}
-	case *issuing.AuthorizationFinalizeAmountParams:
+	case *issuing.AuthorizationTestFinalizeAmountParams:
 		if p.FinalAmount != nil && *p.FinalAmount < 0 {
 			return atLeast("final_amount", 0)
 		}
@@ -87,7 +87,7 @@ func checkBeforeRun(params any) *apiError {
 		}
 		d := p.DestinationPaymentMethodData
 		switch {
-		case d != nil && d.Type != nil && *d.Type == treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeFinancialAccount:
+		case d != nil && d.Type != nil && *d.Type == treasury.PaymentMethodTypeFinancialAccount:
 			if d.FinancialAccount == nil {
 				return missingParam("destination_payment_method_data[financial_account]")
 			}

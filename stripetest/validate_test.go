@@ -155,16 +155,16 @@ func TestTaxExemptKeptAsSent(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	cs := customers.New(srv.Client()).Customers
-	cu, err := cs.Create(ctx, &customers.CustomerCreateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptExempt)})
+	cu, err := cs.Create(ctx, &customers.CustomerCreateParams{TaxExempt: embedfin.Ptr(connect.CustomerTaxExemptExempt)})
 	require.NoError(t, err)
 	assert.Equal(t, connect.CustomerTaxExemptExempt, *cu.TaxExempt)
 	cu, err = cs.Retrieve(ctx, cu.ID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, connect.CustomerTaxExemptExempt, *cu.TaxExempt)
-	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptReverse)})
+	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(connect.CustomerTaxExemptReverse)})
 	require.NoError(t, err)
 	assert.Equal(t, connect.CustomerTaxExemptReverse, *cu.TaxExempt)
-	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(customers.CustomerCreateTaxExemptEmpty)})
+	cu, err = cs.Update(ctx, cu.ID, &customers.CustomerUpdateParams{TaxExempt: embedfin.Ptr(connect.CustomerTaxExempt(""))})
 	require.NoError(t, err)
 	assert.Equal(t, connect.CustomerTaxExemptNone, *cu.TaxExempt, "unset")
 	cu, err = cs.Create(ctx, &customers.CustomerCreateParams{})
@@ -259,7 +259,7 @@ func TestEveryEndpointValidated(t *testing.T) {
 func TestValidationFailuresLeaveIdempotencyKeyFree(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	acct, cust := linkAccount(t, srv, []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionTransactions}, nil, nil)
+	acct, cust := linkAccount(t, srv, []fc.Permission{fc.PermissionBalances, fc.PermissionTransactions}, nil, nil)
 	refresh := "/v1/financial_connections/accounts/" + acct.ID + "/refresh"
 	for i, tc := range []struct {
 		name, path, bad, good, code, param string

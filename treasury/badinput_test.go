@@ -38,7 +38,7 @@ func TestBadInputWaitForFeatures(t *testing.T) {
 	ctx := context.Background()
 	var nilCtx context.Context
 	wait := &treasury.FeatureWaitOptions{MinInterval: time.Millisecond, MaxInterval: time.Millisecond, Timeout: time.Second}
-	features := []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}
+	features := []treasury.Feature{treasury.FeatureCardIssuing}
 
 	calls := map[string]func() error{
 		"nil ctx": func() error {

@@ -30,7 +30,7 @@
 //	fa, err := tr.FinancialAccounts.Create(ctx, &treasury.FinancialAccountCreateParams{
 //		SupportedCurrencies: []string{"usd"},
 //		Features: &treasury.FinancialAccountFeaturesParams{
-//			CardIssuing: &treasury.AccessParams{Requested: embedfin.Ptr(true)},
+//			CardIssuing: &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
 //		},
 //	}, embedfin.WithStripeAccount("acct_123"))
 //	fmt.Println(fa.ID, fa.BalanceIn("usd").Cash) // cents

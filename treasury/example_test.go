@@ -49,9 +49,9 @@ func ExampleFinancialAccountService_Create() {
 	fa, err := tr.FinancialAccounts.Create(context.Background(), &treasury.FinancialAccountCreateParams{
 		SupportedCurrencies: []string{"usd"},
 		Features: &treasury.FinancialAccountFeaturesParams{
-			CardIssuing:        &treasury.AccessParams{Requested: requested},
-			FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: requested}},
-			InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: requested}},
+			CardIssuing:        &embedfin.AccessParams{Requested: requested},
+			FinancialAddresses: &treasury.FinancialAccountFeaturesFinancialAddressesParams{ABA: &embedfin.AccessParams{Requested: requested}},
+			InboundTransfers:   &treasury.FinancialAccountFeaturesInboundTransfersParams{ACH: &embedfin.AccessParams{Requested: requested}},
 		},
 	}, embedfin.WithStripeAccount("acct_1Nv0FGQ9RKHgCVdK"))
 	if err != nil {
@@ -130,7 +130,7 @@ func ExampleTestHelpersReceivedCreditService_Create() {
 		FinancialAccount: embedfin.Ptr("fa_1Nv0IL2eZvKYlo2C"),
 		Amount:           embedfin.Ptr(int64(20000)),
 		Currency:         embedfin.Ptr("usd"),
-		Network:          embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		Network:          embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 		Description:      embedfin.Ptr("Initial funding"),
 	}, asAccount)
 	if err != nil {

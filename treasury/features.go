@@ -12,11 +12,6 @@ import (
 	"github.com/embedfin/embedfin-go/internal/poll"
 )
 
-// Feature names a financial account feature ("card_issuing",
-// "financial_addresses.aba", ...); the constants of FinancialAccountFeature
-// are its values.
-type Feature = FinancialAccountFeature
-
 // FeatureState is where a feature stands on an account.
 type FeatureState string
 

@@ -15,7 +15,7 @@ type FinancialAccount struct {
 	// "intra_stripe_flows", "outbound_payments.ach",
 	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
 	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
-	ActiveFeatures []FinancialAccountFeature `json:"active_features"`
+	ActiveFeatures []Feature `json:"active_features"`
 	// Balance is "balance": the funds per currency, by state.
 	Balance *FinancialAccountBalance `json:"balance"`
 	// Country is "country".
@@ -47,7 +47,7 @@ type FinancialAccount struct {
 	// "inbound_transfers.ach", "intra_stripe_flows", "outbound_payments.ach",
 	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
 	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
-	PendingFeatures []FinancialAccountFeature `json:"pending_features"`
+	PendingFeatures []Feature `json:"pending_features"`
 	// PlatformRestrictions is "platform_restrictions". Left out of responses
 	// when it has no value. Nil when null.
 	PlatformRestrictions *FinancialAccountPlatformRestrictions `json:"platform_restrictions"`
@@ -58,7 +58,7 @@ type FinancialAccount struct {
 	// "intra_stripe_flows", "outbound_payments.ach",
 	// "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
 	// "outbound_transfers.us_domestic_wire" or "remote_deposit_capture".
-	RestrictedFeatures []FinancialAccountFeature `json:"restricted_features"`
+	RestrictedFeatures []Feature `json:"restricted_features"`
 	// Status is "status". One of "closed" or "open".
 	Status FinancialAccountStatus `json:"status"`
 	// StatusDetails is "status_details".
@@ -118,7 +118,7 @@ type FinancialAccountFinancialAddress struct {
 	ABA *FinancialAccountFinancialAddressABA `json:"aba"`
 	// SupportedNetworks is "supported_networks". One of "ach" or
 	// "us_domestic_wire". Left out of responses when it has no value.
-	SupportedNetworks []FinancialAccountFinancialAddressSupportedNetwork `json:"supported_networks"`
+	SupportedNetworks []Network `json:"supported_networks"`
 	// Type is "type". The only value is "aba".
 	Type FinancialAccountFinancialAddressType `json:"type"`
 }
@@ -128,10 +128,10 @@ type FinancialAccountFinancialAddress struct {
 type FinancialAccountPlatformRestrictions struct {
 	// InboundFlows is "inbound_flows". One of "restricted" or "unrestricted".
 	// Nil when null.
-	InboundFlows *FinancialAccountPlatformRestrictionsInboundFlows `json:"inbound_flows"`
+	InboundFlows *FlowRestriction `json:"inbound_flows"`
 	// OutboundFlows is "outbound_flows". One of "restricted" or
 	// "unrestricted". Nil when null.
-	OutboundFlows *FinancialAccountPlatformRestrictionsOutboundFlows `json:"outbound_flows"`
+	OutboundFlows *FlowRestriction `json:"outbound_flows"`
 }
 
 // FinancialAccountStatusDetails is a nested object of the API
@@ -147,7 +147,7 @@ type ToggleSettings struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
 	// Status is "status". One of "active", "pending" or "restricted".
-	Status ToggleSettingsStatus `json:"status"`
+	Status FeatureStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
@@ -236,7 +236,7 @@ type FinancialAccountFeaturesFinancialAddressesABA struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
 	// Status is "status". One of "active", "pending" or "restricted".
-	Status FinancialAccountFeaturesFinancialAddressesABAStatus `json:"status"`
+	Status FeatureStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
@@ -247,7 +247,7 @@ type FinancialAccountFeaturesInboundTransfersACH struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
 	// Status is "status". One of "active", "pending" or "restricted".
-	Status FinancialAccountFeaturesInboundTransfersACHStatus `json:"status"`
+	Status FeatureStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
@@ -258,33 +258,33 @@ type OutboundACHToggleSettings struct {
 	// Requested is "requested".
 	Requested bool `json:"requested"`
 	// Status is "status". One of "active", "pending" or "restricted".
-	Status OutboundACHToggleSettingsStatus `json:"status"`
+	Status FeatureStatus `json:"status"`
 	// StatusDetails is "status_details".
 	StatusDetails []*ToggleStatusDetails `json:"status_details"`
 }
 
-// FinancialAccountFeature is a string enumeration with values "card_issuing",
+// Feature is a string enumeration with values "card_issuing",
 // "deposit_insurance", "financial_addresses.aba",
 // "financial_addresses.aba.forwarding", "inbound_transfers.ach",
 // "intra_stripe_flows", "outbound_payments.ach",
 // "outbound_payments.us_domestic_wire", "outbound_transfers.ach",
 // "outbound_transfers.us_domestic_wire" and "remote_deposit_capture"; the API
 // may add values.
-type FinancialAccountFeature string
+type Feature string
 
-// Values of FinancialAccountFeature.
+// Values of Feature.
 const (
-	FinancialAccountFeatureCardIssuing                     FinancialAccountFeature = "card_issuing"
-	FinancialAccountFeatureDepositInsurance                FinancialAccountFeature = "deposit_insurance"
-	FinancialAccountFeatureFinancialAddressesABA           FinancialAccountFeature = "financial_addresses.aba"
-	FinancialAccountFeatureFinancialAddressesABAForwarding FinancialAccountFeature = "financial_addresses.aba.forwarding"
-	FinancialAccountFeatureInboundTransfersACH             FinancialAccountFeature = "inbound_transfers.ach"
-	FinancialAccountFeatureIntraStripeFlows                FinancialAccountFeature = "intra_stripe_flows"
-	FinancialAccountFeatureOutboundPaymentsACH             FinancialAccountFeature = "outbound_payments.ach"
-	FinancialAccountFeatureOutboundPaymentsUSDomesticWire  FinancialAccountFeature = "outbound_payments.us_domestic_wire"
-	FinancialAccountFeatureOutboundTransfersACH            FinancialAccountFeature = "outbound_transfers.ach"
-	FinancialAccountFeatureOutboundTransfersUSDomesticWire FinancialAccountFeature = "outbound_transfers.us_domestic_wire"
-	FinancialAccountFeatureRemoteDepositCapture            FinancialAccountFeature = "remote_deposit_capture"
+	FeatureCardIssuing                     Feature = "card_issuing"
+	FeatureDepositInsurance                Feature = "deposit_insurance"
+	FeatureFinancialAddressesABA           Feature = "financial_addresses.aba"
+	FeatureFinancialAddressesABAForwarding Feature = "financial_addresses.aba.forwarding"
+	FeatureInboundTransfersACH             Feature = "inbound_transfers.ach"
+	FeatureIntraStripeFlows                Feature = "intra_stripe_flows"
+	FeatureOutboundPaymentsACH             Feature = "outbound_payments.ach"
+	FeatureOutboundPaymentsUSDomesticWire  Feature = "outbound_payments.us_domestic_wire"
+	FeatureOutboundTransfersACH            Feature = "outbound_transfers.ach"
+	FeatureOutboundTransfersUSDomesticWire Feature = "outbound_transfers.us_domestic_wire"
+	FeatureRemoteDepositCapture            Feature = "remote_deposit_capture"
 )
 
 // FinancialAccountStatus is a string enumeration with values "closed" and
@@ -297,14 +297,14 @@ const (
 	FinancialAccountStatusOpen   FinancialAccountStatus = "open"
 )
 
-// FinancialAccountFinancialAddressSupportedNetwork is a string enumeration
-// with values "ach" and "us_domestic_wire"; the API may add values.
-type FinancialAccountFinancialAddressSupportedNetwork string
+// Network is a string enumeration with values "ach" and "us_domestic_wire";
+// the API may add values.
+type Network string
 
-// Values of FinancialAccountFinancialAddressSupportedNetwork.
+// Values of Network.
 const (
-	FinancialAccountFinancialAddressSupportedNetworkACH            FinancialAccountFinancialAddressSupportedNetwork = "ach"
-	FinancialAccountFinancialAddressSupportedNetworkUSDomesticWire FinancialAccountFinancialAddressSupportedNetwork = "us_domestic_wire"
+	NetworkACH            Network = "ach"
+	NetworkUSDomesticWire Network = "us_domestic_wire"
 )
 
 // FinancialAccountFinancialAddressType is a string enumeration with values
@@ -316,35 +316,25 @@ const (
 	FinancialAccountFinancialAddressTypeABA FinancialAccountFinancialAddressType = "aba"
 )
 
-// FinancialAccountPlatformRestrictionsInboundFlows is a string enumeration
-// with values "restricted" and "unrestricted"; the API may add values.
-type FinancialAccountPlatformRestrictionsInboundFlows string
+// FlowRestriction is a string enumeration with values "restricted" and
+// "unrestricted"; the API may add values.
+type FlowRestriction string
 
-// Values of FinancialAccountPlatformRestrictionsInboundFlows.
+// Values of FlowRestriction.
 const (
-	FinancialAccountPlatformRestrictionsInboundFlowsRestricted   FinancialAccountPlatformRestrictionsInboundFlows = "restricted"
-	FinancialAccountPlatformRestrictionsInboundFlowsUnrestricted FinancialAccountPlatformRestrictionsInboundFlows = "unrestricted"
+	FlowRestrictionRestricted   FlowRestriction = "restricted"
+	FlowRestrictionUnrestricted FlowRestriction = "unrestricted"
 )
 
-// FinancialAccountPlatformRestrictionsOutboundFlows is a string enumeration
-// with values "restricted" and "unrestricted"; the API may add values.
-type FinancialAccountPlatformRestrictionsOutboundFlows string
+// FeatureStatus is a string enumeration with values "active", "pending" and
+// "restricted"; the API may add values.
+type FeatureStatus string
 
-// Values of FinancialAccountPlatformRestrictionsOutboundFlows.
+// Values of FeatureStatus.
 const (
-	FinancialAccountPlatformRestrictionsOutboundFlowsRestricted   FinancialAccountPlatformRestrictionsOutboundFlows = "restricted"
-	FinancialAccountPlatformRestrictionsOutboundFlowsUnrestricted FinancialAccountPlatformRestrictionsOutboundFlows = "unrestricted"
-)
-
-// ToggleSettingsStatus is a string enumeration with values "active", "pending"
-// and "restricted"; the API may add values.
-type ToggleSettingsStatus string
-
-// Values of ToggleSettingsStatus.
-const (
-	ToggleSettingsStatusActive     ToggleSettingsStatus = "active"
-	ToggleSettingsStatusPending    ToggleSettingsStatus = "pending"
-	ToggleSettingsStatusRestricted ToggleSettingsStatus = "restricted"
+	FeatureStatusActive     FeatureStatus = "active"
+	FeatureStatusPending    FeatureStatus = "pending"
+	FeatureStatusRestricted FeatureStatus = "restricted"
 )
 
 // FinancialAccountStatusDetailsClosedReason is a string enumeration with
@@ -399,37 +389,4 @@ type ToggleStatusDetailsRestriction string
 const (
 	ToggleStatusDetailsRestrictionInboundFlows  ToggleStatusDetailsRestriction = "inbound_flows"
 	ToggleStatusDetailsRestrictionOutboundFlows ToggleStatusDetailsRestriction = "outbound_flows"
-)
-
-// FinancialAccountFeaturesFinancialAddressesABAStatus is a string enumeration
-// with values "active", "pending" and "restricted"; the API may add values.
-type FinancialAccountFeaturesFinancialAddressesABAStatus string
-
-// Values of FinancialAccountFeaturesFinancialAddressesABAStatus.
-const (
-	FinancialAccountFeaturesFinancialAddressesABAStatusActive     FinancialAccountFeaturesFinancialAddressesABAStatus = "active"
-	FinancialAccountFeaturesFinancialAddressesABAStatusPending    FinancialAccountFeaturesFinancialAddressesABAStatus = "pending"
-	FinancialAccountFeaturesFinancialAddressesABAStatusRestricted FinancialAccountFeaturesFinancialAddressesABAStatus = "restricted"
-)
-
-// FinancialAccountFeaturesInboundTransfersACHStatus is a string enumeration
-// with values "active", "pending" and "restricted"; the API may add values.
-type FinancialAccountFeaturesInboundTransfersACHStatus string
-
-// Values of FinancialAccountFeaturesInboundTransfersACHStatus.
-const (
-	FinancialAccountFeaturesInboundTransfersACHStatusActive     FinancialAccountFeaturesInboundTransfersACHStatus = "active"
-	FinancialAccountFeaturesInboundTransfersACHStatusPending    FinancialAccountFeaturesInboundTransfersACHStatus = "pending"
-	FinancialAccountFeaturesInboundTransfersACHStatusRestricted FinancialAccountFeaturesInboundTransfersACHStatus = "restricted"
-)
-
-// OutboundACHToggleSettingsStatus is a string enumeration with values
-// "active", "pending" and "restricted"; the API may add values.
-type OutboundACHToggleSettingsStatus string
-
-// Values of OutboundACHToggleSettingsStatus.
-const (
-	OutboundACHToggleSettingsStatusActive     OutboundACHToggleSettingsStatus = "active"
-	OutboundACHToggleSettingsStatusPending    OutboundACHToggleSettingsStatus = "pending"
-	OutboundACHToggleSettingsStatusRestricted OutboundACHToggleSettingsStatus = "restricted"
 )

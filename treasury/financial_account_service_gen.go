@@ -47,22 +47,23 @@ func (p *FinancialAccountCreateParams) Validate() error {
 	return nil
 }
 
-// FinancialAccountFeaturesParams is a nested object of request parameters.
+// FinancialAccountFeaturesParams is the "features" object of the
+// FinancialAccount parameters, for every method that takes it.
 type FinancialAccountFeaturesParams struct {
 	// CardIssuing sets "card_issuing".
-	CardIssuing *AccessParams `url:"card_issuing,omitempty"`
+	CardIssuing *embedfin.AccessParams `url:"card_issuing,omitempty"`
 	// DepositInsurance sets "deposit_insurance".
-	DepositInsurance *AccessParams `url:"deposit_insurance,omitempty"`
+	DepositInsurance *embedfin.AccessParams `url:"deposit_insurance,omitempty"`
 	// FinancialAddresses sets "financial_addresses".
-	FinancialAddresses *FinancialAddressesParams `url:"financial_addresses,omitempty"`
+	FinancialAddresses *FinancialAccountFeaturesFinancialAddressesParams `url:"financial_addresses,omitempty"`
 	// InboundTransfers sets "inbound_transfers".
-	InboundTransfers *InboundTransfersParams `url:"inbound_transfers,omitempty"`
+	InboundTransfers *FinancialAccountFeaturesInboundTransfersParams `url:"inbound_transfers,omitempty"`
 	// IntraStripeFlows sets "intra_stripe_flows".
-	IntraStripeFlows *AccessParams `url:"intra_stripe_flows,omitempty"`
+	IntraStripeFlows *embedfin.AccessParams `url:"intra_stripe_flows,omitempty"`
 	// OutboundPayments sets "outbound_payments".
-	OutboundPayments *OutboundPaymentsParams `url:"outbound_payments,omitempty"`
+	OutboundPayments *FinancialAccountFeaturesOutboundPaymentsParams `url:"outbound_payments,omitempty"`
 	// OutboundTransfers sets "outbound_transfers".
-	OutboundTransfers *OutboundTransfersParams `url:"outbound_transfers,omitempty"`
+	OutboundTransfers *FinancialAccountFeaturesOutboundTransfersParams `url:"outbound_transfers,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -72,15 +73,11 @@ func (p *FinancialAccountFeaturesParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.CardIssuing != nil {
-		if err := p.CardIssuing.Validate(); err != nil {
-			return embedfin.NestParamError("card_issuing", err)
-		}
+	if x := p.CardIssuing; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("card_issuing", embedfin.MissingParam("requested"))
 	}
-	if p.DepositInsurance != nil {
-		if err := p.DepositInsurance.Validate(); err != nil {
-			return embedfin.NestParamError("deposit_insurance", err)
-		}
+	if x := p.DepositInsurance; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("deposit_insurance", embedfin.MissingParam("requested"))
 	}
 	if p.FinancialAddresses != nil {
 		if err := p.FinancialAddresses.Validate(); err != nil {
@@ -92,10 +89,8 @@ func (p *FinancialAccountFeaturesParams) Validate() error {
 			return embedfin.NestParamError("inbound_transfers", err)
 		}
 	}
-	if p.IntraStripeFlows != nil {
-		if err := p.IntraStripeFlows.Validate(); err != nil {
-			return embedfin.NestParamError("intra_stripe_flows", err)
-		}
+	if x := p.IntraStripeFlows; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("intra_stripe_flows", embedfin.MissingParam("requested"))
 	}
 	if p.OutboundPayments != nil {
 		if err := p.OutboundPayments.Validate(); err != nil {
@@ -110,131 +105,109 @@ func (p *FinancialAccountFeaturesParams) Validate() error {
 	return nil
 }
 
-// AccessParams is a nested object of request parameters.
-type AccessParams struct {
-	// Requested sets "requested". Required.
-	Requested *bool `url:"requested,omitempty"`
-}
-
-// Validate reports the first required parameter that is missing, as an
-// *embedfin.ValidationError naming it in bracket form. Methods call it
-// before sending anything.
-func (p *AccessParams) Validate() error {
-	if p == nil {
-		return embedfin.MissingParam("params")
-	}
-	if p.Requested == nil {
-		return embedfin.MissingParam("requested")
-	}
-	return nil
-}
-
-// FinancialAddressesParams is a nested object of request parameters.
-type FinancialAddressesParams struct {
+// FinancialAccountFeaturesFinancialAddressesParams is the
+// "features.financial_addresses" object of the FinancialAccount parameters,
+// for every method that takes it.
+type FinancialAccountFeaturesFinancialAddressesParams struct {
 	// ABA sets "aba".
-	ABA *AccessParams `url:"aba,omitempty"`
+	ABA *embedfin.AccessParams `url:"aba,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *FinancialAddressesParams) Validate() error {
+func (p *FinancialAccountFeaturesFinancialAddressesParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.ABA != nil {
-		if err := p.ABA.Validate(); err != nil {
-			return embedfin.NestParamError("aba", err)
-		}
+	if x := p.ABA; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("aba", embedfin.MissingParam("requested"))
 	}
 	return nil
 }
 
-// InboundTransfersParams is a nested object of request parameters.
-type InboundTransfersParams struct {
+// FinancialAccountFeaturesInboundTransfersParams is the
+// "features.inbound_transfers" object of the FinancialAccount parameters, for
+// every method that takes it.
+type FinancialAccountFeaturesInboundTransfersParams struct {
 	// ACH sets "ach".
-	ACH *AccessParams `url:"ach,omitempty"`
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *InboundTransfersParams) Validate() error {
+func (p *FinancialAccountFeaturesInboundTransfersParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.ACH != nil {
-		if err := p.ACH.Validate(); err != nil {
-			return embedfin.NestParamError("ach", err)
-		}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
 	}
 	return nil
 }
 
-// OutboundPaymentsParams is a nested object of request parameters.
-type OutboundPaymentsParams struct {
+// FinancialAccountFeaturesOutboundPaymentsParams is the
+// "features.outbound_payments" object of the FinancialAccount parameters, for
+// every method that takes it.
+type FinancialAccountFeaturesOutboundPaymentsParams struct {
 	// ACH sets "ach".
-	ACH *AccessParams `url:"ach,omitempty"`
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
 	// USDomesticWire sets "us_domestic_wire".
-	USDomesticWire *AccessParams `url:"us_domestic_wire,omitempty"`
+	USDomesticWire *embedfin.AccessParams `url:"us_domestic_wire,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OutboundPaymentsParams) Validate() error {
+func (p *FinancialAccountFeaturesOutboundPaymentsParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.ACH != nil {
-		if err := p.ACH.Validate(); err != nil {
-			return embedfin.NestParamError("ach", err)
-		}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
 	}
-	if p.USDomesticWire != nil {
-		if err := p.USDomesticWire.Validate(); err != nil {
-			return embedfin.NestParamError("us_domestic_wire", err)
-		}
+	if x := p.USDomesticWire; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("us_domestic_wire", embedfin.MissingParam("requested"))
 	}
 	return nil
 }
 
-// OutboundTransfersParams is a nested object of request parameters.
-type OutboundTransfersParams struct {
+// FinancialAccountFeaturesOutboundTransfersParams is the
+// "features.outbound_transfers" object of the FinancialAccount parameters, for
+// every method that takes it.
+type FinancialAccountFeaturesOutboundTransfersParams struct {
 	// ACH sets "ach".
-	ACH *AccessParams `url:"ach,omitempty"`
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
 	// USDomesticWire sets "us_domestic_wire".
-	USDomesticWire *AccessParams `url:"us_domestic_wire,omitempty"`
+	USDomesticWire *embedfin.AccessParams `url:"us_domestic_wire,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OutboundTransfersParams) Validate() error {
+func (p *FinancialAccountFeaturesOutboundTransfersParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.ACH != nil {
-		if err := p.ACH.Validate(); err != nil {
-			return embedfin.NestParamError("ach", err)
-		}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
 	}
-	if p.USDomesticWire != nil {
-		if err := p.USDomesticWire.Validate(); err != nil {
-			return embedfin.NestParamError("us_domestic_wire", err)
-		}
+	if x := p.USDomesticWire; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("us_domestic_wire", embedfin.MissingParam("requested"))
 	}
 	return nil
 }
 
-// FinancialAccountPlatformRestrictionsParams is a nested object of request parameters.
+// FinancialAccountPlatformRestrictionsParams is the "platform_restrictions"
+// object of the FinancialAccount parameters, for every method that takes it.
 type FinancialAccountPlatformRestrictionsParams struct {
 	// InboundFlows sets "inbound_flows". One of "restricted" or
 	// "unrestricted".
-	InboundFlows *FinancialAccountPlatformRestrictionsInboundFlows `url:"inbound_flows,omitempty"`
+	InboundFlows *FlowRestriction `url:"inbound_flows,omitempty"`
 	// OutboundFlows sets "outbound_flows". One of "restricted" or
 	// "unrestricted".
-	OutboundFlows *FinancialAccountPlatformRestrictionsOutboundFlows `url:"outbound_flows,omitempty"`
+	OutboundFlows *FlowRestriction `url:"outbound_flows,omitempty"`
 }
 
 // FinancialAccountListParams holds the parameters of FinancialAccountService.List (GET /v1/treasury/financial_accounts).
@@ -291,7 +264,8 @@ func (p *FinancialAccountUpdateParams) Validate() error {
 	return nil
 }
 
-// FinancialAccountForwardingSettingsParams is a nested object of request parameters.
+// FinancialAccountForwardingSettingsParams is the "forwarding_settings" object
+// of the FinancialAccount parameters, for every method that takes it.
 type FinancialAccountForwardingSettingsParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
@@ -356,19 +330,19 @@ type FinancialAccountRetrieveFeaturesParams struct {
 type FinancialAccountUpdateFeaturesParams struct {
 	embedfin.Params
 	// CardIssuing sets "card_issuing".
-	CardIssuing *AccessParams `url:"card_issuing,omitempty"`
+	CardIssuing *embedfin.AccessParams `url:"card_issuing,omitempty"`
 	// DepositInsurance sets "deposit_insurance".
-	DepositInsurance *AccessParams `url:"deposit_insurance,omitempty"`
+	DepositInsurance *embedfin.AccessParams `url:"deposit_insurance,omitempty"`
 	// FinancialAddresses sets "financial_addresses".
-	FinancialAddresses *FinancialAddressesParams `url:"financial_addresses,omitempty"`
+	FinancialAddresses *FinancialAccountFinancialAddressesParams `url:"financial_addresses,omitempty"`
 	// InboundTransfers sets "inbound_transfers".
-	InboundTransfers *InboundTransfersParams `url:"inbound_transfers,omitempty"`
+	InboundTransfers *FinancialAccountInboundTransfersParams `url:"inbound_transfers,omitempty"`
 	// IntraStripeFlows sets "intra_stripe_flows".
-	IntraStripeFlows *AccessParams `url:"intra_stripe_flows,omitempty"`
+	IntraStripeFlows *embedfin.AccessParams `url:"intra_stripe_flows,omitempty"`
 	// OutboundPayments sets "outbound_payments".
-	OutboundPayments *OutboundPaymentsParams `url:"outbound_payments,omitempty"`
+	OutboundPayments *FinancialAccountOutboundPaymentsParams `url:"outbound_payments,omitempty"`
 	// OutboundTransfers sets "outbound_transfers".
-	OutboundTransfers *OutboundTransfersParams `url:"outbound_transfers,omitempty"`
+	OutboundTransfers *FinancialAccountOutboundTransfersParams `url:"outbound_transfers,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -378,15 +352,11 @@ func (p *FinancialAccountUpdateFeaturesParams) Validate() error {
 	if p == nil {
 		return nil
 	}
-	if p.CardIssuing != nil {
-		if err := p.CardIssuing.Validate(); err != nil {
-			return embedfin.NestParamError("card_issuing", err)
-		}
+	if x := p.CardIssuing; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("card_issuing", embedfin.MissingParam("requested"))
 	}
-	if p.DepositInsurance != nil {
-		if err := p.DepositInsurance.Validate(); err != nil {
-			return embedfin.NestParamError("deposit_insurance", err)
-		}
+	if x := p.DepositInsurance; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("deposit_insurance", embedfin.MissingParam("requested"))
 	}
 	if p.FinancialAddresses != nil {
 		if err := p.FinancialAddresses.Validate(); err != nil {
@@ -398,10 +368,8 @@ func (p *FinancialAccountUpdateFeaturesParams) Validate() error {
 			return embedfin.NestParamError("inbound_transfers", err)
 		}
 	}
-	if p.IntraStripeFlows != nil {
-		if err := p.IntraStripeFlows.Validate(); err != nil {
-			return embedfin.NestParamError("intra_stripe_flows", err)
-		}
+	if x := p.IntraStripeFlows; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("intra_stripe_flows", embedfin.MissingParam("requested"))
 	}
 	if p.OutboundPayments != nil {
 		if err := p.OutboundPayments.Validate(); err != nil {
@@ -412,6 +380,96 @@ func (p *FinancialAccountUpdateFeaturesParams) Validate() error {
 		if err := p.OutboundTransfers.Validate(); err != nil {
 			return embedfin.NestParamError("outbound_transfers", err)
 		}
+	}
+	return nil
+}
+
+// FinancialAccountFinancialAddressesParams is the "financial_addresses" object
+// of the FinancialAccount parameters, for every method that takes it.
+type FinancialAccountFinancialAddressesParams struct {
+	// ABA sets "aba".
+	ABA *embedfin.AccessParams `url:"aba,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *FinancialAccountFinancialAddressesParams) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if x := p.ABA; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("aba", embedfin.MissingParam("requested"))
+	}
+	return nil
+}
+
+// FinancialAccountInboundTransfersParams is the "inbound_transfers" object of
+// the FinancialAccount parameters, for every method that takes it.
+type FinancialAccountInboundTransfersParams struct {
+	// ACH sets "ach".
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *FinancialAccountInboundTransfersParams) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
+	}
+	return nil
+}
+
+// FinancialAccountOutboundPaymentsParams is the "outbound_payments" object of
+// the FinancialAccount parameters, for every method that takes it.
+type FinancialAccountOutboundPaymentsParams struct {
+	// ACH sets "ach".
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
+	// USDomesticWire sets "us_domestic_wire".
+	USDomesticWire *embedfin.AccessParams `url:"us_domestic_wire,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *FinancialAccountOutboundPaymentsParams) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
+	}
+	if x := p.USDomesticWire; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("us_domestic_wire", embedfin.MissingParam("requested"))
+	}
+	return nil
+}
+
+// FinancialAccountOutboundTransfersParams is the "outbound_transfers" object
+// of the FinancialAccount parameters, for every method that takes it.
+type FinancialAccountOutboundTransfersParams struct {
+	// ACH sets "ach".
+	ACH *embedfin.AccessParams `url:"ach,omitempty"`
+	// USDomesticWire sets "us_domestic_wire".
+	USDomesticWire *embedfin.AccessParams `url:"us_domestic_wire,omitempty"`
+}
+
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *FinancialAccountOutboundTransfersParams) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if x := p.ACH; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("ach", embedfin.MissingParam("requested"))
+	}
+	if x := p.USDomesticWire; x != nil && x.Requested == nil {
+		return embedfin.NestParamError("us_domestic_wire", embedfin.MissingParam("requested"))
 	}
 	return nil
 }

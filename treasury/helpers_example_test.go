@@ -27,13 +27,13 @@ func ExampleFinancialAccountService_WaitForFeatures() {
 	c, _ := embedfin.NewClient("sk_test_123", embedfin.WithBaseURL(srv.URL))
 
 	fa, err := treasury.New(c).FinancialAccounts.WaitForFeatures(context.Background(), "fa_1",
-		[]treasury.Feature{treasury.FinancialAccountFeatureCardIssuing},
+		[]treasury.Feature{treasury.FeatureCardIssuing},
 		&treasury.FeatureWaitOptions{MinInterval: time.Millisecond, Timeout: time.Minute},
 		embedfin.WithStripeAccount("acct_1"))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(fa.StateOf(treasury.FinancialAccountFeatureCardIssuing))
+	fmt.Println(fa.StateOf(treasury.FeatureCardIssuing))
 	// Output: active
 }
 

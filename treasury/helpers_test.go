@@ -60,11 +60,11 @@ func TestWaitForFeaturesActivates(t *testing.T) {
 		faJSON([]string{"card_issuing", "financial_addresses.aba"}, []string{"inbound_transfers.ach"}, nil),
 		faJSON([]string{"card_issuing", "financial_addresses.aba", "inbound_transfers.ach"}, nil, nil))
 	fa, err := c.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1",
-		[]treasury.Feature{treasury.FinancialAccountFeatureFinancialAddressesABA, treasury.FinancialAccountFeatureInboundTransfersACH},
+		[]treasury.Feature{treasury.FeatureFinancialAddressesABA, treasury.FeatureInboundTransfersACH},
 		fast, embedfin.WithStripeAccount("acct_1"))
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), calls.Load())
-	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FinancialAccountFeatureInboundTransfersACH))
+	assert.Equal(t, treasury.FeatureActive, fa.StateOf(treasury.FeatureInboundTransfersACH))
 	assert.Equal(t, "acct_1", (*headers)[0].Get("Stripe-Account"), "request options reach every poll")
 }
 
@@ -74,11 +74,11 @@ func TestWaitForFeaturesRestricted(t *testing.T) {
 		faJSON(nil, []string{"card_issuing"}, nil),
 		faJSON(nil, nil, []string{"card_issuing"}))
 	_, err := c.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1",
-		[]treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, fast)
+		[]treasury.Feature{treasury.FeatureCardIssuing}, fast)
 	require.ErrorIs(t, err, treasury.ErrFeaturesRestricted)
 	var fr *treasury.FeaturesRestrictedError
 	require.ErrorAs(t, err, &fr)
-	assert.Equal(t, []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, fr.Restricted)
+	assert.Equal(t, []treasury.Feature{treasury.FeatureCardIssuing}, fr.Restricted)
 	assert.Empty(t, fr.NotRequested)
 	assert.Equal(t, "treasury: financial account fa_1 features cannot activate (restricted: card_issuing)", err.Error())
 	assert.Equal(t, int32(2), calls.Load(), "pending is waited on, restricted ends the wait")
@@ -86,9 +86,9 @@ func TestWaitForFeaturesRestricted(t *testing.T) {
 	// A feature that was never requested cannot activate: the first poll says so.
 	c2, calls2, _ := newClient(t, faJSON(nil, nil, []string{"card_issuing"}))
 	_, err = c2.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1",
-		[]treasury.Feature{treasury.FinancialAccountFeatureCardIssuing, treasury.FinancialAccountFeatureDepositInsurance}, fast)
+		[]treasury.Feature{treasury.FeatureCardIssuing, treasury.FeatureDepositInsurance}, fast)
 	require.ErrorAs(t, err, &fr)
-	assert.Equal(t, []treasury.Feature{treasury.FinancialAccountFeatureDepositInsurance}, fr.NotRequested)
+	assert.Equal(t, []treasury.Feature{treasury.FeatureDepositInsurance}, fr.NotRequested)
 	assert.Equal(t, "treasury: financial account fa_1 features cannot activate (restricted: card_issuing; not requested: deposit_insurance)", err.Error())
 	assert.Equal(t, int32(1), calls2.Load())
 }
@@ -98,18 +98,18 @@ func TestWaitForFeaturesTimeoutAndCancel(t *testing.T) {
 	c, _, _ := newClient(t, faJSON(nil, []string{"card_issuing"}, nil))
 	opts := *fast
 	opts.Timeout = 10 * time.Millisecond
-	_, err := c.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1", []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, &opts)
+	_, err := c.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1", []treasury.Feature{treasury.FeatureCardIssuing}, &opts)
 	assert.ErrorIs(t, err, treasury.ErrFeatureWaitTimeout)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = c.FinancialAccounts.WaitForFeatures(ctx, "fa_1", []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, nil)
+	_, err = c.FinancialAccounts.WaitForFeatures(ctx, "fa_1", []treasury.Feature{treasury.FeatureCardIssuing}, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 
 	_, err = c.FinancialAccounts.WaitForFeatures(context.Background(), "fa_1", nil, nil)
 	var ve *embedfin.ValidationError
 	assert.ErrorAs(t, err, &ve)
-	_, err = c.FinancialAccounts.WaitForFeatures(context.Background(), "", []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, nil)
+	_, err = c.FinancialAccounts.WaitForFeatures(context.Background(), "", []treasury.Feature{treasury.FeatureCardIssuing}, nil)
 	assert.ErrorAs(t, err, &ve)
 }
 
@@ -123,5 +123,5 @@ func TestBalances(t *testing.T) {
 	var empty *treasury.FinancialAccount
 	assert.Nil(t, empty.Balances())
 	assert.Equal(t, treasury.Balance{Currency: "usd"}, empty.BalanceIn("usd"))
-	assert.Equal(t, treasury.FeatureNotRequested, empty.StateOf(treasury.FinancialAccountFeatureCardIssuing))
+	assert.Equal(t, treasury.FeatureNotRequested, empty.StateOf(treasury.FeatureCardIssuing))
 }

@@ -86,7 +86,7 @@ type InboundTransferOriginPaymentMethodDetails struct {
 	// BillingDetails is "billing_details".
 	BillingDetails *BillingDetails `json:"billing_details"`
 	// Type is "type". The only value is "us_bank_account".
-	Type InboundTransferOriginPaymentMethodDetailsType `json:"type"`
+	Type PaymentMethodDetailsType `json:"type"`
 	// USBankAccount is "us_bank_account". Left out of responses when it has no
 	// value.
 	USBankAccount *InboundTransferOriginPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
@@ -108,10 +108,10 @@ type InboundTransferStatusTransitions struct {
 type InboundTransferOriginPaymentMethodDetailsUSBankAccount struct {
 	// AccountHolderType is "account_holder_type". One of "company" or
 	// "individual". Left out of responses when it has no value. Nil when null.
-	AccountHolderType *InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
+	AccountHolderType *USBankAccountAccountHolderType `json:"account_holder_type"`
 	// AccountType is "account_type". One of "checking" or "savings". Left out
 	// of responses when it has no value. Nil when null.
-	AccountType *InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
+	AccountType *USBankAccountAccountType `json:"account_type"`
 	// BankName is "bank_name". Left out of responses when it has no value. Nil
 	// when null.
 	BankName *string `json:"bank_name"`
@@ -164,35 +164,33 @@ const (
 	InboundTransferFailureDetailsCodeOther                         InboundTransferFailureDetailsCode = "other"
 )
 
-// InboundTransferOriginPaymentMethodDetailsType is a string enumeration with
-// values "us_bank_account"; the API may add values.
-type InboundTransferOriginPaymentMethodDetailsType string
+// PaymentMethodDetailsType is a string enumeration with values
+// "us_bank_account"; the API may add values.
+type PaymentMethodDetailsType string
 
-// Values of InboundTransferOriginPaymentMethodDetailsType.
+// Values of PaymentMethodDetailsType.
 const (
-	InboundTransferOriginPaymentMethodDetailsTypeUSBankAccount InboundTransferOriginPaymentMethodDetailsType = "us_bank_account"
+	PaymentMethodDetailsTypeUSBankAccount PaymentMethodDetailsType = "us_bank_account"
 )
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType is a
-// string enumeration with values "company" and "individual"; the API may add
-// values.
-type InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType string
+// USBankAccountAccountHolderType is a string enumeration with values "company"
+// and "individual"; the API may add values.
+type USBankAccountAccountHolderType string
 
-// Values of InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType.
+// Values of USBankAccountAccountHolderType.
 const (
-	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderTypeCompany    InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType = "company"
-	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
+	USBankAccountAccountHolderTypeCompany    USBankAccountAccountHolderType = "company"
+	USBankAccountAccountHolderTypeIndividual USBankAccountAccountHolderType = "individual"
 )
 
-// InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType is a
-// string enumeration with values "checking" and "savings"; the API may add
-// values.
-type InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType string
+// USBankAccountAccountType is a string enumeration with values "checking" and
+// "savings"; the API may add values.
+type USBankAccountAccountType string
 
-// Values of InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType.
+// Values of USBankAccountAccountType.
 const (
-	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountTypeChecking InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType = "checking"
-	InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountTypeSavings  InboundTransferOriginPaymentMethodDetailsUSBankAccountAccountType = "savings"
+	USBankAccountAccountTypeChecking USBankAccountAccountType = "checking"
+	USBankAccountAccountTypeSavings  USBankAccountAccountType = "savings"
 )
 
 // InboundTransferOriginPaymentMethodDetailsUSBankAccountNetwork is a string

@@ -51,7 +51,7 @@ type OutboundPayment struct {
 	StatementDescriptor string `json:"statement_descriptor"`
 	// Status is "status". One of "canceled", "failed", "posted", "processing"
 	// or "returned".
-	Status OutboundPaymentStatus `json:"status"`
+	Status OutboundStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *OutboundPaymentStatusTransitions `json:"status_transitions"`
 	// TrackingDetails is "tracking_details". Nil when null.
@@ -78,7 +78,7 @@ type OutboundPaymentDestinationPaymentMethodDetails struct {
 	// has no value.
 	FinancialAccount *OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount `json:"financial_account"`
 	// Type is "type". One of "financial_account" or "us_bank_account".
-	Type OutboundPaymentDestinationPaymentMethodDetailsType `json:"type"`
+	Type PaymentMethodType `json:"type"`
 	// USBankAccount is "us_bank_account". Left out of responses when it has no
 	// value.
 	USBankAccount *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
@@ -100,7 +100,7 @@ type OutboundPaymentReturnedDetails struct {
 	// "bank_account_restricted", "bank_ownership_changed", "declined",
 	// "incorrect_account_holder_name", "invalid_account_number",
 	// "invalid_currency", "no_account" or "other".
-	Code OutboundPaymentReturnedDetailsCode `json:"code"`
+	Code ReturnedDetailsCode `json:"code"`
 	// Transaction is "transaction". Expandable: the ID, or the whole object
 	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
@@ -125,7 +125,7 @@ type OutboundPaymentTrackingDetails struct {
 	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundPaymentTrackingDetailsACH `json:"ach"`
 	// Type is "type". One of "ach" or "us_domestic_wire".
-	Type OutboundPaymentTrackingDetailsType `json:"type"`
+	Type Network `json:"type"`
 	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
 	// no value.
 	USDomesticWire *OutboundPaymentTrackingDetailsUSDomesticWire `json:"us_domestic_wire"`
@@ -138,7 +138,7 @@ type OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount struct {
 	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Network is "network". The only value is "stripe".
-	Network OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
+	Network PaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
 // GetID returns the object's ID, or "" for a nil OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount.
@@ -155,10 +155,10 @@ func (x *OutboundPaymentDestinationPaymentMethodDetailsFinancialAccount) GetID()
 type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount struct {
 	// AccountHolderType is "account_holder_type". One of "company" or
 	// "individual". Left out of responses when it has no value. Nil when null.
-	AccountHolderType *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
+	AccountHolderType *USBankAccountAccountHolderType `json:"account_holder_type"`
 	// AccountType is "account_type". One of "checking" or "savings". Left out
 	// of responses when it has no value. Nil when null.
-	AccountType *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
+	AccountType *USBankAccountAccountType `json:"account_type"`
 	// BankName is "bank_name". Left out of responses when it has no value. Nil
 	// when null.
 	BankName *string `json:"bank_name"`
@@ -172,7 +172,7 @@ type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccount struct {
 	// request expands it. Left out of responses when it has no value.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
 	// Network is "network". One of "ach" or "us_domestic_wire".
-	Network OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork `json:"network"`
+	Network Network `json:"network"`
 	// RoutingNumber is "routing_number". Left out of responses when it has no
 	// value. Nil when null.
 	RoutingNumber *string `json:"routing_number"`
@@ -196,99 +196,54 @@ type OutboundPaymentTrackingDetailsUSDomesticWire struct {
 	Omad *string `json:"omad"`
 }
 
-// OutboundPaymentStatus is a string enumeration with values "canceled",
-// "failed", "posted", "processing" and "returned"; the API may add values.
-type OutboundPaymentStatus string
+// OutboundStatus is a string enumeration with values "canceled", "failed",
+// "posted", "processing" and "returned"; the API may add values.
+type OutboundStatus string
 
-// Values of OutboundPaymentStatus.
+// Values of OutboundStatus.
 const (
-	OutboundPaymentStatusCanceled   OutboundPaymentStatus = "canceled"
-	OutboundPaymentStatusFailed     OutboundPaymentStatus = "failed"
-	OutboundPaymentStatusPosted     OutboundPaymentStatus = "posted"
-	OutboundPaymentStatusProcessing OutboundPaymentStatus = "processing"
-	OutboundPaymentStatusReturned   OutboundPaymentStatus = "returned"
+	OutboundStatusCanceled   OutboundStatus = "canceled"
+	OutboundStatusFailed     OutboundStatus = "failed"
+	OutboundStatusPosted     OutboundStatus = "posted"
+	OutboundStatusProcessing OutboundStatus = "processing"
+	OutboundStatusReturned   OutboundStatus = "returned"
 )
 
-// OutboundPaymentDestinationPaymentMethodDetailsType is a string enumeration
-// with values "financial_account" and "us_bank_account"; the API may add
-// values.
-type OutboundPaymentDestinationPaymentMethodDetailsType string
+// PaymentMethodType is a string enumeration with values "financial_account"
+// and "us_bank_account"; the API may add values.
+type PaymentMethodType string
 
-// Values of OutboundPaymentDestinationPaymentMethodDetailsType.
+// Values of PaymentMethodType.
 const (
-	OutboundPaymentDestinationPaymentMethodDetailsTypeFinancialAccount OutboundPaymentDestinationPaymentMethodDetailsType = "financial_account"
-	OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount    OutboundPaymentDestinationPaymentMethodDetailsType = "us_bank_account"
+	PaymentMethodTypeFinancialAccount PaymentMethodType = "financial_account"
+	PaymentMethodTypeUSBankAccount    PaymentMethodType = "us_bank_account"
 )
 
-// OutboundPaymentReturnedDetailsCode is a string enumeration with values
-// "account_closed", "account_frozen", "bank_account_restricted",
-// "bank_ownership_changed", "declined", "incorrect_account_holder_name",
-// "invalid_account_number", "invalid_currency", "no_account" and "other"; the
-// API may add values.
-type OutboundPaymentReturnedDetailsCode string
+// ReturnedDetailsCode is a string enumeration with values "account_closed",
+// "account_frozen", "bank_account_restricted", "bank_ownership_changed",
+// "declined", "incorrect_account_holder_name", "invalid_account_number",
+// "invalid_currency", "no_account" and "other"; the API may add values.
+type ReturnedDetailsCode string
 
-// Values of OutboundPaymentReturnedDetailsCode.
+// Values of ReturnedDetailsCode.
 const (
-	OutboundPaymentReturnedDetailsCodeAccountClosed              OutboundPaymentReturnedDetailsCode = "account_closed"
-	OutboundPaymentReturnedDetailsCodeAccountFrozen              OutboundPaymentReturnedDetailsCode = "account_frozen"
-	OutboundPaymentReturnedDetailsCodeBankAccountRestricted      OutboundPaymentReturnedDetailsCode = "bank_account_restricted"
-	OutboundPaymentReturnedDetailsCodeBankOwnershipChanged       OutboundPaymentReturnedDetailsCode = "bank_ownership_changed"
-	OutboundPaymentReturnedDetailsCodeDeclined                   OutboundPaymentReturnedDetailsCode = "declined"
-	OutboundPaymentReturnedDetailsCodeIncorrectAccountHolderName OutboundPaymentReturnedDetailsCode = "incorrect_account_holder_name"
-	OutboundPaymentReturnedDetailsCodeInvalidAccountNumber       OutboundPaymentReturnedDetailsCode = "invalid_account_number"
-	OutboundPaymentReturnedDetailsCodeInvalidCurrency            OutboundPaymentReturnedDetailsCode = "invalid_currency"
-	OutboundPaymentReturnedDetailsCodeNoAccount                  OutboundPaymentReturnedDetailsCode = "no_account"
-	OutboundPaymentReturnedDetailsCodeOther                      OutboundPaymentReturnedDetailsCode = "other"
+	ReturnedDetailsCodeAccountClosed              ReturnedDetailsCode = "account_closed"
+	ReturnedDetailsCodeAccountFrozen              ReturnedDetailsCode = "account_frozen"
+	ReturnedDetailsCodeBankAccountRestricted      ReturnedDetailsCode = "bank_account_restricted"
+	ReturnedDetailsCodeBankOwnershipChanged       ReturnedDetailsCode = "bank_ownership_changed"
+	ReturnedDetailsCodeDeclined                   ReturnedDetailsCode = "declined"
+	ReturnedDetailsCodeIncorrectAccountHolderName ReturnedDetailsCode = "incorrect_account_holder_name"
+	ReturnedDetailsCodeInvalidAccountNumber       ReturnedDetailsCode = "invalid_account_number"
+	ReturnedDetailsCodeInvalidCurrency            ReturnedDetailsCode = "invalid_currency"
+	ReturnedDetailsCodeNoAccount                  ReturnedDetailsCode = "no_account"
+	ReturnedDetailsCodeOther                      ReturnedDetailsCode = "other"
 )
 
-// OutboundPaymentTrackingDetailsType is a string enumeration with values "ach"
-// and "us_domestic_wire"; the API may add values.
-type OutboundPaymentTrackingDetailsType string
+// PaymentMethodDetailsFinancialAccountNetwork is a string enumeration with
+// values "stripe"; the API may add values.
+type PaymentMethodDetailsFinancialAccountNetwork string
 
-// Values of OutboundPaymentTrackingDetailsType.
+// Values of PaymentMethodDetailsFinancialAccountNetwork.
 const (
-	OutboundPaymentTrackingDetailsTypeACH            OutboundPaymentTrackingDetailsType = "ach"
-	OutboundPaymentTrackingDetailsTypeUSDomesticWire OutboundPaymentTrackingDetailsType = "us_domestic_wire"
-)
-
-// OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork is a
-// string enumeration with values "stripe"; the API may add values.
-type OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork string
-
-// Values of OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork.
-const (
-	OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetworkStripe OutboundPaymentDestinationPaymentMethodDetailsFinancialAccountNetwork = "stripe"
-)
-
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType
-// is a string enumeration with values "company" and "individual"; the API may
-// add values.
-type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType string
-
-// Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType.
-const (
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeCompany    OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "company"
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
-)
-
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType is a
-// string enumeration with values "checking" and "savings"; the API may add
-// values.
-type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType string
-
-// Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType.
-const (
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountTypeChecking OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType = "checking"
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountTypeSavings  OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountAccountType = "savings"
-)
-
-// OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork is a
-// string enumeration with values "ach" and "us_domestic_wire"; the API may add
-// values.
-type OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork string
-
-// Values of OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork.
-const (
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH            OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork = "ach"
-	OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkUSDomesticWire OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork = "us_domestic_wire"
+	PaymentMethodDetailsFinancialAccountNetworkStripe PaymentMethodDetailsFinancialAccountNetwork = "stripe"
 )

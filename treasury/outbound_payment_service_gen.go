@@ -27,12 +27,12 @@ type OutboundPaymentCreateParams struct {
 	// characters.
 	DestinationPaymentMethod *string `url:"destination_payment_method,omitempty"`
 	// DestinationPaymentMethodData sets "destination_payment_method_data".
-	DestinationPaymentMethodData *OutboundPaymentCreateDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
+	DestinationPaymentMethodData *OutboundPaymentDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
 	// DestinationPaymentMethodOptions sets
 	// "destination_payment_method_options".
-	DestinationPaymentMethodOptions *PaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
+	DestinationPaymentMethodOptions *OutboundPaymentDestinationPaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
 	// EndUserDetails sets "end_user_details".
-	EndUserDetails *OutboundPaymentCreateEndUserDetailsParams `url:"end_user_details,omitempty"`
+	EndUserDetails *OutboundPaymentEndUserDetailsParams `url:"end_user_details,omitempty"`
 	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
@@ -72,10 +72,12 @@ func (p *OutboundPaymentCreateParams) Validate() error {
 	return nil
 }
 
-// OutboundPaymentCreateDestinationPaymentMethodDataParams is a nested object of request parameters.
-type OutboundPaymentCreateDestinationPaymentMethodDataParams struct {
+// OutboundPaymentDestinationPaymentMethodDataParams is the
+// "destination_payment_method_data" object of the OutboundPayment parameters,
+// for every method that takes it.
+type OutboundPaymentDestinationPaymentMethodDataParams struct {
 	// BillingDetails sets "billing_details".
-	BillingDetails *OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams `url:"billing_details,omitempty"`
+	BillingDetails *OutboundPaymentDestinationPaymentMethodDataBillingDetailsParams `url:"billing_details,omitempty"`
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
@@ -83,15 +85,15 @@ type OutboundPaymentCreateDestinationPaymentMethodDataParams struct {
 	Metadata map[string]string `url:"metadata,omitempty"`
 	// Type sets "type". Required. One of "financial_account" or
 	// "us_bank_account".
-	Type *OutboundPaymentDestinationPaymentMethodDetailsType `url:"type,omitempty"`
+	Type *PaymentMethodType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *embedfin.USBankAccountParams `url:"us_bank_account,omitempty"`
+	USBankAccount *OutboundPaymentDestinationPaymentMethodDataUSBankAccountParams `url:"us_bank_account,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OutboundPaymentCreateDestinationPaymentMethodDataParams) Validate() error {
+func (p *OutboundPaymentDestinationPaymentMethodDataParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -101,8 +103,10 @@ func (p *OutboundPaymentCreateDestinationPaymentMethodDataParams) Validate() err
 	return nil
 }
 
-// OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams is a nested object of request parameters.
-type OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams struct {
+// OutboundPaymentDestinationPaymentMethodDataBillingDetailsParams is the
+// "destination_payment_method_data.billing_details" object of the
+// OutboundPayment parameters, for every method that takes it.
+type OutboundPaymentDestinationPaymentMethodDataBillingDetailsParams struct {
 	// Address sets "address".
 	Address *embedfin.AddressParams `url:"address,omitempty"`
 	// Email sets "email".
@@ -113,20 +117,43 @@ type OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams struc
 	Phone *string `url:"phone,omitempty"`
 }
 
-// PaymentMethodOptionsParams is a nested object of request parameters.
-type PaymentMethodOptionsParams struct {
+// OutboundPaymentDestinationPaymentMethodDataUSBankAccountParams is the
+// "destination_payment_method_data.us_bank_account" object of the
+// OutboundPayment parameters, for every method that takes it.
+type OutboundPaymentDestinationPaymentMethodDataUSBankAccountParams struct {
+	// AccountHolderType sets "account_holder_type". One of "company" or
+	// "individual".
+	AccountHolderType *USBankAccountAccountHolderType `url:"account_holder_type,omitempty"`
+	// AccountNumber sets "account_number". At most 5000 characters.
+	AccountNumber *string `url:"account_number,omitempty"`
+	// AccountType sets "account_type". One of "checking" or "savings".
+	AccountType *USBankAccountAccountType `url:"account_type,omitempty"`
+	// FinancialConnectionsAccount sets "financial_connections_account". At
+	// most 5000 characters.
+	FinancialConnectionsAccount *string `url:"financial_connections_account,omitempty"`
+	// RoutingNumber sets "routing_number". At most 5000 characters.
+	RoutingNumber *string `url:"routing_number,omitempty"`
+}
+
+// OutboundPaymentDestinationPaymentMethodOptionsParams is the
+// "destination_payment_method_options" object of the OutboundPayment
+// parameters, for every method that takes it.
+type OutboundPaymentDestinationPaymentMethodOptionsParams struct {
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *PaymentMethodOptionsUSBankAccountParams `url:"us_bank_account,omitempty"`
+	USBankAccount *OutboundPaymentDestinationPaymentMethodOptionsUSBankAccountParams `url:"us_bank_account,omitempty"`
 }
 
-// PaymentMethodOptionsUSBankAccountParams is a nested object of request parameters.
-type PaymentMethodOptionsUSBankAccountParams struct {
+// OutboundPaymentDestinationPaymentMethodOptionsUSBankAccountParams is the
+// "destination_payment_method_options.us_bank_account" object of the
+// OutboundPayment parameters, for every method that takes it.
+type OutboundPaymentDestinationPaymentMethodOptionsUSBankAccountParams struct {
 	// Network sets "network". One of "ach" or "us_domestic_wire".
-	Network *OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetwork `url:"network,omitempty"`
+	Network *Network `url:"network,omitempty"`
 }
 
-// OutboundPaymentCreateEndUserDetailsParams is a nested object of request parameters.
-type OutboundPaymentCreateEndUserDetailsParams struct {
+// OutboundPaymentEndUserDetailsParams is the "end_user_details" object of the
+// OutboundPayment parameters, for every method that takes it.
+type OutboundPaymentEndUserDetailsParams struct {
 	// IPAddress sets "ip_address".
 	IPAddress *string `url:"ip_address,omitempty"`
 	// Present sets "present". Required.
@@ -136,7 +163,7 @@ type OutboundPaymentCreateEndUserDetailsParams struct {
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OutboundPaymentCreateEndUserDetailsParams) Validate() error {
+func (p *OutboundPaymentEndUserDetailsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -160,7 +187,7 @@ type OutboundPaymentListParams struct {
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Status sets "status". One of "canceled", "failed", "posted",
 	// "processing" or "returned".
-	Status *OutboundPaymentStatus `url:"status,omitempty"`
+	Status *OutboundStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

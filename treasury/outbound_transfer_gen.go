@@ -46,7 +46,7 @@ type OutboundTransfer struct {
 	StatementDescriptor string `json:"statement_descriptor"`
 	// Status is "status". One of "canceled", "failed", "posted", "processing"
 	// or "returned".
-	Status OutboundTransferStatus `json:"status"`
+	Status OutboundStatus `json:"status"`
 	// StatusTransitions is "status_transitions".
 	StatusTransitions *OutboundTransferStatusTransitions `json:"status_transitions"`
 	// TrackingDetails is "tracking_details". Nil when null.
@@ -73,7 +73,7 @@ type OutboundTransferDestinationPaymentMethodDetails struct {
 	// has no value.
 	FinancialAccount *OutboundTransferDestinationPaymentMethodDetailsFinancialAccount `json:"financial_account"`
 	// Type is "type". One of "financial_account" or "us_bank_account".
-	Type OutboundTransferDestinationPaymentMethodDetailsType `json:"type"`
+	Type PaymentMethodType `json:"type"`
 	// USBankAccount is "us_bank_account". Left out of responses when it has no
 	// value.
 	USBankAccount *OutboundTransferDestinationPaymentMethodDetailsUSBankAccount `json:"us_bank_account"`
@@ -86,7 +86,7 @@ type OutboundTransferReturnedDetails struct {
 	// "bank_account_restricted", "bank_ownership_changed", "declined",
 	// "incorrect_account_holder_name", "invalid_account_number",
 	// "invalid_currency", "no_account" or "other".
-	Code OutboundTransferReturnedDetailsCode `json:"code"`
+	Code ReturnedDetailsCode `json:"code"`
 	// Transaction is "transaction". Expandable: the ID, or the whole object
 	// when the request expands it.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
@@ -111,7 +111,7 @@ type OutboundTransferTrackingDetails struct {
 	// ACH is "ach". Left out of responses when it has no value.
 	ACH *OutboundTransferTrackingDetailsACH `json:"ach"`
 	// Type is "type". One of "ach" or "us_domestic_wire".
-	Type OutboundTransferTrackingDetailsType `json:"type"`
+	Type Network `json:"type"`
 	// USDomesticWire is "us_domestic_wire". Left out of responses when it has
 	// no value.
 	USDomesticWire *OutboundTransferTrackingDetailsUSDomesticWire `json:"us_domestic_wire"`
@@ -124,7 +124,7 @@ type OutboundTransferDestinationPaymentMethodDetailsFinancialAccount struct {
 	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Network is "network". The only value is "stripe".
-	Network OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
+	Network PaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
 // GetID returns the object's ID, or "" for a nil OutboundTransferDestinationPaymentMethodDetailsFinancialAccount.
@@ -141,10 +141,10 @@ func (x *OutboundTransferDestinationPaymentMethodDetailsFinancialAccount) GetID(
 type OutboundTransferDestinationPaymentMethodDetailsUSBankAccount struct {
 	// AccountHolderType is "account_holder_type". One of "company" or
 	// "individual". Left out of responses when it has no value. Nil when null.
-	AccountHolderType *OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType `json:"account_holder_type"`
+	AccountHolderType *USBankAccountAccountHolderType `json:"account_holder_type"`
 	// AccountType is "account_type". One of "checking" or "savings". Left out
 	// of responses when it has no value. Nil when null.
-	AccountType *OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType `json:"account_type"`
+	AccountType *USBankAccountAccountType `json:"account_type"`
 	// BankName is "bank_name". Left out of responses when it has no value. Nil
 	// when null.
 	BankName *string `json:"bank_name"`
@@ -158,7 +158,7 @@ type OutboundTransferDestinationPaymentMethodDetailsUSBankAccount struct {
 	// request expands it. Left out of responses when it has no value.
 	Mandate *embedfin.Expandable[embedfin.RawObject] `json:"mandate"`
 	// Network is "network". One of "ach" or "us_domestic_wire".
-	Network OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork `json:"network"`
+	Network Network `json:"network"`
 	// RoutingNumber is "routing_number". Left out of responses when it has no
 	// value. Nil when null.
 	RoutingNumber *string `json:"routing_number"`
@@ -181,100 +181,3 @@ type OutboundTransferTrackingDetailsUSDomesticWire struct {
 	// Omad is "omad". Nil when null.
 	Omad *string `json:"omad"`
 }
-
-// OutboundTransferStatus is a string enumeration with values "canceled",
-// "failed", "posted", "processing" and "returned"; the API may add values.
-type OutboundTransferStatus string
-
-// Values of OutboundTransferStatus.
-const (
-	OutboundTransferStatusCanceled   OutboundTransferStatus = "canceled"
-	OutboundTransferStatusFailed     OutboundTransferStatus = "failed"
-	OutboundTransferStatusPosted     OutboundTransferStatus = "posted"
-	OutboundTransferStatusProcessing OutboundTransferStatus = "processing"
-	OutboundTransferStatusReturned   OutboundTransferStatus = "returned"
-)
-
-// OutboundTransferDestinationPaymentMethodDetailsType is a string enumeration
-// with values "financial_account" and "us_bank_account"; the API may add
-// values.
-type OutboundTransferDestinationPaymentMethodDetailsType string
-
-// Values of OutboundTransferDestinationPaymentMethodDetailsType.
-const (
-	OutboundTransferDestinationPaymentMethodDetailsTypeFinancialAccount OutboundTransferDestinationPaymentMethodDetailsType = "financial_account"
-	OutboundTransferDestinationPaymentMethodDetailsTypeUSBankAccount    OutboundTransferDestinationPaymentMethodDetailsType = "us_bank_account"
-)
-
-// OutboundTransferReturnedDetailsCode is a string enumeration with values
-// "account_closed", "account_frozen", "bank_account_restricted",
-// "bank_ownership_changed", "declined", "incorrect_account_holder_name",
-// "invalid_account_number", "invalid_currency", "no_account" and "other"; the
-// API may add values.
-type OutboundTransferReturnedDetailsCode string
-
-// Values of OutboundTransferReturnedDetailsCode.
-const (
-	OutboundTransferReturnedDetailsCodeAccountClosed              OutboundTransferReturnedDetailsCode = "account_closed"
-	OutboundTransferReturnedDetailsCodeAccountFrozen              OutboundTransferReturnedDetailsCode = "account_frozen"
-	OutboundTransferReturnedDetailsCodeBankAccountRestricted      OutboundTransferReturnedDetailsCode = "bank_account_restricted"
-	OutboundTransferReturnedDetailsCodeBankOwnershipChanged       OutboundTransferReturnedDetailsCode = "bank_ownership_changed"
-	OutboundTransferReturnedDetailsCodeDeclined                   OutboundTransferReturnedDetailsCode = "declined"
-	OutboundTransferReturnedDetailsCodeIncorrectAccountHolderName OutboundTransferReturnedDetailsCode = "incorrect_account_holder_name"
-	OutboundTransferReturnedDetailsCodeInvalidAccountNumber       OutboundTransferReturnedDetailsCode = "invalid_account_number"
-	OutboundTransferReturnedDetailsCodeInvalidCurrency            OutboundTransferReturnedDetailsCode = "invalid_currency"
-	OutboundTransferReturnedDetailsCodeNoAccount                  OutboundTransferReturnedDetailsCode = "no_account"
-	OutboundTransferReturnedDetailsCodeOther                      OutboundTransferReturnedDetailsCode = "other"
-)
-
-// OutboundTransferTrackingDetailsType is a string enumeration with values
-// "ach" and "us_domestic_wire"; the API may add values.
-type OutboundTransferTrackingDetailsType string
-
-// Values of OutboundTransferTrackingDetailsType.
-const (
-	OutboundTransferTrackingDetailsTypeACH            OutboundTransferTrackingDetailsType = "ach"
-	OutboundTransferTrackingDetailsTypeUSDomesticWire OutboundTransferTrackingDetailsType = "us_domestic_wire"
-)
-
-// OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork is a
-// string enumeration with values "stripe"; the API may add values.
-type OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork string
-
-// Values of OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork.
-const (
-	OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetworkStripe OutboundTransferDestinationPaymentMethodDetailsFinancialAccountNetwork = "stripe"
-)
-
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType
-// is a string enumeration with values "company" and "individual"; the API may
-// add values.
-type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType string
-
-// Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType.
-const (
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeCompany    OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "company"
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderTypeIndividual OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountHolderType = "individual"
-)
-
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType is a
-// string enumeration with values "checking" and "savings"; the API may add
-// values.
-type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType string
-
-// Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType.
-const (
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountTypeChecking OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType = "checking"
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountTypeSavings  OutboundTransferDestinationPaymentMethodDetailsUSBankAccountAccountType = "savings"
-)
-
-// OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork is a
-// string enumeration with values "ach" and "us_domestic_wire"; the API may add
-// values.
-type OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork string
-
-// Values of OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork.
-const (
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetworkACH            OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork = "ach"
-	OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetworkUSDomesticWire OutboundTransferDestinationPaymentMethodDetailsUSBankAccountNetwork = "us_domestic_wire"
-)

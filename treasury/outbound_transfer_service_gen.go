@@ -25,10 +25,10 @@ type OutboundTransferCreateParams struct {
 	// characters.
 	DestinationPaymentMethod *string `url:"destination_payment_method,omitempty"`
 	// DestinationPaymentMethodData sets "destination_payment_method_data".
-	DestinationPaymentMethodData *OutboundTransferCreateDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
+	DestinationPaymentMethodData *OutboundTransferDestinationPaymentMethodDataParams `url:"destination_payment_method_data,omitempty"`
 	// DestinationPaymentMethodOptions sets
 	// "destination_payment_method_options".
-	DestinationPaymentMethodOptions *PaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
+	DestinationPaymentMethodOptions *OutboundTransferDestinationPaymentMethodOptionsParams `url:"destination_payment_method_options,omitempty"`
 	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Metadata sets "metadata". Your own key-value pairs; a key set to "" is
@@ -63,18 +63,20 @@ func (p *OutboundTransferCreateParams) Validate() error {
 	return nil
 }
 
-// OutboundTransferCreateDestinationPaymentMethodDataParams is a nested object of request parameters.
-type OutboundTransferCreateDestinationPaymentMethodDataParams struct {
+// OutboundTransferDestinationPaymentMethodDataParams is the
+// "destination_payment_method_data" object of the OutboundTransfer parameters,
+// for every method that takes it.
+type OutboundTransferDestinationPaymentMethodDataParams struct {
 	// FinancialAccount sets "financial_account".
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Type sets "type". Required. The only value is "financial_account".
-	Type *OutboundTransferCreateDestinationPaymentMethodDataType `url:"type,omitempty"`
+	Type *OutboundTransferDestinationPaymentMethodDataType `url:"type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *OutboundTransferCreateDestinationPaymentMethodDataParams) Validate() error {
+func (p *OutboundTransferDestinationPaymentMethodDataParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -84,14 +86,30 @@ func (p *OutboundTransferCreateDestinationPaymentMethodDataParams) Validate() er
 	return nil
 }
 
-// OutboundTransferCreateDestinationPaymentMethodDataType is a string
-// enumeration with values "financial_account"; the API may add values.
-type OutboundTransferCreateDestinationPaymentMethodDataType string
+// OutboundTransferDestinationPaymentMethodDataType is a string enumeration
+// with values "financial_account"; the API may add values.
+type OutboundTransferDestinationPaymentMethodDataType string
 
-// Values of OutboundTransferCreateDestinationPaymentMethodDataType.
+// Values of OutboundTransferDestinationPaymentMethodDataType.
 const (
-	OutboundTransferCreateDestinationPaymentMethodDataTypeFinancialAccount OutboundTransferCreateDestinationPaymentMethodDataType = "financial_account"
+	OutboundTransferDestinationPaymentMethodDataTypeFinancialAccount OutboundTransferDestinationPaymentMethodDataType = "financial_account"
 )
+
+// OutboundTransferDestinationPaymentMethodOptionsParams is the
+// "destination_payment_method_options" object of the OutboundTransfer
+// parameters, for every method that takes it.
+type OutboundTransferDestinationPaymentMethodOptionsParams struct {
+	// USBankAccount sets "us_bank_account".
+	USBankAccount *OutboundTransferDestinationPaymentMethodOptionsUSBankAccountParams `url:"us_bank_account,omitempty"`
+}
+
+// OutboundTransferDestinationPaymentMethodOptionsUSBankAccountParams is the
+// "destination_payment_method_options.us_bank_account" object of the
+// OutboundTransfer parameters, for every method that takes it.
+type OutboundTransferDestinationPaymentMethodOptionsUSBankAccountParams struct {
+	// Network sets "network". One of "ach" or "us_domestic_wire".
+	Network *Network `url:"network,omitempty"`
+}
 
 // OutboundTransferListParams holds the parameters of OutboundTransferService.List (GET /v1/treasury/outbound_transfers).
 type OutboundTransferListParams struct {
@@ -100,7 +118,7 @@ type OutboundTransferListParams struct {
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Status sets "status". One of "canceled", "failed", "posted",
 	// "processing" or "returned".
-	Status *OutboundTransferStatus `url:"status,omitempty"`
+	Status *OutboundStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

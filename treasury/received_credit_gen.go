@@ -44,7 +44,7 @@ type ReceivedCredit struct {
 	// ReversalDetails is "reversal_details". Nil when null.
 	ReversalDetails *ReceivedCreditReversalDetails `json:"reversal_details"`
 	// Status is "status". One of "failed" or "succeeded".
-	Status ReceivedCreditStatus `json:"status"`
+	Status ReceivedStatus `json:"status"`
 	// Transaction is "transaction". Expandable: the ID, or the whole object
 	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
@@ -83,7 +83,7 @@ type ReceivedCreditReversalDetails struct {
 	// RestrictedReason is "restricted_reason". One of "already_reversed",
 	// "deadline_passed", "network_restricted", "other" or
 	// "source_flow_restricted". Nil when null.
-	RestrictedReason *ReceivedCreditReversalDetailsRestrictedReason `json:"restricted_reason"`
+	RestrictedReason *ReversalDetailsRestrictedReason `json:"restricted_reason"`
 }
 
 // ReceivedCreditLinkedFlowsSourceFlowDetails is a nested object of the API
@@ -102,7 +102,7 @@ type ReceivedCreditLinkedFlowsSourceFlowDetails struct {
 	Payout *issuing.Payout `json:"payout"`
 	// Type is "type". One of "credit_reversal", "other", "outbound_payment",
 	// "outbound_transfer" or "payout".
-	Type ReceivedCreditLinkedFlowsSourceFlowDetailsType `json:"type"`
+	Type ReceivedCreditSourceFlowType `json:"type"`
 }
 
 // ReceivedCreditFailureCode is a string enumeration with values
@@ -130,40 +130,40 @@ const (
 	ReceivedCreditNetworkUSDomesticWire ReceivedCreditNetwork = "us_domestic_wire"
 )
 
-// ReceivedCreditStatus is a string enumeration with values "failed" and
-// "succeeded"; the API may add values.
-type ReceivedCreditStatus string
+// ReceivedStatus is a string enumeration with values "failed" and "succeeded";
+// the API may add values.
+type ReceivedStatus string
 
-// Values of ReceivedCreditStatus.
+// Values of ReceivedStatus.
 const (
-	ReceivedCreditStatusFailed    ReceivedCreditStatus = "failed"
-	ReceivedCreditStatusSucceeded ReceivedCreditStatus = "succeeded"
+	ReceivedStatusFailed    ReceivedStatus = "failed"
+	ReceivedStatusSucceeded ReceivedStatus = "succeeded"
 )
 
-// ReceivedCreditReversalDetailsRestrictedReason is a string enumeration with
-// values "already_reversed", "deadline_passed", "network_restricted", "other"
-// and "source_flow_restricted"; the API may add values.
-type ReceivedCreditReversalDetailsRestrictedReason string
+// ReversalDetailsRestrictedReason is a string enumeration with values
+// "already_reversed", "deadline_passed", "network_restricted", "other" and
+// "source_flow_restricted"; the API may add values.
+type ReversalDetailsRestrictedReason string
 
-// Values of ReceivedCreditReversalDetailsRestrictedReason.
+// Values of ReversalDetailsRestrictedReason.
 const (
-	ReceivedCreditReversalDetailsRestrictedReasonAlreadyReversed      ReceivedCreditReversalDetailsRestrictedReason = "already_reversed"
-	ReceivedCreditReversalDetailsRestrictedReasonDeadlinePassed       ReceivedCreditReversalDetailsRestrictedReason = "deadline_passed"
-	ReceivedCreditReversalDetailsRestrictedReasonNetworkRestricted    ReceivedCreditReversalDetailsRestrictedReason = "network_restricted"
-	ReceivedCreditReversalDetailsRestrictedReasonOther                ReceivedCreditReversalDetailsRestrictedReason = "other"
-	ReceivedCreditReversalDetailsRestrictedReasonSourceFlowRestricted ReceivedCreditReversalDetailsRestrictedReason = "source_flow_restricted"
+	ReversalDetailsRestrictedReasonAlreadyReversed      ReversalDetailsRestrictedReason = "already_reversed"
+	ReversalDetailsRestrictedReasonDeadlinePassed       ReversalDetailsRestrictedReason = "deadline_passed"
+	ReversalDetailsRestrictedReasonNetworkRestricted    ReversalDetailsRestrictedReason = "network_restricted"
+	ReversalDetailsRestrictedReasonOther                ReversalDetailsRestrictedReason = "other"
+	ReversalDetailsRestrictedReasonSourceFlowRestricted ReversalDetailsRestrictedReason = "source_flow_restricted"
 )
 
-// ReceivedCreditLinkedFlowsSourceFlowDetailsType is a string enumeration with
-// values "credit_reversal", "other", "outbound_payment", "outbound_transfer"
-// and "payout"; the API may add values.
-type ReceivedCreditLinkedFlowsSourceFlowDetailsType string
+// ReceivedCreditSourceFlowType is a string enumeration with values
+// "credit_reversal", "other", "outbound_payment", "outbound_transfer" and
+// "payout"; the API may add values.
+type ReceivedCreditSourceFlowType string
 
-// Values of ReceivedCreditLinkedFlowsSourceFlowDetailsType.
+// Values of ReceivedCreditSourceFlowType.
 const (
-	ReceivedCreditLinkedFlowsSourceFlowDetailsTypeCreditReversal   ReceivedCreditLinkedFlowsSourceFlowDetailsType = "credit_reversal"
-	ReceivedCreditLinkedFlowsSourceFlowDetailsTypeOther            ReceivedCreditLinkedFlowsSourceFlowDetailsType = "other"
-	ReceivedCreditLinkedFlowsSourceFlowDetailsTypeOutboundPayment  ReceivedCreditLinkedFlowsSourceFlowDetailsType = "outbound_payment"
-	ReceivedCreditLinkedFlowsSourceFlowDetailsTypeOutboundTransfer ReceivedCreditLinkedFlowsSourceFlowDetailsType = "outbound_transfer"
-	ReceivedCreditLinkedFlowsSourceFlowDetailsTypePayout           ReceivedCreditLinkedFlowsSourceFlowDetailsType = "payout"
+	ReceivedCreditSourceFlowTypeCreditReversal   ReceivedCreditSourceFlowType = "credit_reversal"
+	ReceivedCreditSourceFlowTypeOther            ReceivedCreditSourceFlowType = "other"
+	ReceivedCreditSourceFlowTypeOutboundPayment  ReceivedCreditSourceFlowType = "outbound_payment"
+	ReceivedCreditSourceFlowTypeOutboundTransfer ReceivedCreditSourceFlowType = "outbound_transfer"
+	ReceivedCreditSourceFlowTypePayout           ReceivedCreditSourceFlowType = "payout"
 )

@@ -17,9 +17,9 @@ type ReceivedCreditListParams struct {
 	// credit. Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// LinkedFlows sets "linked_flows".
-	LinkedFlows *ReceivedCreditListLinkedFlowsParams `url:"linked_flows,omitempty"`
+	LinkedFlows *ReceivedCreditLinkedFlowsParams `url:"linked_flows,omitempty"`
 	// Status sets "status". One of "failed" or "succeeded".
-	Status *ReceivedCreditStatus `url:"status,omitempty"`
+	Status *ReceivedStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -40,18 +40,19 @@ func (p *ReceivedCreditListParams) Validate() error {
 	return nil
 }
 
-// ReceivedCreditListLinkedFlowsParams is a nested object of request parameters.
-type ReceivedCreditListLinkedFlowsParams struct {
+// ReceivedCreditLinkedFlowsParams is the "linked_flows" object of the
+// ReceivedCredit parameters, for every method that takes it.
+type ReceivedCreditLinkedFlowsParams struct {
 	// SourceFlowType sets "source_flow_type". Required. One of
 	// "credit_reversal", "other", "outbound_payment", "outbound_transfer" or
 	// "payout".
-	SourceFlowType *ReceivedCreditListLinkedFlowsSourceFlowType `url:"source_flow_type,omitempty"`
+	SourceFlowType *ReceivedCreditSourceFlowType `url:"source_flow_type,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *ReceivedCreditListLinkedFlowsParams) Validate() error {
+func (p *ReceivedCreditLinkedFlowsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -60,20 +61,6 @@ func (p *ReceivedCreditListLinkedFlowsParams) Validate() error {
 	}
 	return nil
 }
-
-// ReceivedCreditListLinkedFlowsSourceFlowType is a string enumeration with
-// values "credit_reversal", "other", "outbound_payment", "outbound_transfer"
-// and "payout"; the API may add values.
-type ReceivedCreditListLinkedFlowsSourceFlowType string
-
-// Values of ReceivedCreditListLinkedFlowsSourceFlowType.
-const (
-	ReceivedCreditListLinkedFlowsSourceFlowTypeCreditReversal   ReceivedCreditListLinkedFlowsSourceFlowType = "credit_reversal"
-	ReceivedCreditListLinkedFlowsSourceFlowTypeOther            ReceivedCreditListLinkedFlowsSourceFlowType = "other"
-	ReceivedCreditListLinkedFlowsSourceFlowTypeOutboundPayment  ReceivedCreditListLinkedFlowsSourceFlowType = "outbound_payment"
-	ReceivedCreditListLinkedFlowsSourceFlowTypeOutboundTransfer ReceivedCreditListLinkedFlowsSourceFlowType = "outbound_transfer"
-	ReceivedCreditListLinkedFlowsSourceFlowTypePayout           ReceivedCreditListLinkedFlowsSourceFlowType = "payout"
-)
 
 // ReceivedCreditRetrieveParams holds the parameters of ReceivedCreditService.Retrieve (GET /v1/treasury/received_credits/{id}).
 type ReceivedCreditRetrieveParams struct {

@@ -42,7 +42,7 @@ type ReceivedDebit struct {
 	// ReversalDetails is "reversal_details". Nil when null.
 	ReversalDetails *ReceivedDebitReversalDetails `json:"reversal_details"`
 	// Status is "status". One of "failed" or "succeeded".
-	Status ReceivedDebitStatus `json:"status"`
+	Status ReceivedStatus `json:"status"`
 	// Transaction is "transaction". Expandable: the ID, or the whole object
 	// when the request expands it. Nil when null.
 	Transaction *embedfin.Expandable[Transaction] `json:"transaction"`
@@ -81,7 +81,7 @@ type ReceivedDebitReversalDetails struct {
 	// RestrictedReason is "restricted_reason". One of "already_reversed",
 	// "deadline_passed", "network_restricted", "other" or
 	// "source_flow_restricted". Nil when null.
-	RestrictedReason *ReceivedDebitReversalDetailsRestrictedReason `json:"restricted_reason"`
+	RestrictedReason *ReversalDetailsRestrictedReason `json:"restricted_reason"`
 }
 
 // ReceivedDebitFailureCode is a string enumeration with values
@@ -107,28 +107,4 @@ const (
 	ReceivedDebitNetworkACH    ReceivedDebitNetwork = "ach"
 	ReceivedDebitNetworkCard   ReceivedDebitNetwork = "card"
 	ReceivedDebitNetworkStripe ReceivedDebitNetwork = "stripe"
-)
-
-// ReceivedDebitStatus is a string enumeration with values "failed" and
-// "succeeded"; the API may add values.
-type ReceivedDebitStatus string
-
-// Values of ReceivedDebitStatus.
-const (
-	ReceivedDebitStatusFailed    ReceivedDebitStatus = "failed"
-	ReceivedDebitStatusSucceeded ReceivedDebitStatus = "succeeded"
-)
-
-// ReceivedDebitReversalDetailsRestrictedReason is a string enumeration with
-// values "already_reversed", "deadline_passed", "network_restricted", "other"
-// and "source_flow_restricted"; the API may add values.
-type ReceivedDebitReversalDetailsRestrictedReason string
-
-// Values of ReceivedDebitReversalDetailsRestrictedReason.
-const (
-	ReceivedDebitReversalDetailsRestrictedReasonAlreadyReversed      ReceivedDebitReversalDetailsRestrictedReason = "already_reversed"
-	ReceivedDebitReversalDetailsRestrictedReasonDeadlinePassed       ReceivedDebitReversalDetailsRestrictedReason = "deadline_passed"
-	ReceivedDebitReversalDetailsRestrictedReasonNetworkRestricted    ReceivedDebitReversalDetailsRestrictedReason = "network_restricted"
-	ReceivedDebitReversalDetailsRestrictedReasonOther                ReceivedDebitReversalDetailsRestrictedReason = "other"
-	ReceivedDebitReversalDetailsRestrictedReasonSourceFlowRestricted ReceivedDebitReversalDetailsRestrictedReason = "source_flow_restricted"
 )

@@ -16,7 +16,7 @@ type ReceivedDebitListParams struct {
 	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// Status sets "status". One of "failed" or "succeeded".
-	Status *ReceivedDebitStatus `url:"status,omitempty"`
+	Status *ReceivedStatus `url:"status,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an

@@ -45,7 +45,7 @@ type InitiatingPaymentMethodDetailsFinancialAccount struct {
 	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Network is "network". The only value is "stripe".
-	Network InitiatingPaymentMethodDetailsFinancialAccountNetwork `json:"network"`
+	Network PaymentMethodDetailsFinancialAccountNetwork `json:"network"`
 }
 
 // GetID returns the object's ID, or "" for a nil InitiatingPaymentMethodDetailsFinancialAccount.
@@ -88,13 +88,4 @@ const (
 	InitiatingPaymentMethodDetailsTypeIssuingCard      InitiatingPaymentMethodDetailsType = "issuing_card"
 	InitiatingPaymentMethodDetailsTypeStripe           InitiatingPaymentMethodDetailsType = "stripe"
 	InitiatingPaymentMethodDetailsTypeUSBankAccount    InitiatingPaymentMethodDetailsType = "us_bank_account"
-)
-
-// InitiatingPaymentMethodDetailsFinancialAccountNetwork is a string
-// enumeration with values "stripe"; the API may add values.
-type InitiatingPaymentMethodDetailsFinancialAccountNetwork string
-
-// Values of InitiatingPaymentMethodDetailsFinancialAccountNetwork.
-const (
-	InitiatingPaymentMethodDetailsFinancialAccountNetworkStripe InitiatingPaymentMethodDetailsFinancialAccountNetwork = "stripe"
 )

@@ -9,71 +9,83 @@ import (
 	"github.com/embedfin/embedfin-go"
 )
 
-// InboundTransferSucceedParams holds the parameters of TestHelpersInboundTransferService.Succeed (POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed).
-type InboundTransferSucceedParams struct {
+// InboundTransferTestSucceedParams holds the parameters of TestHelpersInboundTransferService.Succeed (POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed).
+type InboundTransferTestSucceedParams struct {
 	embedfin.Params
 }
 
-// InboundTransferFailParams holds the parameters of TestHelpersInboundTransferService.Fail (POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail).
-type InboundTransferFailParams struct {
+// InboundTransferTestFailParams holds the parameters of TestHelpersInboundTransferService.Fail (POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail).
+type InboundTransferTestFailParams struct {
 	embedfin.Params
 	// FailureDetails sets "failure_details".
-	FailureDetails *InboundTransferFailFailureDetailsParams `url:"failure_details,omitempty"`
+	FailureDetails *InboundTransferFailureDetailsParams `url:"failure_details,omitempty"`
 }
 
-// InboundTransferFailFailureDetailsParams is a nested object of request parameters.
-type InboundTransferFailFailureDetailsParams struct {
+// InboundTransferFailureDetailsParams is the "failure_details" object of the
+// InboundTransfer parameters, for every method that takes it.
+type InboundTransferFailureDetailsParams struct {
 	// Code sets "code". One of the 13 values of
 	// InboundTransferFailureDetailsCode.
 	Code *InboundTransferFailureDetailsCode `url:"code,omitempty"`
 }
 
-// InboundTransferReturnParams holds the parameters of TestHelpersInboundTransferService.Return (POST /v1/test_helpers/treasury/inbound_transfers/{id}/return).
-type InboundTransferReturnParams struct {
+// InboundTransferTestReturnParams holds the parameters of TestHelpersInboundTransferService.Return (POST /v1/test_helpers/treasury/inbound_transfers/{id}/return).
+type InboundTransferTestReturnParams struct {
 	embedfin.Params
 }
 
-// OutboundPaymentPostParams holds the parameters of TestHelpersOutboundPaymentService.Post (POST /v1/test_helpers/treasury/outbound_payments/{id}/post).
-type OutboundPaymentPostParams struct {
+// OutboundPaymentTestPostParams holds the parameters of TestHelpersOutboundPaymentService.Post (POST /v1/test_helpers/treasury/outbound_payments/{id}/post).
+type OutboundPaymentTestPostParams struct {
 	embedfin.Params
 }
 
-// OutboundPaymentFailParams holds the parameters of TestHelpersOutboundPaymentService.Fail (POST /v1/test_helpers/treasury/outbound_payments/{id}/fail).
-type OutboundPaymentFailParams struct {
+// OutboundPaymentTestFailParams holds the parameters of TestHelpersOutboundPaymentService.Fail (POST /v1/test_helpers/treasury/outbound_payments/{id}/fail).
+type OutboundPaymentTestFailParams struct {
 	embedfin.Params
 }
 
-// OutboundPaymentReturnParams holds the parameters of TestHelpersOutboundPaymentService.Return (POST /v1/test_helpers/treasury/outbound_payments/{id}/return).
-type OutboundPaymentReturnParams struct {
+// OutboundPaymentTestReturnParams holds the parameters of TestHelpersOutboundPaymentService.Return (POST /v1/test_helpers/treasury/outbound_payments/{id}/return).
+type OutboundPaymentTestReturnParams struct {
 	embedfin.Params
 	// ReturnedDetails sets "returned_details".
-	ReturnedDetails *ReturnedDetailsParams `url:"returned_details,omitempty"`
+	ReturnedDetails *OutboundPaymentReturnedDetailsParams `url:"returned_details,omitempty"`
 }
 
-// ReturnedDetailsParams is a nested object of request parameters.
-type ReturnedDetailsParams struct {
+// OutboundPaymentReturnedDetailsParams is the "returned_details" object of the
+// OutboundPayment parameters, for every method that takes it.
+type OutboundPaymentReturnedDetailsParams struct {
 	// Code sets "code". One of "account_closed", "account_frozen",
 	// "bank_account_restricted", "bank_ownership_changed", "declined",
 	// "incorrect_account_holder_name", "invalid_account_number",
 	// "invalid_currency", "no_account" or "other".
-	Code *OutboundPaymentReturnedDetailsCode `url:"code,omitempty"`
+	Code *ReturnedDetailsCode `url:"code,omitempty"`
 }
 
-// OutboundTransferPostParams holds the parameters of TestHelpersOutboundTransferService.Post (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post).
-type OutboundTransferPostParams struct {
+// OutboundTransferTestPostParams holds the parameters of TestHelpersOutboundTransferService.Post (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post).
+type OutboundTransferTestPostParams struct {
 	embedfin.Params
 }
 
-// OutboundTransferFailParams holds the parameters of TestHelpersOutboundTransferService.Fail (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail).
-type OutboundTransferFailParams struct {
+// OutboundTransferTestFailParams holds the parameters of TestHelpersOutboundTransferService.Fail (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail).
+type OutboundTransferTestFailParams struct {
 	embedfin.Params
 }
 
-// OutboundTransferReturnParams holds the parameters of TestHelpersOutboundTransferService.Return (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return).
-type OutboundTransferReturnParams struct {
+// OutboundTransferTestReturnParams holds the parameters of TestHelpersOutboundTransferService.Return (POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return).
+type OutboundTransferTestReturnParams struct {
 	embedfin.Params
 	// ReturnedDetails sets "returned_details".
-	ReturnedDetails *ReturnedDetailsParams `url:"returned_details,omitempty"`
+	ReturnedDetails *OutboundTransferReturnedDetailsParams `url:"returned_details,omitempty"`
+}
+
+// OutboundTransferReturnedDetailsParams is the "returned_details" object of
+// the OutboundTransfer parameters, for every method that takes it.
+type OutboundTransferReturnedDetailsParams struct {
+	// Code sets "code". One of "account_closed", "account_frozen",
+	// "bank_account_restricted", "bank_ownership_changed", "declined",
+	// "incorrect_account_holder_name", "invalid_account_number",
+	// "invalid_currency", "no_account" or "other".
+	Code *ReturnedDetailsCode `url:"code,omitempty"`
 }
 
 // ReceivedCreditTestCreateParams holds the parameters of TestHelpersReceivedCreditService.Create (POST /v1/test_helpers/treasury/received_credits).
@@ -91,10 +103,10 @@ type ReceivedCreditTestCreateParams struct {
 	// credit. Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
-	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
+	InitiatingPaymentMethodDetails *ReceivedCreditInitiatingPaymentMethodDetailsParams `url:"initiating_payment_method_details,omitempty"`
 	// Network sets "network": the network the test credit pretends to arrive
 	// on. Required. One of "ach" or "us_domestic_wire".
-	Network *ReceivedCreditTestCreateNetwork `url:"network,omitempty"`
+	Network *ReceivedCreditNetwork `url:"network,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -124,18 +136,20 @@ func (p *ReceivedCreditTestCreateParams) Validate() error {
 	return nil
 }
 
-// SourceParams is a nested object of request parameters.
-type SourceParams struct {
+// ReceivedCreditInitiatingPaymentMethodDetailsParams is the
+// "initiating_payment_method_details" object of the ReceivedCredit parameters,
+// for every method that takes it.
+type ReceivedCreditInitiatingPaymentMethodDetailsParams struct {
 	// Type sets "type". Required. The only value is "us_bank_account".
-	Type *SourceType `url:"type,omitempty"`
+	Type *PaymentMethodDetailsType `url:"type,omitempty"`
 	// USBankAccount sets "us_bank_account".
-	USBankAccount *USBankAccountSourceParams `url:"us_bank_account,omitempty"`
+	USBankAccount *ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams `url:"us_bank_account,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
 // *embedfin.ValidationError naming it in bracket form. Methods call it
 // before sending anything.
-func (p *SourceParams) Validate() error {
+func (p *ReceivedCreditInitiatingPaymentMethodDetailsParams) Validate() error {
 	if p == nil {
 		return embedfin.MissingParam("params")
 	}
@@ -145,17 +159,10 @@ func (p *SourceParams) Validate() error {
 	return nil
 }
 
-// SourceType is a string enumeration with values "us_bank_account"; the API
-// may add values.
-type SourceType string
-
-// Values of SourceType.
-const (
-	SourceTypeUSBankAccount SourceType = "us_bank_account"
-)
-
-// USBankAccountSourceParams is a nested object of request parameters.
-type USBankAccountSourceParams struct {
+// ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams is the
+// "initiating_payment_method_details.us_bank_account" object of the
+// ReceivedCredit parameters, for every method that takes it.
+type ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams struct {
 	// AccountHolderName sets "account_holder_name". At most 5000 characters.
 	AccountHolderName *string `url:"account_holder_name,omitempty"`
 	// AccountNumber sets "account_number". At most 5000 characters.
@@ -163,16 +170,6 @@ type USBankAccountSourceParams struct {
 	// RoutingNumber sets "routing_number". At most 5000 characters.
 	RoutingNumber *string `url:"routing_number,omitempty"`
 }
-
-// ReceivedCreditTestCreateNetwork is a string enumeration with values "ach"
-// and "us_domestic_wire"; the API may add values.
-type ReceivedCreditTestCreateNetwork string
-
-// Values of ReceivedCreditTestCreateNetwork.
-const (
-	ReceivedCreditTestCreateNetworkACH            ReceivedCreditTestCreateNetwork = "ach"
-	ReceivedCreditTestCreateNetworkUSDomesticWire ReceivedCreditTestCreateNetwork = "us_domestic_wire"
-)
 
 // ReceivedDebitTestCreateParams holds the parameters of TestHelpersReceivedDebitService.Create (POST /v1/test_helpers/treasury/received_debits).
 type ReceivedDebitTestCreateParams struct {
@@ -188,9 +185,9 @@ type ReceivedDebitTestCreateParams struct {
 	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// InitiatingPaymentMethodDetails sets "initiating_payment_method_details".
-	InitiatingPaymentMethodDetails *SourceParams `url:"initiating_payment_method_details,omitempty"`
+	InitiatingPaymentMethodDetails *ReceivedDebitInitiatingPaymentMethodDetailsParams `url:"initiating_payment_method_details,omitempty"`
 	// Network sets "network". Required. The only value is "ach".
-	Network *ReceivedDebitTestCreateNetwork `url:"network,omitempty"`
+	Network *ReceivedDebitNetwork `url:"network,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -220,14 +217,40 @@ func (p *ReceivedDebitTestCreateParams) Validate() error {
 	return nil
 }
 
-// ReceivedDebitTestCreateNetwork is a string enumeration with values "ach";
-// the API may add values.
-type ReceivedDebitTestCreateNetwork string
+// ReceivedDebitInitiatingPaymentMethodDetailsParams is the
+// "initiating_payment_method_details" object of the ReceivedDebit parameters,
+// for every method that takes it.
+type ReceivedDebitInitiatingPaymentMethodDetailsParams struct {
+	// Type sets "type". Required. The only value is "us_bank_account".
+	Type *PaymentMethodDetailsType `url:"type,omitempty"`
+	// USBankAccount sets "us_bank_account".
+	USBankAccount *ReceivedDebitInitiatingPaymentMethodDetailsUSBankAccountParams `url:"us_bank_account,omitempty"`
+}
 
-// Values of ReceivedDebitTestCreateNetwork.
-const (
-	ReceivedDebitTestCreateNetworkACH ReceivedDebitTestCreateNetwork = "ach"
-)
+// Validate reports the first required parameter that is missing, as an
+// *embedfin.ValidationError naming it in bracket form. Methods call it
+// before sending anything.
+func (p *ReceivedDebitInitiatingPaymentMethodDetailsParams) Validate() error {
+	if p == nil {
+		return embedfin.MissingParam("params")
+	}
+	if p.Type == nil {
+		return embedfin.MissingParam("type")
+	}
+	return nil
+}
+
+// ReceivedDebitInitiatingPaymentMethodDetailsUSBankAccountParams is the
+// "initiating_payment_method_details.us_bank_account" object of the
+// ReceivedDebit parameters, for every method that takes it.
+type ReceivedDebitInitiatingPaymentMethodDetailsUSBankAccountParams struct {
+	// AccountHolderName sets "account_holder_name". At most 5000 characters.
+	AccountHolderName *string `url:"account_holder_name,omitempty"`
+	// AccountNumber sets "account_number". At most 5000 characters.
+	AccountNumber *string `url:"account_number,omitempty"`
+	// RoutingNumber sets "routing_number". At most 5000 characters.
+	RoutingNumber *string `url:"routing_number,omitempty"`
+}
 
 // TestHelpersInboundTransferService drives test-mode inbound transfers through their lifecycle (test keys only).
 // Get it from New(c).TestHelpers.InboundTransfers.
@@ -264,7 +287,7 @@ type TestHelpersReceivedDebitService struct {
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_succeed
-func (s *TestHelpersInboundTransferService) Succeed(ctx context.Context, id string, params *InboundTransferSucceedParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
+func (s *TestHelpersInboundTransferService) Succeed(ctx context.Context, id string, params *InboundTransferTestSucceedParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/succeed", id)
 	if err != nil {
 		return nil, err
@@ -281,7 +304,7 @@ func (s *TestHelpersInboundTransferService) Succeed(ctx context.Context, id stri
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_fail
-func (s *TestHelpersInboundTransferService) Fail(ctx context.Context, id string, params *InboundTransferFailParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
+func (s *TestHelpersInboundTransferService) Fail(ctx context.Context, id string, params *InboundTransferTestFailParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/fail", id)
 	if err != nil {
 		return nil, err
@@ -298,7 +321,7 @@ func (s *TestHelpersInboundTransferService) Fail(ctx context.Context, id string,
 // API: POST /v1/test_helpers/treasury/inbound_transfers/{id}/return
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/inbound_transfers/test_mode_return
-func (s *TestHelpersInboundTransferService) Return(ctx context.Context, id string, params *InboundTransferReturnParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
+func (s *TestHelpersInboundTransferService) Return(ctx context.Context, id string, params *InboundTransferTestReturnParams, opts ...embedfin.RequestOption) (*InboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/inbound_transfers/{id}/return", id)
 	if err != nil {
 		return nil, err
@@ -315,7 +338,7 @@ func (s *TestHelpersInboundTransferService) Return(ctx context.Context, id strin
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/post
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_post
-func (s *TestHelpersOutboundPaymentService) Post(ctx context.Context, id string, params *OutboundPaymentPostParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
+func (s *TestHelpersOutboundPaymentService) Post(ctx context.Context, id string, params *OutboundPaymentTestPostParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/post", id)
 	if err != nil {
 		return nil, err
@@ -332,7 +355,7 @@ func (s *TestHelpersOutboundPaymentService) Post(ctx context.Context, id string,
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/fail
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_fail
-func (s *TestHelpersOutboundPaymentService) Fail(ctx context.Context, id string, params *OutboundPaymentFailParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
+func (s *TestHelpersOutboundPaymentService) Fail(ctx context.Context, id string, params *OutboundPaymentTestFailParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/fail", id)
 	if err != nil {
 		return nil, err
@@ -349,7 +372,7 @@ func (s *TestHelpersOutboundPaymentService) Fail(ctx context.Context, id string,
 // API: POST /v1/test_helpers/treasury/outbound_payments/{id}/return
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_payments/test_mode_return
-func (s *TestHelpersOutboundPaymentService) Return(ctx context.Context, id string, params *OutboundPaymentReturnParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
+func (s *TestHelpersOutboundPaymentService) Return(ctx context.Context, id string, params *OutboundPaymentTestReturnParams, opts ...embedfin.RequestOption) (*OutboundPayment, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_payments/{id}/return", id)
 	if err != nil {
 		return nil, err
@@ -366,7 +389,7 @@ func (s *TestHelpersOutboundPaymentService) Return(ctx context.Context, id strin
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_post
-func (s *TestHelpersOutboundTransferService) Post(ctx context.Context, id string, params *OutboundTransferPostParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
+func (s *TestHelpersOutboundTransferService) Post(ctx context.Context, id string, params *OutboundTransferTestPostParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post", id)
 	if err != nil {
 		return nil, err
@@ -383,7 +406,7 @@ func (s *TestHelpersOutboundTransferService) Post(ctx context.Context, id string
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_fail
-func (s *TestHelpersOutboundTransferService) Fail(ctx context.Context, id string, params *OutboundTransferFailParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
+func (s *TestHelpersOutboundTransferService) Fail(ctx context.Context, id string, params *OutboundTransferTestFailParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail", id)
 	if err != nil {
 		return nil, err
@@ -400,7 +423,7 @@ func (s *TestHelpersOutboundTransferService) Fail(ctx context.Context, id string
 // API: POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return
 //
 // Stripe API reference: https://docs.stripe.com/api/treasury/outbound_transfers/test_mode_return
-func (s *TestHelpersOutboundTransferService) Return(ctx context.Context, id string, params *OutboundTransferReturnParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
+func (s *TestHelpersOutboundTransferService) Return(ctx context.Context, id string, params *OutboundTransferTestReturnParams, opts ...embedfin.RequestOption) (*OutboundTransfer, error) {
 	path, err := embedfin.Path("/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return", id)
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ type Transaction struct {
 	// "inbound_transfer", "issuing_authorization", "other",
 	// "outbound_payment", "outbound_transfer", "received_credit" or
 	// "received_debit".
-	FlowType TransactionFlowType `json:"flow_type"`
+	FlowType FlowType `json:"flow_type"`
 	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Livemode is "livemode". True in live mode, false in test mode.
@@ -78,7 +78,7 @@ type TransactionEntry struct {
 	// "inbound_transfer", "issuing_authorization", "other",
 	// "outbound_payment", "outbound_transfer", "received_credit" or
 	// "received_debit".
-	FlowType TransactionEntryFlowType `json:"flow_type"`
+	FlowType FlowType `json:"flow_type"`
 	// ID is "id". The object's unique ID.
 	ID string `json:"id"`
 	// Livemode is "livemode". True in live mode, false in test mode.
@@ -143,7 +143,7 @@ type FlowDetails struct {
 	// "inbound_transfer", "issuing_authorization", "other",
 	// "outbound_payment", "outbound_transfer", "received_credit" or
 	// "received_debit".
-	Type FlowDetailsType `json:"type"`
+	Type FlowType `json:"type"`
 }
 
 // TransactionStatusTransitions is a nested object of the API
@@ -155,23 +155,23 @@ type TransactionStatusTransitions struct {
 	VoidAt *int64 `json:"void_at"`
 }
 
-// TransactionFlowType is a string enumeration with values "credit_reversal",
+// FlowType is a string enumeration with values "credit_reversal",
 // "debit_reversal", "inbound_transfer", "issuing_authorization", "other",
 // "outbound_payment", "outbound_transfer", "received_credit" and
 // "received_debit"; the API may add values.
-type TransactionFlowType string
+type FlowType string
 
-// Values of TransactionFlowType.
+// Values of FlowType.
 const (
-	TransactionFlowTypeCreditReversal       TransactionFlowType = "credit_reversal"
-	TransactionFlowTypeDebitReversal        TransactionFlowType = "debit_reversal"
-	TransactionFlowTypeInboundTransfer      TransactionFlowType = "inbound_transfer"
-	TransactionFlowTypeIssuingAuthorization TransactionFlowType = "issuing_authorization"
-	TransactionFlowTypeOther                TransactionFlowType = "other"
-	TransactionFlowTypeOutboundPayment      TransactionFlowType = "outbound_payment"
-	TransactionFlowTypeOutboundTransfer     TransactionFlowType = "outbound_transfer"
-	TransactionFlowTypeReceivedCredit       TransactionFlowType = "received_credit"
-	TransactionFlowTypeReceivedDebit        TransactionFlowType = "received_debit"
+	FlowTypeCreditReversal       FlowType = "credit_reversal"
+	FlowTypeDebitReversal        FlowType = "debit_reversal"
+	FlowTypeInboundTransfer      FlowType = "inbound_transfer"
+	FlowTypeIssuingAuthorization FlowType = "issuing_authorization"
+	FlowTypeOther                FlowType = "other"
+	FlowTypeOutboundPayment      FlowType = "outbound_payment"
+	FlowTypeOutboundTransfer     FlowType = "outbound_transfer"
+	FlowTypeReceivedCredit       FlowType = "received_credit"
+	FlowTypeReceivedDebit        FlowType = "received_debit"
 )
 
 // TransactionStatus is a string enumeration with values "open", "posted" and
@@ -183,25 +183,6 @@ const (
 	TransactionStatusOpen   TransactionStatus = "open"
 	TransactionStatusPosted TransactionStatus = "posted"
 	TransactionStatusVoid   TransactionStatus = "void"
-)
-
-// TransactionEntryFlowType is a string enumeration with values
-// "credit_reversal", "debit_reversal", "inbound_transfer",
-// "issuing_authorization", "other", "outbound_payment", "outbound_transfer",
-// "received_credit" and "received_debit"; the API may add values.
-type TransactionEntryFlowType string
-
-// Values of TransactionEntryFlowType.
-const (
-	TransactionEntryFlowTypeCreditReversal       TransactionEntryFlowType = "credit_reversal"
-	TransactionEntryFlowTypeDebitReversal        TransactionEntryFlowType = "debit_reversal"
-	TransactionEntryFlowTypeInboundTransfer      TransactionEntryFlowType = "inbound_transfer"
-	TransactionEntryFlowTypeIssuingAuthorization TransactionEntryFlowType = "issuing_authorization"
-	TransactionEntryFlowTypeOther                TransactionEntryFlowType = "other"
-	TransactionEntryFlowTypeOutboundPayment      TransactionEntryFlowType = "outbound_payment"
-	TransactionEntryFlowTypeOutboundTransfer     TransactionEntryFlowType = "outbound_transfer"
-	TransactionEntryFlowTypeReceivedCredit       TransactionEntryFlowType = "received_credit"
-	TransactionEntryFlowTypeReceivedDebit        TransactionEntryFlowType = "received_debit"
 )
 
 // TransactionEntryType is a string enumeration with 20 known values (see the
@@ -230,23 +211,4 @@ const (
 	TransactionEntryTypeOutboundTransferReturn       TransactionEntryType = "outbound_transfer_return"
 	TransactionEntryTypeReceivedCredit               TransactionEntryType = "received_credit"
 	TransactionEntryTypeReceivedDebit                TransactionEntryType = "received_debit"
-)
-
-// FlowDetailsType is a string enumeration with values "credit_reversal",
-// "debit_reversal", "inbound_transfer", "issuing_authorization", "other",
-// "outbound_payment", "outbound_transfer", "received_credit" and
-// "received_debit"; the API may add values.
-type FlowDetailsType string
-
-// Values of FlowDetailsType.
-const (
-	FlowDetailsTypeCreditReversal       FlowDetailsType = "credit_reversal"
-	FlowDetailsTypeDebitReversal        FlowDetailsType = "debit_reversal"
-	FlowDetailsTypeInboundTransfer      FlowDetailsType = "inbound_transfer"
-	FlowDetailsTypeIssuingAuthorization FlowDetailsType = "issuing_authorization"
-	FlowDetailsTypeOther                FlowDetailsType = "other"
-	FlowDetailsTypeOutboundPayment      FlowDetailsType = "outbound_payment"
-	FlowDetailsTypeOutboundTransfer     FlowDetailsType = "outbound_transfer"
-	FlowDetailsTypeReceivedCredit       FlowDetailsType = "received_credit"
-	FlowDetailsTypeReceivedDebit        FlowDetailsType = "received_debit"
 )

@@ -21,11 +21,11 @@ type TransactionListParams struct {
 	// FinancialAccount sets "financial_account". Required.
 	FinancialAccount *string `url:"financial_account,omitempty"`
 	// OrderBy sets "order_by". One of "created" or "posted_at".
-	OrderBy *TransactionListOrderBy `url:"order_by,omitempty"`
+	OrderBy *TransactionOrderBy `url:"order_by,omitempty"`
 	// Status sets "status". One of "open", "posted" or "void".
 	Status *TransactionStatus `url:"status,omitempty"`
 	// StatusTransitions sets "status_transitions".
-	StatusTransitions *TransactionListStatusTransitionsParams `url:"status_transitions,omitempty"`
+	StatusTransitions *TransactionStatusTransitionsParams `url:"status_transitions,omitempty"`
 }
 
 // Validate reports the first required parameter that is missing, as an
@@ -41,18 +41,19 @@ func (p *TransactionListParams) Validate() error {
 	return nil
 }
 
-// TransactionListOrderBy is a string enumeration with values "created" and
+// TransactionOrderBy is a string enumeration with values "created" and
 // "posted_at"; the API may add values.
-type TransactionListOrderBy string
+type TransactionOrderBy string
 
-// Values of TransactionListOrderBy.
+// Values of TransactionOrderBy.
 const (
-	TransactionListOrderByCreated  TransactionListOrderBy = "created"
-	TransactionListOrderByPostedAt TransactionListOrderBy = "posted_at"
+	TransactionOrderByCreated  TransactionOrderBy = "created"
+	TransactionOrderByPostedAt TransactionOrderBy = "posted_at"
 )
 
-// TransactionListStatusTransitionsParams is a nested object of request parameters.
-type TransactionListStatusTransitionsParams struct {
+// TransactionStatusTransitionsParams is the "status_transitions" object of the
+// Transaction parameters, for every method that takes it.
+type TransactionStatusTransitionsParams struct {
 	// PostedAtRange sets "posted_at". A range: set any of gt, gte, lt and lte.
 	PostedAtRange *embedfin.RangeQueryParams `url:"posted_at,omitempty"`
 	// PostedAt sets "posted_at".

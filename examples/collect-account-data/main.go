@@ -34,11 +34,11 @@ func run(ctx context.Context, out io.Writer) error {
 
 	env.Step("Create a Financial Connections session for the customer")
 	sess, err := client.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{
+		AccountHolder: &fc.SessionAccountHolderParams{
 			Type:     embedfin.Ptr(fc.AccountHolderTypeCustomer),
 			Customer: embedfin.Ptr(cust.ID),
 		},
-		Permissions: []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionOwnership, fc.SessionPermissionTransactions},
+		Permissions: []fc.Permission{fc.PermissionBalances, fc.PermissionOwnership, fc.PermissionTransactions},
 		Prefetch:    []fc.SessionPrefetch{fc.SessionPrefetchBalances},
 	})
 	if err != nil {
@@ -57,7 +57,7 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("%s: %s at %s, ending %s (%s/%s)", acct.ID, embedfin.Deref(acct.DisplayName), acct.InstitutionName, embedfin.Deref(acct.Last4), acct.Category, acct.Subcategory)
 
 	env.Step("Balance (prefetched at link time: wait for it to land)")
-	acct, err = client.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureBalance, nil)
+	acct, err = client.Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureBalance, nil)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	env.Step("Ownership: refresh it, then list the owners the bank reports")
-	acct, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureOwnership, nil)
+	acct, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureOwnership, nil)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	env.Step("Transactions: refresh them, then list the latest")
-	acct, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureTransactions, nil)
+	acct, err = client.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureTransactions, nil)
 	if err != nil {
 		return err
 	}

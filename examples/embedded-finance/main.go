@@ -27,17 +27,17 @@ func run(ctx context.Context, out io.Writer) error {
 	acct, err := connect.New(env.Client).Accounts.Create(ctx, &connect.AccountCreateParams{
 		Country: embedfin.Ptr("US"),
 		Email:   embedfin.Ptr("jenny.rosen@example.com"),
-		Controller: &connect.AccountCreateControllerParams{
-			StripeDashboard:       &connect.AccountCreateControllerStripeDashboardParams{Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone)},
-			Fees:                  &connect.AccountCreateControllerFeesParams{Payer: embedfin.Ptr(connect.AccountCreateControllerFeesPayerApplication)},
-			Losses:                &connect.AccountCreateControllerLossesParams{Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication)},
-			RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
+		Controller: &connect.AccountControllerParams{
+			StripeDashboard:       &connect.AccountControllerStripeDashboardParams{Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone)},
+			Fees:                  &connect.AccountControllerFeesParams{Payer: embedfin.Ptr(connect.AccountControllerFeesPayerApplication)},
+			Losses:                &connect.AccountControllerLossesParams{Payments: embedfin.Ptr(connect.ResponsiblePartyApplication)},
+			RequirementCollection: embedfin.Ptr(connect.ResponsiblePartyApplication),
 		},
 		Capabilities: &connect.AccountCapabilitiesParams{
-			Transfers:                &connect.AccessParams{Requested: yes},
-			CardIssuing:              &connect.AccessParams{Requested: yes},
-			Treasury:                 &connect.AccessParams{Requested: yes},
-			USBankAccountACHPayments: &connect.AccessParams{Requested: yes},
+			Transfers:                &embedfin.AccessParams{Requested: yes},
+			CardIssuing:              &embedfin.AccessParams{Requested: yes},
+			Treasury:                 &embedfin.AccessParams{Requested: yes},
+			USBankAccountACHPayments: &embedfin.AccessParams{Requested: yes},
 		},
 	})
 	if err != nil {
@@ -51,7 +51,7 @@ func run(ctx context.Context, out io.Writer) error {
 		Account:    embedfin.Ptr(acct.ID),
 		RefreshURL: embedfin.Ptr("https://example.com/reauth"),
 		ReturnURL:  embedfin.Ptr("https://example.com/return"),
-		Type:       embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		Type:       embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 	})
 	if err != nil {
 		return err
@@ -70,11 +70,11 @@ func run(ctx context.Context, out io.Writer) error {
 	fa, err := tr.FinancialAccounts.Create(ctx, &treasury.FinancialAccountCreateParams{
 		SupportedCurrencies: []string{"usd"},
 		Features: &treasury.FinancialAccountFeaturesParams{
-			CardIssuing:        &treasury.AccessParams{Requested: yes},
-			DepositInsurance:   &treasury.AccessParams{Requested: yes},
-			FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: yes}},
-			InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: yes}},
-			IntraStripeFlows:   &treasury.AccessParams{Requested: yes},
+			CardIssuing:        &embedfin.AccessParams{Requested: yes},
+			DepositInsurance:   &embedfin.AccessParams{Requested: yes},
+			FinancialAddresses: &treasury.FinancialAccountFeaturesFinancialAddressesParams{ABA: &embedfin.AccessParams{Requested: yes}},
+			InboundTransfers:   &treasury.FinancialAccountFeaturesInboundTransfersParams{ACH: &embedfin.AccessParams{Requested: yes}},
+			IntraStripeFlows:   &embedfin.AccessParams{Requested: yes},
 		},
 	}, onBehalf)
 	if err != nil {
@@ -82,7 +82,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	env.Printf("financial account %s: active %v, pending %v", fa.ID, fa.ActiveFeatures, fa.PendingFeatures)
 	fa, err = tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID,
-		[]treasury.Feature{treasury.FinancialAccountFeatureCardIssuing, treasury.FinancialAccountFeatureFinancialAddressesABA}, nil, onBehalf)
+		[]treasury.Feature{treasury.FeatureCardIssuing, treasury.FeatureFinancialAddressesABA}, nil, onBehalf)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func run(ctx context.Context, out io.Writer) error {
 		FinancialAccount: embedfin.Ptr(fa.ID),
 		Amount:           embedfin.Ptr(int64(20000)),
 		Currency:         embedfin.Ptr("usd"),
-		Network:          embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		Network:          embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 	}, onBehalf)
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func run(ctx context.Context, out io.Writer) error {
 		Type:  embedfin.Ptr(issuing.CardholderTypeIndividual),
 		Name:  embedfin.Ptr("Jenny Rosen"),
 		Email: embedfin.Ptr("jenny.rosen@example.com"),
-		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+		Billing: &issuing.CardholderBillingParams{Address: &embedfin.AddressParams{
 			Line1: embedfin.Ptr("1234 Main Street"), City: embedfin.Ptr("San Francisco"),
 			State: embedfin.Ptr("CA"), PostalCode: embedfin.Ptr("94111"), Country: embedfin.Ptr("US"),
 		}},
@@ -136,7 +136,7 @@ func run(ctx context.Context, out io.Writer) error {
 		Cardholder:       embedfin.Ptr(holder.ID),
 		Currency:         embedfin.Ptr("usd"),
 		Type:             embedfin.Ptr(issuing.CardTypeVirtual),
-		Status:           embedfin.Ptr(issuing.CardCreateStatusActive),
+		Status:           embedfin.Ptr(issuing.CardStatusActive),
 		FinancialAccount: embedfin.Ptr(fa.ID),
 	}, onBehalf)
 	if err != nil {
@@ -149,8 +149,8 @@ func run(ctx context.Context, out io.Writer) error {
 		Card:                embedfin.Ptr(card.ID),
 		Amount:              embedfin.Ptr(int64(1000)),
 		AuthorizationMethod: embedfin.Ptr(issuing.AuthorizationAuthorizationMethodChip),
-		MerchantData: &issuing.AuthorizationTestCreateMerchantDataParams{
-			Category:   embedfin.Ptr(issuing.AuthorizationTestCreateMerchantDataCategoryTaxicabsLimousines),
+		MerchantData: &issuing.AuthorizationMerchantDataParams{
+			Category:   embedfin.Ptr(issuing.MerchantCategoryTaxicabsLimousines),
 			City:       embedfin.Ptr("San Francisco"),
 			Country:    embedfin.Ptr("US"),
 			Name:       embedfin.Ptr("Rocket Rides"),

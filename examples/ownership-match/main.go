@@ -41,8 +41,8 @@ func run(ctx context.Context, out io.Writer) error {
 
 	env.Step("Link an account with the ownership permission, prefetching ownership")
 	sess, err := client.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionOwnership, fc.SessionPermissionPaymentMethod},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionOwnership, fc.PermissionPaymentMethod},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchOwnership},
 	})
 	if err != nil {
@@ -59,7 +59,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	acct, err := client.Accounts.WaitForRefresh(ctx, accts[0].ID, fc.FeatureOwnership, nil)
+	acct, err := client.Accounts.WaitForRefresh(ctx, accts[0].ID, fc.AccountFeatureOwnership, nil)
 	if err != nil {
 		return err
 	}

@@ -34,8 +34,8 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	sess, err := bank.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances, fc.SessionPermissionOwnership, fc.SessionPermissionTransactions},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionBalances, fc.PermissionOwnership, fc.PermissionTransactions},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
 	})
 	if err != nil {
@@ -51,12 +51,12 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("customer %s linked %s (%s at %s)", cust.ID, acct.ID, embedfin.Deref(acct.DisplayName), acct.InstitutionName)
 
 	env.Step("Balance and transactions")
-	acct, err = bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureBalance, nil)
+	acct, err = bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureBalance, nil)
 	if err != nil {
 		return err
 	}
 	env.Printf("available balance %s", demo.Money(acct.Balance.Cash.Available["usd"]))
-	if _, err := bank.Accounts.RefreshAndWait(ctx, acct.ID, fc.FeatureTransactions, nil); err != nil {
+	if _, err := bank.Accounts.RefreshAndWait(ctx, acct.ID, fc.AccountFeatureTransactions, nil); err != nil {
 		return err
 	}
 	stored := map[string]int64{}
@@ -70,7 +70,7 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("%d transactions stored; next sync starts after refresh %s", res.Upserted, res.Cursor)
 
 	env.Step("Does the customer own the account? (Ownership Match, beta)")
-	if _, err := bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.FeatureOwnership, nil); err != nil {
+	if _, err := bank.Accounts.WaitForRefresh(ctx, acct.ID, fc.AccountFeatureOwnership, nil); err != nil {
 		return err
 	}
 	match, err := om.New(env.Client).OwnershipMatches.Create(ctx, &om.CreateParams{FinancialConnectionsAccount: embedfin.Ptr(acct.ID)})
@@ -88,14 +88,14 @@ func run(ctx context.Context, out io.Writer) error {
 	biz, err := connect.New(env.Client).Accounts.Create(ctx, &connect.AccountCreateParams{
 		Country: embedfin.Ptr("US"),
 		Capabilities: &connect.AccountCapabilitiesParams{
-			Transfers: &connect.AccessParams{Requested: yes}, Treasury: &connect.AccessParams{Requested: yes}, CardIssuing: &connect.AccessParams{Requested: yes},
+			Transfers: &embedfin.AccessParams{Requested: yes}, Treasury: &embedfin.AccessParams{Requested: yes}, CardIssuing: &embedfin.AccessParams{Requested: yes},
 		},
 	})
 	if err != nil {
 		return err
 	}
 	link, err := connect.New(env.Client).AccountLinks.Create(ctx, &connect.AccountLinkCreateParams{
-		Account: embedfin.Ptr(biz.ID), Type: embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
+		Account: embedfin.Ptr(biz.ID), Type: embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
 		RefreshURL: embedfin.Ptr("https://example.com/reauth"), ReturnURL: embedfin.Ptr("https://example.com/return"),
 	})
 	if err != nil {
@@ -108,17 +108,17 @@ func run(ctx context.Context, out io.Writer) error {
 	tr := treasury.New(env.Client)
 	fa, err := tr.FinancialAccounts.Create(ctx, &treasury.FinancialAccountCreateParams{
 		SupportedCurrencies: []string{"usd"},
-		Features:            &treasury.FinancialAccountFeaturesParams{CardIssuing: &treasury.AccessParams{Requested: yes}},
+		Features:            &treasury.FinancialAccountFeaturesParams{CardIssuing: &embedfin.AccessParams{Requested: yes}},
 	}, onBehalf)
 	if err != nil {
 		return err
 	}
-	if _, err := tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, []treasury.Feature{treasury.FinancialAccountFeatureCardIssuing}, nil, onBehalf); err != nil {
+	if _, err := tr.FinancialAccounts.WaitForFeatures(ctx, fa.ID, []treasury.Feature{treasury.FeatureCardIssuing}, nil, onBehalf); err != nil {
 		return err
 	}
 	if _, err := tr.TestHelpers.ReceivedCredits.Create(ctx, &treasury.ReceivedCreditTestCreateParams{
 		FinancialAccount: embedfin.Ptr(fa.ID), Amount: embedfin.Ptr(int64(20000)), Currency: embedfin.Ptr("usd"),
-		Network: embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+		Network: embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 	}, onBehalf); err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func run(ctx context.Context, out io.Writer) error {
 	is := issuing.New(env.Client)
 	holder, err := is.Cardholders.Create(ctx, &issuing.CardholderCreateParams{
 		Type: embedfin.Ptr(issuing.CardholderTypeIndividual), Name: embedfin.Ptr("Jenny Rosen"),
-		Billing: &issuing.CardholderBillingParams{Address: &issuing.AddressParams{
+		Billing: &issuing.CardholderBillingParams{Address: &embedfin.AddressParams{
 			Line1: embedfin.Ptr("1234 Main Street"), City: embedfin.Ptr("San Francisco"), State: embedfin.Ptr("CA"),
 			PostalCode: embedfin.Ptr("94111"), Country: embedfin.Ptr("US"),
 		}},
@@ -138,7 +138,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	card, err := is.Cards.Create(ctx, &issuing.CardCreateParams{
 		Cardholder: embedfin.Ptr(holder.ID), Currency: embedfin.Ptr("usd"), Type: embedfin.Ptr(issuing.CardTypeVirtual),
-		Status: embedfin.Ptr(issuing.CardCreateStatusActive), FinancialAccount: embedfin.Ptr(fa.ID),
+		Status: embedfin.Ptr(issuing.CardStatusActive), FinancialAccount: embedfin.Ptr(fa.ID),
 	}, onBehalf)
 	if err != nil {
 		return err

@@ -70,7 +70,7 @@ func run(ctx context.Context, out io.Writer) error {
 	h := webhook.NewHandler(secret, webhook.WithDedupe(webhook.NewMemoryStore(time.Hour)))
 	webhook.On(h, events.EventTypeFinancialConnectionsAccountRefreshedTransactions,
 		func(ctx context.Context, ev webhook.Event, acct *fc.Account) error {
-			if acct.TransactionRefresh == nil || acct.TransactionRefresh.Status != fc.AccountTransactionRefreshStatusSucceeded {
+			if acct.TransactionRefresh == nil || acct.TransactionRefresh.Status != fc.RefreshStatusSucceeded {
 				return nil // a failed refresh: nothing new to pull
 			}
 			res := client.Transactions.SyncTransactions(ctx, acct.ID, db.cursor(acct.ID), db.upsert)
@@ -94,7 +94,7 @@ func run(ctx context.Context, out io.Writer) error {
 	// (no webhooks here) it polls and syncs itself.
 	wait := func(acctID string) (syncResult, error) {
 		if env.Emulator == nil {
-			acct, err := client.Accounts.WaitForRefresh(ctx, acctID, fc.FeatureTransactions, nil)
+			acct, err := client.Accounts.WaitForRefresh(ctx, acctID, fc.AccountFeatureTransactions, nil)
 			if err != nil {
 				return syncResult{}, err
 			}
@@ -121,8 +121,8 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	sess, err := client.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionTransactions},
 	})
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("account %s", acct.ID)
 
 	env.Step("Subscribe to transaction data (this also starts a refresh)")
-	acct, err = client.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}})
+	acct, err = client.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func run(ctx context.Context, out io.Writer) error {
 	env.Printf("refresh %s: stored %d transactions; cursor now %s", first.refresh, first.res.Upserted, first.res.Cursor)
 
 	env.Step("A later refresh (Stripe runs one daily while subscribed; here we ask for one)")
-	if _, err := client.Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}}); err != nil {
+	if _, err := client.Accounts.Refresh(ctx, acct.ID, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 		return err
 	}
 	second, err := wait(acct.ID)

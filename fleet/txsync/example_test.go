@@ -65,8 +65,8 @@ func Example() {
 		log.Fatal(err)
 	}
 	sess, err := fcc.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionTransactions},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -78,7 +78,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	acct, err := fcc.Accounts.Subscribe(ctx, list.Data[0].ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}})
+	acct, err := fcc.Accounts.Subscribe(ctx, list.Data[0].ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 	if err != nil {
 		log.Fatal(err)
 	}

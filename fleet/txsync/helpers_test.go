@@ -180,8 +180,8 @@ func (e *env) waitRefreshed(t testing.TB, ids []string) {
 				t.Fatal(err)
 			}
 			pending := false
-			for _, f := range []fc.AccountRefreshFeature{fc.FeatureTransactions, fc.FeatureBalance, fc.FeatureOwnership} {
-				if st, ok := acct.RefreshOf(f); ok && st.Status == fc.RefreshPending {
+			for _, f := range []fc.AccountFeature{fc.AccountFeatureTransactions, fc.AccountFeatureBalance, fc.AccountFeatureOwnership} {
+				if st, ok := acct.RefreshOf(f); ok && st.Status == fc.RefreshStatusPending {
 					pending = true
 				}
 			}
@@ -207,8 +207,8 @@ func (e *env) link(t testing.TB, n int) []string {
 		t.Fatal(err)
 	}
 	sess, err := e.fc.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions, fc.SessionPermissionBalances, fc.SessionPermissionOwnership},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionTransactions, fc.PermissionBalances, fc.PermissionOwnership},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
 	})
 	if err != nil {
@@ -233,7 +233,7 @@ func (e *env) link(t testing.TB, n int) []string {
 		t.Fatalf("linked %d accounts, want %d", len(ids), n)
 	}
 	for _, id := range ids {
-		if _, err := e.fc.Accounts.Subscribe(ctx, id, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}}); err != nil {
+		if _, err := e.fc.Accounts.Subscribe(ctx, id, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,7 +244,7 @@ func (e *env) link(t testing.TB, n int) []string {
 func (e *env) refresh(t testing.TB, ids []string) {
 	t.Helper()
 	for _, id := range ids {
-		if _, err := e.fc.Accounts.Refresh(context.Background(), id, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}}); err != nil {
+		if _, err := e.fc.Accounts.Refresh(context.Background(), id, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -268,7 +268,7 @@ func (e *env) waitSynced(t testing.TB, ids []string) {
 				t.Fatal(err)
 			}
 			r := acct.TransactionRefresh
-			if r == nil || r.Status != fc.AccountTransactionRefreshStatusSucceeded || cur != r.ID {
+			if r == nil || r.Status != fc.RefreshStatusSucceeded || cur != r.ID {
 				ok = false
 				break
 			}

@@ -381,7 +381,7 @@ func allSynced(ctx context.Context, e *env, ids []string) (bool, error) {
 			return false, err
 		}
 		r := acct.TransactionRefresh
-		if r == nil || r.Status != fc.AccountTransactionRefreshStatusSucceeded || r.ID != cur {
+		if r == nil || r.Status != fc.RefreshStatusSucceeded || r.ID != cur {
 			return false, nil
 		}
 	}

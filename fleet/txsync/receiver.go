@@ -68,13 +68,13 @@ func jobFor(ev webhook.Event, acct *fc.Account) (*JobArgs, *Failure) {
 		if r == nil {
 			return nil, &Failure{Account: acct.ID, Feature: FeatureTransactions, Reason: ReasonNoRefresh, Event: ev.ID}
 		}
-		if r.Status == fc.AccountTransactionRefreshStatusFailed {
+		if r.Status == fc.RefreshStatusFailed {
 			return failed(FeatureTransactions)
 		}
 		args.Feature, args.Refresh = FeatureTransactions, r.ID
 	case events.EventTypeFinancialConnectionsAccountRefreshedBalance:
 		r := acct.BalanceRefresh
-		if r != nil && r.Status == fc.AccountBalanceRefreshStatusFailed {
+		if r != nil && r.Status == fc.RefreshStatusFailed {
 			return failed(FeatureBalance)
 		}
 		args.Feature, args.Refresh = FeatureBalance, "balance@"+ev.ID
@@ -83,7 +83,7 @@ func jobFor(ev webhook.Event, acct *fc.Account) (*JobArgs, *Failure) {
 		}
 	case events.EventTypeFinancialConnectionsAccountRefreshedOwnership:
 		r := acct.OwnershipRefresh
-		if r != nil && r.Status == fc.AccountOwnershipRefreshStatusFailed {
+		if r != nil && r.Status == fc.RefreshStatusFailed {
 			return failed(FeatureOwnership)
 		}
 		args.Feature, args.Refresh = FeatureOwnership, "ownership@"+ev.ID

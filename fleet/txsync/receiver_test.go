@@ -18,7 +18,7 @@ import (
 )
 
 // refreshedEvent is the payload of a refreshed_transactions event.
-func refreshedEvent(t testing.TB, eventID, account, refresh string, status fc.AccountTransactionRefreshStatus) []byte {
+func refreshedEvent(t testing.TB, eventID, account, refresh string, status fc.RefreshStatus) []byte {
 	t.Helper()
 	acct := &fc.Account{
 		ID: account, Object: "financial_connections.account", Status: fc.AccountStatusActive, InstitutionName: "Test Bank",
@@ -76,7 +76,7 @@ func TestReceiver(t *testing.T) {
 		}
 		srv := httptest.NewServer(s.Receiver(testSecret))
 		defer srv.Close()
-		ev := refreshedEvent(t, "evt_1", "fca_1", "fctxnref_1", fc.AccountTransactionRefreshStatusSucceeded)
+		ev := refreshedEvent(t, "evt_1", "fca_1", "fctxnref_1", fc.RefreshStatusSucceeded)
 
 		if code := deliver(t, srv.URL, ev, testSecret); code != http.StatusOK {
 			t.Fatalf("first delivery answered %d", code)
@@ -102,14 +102,14 @@ func TestReceiver(t *testing.T) {
 
 		// Another event about the same refresh: recorded, but the job is
 		// unique per account and refresh.
-		if code := deliver(t, srv.URL, refreshedEvent(t, "evt_2", "fca_1", "fctxnref_1", fc.AccountTransactionRefreshStatusSucceeded), testSecret); code != http.StatusOK {
+		if code := deliver(t, srv.URL, refreshedEvent(t, "evt_2", "fca_1", "fctxnref_1", fc.RefreshStatusSucceeded), testSecret); code != http.StatusOK {
 			t.Fatalf("second event answered %d", code)
 		}
 		if e, j := counts(t, s); e != 2 || j != 1 {
 			t.Fatalf("after a second event for the same refresh: %d events, %d jobs; want 2 and 1", e, j)
 		}
 
-		bad := refreshedEvent(t, "evt_3", "fca_1", "fctxnref_2", fc.AccountTransactionRefreshStatusSucceeded)
+		bad := refreshedEvent(t, "evt_3", "fca_1", "fctxnref_2", fc.RefreshStatusSucceeded)
 		if code := deliver(t, srv.URL, bad, "whsec_wrong"); code != http.StatusBadRequest {
 			t.Fatalf("bad signature answered %d, want 400", code)
 		}
@@ -117,7 +117,7 @@ func TestReceiver(t *testing.T) {
 			t.Fatalf("after a bad signature: %d events, %d jobs; want 2 and 1", e, j)
 		}
 
-		failed := refreshedEvent(t, "evt_4", "fca_2", "fctxnref_3", fc.AccountTransactionRefreshStatusFailed)
+		failed := refreshedEvent(t, "evt_4", "fca_2", "fctxnref_3", fc.RefreshStatusFailed)
 		if code := deliver(t, srv.URL, failed, testSecret); code != http.StatusOK {
 			t.Fatalf("failed refresh answered %d", code)
 		}
@@ -134,7 +134,7 @@ func TestReceiver(t *testing.T) {
 
 		// The same event delivered by 8 connections at once: one record,
 		// one job, and every delivery answered 200.
-		same := refreshedEvent(t, "evt_5", "fca_3", "fctxnref_5", fc.AccountTransactionRefreshStatusSucceeded)
+		same := refreshedEvent(t, "evt_5", "fca_3", "fctxnref_5", fc.RefreshStatusSucceeded)
 		var wg sync.WaitGroup
 		codes := make([]int, 8)
 		start := make(chan struct{})
@@ -174,7 +174,7 @@ func TestReceiverAtomic(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		ev := refreshedEvent(t, "evt_1", "fca_1", "fctxnref_1", fc.AccountTransactionRefreshStatusSucceeded)
+		ev := refreshedEvent(t, "evt_1", "fca_1", "fctxnref_1", fc.RefreshStatusSucceeded)
 		if code := deliver(t, srv.URL, ev, testSecret); code != http.StatusInternalServerError {
 			t.Fatalf("answered %d, want 500", code)
 		}

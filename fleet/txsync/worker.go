@@ -184,8 +184,8 @@ func (s *Syncer) syncTransactions(ctx context.Context, lk accountLock, job *rive
 		return s.cancel(ctx, lk, job, ReasonNoRefresh, fc.ErrNoRefresh, saveAccount)
 	}
 	switch state.Status {
-	case fc.AccountTransactionRefreshStatusSucceeded:
-	case fc.AccountTransactionRefreshStatusPending, fc.AccountTransactionRefreshStatusFailed:
+	case fc.RefreshStatusSucceeded:
+	case fc.RefreshStatusPending, fc.RefreshStatusFailed:
 		if a.Refresh != "" && a.Refresh != state.ID {
 			// A newer refresh is under way or failed. Its event's job, or
 			// the next successful refresh's, lists everything after the
@@ -193,8 +193,8 @@ func (s *Syncer) syncTransactions(ctx context.Context, lk accountLock, job *rive
 			rep.Outcome = OutcomeSuperseded
 			return lk.tx(ctx, saveAccount)
 		}
-		if state.Status == fc.AccountTransactionRefreshStatusFailed {
-			return s.cancel(ctx, lk, job, ReasonRefreshFailed, &fc.RefreshFailedError{Feature: fc.FeatureTransactions, Account: acct}, saveAccount)
+		if state.Status == fc.RefreshStatusFailed {
+			return s.cancel(ctx, lk, job, ReasonRefreshFailed, &fc.RefreshFailedError{Feature: fc.AccountFeatureTransactions, Account: acct}, saveAccount)
 		}
 		if time.Since(job.CreatedAt) > s.cfg.PendingWait {
 			return s.cancel(ctx, lk, job, ReasonRefreshPending, fc.ErrRefreshPending, saveAccount)
@@ -219,7 +219,7 @@ func (s *Syncer) syncTransactions(ctx context.Context, lk accountLock, job *rive
 	params := &fc.TransactionListParams{Account: embedfin.Ptr(a.Account)}
 	params.Limit = embedfin.Ptr(int64(s.cfg.PageSize))
 	if cursor != "" {
-		params.TransactionRefresh = &fc.TransactionListTransactionRefreshParams{After: embedfin.Ptr(cursor)}
+		params.TransactionRefresh = &fc.TransactionTransactionRefreshParams{After: embedfin.Ptr(cursor)}
 	}
 	total := 0
 	for page := 0; ; page++ {
@@ -275,12 +275,12 @@ func (s *Syncer) syncOwners(ctx context.Context, lk accountLock, job *river.Job[
 		switch {
 		case r == nil:
 			return s.cancel(ctx, lk, job, ReasonNoRefresh, fc.ErrNoRefresh, saveAccount)
-		case r.Status == fc.AccountOwnershipRefreshStatusPending && time.Since(job.CreatedAt) <= s.cfg.PendingWait:
+		case r.Status == fc.RefreshStatusPending && time.Since(job.CreatedAt) <= s.cfg.PendingWait:
 			return river.JobSnooze(jitter(s.cfg.PendingSnooze))
-		case r.Status == fc.AccountOwnershipRefreshStatusPending:
+		case r.Status == fc.RefreshStatusPending:
 			return s.cancel(ctx, lk, job, ReasonRefreshPending, nil, saveAccount)
 		default:
-			return s.cancel(ctx, lk, job, ReasonRefreshFailed, &fc.RefreshFailedError{Feature: fc.FeatureOwnership, Account: acct}, saveAccount)
+			return s.cancel(ctx, lk, job, ReasonRefreshFailed, &fc.RefreshFailedError{Feature: fc.AccountFeatureOwnership, Account: acct}, saveAccount)
 		}
 	}
 	ownership := acct.Ownership.ID

@@ -316,7 +316,7 @@ func (g *Gen) needsValidate(d *Decl) bool {
 		return true
 	}
 	for _, fl := range d.Fields {
-		if fl.Required || (fl.Sub != nil && g.needsValidate(fl.Sub)) {
+		if fl.Required || len(fl.SubRequired) > 0 || (fl.Sub != nil && g.needsValidate(fl.Sub)) {
 			return true
 		}
 	}
@@ -354,6 +354,24 @@ func (e *emitter) validate(f *file, d *Decl) {
 				f.p("\tif len(p.%s) == 0 {\n\t\treturn %s(%q)\n\t}\n", fl.GoName, f.root("MissingParam"), fl.Wire)
 			default:
 				f.p("\tif p.%s == nil {\n\t\treturn %s(%q)\n\t}\n", fl.GoName, f.root("MissingParam"), fl.Wire)
+			}
+		}
+		for _, r := range fl.SubRequired {
+			sub := subField(fl.Sub, r)
+			if sub == nil {
+				e.g.errorf("%s.%s: required %s is not a field of %s", d.Name, fl.GoName, r, fl.Sub.Name)
+				continue
+			}
+			cond := fmt.Sprintf("x.%s == nil", sub.GoName)
+			if sub.Type.Kind == KSlice || sub.Type.Kind == KMap {
+				cond = fmt.Sprintf("len(x.%s) == 0", sub.GoName)
+			}
+			if fl.Slice {
+				f.imports["strconv"] = true
+				f.p("\tfor i, x := range p.%s {\n\t\tif x != nil && %s {\n\t\t\treturn %s(%q+\"[\"+strconv.Itoa(i)+\"]\", %s(%q))\n\t\t}\n\t}\n",
+					fl.GoName, cond, f.root("NestParamError"), fl.Wire, f.root("MissingParam"), r)
+			} else {
+				f.p("\tif x := p.%s; x != nil && %s {\n\t\treturn %s(%q, %s(%q))\n\t}\n", fl.GoName, cond, f.root("NestParamError"), fl.Wire, f.root("MissingParam"), r)
 			}
 		}
 		if fl.Sub != nil && e.g.needsValidate(fl.Sub) {
@@ -527,4 +545,14 @@ func methodConst(m string) string {
 		return "Delete"
 	}
 	return m
+}
+
+// subField returns the field of d with wire name w.
+func subField(d *Decl, w string) *Field {
+	for _, f := range d.Fields {
+		if f.Wire == w {
+			return f
+		}
+	}
+	return nil
 }

@@ -83,6 +83,7 @@ func buildModel(spec *Spec) (*Gen, error) {
 		g.buildShapes()
 		g.buildFields()
 		g.buildServices()
+		g.groupEnums()
 	}
 	for _, k := range append(sortedKeys(fieldNotes), sortedKeys(paramNotes)...) {
 		if !g.usedNotes[k] {

@@ -77,6 +77,14 @@ type Decl struct {
 	// endpoint returns and the wire path from the params root ("" for the
 	// root), for paramNotes.
 	ResSchema, Path string
+	// Pos records where the type is used, the facts its name derives from
+	// (the naming-rule test checks the name against them); Configured
+	// marks a name taken from config.go instead.
+	Pos        []Pos
+	Configured bool
+	// EnumNames are, for an enum, the position names of every field that
+	// holds it (several when fields with the same values share it).
+	EnumNames []string
 
 	// enums
 	Values []string
@@ -85,6 +93,13 @@ type Decl struct {
 	Variants []*Variant
 	HasOther bool
 	Merged   []*Schema // variants merged into one struct
+}
+
+// Pos is one position of a generated type: the holder type's name (for
+// params, the resource's) and the wire path of the field from it, or the
+// method whose parameters it holds.
+type Pos struct {
+	Holder, Path, Method string
 }
 
 // Field is one struct field.
@@ -100,6 +115,9 @@ type Field struct {
 	Options      string  // extra url tag options (params)
 	Sub          *Decl   // params: nested params struct, for required checks
 	Slice        bool    // params: Sub is the element of a slice
+	// SubRequired are properties of Sub required at this position that
+	// Sub's own Validate does not check (shared structs).
+	SubRequired []string
 }
 
 // Variant is one case of a discriminated union.
@@ -129,6 +147,9 @@ type Gen struct {
 	// usedNotes records the fieldNotes and paramNotes keys that found
 	// their field; a key that finds none is an error.
 	usedNotes map[string]bool
+	// paramShapes holds, per nested params struct (paramKey), the object
+	// schemas every method accepts at its path.
+	paramShapes map[string][]*Schema
 }
 
 func (g *Gen) errorf(format string, args ...any) {
@@ -424,10 +445,12 @@ func (g *Gen) addDecl(d *Decl) *Decl {
 	return d
 }
 
-// nameComponent picks the Go name of a non-owned component schema.
-func (g *Gen) nameComponent(name string) string {
+// nameComponent picks the Go name of a non-owned component schema: its
+// holder's name and the field's when it has one position, the config's
+// when it has several.
+func (g *Gen) nameComponent(name string) (string, []Pos, bool) {
 	if n, ok := sharedNames[name]; ok {
-		return n
+		return n, nil, true
 	}
 	sites := g.sites[name]
 	if len(sites) == 1 {
@@ -437,12 +460,12 @@ func (g *Gen) nameComponent(name string) string {
 		pd := g.byKey[parent]
 		if pd == nil {
 			g.errorf("%s: parent %s not declared yet", name, parent)
-			return goName(name)
+			return goName(name), nil, false
 		}
-		return pd.Name + goName(field)
+		return pd.Name + goName(field), []Pos{{Holder: pd.Name, Path: field}}, false
 	}
 	g.errorf("%s is used at %v: give it a name in sharedNames", name, sites)
-	return goName(name)
+	return goName(name), nil, false
 }
 
 // declareComponents creates a declaration for every placed component, in
@@ -457,8 +480,9 @@ func (g *Gen) declareComponents() {
 		d := &Decl{Kind: DStruct, Pkg: g.place[name], Key: name, Schema: s}
 		if o, ok := owned[name]; ok {
 			d.Name, d.File, d.Resource, d.Owner = o.Name, o.File, name, o.Name
+			d.Configured = true
 		} else {
-			d.Name = g.nameComponent(name)
+			d.Name, d.Pos, d.Configured = g.nameComponent(name)
 			d.File = g.fileFor(name)
 			d.Owner = g.commonOwner(name)
 		}
@@ -681,26 +705,37 @@ func (g *Gen) inlineStruct(d *Decl, field string, s *Schema) *Decl {
 	if sub := g.byKey[key]; sub != nil {
 		return sub
 	}
-	sub := &Decl{Kind: DStruct, Pkg: d.Pkg, Name: d.Name + goName(field), File: d.File, Key: key, Schema: s, Owner: d.Owner}
+	sub := &Decl{Kind: DStruct, Pkg: d.Pkg, Name: d.Name + goName(field), File: d.File, Key: key, Schema: s, Owner: d.Owner,
+		Pos: []Pos{{Holder: d.Name, Path: field}}}
 	_, sub.HasID = s.Properties["id"]
 	return g.addDecl(sub)
 }
 
-// enumDecl declares a named string type for an enum field.
+// enumDecl declares (or joins) the enum of a response field, named after
+// its holder and the field.
 func (g *Gen) enumDecl(d *Decl, field string, values []string) *Decl {
-	name := d.Name + goName(field)
-	if shared, ok := sharedEnums[d.Key+"."+field]; ok {
-		name = shared
-	} else if shared, ok := sharedEnums[d.Key+".*"]; ok {
-		name = shared
-	}
-	if prev := g.names[d.Pkg][name]; prev != nil && prev.Kind == DEnum {
-		if !sameStrings(prev.Values, values) {
-			prev.Values = unionStrings(prev.Values, values)
+	return g.enumAt(d.Pkg, d.Name, field, values, d.File, d.Owner)
+}
+
+// enumAt returns the enum of package p at a position: holder's name
+// followed by the path's ("AccountControllerFeesPayer"). Positions with the
+// same name (a field in a response and in the requests of its resource)
+// share it, with the values of all; groupEnums later joins enums of
+// identical values under one name.
+func (g *Gen) enumAt(p *Pkg, holder, path string, values []string, file, owner string) *Decl {
+	name := holder + goName(path)
+	pos := Pos{Holder: holder, Path: path}
+	if prev := g.names[p][name]; prev != nil {
+		if prev.Kind != DEnum {
+			g.errorf("enum %s.%s clashes with another type of that name", p.Name, name)
+			return prev
 		}
+		prev.Values = unionStrings(prev.Values, values)
+		prev.Pos = append(prev.Pos, pos)
 		return prev
 	}
-	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: name, File: d.File, Values: values, Key: d.Key + "." + field + "#enum", Owner: d.Owner})
+	return g.addDecl(&Decl{Kind: DEnum, Pkg: p, Name: name, File: file, Values: unionStrings(nil, values),
+		Key: "enum:" + p.Name + ":" + name, Owner: owner, EnumNames: []string{name}, Pos: []Pos{pos}})
 }
 
 // unionStrings merges two value lists, sorted.
@@ -848,15 +883,16 @@ func (g *Gen) unionDecl(d *Decl, field, key string, refs []string, vs variantSet
 		g.byKey[key] = u
 		return u
 	}
-	name := unionNames[strings.Join(sorted, "|")]
-	if name == "" {
-		name = d.Name + goName(field)
+	name, configured := unionNames[strings.Join(sorted, "|")]
+	var pos []Pos
+	if !configured {
+		name, pos = d.Name+goName(field), []Pos{{Holder: d.Name, Path: field}}
 	}
 	p, file := unionPkg(g, refs, d.Pkg), d.File
 	if p != d.Pkg {
 		file = "shared"
 	}
-	u := g.addDecl(&Decl{Kind: DUnion, Pkg: p, Name: name, File: file, Key: setKey, Owner: d.Owner})
+	u := g.addDecl(&Decl{Kind: DUnion, Pkg: p, Name: name, File: file, Key: setKey, Owner: d.Owner, Pos: pos, Configured: configured})
 	u.Variants, u.HasOther = vs.list, vs.other
 	g.byKey[key] = u
 	return u
@@ -887,7 +923,7 @@ func (g *Gen) eventTypeDecl(d *Decl) *Decl {
 		g.errorf("no event types found in the spec")
 	}
 	sort.Strings(values)
-	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: "EventType", File: "event_types", Values: values, Key: "event#types"})
+	return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: "EventType", File: "event_types", Values: values, Key: "event#types", Configured: true})
 }
 
 // ---- helpers ----

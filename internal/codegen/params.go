@@ -40,28 +40,17 @@ type Method struct {
 	ResultSchema string
 }
 
-// paramUse records a params object schema wherever it appears.
-type paramUse struct {
-	sig   string
-	title string
-	pkgs  map[*Pkg]bool
-	count int // positions it appears at
-	// places holds "Resource|field.path" of every position, to name a
-	// shape shared by create and update after its one field.
-	places map[string]bool
-	decl   *Decl
-}
-
 func (g *Gen) buildServices() {
 	g.services = map[*Pkg][]*Service{}
-	uses := map[string]*paramUse{}
-	// Pass 1: where does each params object shape appear?
+	g.paramShapes = map[string][]*Schema{}
+	// Pass 1: the object parameters at each path of each resource, over
+	// every method (create and update share one struct per path).
 	for _, ep := range endpoints {
 		p := pkgByName(ep.Pkg)
 		props, _ := g.endpointParams(ep)
 		res := g.service(p, ep.Service).Resource
 		for _, k := range sortedKeys(props) {
-			g.collectParamObjects(props[k], p, res, k, uses)
+			g.collectParamObjects(props[k], p, res, k)
 		}
 	}
 	// Pass 2: declare services, methods and params.
@@ -88,11 +77,9 @@ func (g *Gen) buildServices() {
 		}
 		_, requiredList := g.endpointParams(ep)
 		requireQuery := m.Kind == MSearch && contains(requiredList, "query")
-		name := svc.Resource + ep.GoMethod + "Params"
-		if strings.HasPrefix(ep.Service, "TestHelpers.") && ep.GoMethod == "Create" {
-			name = svc.Resource + "TestCreateParams"
-		}
+		name := methodParamsName(svc.Resource, ep)
 		d := &Decl{Kind: DStruct, Pkg: p, Name: name, File: svc.File, Params: true, Embed: embed, Key: "params:" + ep.Method + " " + ep.Path, Owner: svc.Resource}
+		d.Pos = []Pos{{Holder: svc.Resource, Method: methodWord(ep)}}
 		d.Doc = []string{fmt.Sprintf("%s holds the parameters of %s.%s (%s %s).", name, svc.TypeName, methodGoName(m), ep.Method, ep.Path)}
 		d.RequireQuery = requireQuery
 		d.ResSchema = m.ResultSchema
@@ -102,7 +89,7 @@ func (g *Gen) buildServices() {
 			if skip[k] {
 				continue
 			}
-			g.paramFields(d, k, props[k], contains(required, k), ep.Method == "GET", uses)
+			g.paramFields(d, k, props[k], contains(required, k), ep.Method == "GET")
 		}
 		m.Params = d
 		svc.Methods = append(svc.Methods, m)
@@ -262,6 +249,21 @@ func methodGoName(m *Method) string { return m.EP.GoMethod }
 
 // ---- params fields ----
 
+// methodParamsName names a method's parameters: the resource, the method
+// ("Test" before it for a test helper) and Params.
+func methodParamsName(resource string, ep Endpoint) string {
+	return resource + methodWord(ep) + "Params"
+}
+
+// methodWord is the method part of a params name: "Create", or
+// "TestCreate" for a test helper.
+func methodWord(ep Endpoint) string {
+	if strings.HasPrefix(ep.Service, "TestHelpers.") {
+		return "Test" + ep.GoMethod
+	}
+	return ep.GoMethod
+}
+
 // paramAlternatives splits a parameter schema into the alternatives a
 // caller can send (anyOf minus the empty-string marker).
 func paramAlternatives(s *Schema) []*Schema {
@@ -273,9 +275,30 @@ func paramAlternatives(s *Schema) []*Schema {
 
 func isRangeQuery(s *Schema) bool { return s.Title == "range_query_specs" }
 
+// objectAlternatives returns the object form of a parameter: its one
+// object alternative, or the merge of several (a parameter that takes one
+// of several object shapes), or nil.
+func objectAlternatives(s *Schema) *Schema {
+	var objs []*Schema
+	for _, a := range paramAlternatives(s) {
+		if a.Type == "object" && len(a.Properties) > 0 && !isRangeQuery(a) {
+			objs = append(objs, a)
+		}
+	}
+	switch len(objs) {
+	case 0:
+		return nil
+	case 1:
+		return objs[0]
+	}
+	merged := mergeSchemas(objs)
+	merged.Title = objs[0].Title
+	return merged
+}
+
 // paramFields adds the field(s) for one parameter. A parameter that takes
 // several shapes gets one field per shape, all with the same wire name.
-func (g *Gen) paramFields(d *Decl, wire string, s *Schema, required, query bool, uses map[string]*paramUse) {
+func (g *Gen) paramFields(d *Decl, wire string, s *Schema, required, query bool) {
 	alts := paramAlternatives(s)
 	base := goName(wire)
 	objects := 0
@@ -286,9 +309,7 @@ func (g *Gen) paramFields(d *Decl, wire string, s *Schema, required, query bool,
 	}
 	if objects >= 2 && len(alts) == objects {
 		// Several object shapes: one struct with all their properties.
-		merged := mergeSchemas(alts)
-		merged.Title = alts[0].Title
-		f := g.paramField(d, wire, base, merged, query, uses)
+		f := g.paramField(d, wire, base, objectAlternatives(s), query)
 		f.Required = required
 		d.Fields = append(d.Fields, f)
 		return
@@ -305,21 +326,24 @@ func (g *Gen) paramFields(d *Decl, wire string, s *Schema, required, query bool,
 				name = base + "String"
 			}
 		}
-		f := g.paramField(d, wire, name, a, query, uses)
+		f := g.paramField(d, wire, name, a, query)
 		f.Required = required && i == 0
 		d.Fields = append(d.Fields, f)
 	}
 }
 
-func (g *Gen) paramField(d *Decl, wire, name string, s *Schema, query bool, uses map[string]*paramUse) *Field {
+func (g *Gen) paramField(d *Decl, wire, name string, s *Schema, query bool) *Field {
 	f := &Field{GoName: name, Wire: wire}
 	switch {
 	case isRangeQuery(s):
 		f.Type = ptr(&T{Kind: KRange})
 	case s.Type == "array":
-		elem, sub := g.paramElem(d, singularWire(wire), s.Items, uses)
+		elem, sub := g.paramElem(d, singularWire(wire), s.Items)
 		f.Type = &T{Kind: KSlice, Elem: elem}
 		f.Sub, f.Slice = sub, true
+		if sub != nil {
+			f.SubRequired = extraRequired(objectAlternatives(s.Items), sub)
+		}
 		if query {
 			f.Options = ",brackets"
 		}
@@ -328,8 +352,9 @@ func (g *Gen) paramField(d *Decl, wire, name string, s *Schema, query bool, uses
 			f.Type = &T{Kind: KMap, Elem: &T{Kind: KString}}
 			break
 		}
-		sub := g.paramStruct(d, wire, s, uses)
+		sub := g.paramStruct(d, wire, s)
 		f.Type, f.Sub = ptr(&T{Kind: KNamed, Decl: sub}), sub
+		f.SubRequired = extraRequired(s, sub)
 	default:
 		f.Type = ptr(g.paramScalar(d, wire, s))
 	}
@@ -342,16 +367,39 @@ func (g *Gen) paramField(d *Decl, wire, name string, s *Schema, query bool, uses
 	return f
 }
 
-func (g *Gen) paramElem(d *Decl, wire string, s *Schema, uses map[string]*paramUse) (*T, *Decl) {
+// extraRequired lists the properties required at one position of a
+// nested params object that its struct's own Validate does not check (a
+// common shape checks none; a struct shared by several methods checks
+// those every method requires): the parent checks them there.
+func extraRequired(s *Schema, sub *Decl) []string {
+	if s == nil {
+		return nil
+	}
+	own := map[string]bool{}
+	for _, f := range sub.Fields {
+		if f.Required {
+			own[f.Wire] = true
+		}
+	}
+	var out []string
+	for _, r := range s.Required {
+		if !own[r] {
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (g *Gen) paramElem(d *Decl, wire string, s *Schema) (*T, *Decl) {
 	if s == nil {
 		return &T{Kind: KString}, nil
 	}
-	alts := paramAlternatives(s)
-	s = alts[0]
-	if s.Type == "object" && len(s.Properties) > 0 {
-		sub := g.paramStruct(d, wire, s, uses)
+	if obj := objectAlternatives(s); obj != nil {
+		sub := g.paramStruct(d, wire, obj)
 		return ptr(&T{Kind: KNamed, Decl: sub}), sub
 	}
+	s = paramAlternatives(s)[0]
 	if s.Type == "object" {
 		return &T{Kind: KMap, Elem: &T{Kind: KString}}, nil
 	}
@@ -367,7 +415,19 @@ func (g *Gen) paramScalar(d *Decl, wire string, s *Schema) *T {
 			}
 		}
 		if vals := s.StringEnum(); len(vals) > 0 && !(len(vals) == 1 && vals[0] == "") {
-			return &T{Kind: KNamed, Decl: g.paramEnum(d, wire, vals)}
+			var nonEmpty []string
+			for _, v := range vals {
+				if v != "" {
+					nonEmpty = append(nonEmpty, v)
+				}
+			}
+			// The enum lives with the resource's type, which may be in a
+			// lower package than the service (connect.Customer).
+			p, file := d.Pkg, d.File
+			if res := g.byKey[d.ResSchema]; res != nil && res.Pkg != d.Pkg {
+				p, file = res.Pkg, res.File
+			}
+			return &T{Kind: KNamed, Decl: g.enumAt(p, d.Owner, joinPath(d.Path, wire), nonEmpty, file, d.Owner)}
 		}
 		return &T{Kind: KString}
 	case "integer":
@@ -381,41 +441,6 @@ func (g *Gen) paramScalar(d *Decl, wire string, s *Schema) *T {
 	return &T{Kind: KString}
 }
 
-// paramEnum reuses an enum of the package with the same values whose name
-// ends with the field's name (often the response's own enum), else
-// declares one.
-func (g *Gen) paramEnum(d *Decl, wire string, vals []string) *Decl {
-	suffix := goName(wire)
-	var best *Decl
-	for _, n := range sortedKeys(g.names[d.Pkg]) {
-		c := g.names[d.Pkg][n]
-		if c.Kind == DEnum && (c.Owner == d.Owner && d.Owner != "" || c.Owner == "") && strings.HasSuffix(n, suffix) && sameStrings(c.Values, vals) {
-			// Prefer the enum sharing the longest prefix with the params
-			// struct (SessionCreateParams takes SessionPermission over
-			// AccountPermission), then the shortest name.
-			if best == nil || commonPrefix(n, d.Name) > commonPrefix(best.Name, d.Name) ||
-				commonPrefix(n, d.Name) == commonPrefix(best.Name, d.Name) && len(n) < len(best.Name) {
-				best = c
-			}
-		}
-	}
-	if best != nil {
-		return best
-	}
-	name := strings.TrimSuffix(d.Name, "Params") + suffix
-	for _, n := range []string{name, name + "Param"} {
-		prev := g.names[d.Pkg][n]
-		if prev == nil {
-			return g.addDecl(&Decl{Kind: DEnum, Pkg: d.Pkg, Name: n, File: d.File, Values: vals, Key: d.Key + "." + wire + "#enum", Owner: d.Owner})
-		}
-		if prev.Kind == DEnum && sameStrings(prev.Values, vals) {
-			return prev
-		}
-	}
-	g.errorf("%s: cannot name enum for %s", d.Name, wire)
-	return &Decl{Kind: DEnum, Pkg: d.Pkg, Name: name}
-}
-
 func sameStrings(a, b []string) bool {
 	a2, b2 := append([]string(nil), a...), append([]string(nil), b...)
 	sort.Strings(a2)
@@ -423,157 +448,126 @@ func sameStrings(a, b []string) bool {
 	return strings.Join(a2, "\x00") == strings.Join(b2, "\x00")
 }
 
-// paramSig is a structural signature of a params object. The spec's title
-// is part of it for objects holding objects, so that shapes the spec keeps
-// apart (outbound_payments and outbound_transfers features) keep their own
-// names; flat objects of scalars ({requested: bool}) merge whatever their
-// titles.
-func paramSig(s *Schema) string {
-	var sb strings.Builder
-	flat := true
-	for _, p := range s.Properties {
-		if p.Type == "object" || p.Type == "array" || len(p.AnyOf) > 0 {
-			flat = false
-		}
-	}
-	if !flat {
-		sb.WriteString("title:" + s.Title + "|")
-	}
-	var walk func(s *Schema)
-	walk = func(s *Schema) {
-		if s == nil {
-			sb.WriteString("nil")
-			return
-		}
-		sb.WriteString(s.Type + "|" + s.Format + "|")
-		for _, v := range s.StringEnum() {
-			sb.WriteString(v + ",")
-		}
-		if len(s.AnyOf) > 0 {
-			sb.WriteString("anyOf(")
-			for _, a := range s.AnyOf {
-				walk(a)
-				sb.WriteString(";")
-			}
-			sb.WriteString(")")
-		}
-		if s.Items != nil {
-			sb.WriteString("items(")
-			walk(s.Items)
-			sb.WriteString(")")
-		}
-		if len(s.Properties) > 0 {
-			sb.WriteString("{")
-			for _, k := range sortedKeys(s.Properties) {
-				sb.WriteString(k)
-				if s.IsRequired(k) {
-					sb.WriteString("!")
-				}
-				sb.WriteString(":")
-				walk(s.Properties[k])
-				sb.WriteString(";")
-			}
-			sb.WriteString("}")
-		}
-	}
-	walk(s)
-	return sb.String()
+// paramKey identifies a nested params struct: package, resource and the
+// wire path from the params root (array elements in the singular).
+func paramKey(p *Pkg, resource, path string) string {
+	return "params:" + p.Name + ":" + resource + ":" + path
 }
 
-// collectParamObjects records every params object shape and the packages
-// that use it.
-func (g *Gen) collectParamObjects(s *Schema, p *Pkg, resource, path string, uses map[string]*paramUse) {
+// collectParamObjects records, for each path of each resource, the object
+// schemas that methods accept there.
+func (g *Gen) collectParamObjects(s *Schema, p *Pkg, resource, path string) {
 	for _, a := range paramAlternatives(s) {
-		switch {
-		case a.Type == "array" && a.Items != nil:
-			g.collectParamObjects(a.Items, p, resource, singularWire(path), uses)
-		case a.Type == "object" && len(a.Properties) > 0 && !isRangeQuery(a):
-			sig := paramSig(a)
-			u := uses[sig]
-			if u == nil {
-				u = &paramUse{sig: sig, title: a.Title, pkgs: map[*Pkg]bool{}, places: map[string]bool{}}
-				uses[sig] = u
-			}
-			u.pkgs[p] = true
-			u.count++
-			u.places[resource+"|"+path] = true
-			for _, k := range sortedKeys(a.Properties) {
-				g.collectParamObjects(a.Properties[k], p, resource, path+"."+k, uses)
-			}
+		if a.Type == "array" && a.Items != nil {
+			g.collectParamObjects(a.Items, p, resource, singularWire(path))
 		}
+	}
+	obj := objectAlternatives(s)
+	if obj == nil {
+		return
+	}
+	if commonShape(obj) != "" {
+		return
+	}
+	key := paramKey(p, resource, path)
+	g.paramShapes[key] = append(g.paramShapes[key], obj)
+	for _, k := range sortedKeys(obj.Properties) {
+		g.collectParamObjects(obj.Properties[k], p, resource, path+"."+k)
 	}
 }
 
-var genericTitles = map[string]bool{"": true, "param": true, "params": true}
-
-// paramStruct declares (or reuses) the struct of a params object. Shapes
-// used by several packages go to the root package.
-func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema, uses map[string]*paramUse) *Decl {
-	sig := paramSig(s)
-	u := uses[sig]
-	if u == nil { // merged shapes are not pre-collected
-		u = &paramUse{sig: sig, title: s.Title, pkgs: map[*Pkg]bool{parent.Pkg: true}}
-		uses[sig] = u
-	}
-	if u.decl != nil {
-		return u.decl
-	}
-	p := parent.Pkg
-	if len(u.pkgs) > 1 {
-		p = pkgs[0]
-	}
-	var name string
-	if len(u.places) > 1 {
-		name = shapeNames[strings.Join(sortedKeys(s.Properties), ",")]
-		if name != "" && g.names[p][name] != nil {
-			name = ""
-		}
-	}
-	if name == "" && len(u.places) == 1 && u.count > 1 && p == parent.Pkg {
-		// One field of one resource, shared by several endpoints (create
-		// and update): named after the field.
-		for place := range u.places {
-			res, path, _ := strings.Cut(place, "|")
-			name = res + goName(path) + "Params"
-		}
-		if g.names[p][name] != nil {
-			name = ""
-		}
-	}
-	if name == "" && !genericTitles[s.Title] && u.count > 1 {
-		t := s.Title
-		for _, suf := range []string{"_params", "_param", "_specs", "_spec"} {
-			t = strings.TrimSuffix(t, suf)
-		}
-		name = goName(t) + "Params"
-		if g.names[p][name] != nil {
-			name = ""
-		}
-	}
-	if name == "" {
-		name = strings.TrimSuffix(parent.Name, "Params") + goName(wire) + "Params"
-	}
-	file := parent.File
-	if p != parent.Pkg {
-		file = "params"
-	}
-	d := g.addDecl(&Decl{Kind: DStruct, Pkg: p, Name: name, File: file, Params: true, Key: "paramobj:" + sig, Owner: parent.Owner,
-		ResSchema: parent.ResSchema, Path: joinPath(parent.Path, wire)})
-	d.Doc = []string{fmt.Sprintf("%s is a nested object of request parameters.", name)}
-	u.decl = d
-	d.Fields = []*Field{}
+// commonShape returns the config name of a params object the API repeats
+// across resources (an address, a date), or "": its properties and their
+// types match.
+func commonShape(s *Schema) string {
+	var sig []string
 	for _, k := range sortedKeys(s.Properties) {
-		g.paramFields(d, k, s.Properties[k], s.IsRequired(k), false, uses)
+		t := ""
+		for _, a := range paramAlternatives(s.Properties[k]) {
+			t = a.Type
+		}
+		sig = append(sig, k+":"+t)
+	}
+	return commonShapes[strings.Join(sig, ",")]
+}
+
+// mergeParamObjects joins the object schemas methods accept at one path:
+// every property any of them takes, required where all require it, and
+// the enum values of all.
+func mergeParamObjects(shapes []*Schema) *Schema {
+	out := mergeSchemas(shapes)
+	for k, p := range out.Properties {
+		var vals []string
+		enum, empty := true, false
+		for _, sh := range shapes {
+			q := sh.Properties[k]
+			if q == nil {
+				continue
+			}
+			for _, a := range q.AnyOf {
+				empty = empty || a.IsEmptyMarker()
+			}
+			alts := paramAlternatives(q)
+			if len(alts) != 1 || alts[0].Type != "string" || len(alts[0].StringEnum()) == 0 {
+				enum = false
+				break
+			}
+			vals = unionStrings(vals, alts[0].StringEnum())
+		}
+		if !enum || len(vals) == len(schemaValues(p)) {
+			continue
+		}
+		merged := *paramAlternatives(p)[0]
+		merged.Enum = nil
+		for _, v := range vals {
+			merged.Enum = append(merged.Enum, v)
+		}
+		if empty {
+			out.Properties[k] = &Schema{AnyOf: []*Schema{&merged, {Type: "string", Enum: []any{""}}}}
+		} else {
+			out.Properties[k] = &merged
+		}
+	}
+	return out
+}
+
+// paramStruct declares (or reuses) the struct of a nested params object:
+// one per path of a resource, named after them, holding the properties
+// every method of the resource accepts there; or, for a common shape, the
+// root package's struct of that name.
+func (g *Gen) paramStruct(parent *Decl, wire string, s *Schema) *Decl {
+	if name := commonShape(s); name != "" {
+		key := "common:" + name
+		if d := g.byKey[key]; d != nil {
+			return d
+		}
+		d := g.addDecl(&Decl{Kind: DStruct, Pkg: pkgs[0], Name: name, File: "params", Params: true, Key: key})
+		d.Doc = wrap(fmt.Sprintf("%s is a request object the API takes in many places (config.go's commonShapes); where a position requires some of its fields, the parent's Validate checks them.", name), docWidth)
+		d.Fields = []*Field{}
+		for _, k := range sortedKeys(s.Properties) {
+			g.paramFields(d, k, s.Properties[k], false, false)
+		}
+		return d
+	}
+	path := joinPath(parent.Path, wire)
+	key := paramKey(parent.Pkg, parent.Owner, path)
+	if d := g.byKey[key]; d != nil {
+		return d
+	}
+	merged := s
+	if shapes := g.paramShapes[key]; len(shapes) > 1 {
+		merged = mergeParamObjects(shapes)
+	}
+	name := parent.Owner + goName(path) + "Params"
+	d := g.addDecl(&Decl{Kind: DStruct, Pkg: parent.Pkg, Name: name, File: parent.File, Params: true, Key: key, Owner: parent.Owner,
+		ResSchema: parent.ResSchema, Path: path})
+	d.Pos = []Pos{{Holder: parent.Owner, Path: path}}
+	d.Doc = wrap(fmt.Sprintf("%s is the %q object of the %s parameters, for every method that takes it.", name, path, parent.Owner), docWidth)
+	d.Fields = []*Field{}
+	for _, k := range sortedKeys(merged.Properties) {
+		g.paramFields(d, k, merged.Properties[k], merged.IsRequired(k), false)
 	}
 	return d
-}
-
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
 }
 
 // joinPath appends a wire name to a dotted wire path.

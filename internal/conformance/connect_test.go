@@ -79,32 +79,32 @@ func init() {
 				Country:      embedfin.Ptr("US"),
 				Email:        embedfin.Ptr("jenny.rosen@example.com"),
 				BusinessType: embedfin.Ptr(connect.AccountBusinessTypeCompany),
-				Controller: &connect.AccountCreateControllerParams{
-					StripeDashboard: &connect.AccountCreateControllerStripeDashboardParams{
+				Controller: &connect.AccountControllerParams{
+					StripeDashboard: &connect.AccountControllerStripeDashboardParams{
 						Type: embedfin.Ptr(connect.AccountControllerStripeDashboardTypeNone),
 					},
-					Fees: &connect.AccountCreateControllerFeesParams{
-						Payer: embedfin.Ptr(connect.AccountCreateControllerFeesPayerApplication),
+					Fees: &connect.AccountControllerFeesParams{
+						Payer: embedfin.Ptr(connect.AccountControllerFeesPayerApplication),
 					},
-					Losses: &connect.AccountCreateControllerLossesParams{
-						Payments: embedfin.Ptr(connect.AccountControllerLossesPaymentsApplication),
+					Losses: &connect.AccountControllerLossesParams{
+						Payments: embedfin.Ptr(connect.ResponsiblePartyApplication),
 					},
-					RequirementCollection: embedfin.Ptr(connect.AccountControllerRequirementCollectionApplication),
+					RequirementCollection: embedfin.Ptr(connect.ResponsiblePartyApplication),
 				},
 				Capabilities: &connect.AccountCapabilitiesParams{
-					Transfers:                &connect.AccessParams{Requested: embedfin.Ptr(true)},
-					CardIssuing:              &connect.AccessParams{Requested: embedfin.Ptr(true)},
-					Treasury:                 &connect.AccessParams{Requested: embedfin.Ptr(true)},
-					USBankAccountACHPayments: &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					Transfers:                &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+					CardIssuing:              &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+					Treasury:                 &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+					USBankAccountACHPayments: &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
 				},
-				BusinessProfile: &connect.AccountCreateBusinessProfileParams{
+				BusinessProfile: &connect.AccountBusinessProfileParams{
 					Name:               embedfin.Ptr("Rocket Rides"),
 					MCC:                embedfin.Ptr("4121"),
 					URL:                embedfin.Ptr("https://rocketrides.example.com"),
 					ProductDescription: embedfin.Ptr("Ride sharing for the San Francisco Bay Area"),
 					SupportEmail:       embedfin.Ptr("support@rocketrides.example.com"),
 				},
-				Company: &connect.AccountCreateCompanyParams{
+				Company: &connect.AccountCompanyParams{
 					Name:  embedfin.Ptr("Rocket Rides Inc."),
 					Phone: embedfin.Ptr("+14155550123"),
 					TaxID: embedfin.Ptr("000000000"),
@@ -116,16 +116,16 @@ func init() {
 						Country:    embedfin.Ptr("US"),
 					},
 				},
-				Settings: &connect.AccountCreateSettingsParams{
+				Settings: &connect.AccountSettingsParams{
 					CardIssuing: &connect.AccountSettingsCardIssuingParams{
-						TOSAcceptance: &connect.SettingsTermsOfServiceParams{
+						TOSAcceptance: &connect.AccountSettingsCardIssuingTOSAcceptanceParams{
 							Date:      embedfin.Ptr(tosAcceptedAt),
 							IP:        embedfin.Ptr(clientIP),
 							UserAgent: embedfin.Ptr(clientUA),
 						},
 					},
 					Treasury: &connect.AccountSettingsTreasuryParams{
-						TOSAcceptance: &connect.SettingsTermsOfServiceParams{
+						TOSAcceptance: &connect.AccountSettingsTreasuryTOSAcceptanceParams{
 							Date:      embedfin.Ptr(tosAcceptedAt),
 							IP:        embedfin.Ptr(clientIP),
 							UserAgent: embedfin.Ptr(clientUA),
@@ -188,9 +188,9 @@ func init() {
 			got, err := connect.New(c).Accounts.Update(ctx, connectedAccountID, &connect.AccountUpdateParams{
 				Email: embedfin.Ptr("jenny.rosen@example.com"),
 				Capabilities: &connect.AccountCapabilitiesParams{
-					Transfers:   &connect.AccessParams{Requested: embedfin.Ptr(true)},
-					Treasury:    &connect.AccessParams{Requested: embedfin.Ptr(true)},
-					CardIssuing: &connect.AccessParams{Requested: embedfin.Ptr(true)},
+					Transfers:   &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+					Treasury:    &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
+					CardIssuing: &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
 				},
 				Metadata: map[string]string{"onboarding_step": "capabilities_requested"},
 			})
@@ -202,7 +202,7 @@ func init() {
 		// Weekly payouts on Fridays, as early as the account's country allows.
 		endpointCase{"connect/Accounts.Update/payout_schedule", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := connect.New(c).Accounts.Update(ctx, connectedAccountID, &connect.AccountUpdateParams{
-				Settings: &connect.AccountUpdateSettingsParams{
+				Settings: &connect.AccountSettingsParams{
 					Payouts: &connect.AccountSettingsPayoutsParams{
 						Schedule: &connect.AccountSettingsPayoutsScheduleParams{
 							Interval:        embedfin.Ptr(connect.AccountSettingsPayoutsScheduleIntervalWeekly),
@@ -233,10 +233,10 @@ func init() {
 				Account:    embedfin.Ptr(connectedAccountID),
 				RefreshURL: embedfin.Ptr("https://example.com/reauth"),
 				ReturnURL:  embedfin.Ptr("https://example.com/return"),
-				Type:       embedfin.Ptr(connect.AccountLinkCreateTypeAccountOnboarding),
-				CollectionOptions: &connect.AccountLinkCreateCollectionOptionsParams{
-					Fields:             embedfin.Ptr(connect.AccountLinkCreateCollectionOptionsFieldsEventuallyDue),
-					FutureRequirements: embedfin.Ptr(connect.AccountLinkCreateCollectionOptionsFutureRequirementsInclude),
+				Type:       embedfin.Ptr(connect.AccountLinkTypeAccountOnboarding),
+				CollectionOptions: &connect.AccountLinkCollectionOptionsParams{
+					Fields:             embedfin.Ptr(connect.RequirementsToCollectEventuallyDue),
+					FutureRequirements: embedfin.Ptr(connect.AccountLinkCollectionOptionsFutureRequirementsInclude),
 				},
 			})
 			if err != nil {
@@ -253,18 +253,18 @@ func init() {
 		endpointCase{"connect/AccountSessions.Create/financial_account", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := connect.New(c).AccountSessions.Create(ctx, &connect.AccountSessionCreateParams{
 				Account: embedfin.Ptr(connectedAccountID),
-				Components: &connect.AccountSessionCreateComponentsParams{
-					FinancialAccount: &connect.AccountSessionCreateComponentsFinancialAccountParams{
+				Components: &connect.AccountSessionComponentsParams{
+					FinancialAccount: &connect.AccountSessionComponentsFinancialAccountParams{
 						Enabled: embedfin.Ptr(true),
-						Features: &connect.AccountSessionCreateComponentsFinancialAccountFeaturesParams{
+						Features: &connect.AccountSessionComponentsFinancialAccountFeaturesParams{
 							SendMoney:                 embedfin.Ptr(true),
 							TransferBalance:           embedfin.Ptr(true),
 							ExternalAccountCollection: embedfin.Ptr(true),
 						},
 					},
-					FinancialAccountTransactions: &connect.AccountSessionCreateComponentsFinancialAccountTransactionsParams{
+					FinancialAccountTransactions: &connect.AccountSessionComponentsFinancialAccountTransactionsParams{
 						Enabled: embedfin.Ptr(true),
-						Features: &connect.AccountSessionCreateComponentsFinancialAccountTransactionsFeaturesParams{
+						Features: &connect.AccountSessionComponentsFinancialAccountTransactionsFeaturesParams{
 							CardSpendDisputeManagement: embedfin.Ptr(true),
 						},
 					},
@@ -284,10 +284,10 @@ func init() {
 		endpointCase{"connect/AccountSessions.Create/issuing_cards_list", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := connect.New(c).AccountSessions.Create(ctx, &connect.AccountSessionCreateParams{
 				Account: embedfin.Ptr(connectedAccountID),
-				Components: &connect.AccountSessionCreateComponentsParams{
-					IssuingCardsList: &connect.AccountSessionCreateComponentsIssuingCardsListParams{
+				Components: &connect.AccountSessionComponentsParams{
+					IssuingCardsList: &connect.AccountSessionComponentsIssuingCardsListParams{
 						Enabled: embedfin.Ptr(true),
-						Features: &connect.AccountSessionCreateComponentsIssuingCardsListFeaturesParams{
+						Features: &connect.AccountSessionComponentsIssuingCardsListFeaturesParams{
 							CardManagement:             embedfin.Ptr(true),
 							CardholderManagement:       embedfin.Ptr(true),
 							CardSpendDisputeManagement: embedfin.Ptr(true),

@@ -28,20 +28,20 @@ func init() {
 		// the data fetched as soon as the account is linked.
 		endpointCase{"financialconnections/Sessions.Create", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Sessions.Create(ctx, &financialconnections.SessionCreateParams{
-				AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+				AccountHolder: &financialconnections.SessionAccountHolderParams{
 					Type:     embedfin.Ptr(financialconnections.AccountHolderTypeCustomer),
 					Customer: embedfin.Ptr(customerID),
 				},
-				Permissions: []financialconnections.SessionPermission{
-					financialconnections.SessionPermissionBalances,
-					financialconnections.SessionPermissionOwnership,
-					financialconnections.SessionPermissionTransactions,
+				Permissions: []financialconnections.Permission{
+					financialconnections.PermissionBalances,
+					financialconnections.PermissionOwnership,
+					financialconnections.PermissionTransactions,
 				},
 				Prefetch: []financialconnections.SessionPrefetch{
 					financialconnections.SessionPrefetchBalances,
 					financialconnections.SessionPrefetchTransactions,
 				},
-				Filters: &financialconnections.SessionCreateFiltersParams{
+				Filters: &financialconnections.SessionFiltersParams{
 					Countries: []string{"US"},
 					AccountSubcategories: []financialconnections.SessionFiltersAccountSubcategory{
 						financialconnections.SessionFiltersAccountSubcategoryChecking,
@@ -66,15 +66,15 @@ func init() {
 		// keeps ACH debits possible.
 		endpointCase{"financialconnections/Sessions.Create/account_holder_account", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Sessions.Create(ctx, &financialconnections.SessionCreateParams{
-				AccountHolder: &financialconnections.SessionCreateAccountHolderParams{
+				AccountHolder: &financialconnections.SessionAccountHolderParams{
 					Type:    embedfin.Ptr(financialconnections.AccountHolderTypeAccount),
 					Account: embedfin.Ptr(connectedAccountID),
 				},
-				Permissions: []financialconnections.SessionPermission{
-					financialconnections.SessionPermissionPaymentMethod,
-					financialconnections.SessionPermissionBalances,
+				Permissions: []financialconnections.Permission{
+					financialconnections.PermissionPaymentMethod,
+					financialconnections.PermissionBalances,
 				},
-				Limits: &financialconnections.SessionCreateLimitsParams{Accounts: embedfin.Ptr(int64(1))},
+				Limits: &financialconnections.SessionLimitsParams{Accounts: embedfin.Ptr(int64(1))},
 			}, embedfin.WithIdempotencyKey("fc-session-acct-1Nv0FGQ9RKHgCVdK"))
 			if err != nil {
 				return err
@@ -92,7 +92,7 @@ func init() {
 		endpointCase{"financialconnections/Accounts.List", func(ctx context.Context, c *embedfin.Client) error {
 			page, err := financialconnections.New(c).Accounts.List(ctx, &financialconnections.AccountListParams{
 				ListParams: embedfin.ListParams{Limit: embedfin.Ptr(int64(10))},
-				AccountHolder: &financialconnections.AccountListAccountHolderParams{
+				AccountHolder: &financialconnections.AccountAccountHolderParams{
 					Customer: embedfin.Ptr(customerID),
 				},
 			})
@@ -126,7 +126,7 @@ func init() {
 		// A transactions refresh, as after collecting an account.
 		endpointCase{"financialconnections/Accounts.Refresh", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Accounts.Refresh(ctx, fcAccountID, &financialconnections.AccountRefreshParams{
-				Features: []financialconnections.AccountRefreshFeature{financialconnections.AccountRefreshFeatureTransactions},
+				Features: []financialconnections.AccountFeature{financialconnections.AccountFeatureTransactions},
 			})
 			if err != nil {
 				return err
@@ -137,9 +137,9 @@ func init() {
 		// customer, made on behalf of the connected account.
 		endpointCase{"financialconnections/Accounts.Refresh/balance_on_behalf", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Accounts.Refresh(ctx, fcAccountID, &financialconnections.AccountRefreshParams{
-				Features: []financialconnections.AccountRefreshFeature{
-					financialconnections.AccountRefreshFeatureBalance,
-					financialconnections.AccountRefreshFeatureOwnership,
+				Features: []financialconnections.AccountFeature{
+					financialconnections.AccountFeatureBalance,
+					financialconnections.AccountFeatureOwnership,
 				},
 			}, embedfin.WithStripeAccount(connectedAccountID))
 			if err != nil {
@@ -150,7 +150,7 @@ func init() {
 		// Daily transaction refreshes, as the transactions guide subscribes.
 		endpointCase{"financialconnections/Accounts.Subscribe", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Accounts.Subscribe(ctx, fcAccountID, &financialconnections.AccountSubscribeParams{
-				Features: []financialconnections.AccountSubscribeFeature{financialconnections.AccountSubscribeFeatureTransactions},
+				Features: []financialconnections.AccountFeature{financialconnections.AccountFeatureTransactions},
 			})
 			if err != nil {
 				return err
@@ -159,7 +159,7 @@ func init() {
 		}},
 		endpointCase{"financialconnections/Accounts.Unsubscribe", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := financialconnections.New(c).Accounts.Unsubscribe(ctx, fcAccountID, &financialconnections.AccountUnsubscribeParams{
-				Features: []financialconnections.AccountSubscribeFeature{financialconnections.AccountSubscribeFeatureTransactions},
+				Features: []financialconnections.AccountFeature{financialconnections.AccountFeatureTransactions},
 			})
 			if err != nil {
 				return err
@@ -203,7 +203,7 @@ func init() {
 			page, err := financialconnections.New(c).Transactions.List(ctx, &financialconnections.TransactionListParams{
 				ListParams: embedfin.ListParams{Limit: embedfin.Ptr(int64(100))},
 				Account:    embedfin.Ptr(fcAccountID),
-				TransactionRefresh: &financialconnections.TransactionListTransactionRefreshParams{
+				TransactionRefresh: &financialconnections.TransactionTransactionRefreshParams{
 					After: embedfin.Ptr(fcTransactionRefID),
 				},
 			})

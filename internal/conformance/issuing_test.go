@@ -16,8 +16,8 @@ const (
 
 // headquarters is the connected account's head office, the billing address
 // of its cardholders.
-func headquarters() *issuing.AddressParams {
-	return &issuing.AddressParams{
+func headquarters() *embedfin.AddressParams {
+	return &embedfin.AddressParams{
 		Line1:      embedfin.Ptr("1234 Main Street"),
 		Line2:      embedfin.Ptr("Floor 3"),
 		City:       embedfin.Ptr("San Francisco"),
@@ -37,7 +37,7 @@ func init() {
 				Name:        embedfin.Ptr("Jenny Rosen"),
 				Email:       embedfin.Ptr("jenny.rosen@example.com"),
 				PhoneNumber: embedfin.Ptr("+18008675309"),
-				Status:      embedfin.Ptr(issuing.CardholderCreateStatusActive),
+				Status:      embedfin.Ptr(issuing.CardholderStatusActive),
 				Billing:     &issuing.CardholderBillingParams{Address: headquarters()},
 				Individual: &issuing.CardholderIndividualParams{
 					FirstName: embedfin.Ptr("Jenny"),
@@ -58,11 +58,11 @@ func init() {
 				PreferredLocales: []issuing.CardholderPreferredLocale{issuing.CardholderPreferredLocaleEn},
 				SpendingControls: &issuing.CardholderSpendingControlsParams{
 					SpendingLimitsCurrency: embedfin.Ptr("usd"),
-					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(500000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalMonthly)},
+					SpendingLimits: []*issuing.CardholderSpendingControlsSpendingLimitParams{
+						{Amount: embedfin.Ptr(int64(500000)), Interval: embedfin.Ptr(issuing.SpendingControlsSpendingLimitIntervalMonthly)},
 					},
-					BlockedCategories: []issuing.CardholderSpendingControlsBlockedCategory{
-						issuing.CardholderSpendingControlsBlockedCategoryBettingCasinoGambling,
+					BlockedCategories: []issuing.MerchantCategory{
+						issuing.MerchantCategoryBettingCasinoGambling,
 					},
 				},
 				Metadata: map[string]string{"employee_id": "emp_118"},
@@ -109,8 +109,8 @@ func init() {
 				Billing:     &issuing.CardholderBillingParams{Address: headquarters()},
 				PhoneNumber: embedfin.Ptr("+18008675310"),
 				SpendingControls: &issuing.CardholderSpendingControlsParams{
-					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(750000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalMonthly)},
+					SpendingLimits: []*issuing.CardholderSpendingControlsSpendingLimitParams{
+						{Amount: embedfin.Ptr(int64(750000)), Interval: embedfin.Ptr(issuing.SpendingControlsSpendingLimitIntervalMonthly)},
 					},
 				},
 				Metadata: map[string]string{"team": "operations"},
@@ -127,14 +127,14 @@ func init() {
 				Cardholder:       embedfin.Ptr(cardholderID),
 				Currency:         embedfin.Ptr("usd"),
 				Type:             embedfin.Ptr(issuing.CardTypeVirtual),
-				Status:           embedfin.Ptr(issuing.CardCreateStatusActive),
+				Status:           embedfin.Ptr(issuing.CardStatusActive),
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				SpendingControls: &issuing.CardSpendingControlsParams{
-					SpendingLimits: []*issuing.SpendingLimitsParams{
-						{Amount: embedfin.Ptr(int64(100000)), Interval: embedfin.Ptr(issuing.CardholderSpendingControlsSpendingLimitIntervalPerAuthorization)},
+					SpendingLimits: []*issuing.CardSpendingControlsSpendingLimitParams{
+						{Amount: embedfin.Ptr(int64(100000)), Interval: embedfin.Ptr(issuing.SpendingControlsSpendingLimitIntervalPerAuthorization)},
 					},
-					AllowedCategories: []issuing.CardSpendingControlsAllowedCategory{
-						issuing.CardSpendingControlsAllowedCategoryTaxicabsLimousines,
+					AllowedCategories: []issuing.MerchantCategory{
+						issuing.MerchantCategoryTaxicabsLimousines,
 					},
 				},
 				Metadata: map[string]string{"purpose": "rides"},
@@ -191,7 +191,7 @@ func init() {
 		endpointCase{"issuing/Cards.Update/cancel_lost", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := issuing.New(c).Cards.Update(ctx, cardID, &issuing.CardUpdateParams{
 				Status:             embedfin.Ptr(issuing.CardStatusCanceled),
-				CancellationReason: embedfin.Ptr(issuing.CardUpdateCancellationReasonLost),
+				CancellationReason: embedfin.Ptr(issuing.CardCancellationReasonLost),
 			})
 			if err != nil {
 				return err
@@ -307,8 +307,8 @@ func init() {
 				Amount:              embedfin.Ptr(int64(1000)),
 				Currency:            embedfin.Ptr("usd"),
 				AuthorizationMethod: embedfin.Ptr(issuing.AuthorizationAuthorizationMethodChip),
-				MerchantData: &issuing.AuthorizationTestCreateMerchantDataParams{
-					Category:   embedfin.Ptr(issuing.AuthorizationTestCreateMerchantDataCategoryTaxicabsLimousines),
+				MerchantData: &issuing.AuthorizationMerchantDataParams{
+					Category:   embedfin.Ptr(issuing.MerchantCategoryTaxicabsLimousines),
 					City:       embedfin.Ptr("San Francisco"),
 					Country:    embedfin.Ptr("US"),
 					Name:       embedfin.Ptr("Rocket Rides"),
@@ -316,9 +316,9 @@ func init() {
 					PostalCode: embedfin.Ptr("94107"),
 					State:      embedfin.Ptr("CA"),
 				},
-				VerificationData: &issuing.AuthorizationTestCreateVerificationDataParams{
-					CVCCheck:    embedfin.Ptr(issuing.AuthorizationVerificationDataCVCCheckMatch),
-					ExpiryCheck: embedfin.Ptr(issuing.AuthorizationVerificationDataExpiryCheckMatch),
+				VerificationData: &issuing.AuthorizationVerificationDataParams{
+					CVCCheck:    embedfin.Ptr(issuing.VerificationCheckMatch),
+					ExpiryCheck: embedfin.Ptr(issuing.VerificationCheckMatch),
 				},
 			}, embedfin.WithStripeAccount(connectedAccountID))
 			if err != nil {
@@ -334,18 +334,18 @@ func init() {
 				Amount:              embedfin.Ptr(int64(25999)),
 				Currency:            embedfin.Ptr("usd"),
 				AuthorizationMethod: embedfin.Ptr(issuing.AuthorizationAuthorizationMethodOnline),
-				MerchantData: &issuing.AuthorizationTestCreateMerchantDataParams{
+				MerchantData: &issuing.AuthorizationMerchantDataParams{
 					Name:    embedfin.Ptr("Gadget Outlet"),
 					Country: embedfin.Ptr("US"),
 					URL:     embedfin.Ptr("https://gadgets.example.com"),
 				},
-				RiskAssessment: &issuing.AuthorizationTestCreateRiskAssessmentParams{
-					FraudRisk: &issuing.AuthorizationTestCreateRiskAssessmentFraudRiskParams{
-						Level: embedfin.Ptr(issuing.AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelElevated),
+				RiskAssessment: &issuing.AuthorizationRiskAssessmentParams{
+					FraudRisk: &issuing.AuthorizationRiskAssessmentFraudRiskParams{
+						Level: embedfin.Ptr(issuing.RiskLevelElevated),
 						Score: embedfin.Ptr(72.5),
 					},
-					MerchantDisputeRisk: &issuing.AuthorizationTestCreateRiskAssessmentMerchantDisputeRiskParams{
-						Level:       embedfin.Ptr(issuing.AuthorizationTestCreateRiskAssessmentCardTestingRiskLevelNormal),
+					MerchantDisputeRisk: &issuing.AuthorizationRiskAssessmentMerchantDisputeRiskParams{
+						Level:       embedfin.Ptr(issuing.RiskLevelNormal),
 						DisputeRate: embedfin.Ptr(int64(3)),
 					},
 				},
@@ -365,12 +365,12 @@ func init() {
 		}},
 		// A partial capture that closes the authorization, with the receipt.
 		endpointCase{"issuing/TestHelpers.Authorizations.Capture/partial", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := issuing.New(c).TestHelpers.Authorizations.Capture(ctx, authorizationID, &issuing.AuthorizationCaptureParams{
+			got, err := issuing.New(c).TestHelpers.Authorizations.Capture(ctx, authorizationID, &issuing.AuthorizationTestCaptureParams{
 				CaptureAmount:      embedfin.Ptr(int64(800)),
 				CloseAuthorization: embedfin.Ptr(true),
-				PurchaseDetails: &issuing.AuthorizationCapturePurchaseDetailsParams{
+				PurchaseDetails: &issuing.AuthorizationPurchaseDetailsParams{
 					Reference: embedfin.Ptr("ride_5521"),
-					Receipt: []*issuing.AuthorizationCapturePurchaseDetailsReceiptParams{
+					Receipt: []*issuing.AuthorizationPurchaseDetailsReceiptParams{
 						{Description: embedfin.Ptr("Ride to SFO"), Quantity: embedfin.Ptr("1"), UnitCost: embedfin.Ptr(int64(800)), Total: embedfin.Ptr(int64(800))},
 					},
 				},
@@ -381,14 +381,14 @@ func init() {
 			return expectObject(got.Object, got.ID, "issuing.authorization", authorizationID)
 		}},
 		endpointCase{"issuing/TestHelpers.Authorizations.Expire", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := issuing.New(c).TestHelpers.Authorizations.Expire(ctx, authorizationID, &issuing.AuthorizationExpireParams{})
+			got, err := issuing.New(c).TestHelpers.Authorizations.Expire(ctx, authorizationID, &issuing.AuthorizationTestExpireParams{})
 			if err != nil {
 				return err
 			}
 			return expectObject(got.Object, got.ID, "issuing.authorization", "")
 		}},
 		endpointCase{"issuing/TestHelpers.Authorizations.Increment", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := issuing.New(c).TestHelpers.Authorizations.Increment(ctx, authorizationID, &issuing.AuthorizationIncrementParams{
+			got, err := issuing.New(c).TestHelpers.Authorizations.Increment(ctx, authorizationID, &issuing.AuthorizationTestIncrementParams{
 				IncrementAmount:      embedfin.Ptr(int64(250)),
 				IsAmountControllable: embedfin.Ptr(true),
 			})
@@ -398,7 +398,7 @@ func init() {
 			return expectObject(got.Object, got.ID, "issuing.authorization", "")
 		}},
 		endpointCase{"issuing/TestHelpers.Authorizations.Reverse", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := issuing.New(c).TestHelpers.Authorizations.Reverse(ctx, authorizationID, &issuing.AuthorizationReverseParams{
+			got, err := issuing.New(c).TestHelpers.Authorizations.Reverse(ctx, authorizationID, &issuing.AuthorizationTestReverseParams{
 				ReverseAmount: embedfin.Ptr(int64(200)),
 			})
 			if err != nil {
@@ -409,11 +409,11 @@ func init() {
 		// The final amount of a fuel pre-authorization, known once the pump
 		// stops.
 		endpointCase{"issuing/TestHelpers.Authorizations.FinalizeAmount", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := issuing.New(c).TestHelpers.Authorizations.FinalizeAmount(ctx, authorizationID, &issuing.AuthorizationFinalizeAmountParams{
+			got, err := issuing.New(c).TestHelpers.Authorizations.FinalizeAmount(ctx, authorizationID, &issuing.AuthorizationTestFinalizeAmountParams{
 				FinalAmount: embedfin.Ptr(int64(4250)),
-				Fuel: &issuing.FuelParams{
-					Type:            embedfin.Ptr(issuing.AuthorizationFuelTypeUnleadedRegular),
-					Unit:            embedfin.Ptr(issuing.AuthorizationFuelUnitUSGallon),
+				Fuel: &issuing.AuthorizationFuelParams{
+					Type:            embedfin.Ptr(issuing.FuelTypeUnleadedRegular),
+					Unit:            embedfin.Ptr(issuing.FuelUnitUSGallon),
 					QuantityDecimal: embedfin.Ptr("10.5"),
 					UnitCostDecimal: embedfin.Ptr("404.76"),
 				},

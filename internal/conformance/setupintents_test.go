@@ -39,10 +39,10 @@ func init() {
 				PaymentMethodTypes: []string{"us_bank_account"},
 				PaymentMethodData: &setupintents.SetupIntentPaymentMethodDataParams{
 					Type: embedfin.Ptr(setupintents.SetupIntentPaymentMethodDataTypeUSBankAccount),
-					USBankAccount: &embedfin.USBankAccountParams{
+					USBankAccount: &setupintents.SetupIntentPaymentMethodDataUSBankAccountParams{
 						RoutingNumber:     embedfin.Ptr("110000000"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
-						AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeCompany),
+						AccountHolderType: embedfin.Ptr(setupintents.SetupIntentPaymentMethodDataUSBankAccountAccountHolderTypeCompany),
 					},
 					BillingDetails: &setupintents.SetupIntentPaymentMethodDataBillingDetailsParams{
 						Name: embedfin.Ptr("Company Corp"),
@@ -62,11 +62,11 @@ func init() {
 			got, err := setupintents.New(c).SetupIntents.Create(ctx, &setupintents.SetupIntentCreateParams{
 				Customer:           embedfin.Ptr(customerID),
 				PaymentMethodTypes: []string{"us_bank_account"},
-				Usage:              embedfin.Ptr(setupintents.SetupIntentCreateUsageOffSession),
+				Usage:              embedfin.Ptr(setupintents.SetupIntentUsageOffSession),
 				Description:        embedfin.Ptr("Bank account for monthly rent"),
 				PaymentMethodOptions: &setupintents.SetupIntentPaymentMethodOptionsParams{
 					USBankAccount: &setupintents.SetupIntentPaymentMethodOptionsUSBankAccountParams{
-						VerificationMethod: embedfin.Ptr(setupintents.SetupIntentPaymentMethodOptionsUSBankAccountVerificationMethodAutomatic),
+						VerificationMethod: embedfin.Ptr(setupintents.VerificationMethodAutomatic),
 						FinancialConnections: &setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsParams{
 							Permissions: []setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermission{
 								setupintents.SetupIntentPaymentMethodOptionsUSBankAccountFinancialConnectionsPermissionPaymentMethod,

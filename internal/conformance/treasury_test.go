@@ -25,18 +25,18 @@ const (
 func guideFeatures() *treasury.FinancialAccountFeaturesParams {
 	yes := func() *bool { return embedfin.Ptr(true) }
 	return &treasury.FinancialAccountFeaturesParams{
-		CardIssuing:        &treasury.AccessParams{Requested: yes()},
-		DepositInsurance:   &treasury.AccessParams{Requested: yes()},
-		FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: yes()}},
-		InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: yes()}},
-		IntraStripeFlows:   &treasury.AccessParams{Requested: yes()},
-		OutboundPayments: &treasury.OutboundPaymentsParams{
-			ACH:            &treasury.AccessParams{Requested: yes()},
-			USDomesticWire: &treasury.AccessParams{Requested: yes()},
+		CardIssuing:        &embedfin.AccessParams{Requested: yes()},
+		DepositInsurance:   &embedfin.AccessParams{Requested: yes()},
+		FinancialAddresses: &treasury.FinancialAccountFeaturesFinancialAddressesParams{ABA: &embedfin.AccessParams{Requested: yes()}},
+		InboundTransfers:   &treasury.FinancialAccountFeaturesInboundTransfersParams{ACH: &embedfin.AccessParams{Requested: yes()}},
+		IntraStripeFlows:   &embedfin.AccessParams{Requested: yes()},
+		OutboundPayments: &treasury.FinancialAccountFeaturesOutboundPaymentsParams{
+			ACH:            &embedfin.AccessParams{Requested: yes()},
+			USDomesticWire: &embedfin.AccessParams{Requested: yes()},
 		},
-		OutboundTransfers: &treasury.OutboundTransfersParams{
-			ACH:            &treasury.AccessParams{Requested: yes()},
-			USDomesticWire: &treasury.AccessParams{Requested: yes()},
+		OutboundTransfers: &treasury.FinancialAccountFeaturesOutboundTransfersParams{
+			ACH:            &embedfin.AccessParams{Requested: yes()},
+			USDomesticWire: &embedfin.AccessParams{Requested: yes()},
 		},
 	}
 }
@@ -105,8 +105,8 @@ func init() {
 			got, err := treasury.New(c).FinancialAccounts.Update(ctx, financialAccountID, &treasury.FinancialAccountUpdateParams{
 				Nickname: embedfin.Ptr("Payroll wallet"),
 				Features: &treasury.FinancialAccountFeaturesParams{
-					OutboundPayments: &treasury.OutboundPaymentsParams{
-						USDomesticWire: &treasury.AccessParams{Requested: embedfin.Ptr(false)},
+					OutboundPayments: &treasury.FinancialAccountFeaturesOutboundPaymentsParams{
+						USDomesticWire: &embedfin.AccessParams{Requested: embedfin.Ptr(false)},
 					},
 				},
 				Metadata: map[string]string{"purpose": "payroll"},
@@ -140,9 +140,9 @@ func init() {
 		// Requesting the ABA address later, once the account is verified.
 		endpointCase{"treasury/FinancialAccounts.UpdateFeatures", func(ctx context.Context, c *embedfin.Client) error {
 			got, err := treasury.New(c).FinancialAccounts.UpdateFeatures(ctx, financialAccountID, &treasury.FinancialAccountUpdateFeaturesParams{
-				FinancialAddresses: &treasury.FinancialAddressesParams{ABA: &treasury.AccessParams{Requested: embedfin.Ptr(true)}},
-				InboundTransfers:   &treasury.InboundTransfersParams{ACH: &treasury.AccessParams{Requested: embedfin.Ptr(true)}},
-				CardIssuing:        &treasury.AccessParams{Requested: embedfin.Ptr(true)},
+				FinancialAddresses: &treasury.FinancialAccountFinancialAddressesParams{ABA: &embedfin.AccessParams{Requested: embedfin.Ptr(true)}},
+				InboundTransfers:   &treasury.FinancialAccountInboundTransfersParams{ACH: &embedfin.AccessParams{Requested: embedfin.Ptr(true)}},
+				CardIssuing:        &embedfin.AccessParams{Requested: embedfin.Ptr(true)},
 			}, onBehalf)
 			if err != nil {
 				return err
@@ -213,14 +213,14 @@ func init() {
 				Currency:                 embedfin.Ptr("usd"),
 				Customer:                 embedfin.Ptr(customerID),
 				DestinationPaymentMethod: embedfin.Ptr(paymentMethodID),
-				DestinationPaymentMethodOptions: &treasury.PaymentMethodOptionsParams{
-					USBankAccount: &treasury.PaymentMethodOptionsUSBankAccountParams{
-						Network: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH),
+				DestinationPaymentMethodOptions: &treasury.OutboundPaymentDestinationPaymentMethodOptionsParams{
+					USBankAccount: &treasury.OutboundPaymentDestinationPaymentMethodOptionsUSBankAccountParams{
+						Network: embedfin.Ptr(treasury.NetworkACH),
 					},
 				},
 				Description:         embedfin.Ptr("Invoice INV-2024-0193"),
 				StatementDescriptor: embedfin.Ptr("ROCKETRIDES"),
-				EndUserDetails: &treasury.OutboundPaymentCreateEndUserDetailsParams{
+				EndUserDetails: &treasury.OutboundPaymentEndUserDetailsParams{
 					Present:   embedfin.Ptr(true),
 					IPAddress: embedfin.Ptr(clientIP),
 				},
@@ -237,15 +237,15 @@ func init() {
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				Amount:           embedfin.Ptr(int64(4000)),
 				Currency:         embedfin.Ptr("usd"),
-				DestinationPaymentMethodData: &treasury.OutboundPaymentCreateDestinationPaymentMethodDataParams{
-					Type: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsTypeUSBankAccount),
-					USBankAccount: &embedfin.USBankAccountParams{
+				DestinationPaymentMethodData: &treasury.OutboundPaymentDestinationPaymentMethodDataParams{
+					Type: embedfin.Ptr(treasury.PaymentMethodTypeUSBankAccount),
+					USBankAccount: &treasury.OutboundPaymentDestinationPaymentMethodDataUSBankAccountParams{
 						RoutingNumber:     embedfin.Ptr("110000000"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
-						AccountHolderType: embedfin.Ptr(embedfin.USBankAccountAccountHolderTypeIndividual),
-						AccountType:       embedfin.Ptr(embedfin.USBankAccountAccountTypeChecking),
+						AccountHolderType: embedfin.Ptr(treasury.USBankAccountAccountHolderTypeIndividual),
+						AccountType:       embedfin.Ptr(treasury.USBankAccountAccountTypeChecking),
 					},
-					BillingDetails: &treasury.OutboundPaymentCreateDestinationPaymentMethodDataBillingDetailsParams{
+					BillingDetails: &treasury.OutboundPaymentDestinationPaymentMethodDataBillingDetailsParams{
 						Name:  embedfin.Ptr("Jenny Rosen"),
 						Email: embedfin.Ptr("jenny.rosen@example.com"),
 						Address: &embedfin.AddressParams{
@@ -258,7 +258,7 @@ func init() {
 					},
 				},
 				Description: embedfin.Ptr("Tip refund"),
-				EndUserDetails: &treasury.OutboundPaymentCreateEndUserDetailsParams{
+				EndUserDetails: &treasury.OutboundPaymentEndUserDetailsParams{
 					Present: embedfin.Ptr(false),
 				},
 			}, onBehalf)
@@ -271,7 +271,7 @@ func init() {
 			page, err := treasury.New(c).OutboundPayments.List(ctx, &treasury.OutboundPaymentListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(10))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				Status:           embedfin.Ptr(treasury.OutboundPaymentStatusPosted),
+				Status:           embedfin.Ptr(treasury.OutboundStatusPosted),
 			}, onBehalf)
 			if err != nil {
 				return err
@@ -314,9 +314,9 @@ func init() {
 				Amount:                   embedfin.Ptr(int64(50000)),
 				Currency:                 embedfin.Ptr("usd"),
 				DestinationPaymentMethod: embedfin.Ptr(paymentMethodID),
-				DestinationPaymentMethodOptions: &treasury.PaymentMethodOptionsParams{
-					USBankAccount: &treasury.PaymentMethodOptionsUSBankAccountParams{
-						Network: embedfin.Ptr(treasury.OutboundPaymentDestinationPaymentMethodDetailsUSBankAccountNetworkACH),
+				DestinationPaymentMethodOptions: &treasury.OutboundTransferDestinationPaymentMethodOptionsParams{
+					USBankAccount: &treasury.OutboundTransferDestinationPaymentMethodOptionsUSBankAccountParams{
+						Network: embedfin.Ptr(treasury.NetworkACH),
 					},
 				},
 				Description:         embedfin.Ptr("Weekly sweep to operating account"),
@@ -332,7 +332,7 @@ func init() {
 			page, err := treasury.New(c).OutboundTransfers.List(ctx, &treasury.OutboundTransferListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(10))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				Status:           embedfin.Ptr(treasury.OutboundTransferStatusProcessing),
+				Status:           embedfin.Ptr(treasury.OutboundStatusProcessing),
 			}, onBehalf)
 			if err != nil {
 				return err
@@ -371,7 +371,7 @@ func init() {
 			page, err := treasury.New(c).ReceivedCredits.List(ctx, &treasury.ReceivedCreditListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(10))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				Status:           embedfin.Ptr(treasury.ReceivedCreditStatusSucceeded),
+				Status:           embedfin.Ptr(treasury.ReceivedStatusSucceeded),
 			}, onBehalf)
 			if err != nil {
 				return err
@@ -387,8 +387,8 @@ func init() {
 			first, err := firstYielded(treasury.New(c).ReceivedCredits.All(ctx, &treasury.ReceivedCreditListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(100))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				LinkedFlows: &treasury.ReceivedCreditListLinkedFlowsParams{
-					SourceFlowType: embedfin.Ptr(treasury.ReceivedCreditListLinkedFlowsSourceFlowTypeOutboundPayment),
+				LinkedFlows: &treasury.ReceivedCreditLinkedFlowsParams{
+					SourceFlowType: embedfin.Ptr(treasury.ReceivedCreditSourceFlowTypeOutboundPayment),
 				},
 			}, onBehalf))
 			if err != nil {
@@ -407,7 +407,7 @@ func init() {
 			page, err := treasury.New(c).ReceivedDebits.List(ctx, &treasury.ReceivedDebitListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(10))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				Status:           embedfin.Ptr(treasury.ReceivedDebitStatusSucceeded),
+				Status:           embedfin.Ptr(treasury.ReceivedStatusSucceeded),
 			}, onBehalf)
 			if err != nil {
 				return err
@@ -440,9 +440,9 @@ func init() {
 			page, err := treasury.New(c).Transactions.List(ctx, &treasury.TransactionListParams{
 				ListParams:       embedfin.ListParams{Limit: embedfin.Ptr(int64(25))},
 				FinancialAccount: embedfin.Ptr(financialAccountID),
-				OrderBy:          embedfin.Ptr(treasury.TransactionListOrderByPostedAt),
+				OrderBy:          embedfin.Ptr(treasury.TransactionOrderByPostedAt),
 				Status:           embedfin.Ptr(treasury.TransactionStatusPosted),
-				StatusTransitions: &treasury.TransactionListStatusTransitionsParams{
+				StatusTransitions: &treasury.TransactionStatusTransitionsParams{
 					PostedAtRange: &embedfin.RangeQueryParams{
 						GreaterThanOrEqual: embedfin.Ptr(int64(1704067200)),
 						LesserThan:         embedfin.Ptr(int64(1706745600)),
@@ -486,8 +486,8 @@ func init() {
 			return expectObject(got.Object, got.ID, "treasury.inbound_transfer", "")
 		}},
 		endpointCase{"treasury/TestHelpers.InboundTransfers.Fail", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.InboundTransfers.Fail(ctx, inboundTransferID, &treasury.InboundTransferFailParams{
-				FailureDetails: &treasury.InboundTransferFailFailureDetailsParams{
+			got, err := treasury.New(c).TestHelpers.InboundTransfers.Fail(ctx, inboundTransferID, &treasury.InboundTransferTestFailParams{
+				FailureDetails: &treasury.InboundTransferFailureDetailsParams{
 					Code: embedfin.Ptr(treasury.InboundTransferFailureDetailsCodeInsufficientFunds),
 				},
 			}, onBehalf)
@@ -497,7 +497,7 @@ func init() {
 			return expectObject(got.Object, got.ID, "treasury.inbound_transfer", "")
 		}},
 		endpointCase{"treasury/TestHelpers.InboundTransfers.Return", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.InboundTransfers.Return(ctx, inboundTransferID, &treasury.InboundTransferReturnParams{}, onBehalf)
+			got, err := treasury.New(c).TestHelpers.InboundTransfers.Return(ctx, inboundTransferID, &treasury.InboundTransferTestReturnParams{}, onBehalf)
 			if err != nil {
 				return err
 			}
@@ -511,16 +511,16 @@ func init() {
 			return expectObject(got.Object, got.ID, "treasury.outbound_payment", "")
 		}},
 		endpointCase{"treasury/TestHelpers.OutboundPayments.Fail", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.OutboundPayments.Fail(ctx, outboundPaymentID, &treasury.OutboundPaymentFailParams{}, onBehalf)
+			got, err := treasury.New(c).TestHelpers.OutboundPayments.Fail(ctx, outboundPaymentID, &treasury.OutboundPaymentTestFailParams{}, onBehalf)
 			if err != nil {
 				return err
 			}
 			return expectObject(got.Object, got.ID, "treasury.outbound_payment", "")
 		}},
 		endpointCase{"treasury/TestHelpers.OutboundPayments.Return", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.OutboundPayments.Return(ctx, outboundPaymentID, &treasury.OutboundPaymentReturnParams{
-				ReturnedDetails: &treasury.ReturnedDetailsParams{
-					Code: embedfin.Ptr(treasury.OutboundPaymentReturnedDetailsCodeAccountClosed),
+			got, err := treasury.New(c).TestHelpers.OutboundPayments.Return(ctx, outboundPaymentID, &treasury.OutboundPaymentTestReturnParams{
+				ReturnedDetails: &treasury.OutboundPaymentReturnedDetailsParams{
+					Code: embedfin.Ptr(treasury.ReturnedDetailsCodeAccountClosed),
 				},
 			}, onBehalf)
 			if err != nil {
@@ -536,16 +536,16 @@ func init() {
 			return expectObject(got.Object, got.ID, "treasury.outbound_transfer", "")
 		}},
 		endpointCase{"treasury/TestHelpers.OutboundTransfers.Fail", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.OutboundTransfers.Fail(ctx, outboundTransferID, &treasury.OutboundTransferFailParams{}, onBehalf)
+			got, err := treasury.New(c).TestHelpers.OutboundTransfers.Fail(ctx, outboundTransferID, &treasury.OutboundTransferTestFailParams{}, onBehalf)
 			if err != nil {
 				return err
 			}
 			return expectObject(got.Object, got.ID, "treasury.outbound_transfer", "")
 		}},
 		endpointCase{"treasury/TestHelpers.OutboundTransfers.Return", func(ctx context.Context, c *embedfin.Client) error {
-			got, err := treasury.New(c).TestHelpers.OutboundTransfers.Return(ctx, outboundTransferID, &treasury.OutboundTransferReturnParams{
-				ReturnedDetails: &treasury.ReturnedDetailsParams{
-					Code: embedfin.Ptr(treasury.OutboundPaymentReturnedDetailsCodeNoAccount),
+			got, err := treasury.New(c).TestHelpers.OutboundTransfers.Return(ctx, outboundTransferID, &treasury.OutboundTransferTestReturnParams{
+				ReturnedDetails: &treasury.OutboundTransferReturnedDetailsParams{
+					Code: embedfin.Ptr(treasury.ReturnedDetailsCodeNoAccount),
 				},
 			}, onBehalf)
 			if err != nil {
@@ -559,11 +559,11 @@ func init() {
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				Amount:           embedfin.Ptr(int64(30000)),
 				Currency:         embedfin.Ptr("usd"),
-				Network:          embedfin.Ptr(treasury.ReceivedCreditTestCreateNetworkACH),
+				Network:          embedfin.Ptr(treasury.ReceivedCreditNetworkACH),
 				Description:      embedfin.Ptr("Customer payment for order 5581"),
-				InitiatingPaymentMethodDetails: &treasury.SourceParams{
-					Type: embedfin.Ptr(treasury.SourceTypeUSBankAccount),
-					USBankAccount: &treasury.USBankAccountSourceParams{
+				InitiatingPaymentMethodDetails: &treasury.ReceivedCreditInitiatingPaymentMethodDetailsParams{
+					Type: embedfin.Ptr(treasury.PaymentMethodDetailsTypeUSBankAccount),
+					USBankAccount: &treasury.ReceivedCreditInitiatingPaymentMethodDetailsUSBankAccountParams{
 						AccountHolderName: embedfin.Ptr("Jenny Rosen"),
 						AccountNumber:     embedfin.Ptr("000123456789"),
 						RoutingNumber:     embedfin.Ptr("110000000"),
@@ -581,11 +581,11 @@ func init() {
 				FinancialAccount: embedfin.Ptr(financialAccountID),
 				Amount:           embedfin.Ptr(int64(7500)),
 				Currency:         embedfin.Ptr("usd"),
-				Network:          embedfin.Ptr(treasury.ReceivedDebitTestCreateNetworkACH),
+				Network:          embedfin.Ptr(treasury.ReceivedDebitNetworkACH),
 				Description:      embedfin.Ptr("Utility bill autopay"),
-				InitiatingPaymentMethodDetails: &treasury.SourceParams{
-					Type: embedfin.Ptr(treasury.SourceTypeUSBankAccount),
-					USBankAccount: &treasury.USBankAccountSourceParams{
+				InitiatingPaymentMethodDetails: &treasury.ReceivedDebitInitiatingPaymentMethodDetailsParams{
+					Type: embedfin.Ptr(treasury.PaymentMethodDetailsTypeUSBankAccount),
+					USBankAccount: &treasury.ReceivedDebitInitiatingPaymentMethodDetailsUSBankAccountParams{
 						AccountHolderName: embedfin.Ptr("Bay Power & Light"),
 						AccountNumber:     embedfin.Ptr("000111111116"),
 						RoutingNumber:     embedfin.Ptr("110000000"),

@@ -155,7 +155,7 @@ func subjects() []subject {
 			Account: fcAccount("fca_NotActiveFact7"),
 		}, "fca_NotActiveFact7"),
 		subjectOf("RefreshFailedError", "financialconnections.RefreshFailedError{", fc.RefreshFailedError{
-			Feature: fc.AccountRefreshFeature("transactions"),
+			Feature: fc.AccountFeature("transactions"),
 			Account: fcAccount("fca_RefreshFact8"),
 		}, "fca_RefreshFact8", "transactions"),
 		subjectOf("UpsertError", "financialconnections.UpsertError{", fc.UpsertError{

@@ -250,8 +250,8 @@ func TestFaultTransactionSync(t *testing.T) {
 		cust, err := customers.New(direct).Customers.Create(ctx, &customers.CustomerCreateParams{Email: embedfin.Ptr(fmt.Sprintf("sync-%d@reliability.test", i))})
 		require.NoError(t, err)
 		sess, err := dfc.Sessions.Create(ctx, &fc.SessionCreateParams{
-			AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-			Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions},
+			AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+			Permissions:   []fc.Permission{fc.PermissionTransactions},
 		})
 		require.NoError(t, err)
 		_, err = direct.RawRequest(ctx, http.MethodPost, "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", url.Values{})
@@ -260,7 +260,7 @@ func TestFaultTransactionSync(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, list.Data, 1)
 		ids = append(ids, list.Data[0].ID)
-		_, err = dfc.Accounts.RefreshAndWait(ctx, list.Data[0].ID, fc.FeatureTransactions, fastWait)
+		_, err = dfc.Accounts.RefreshAndWait(ctx, list.Data[0].ID, fc.AccountFeatureTransactions, fastWait)
 		require.NoError(t, err)
 	}
 
@@ -325,7 +325,7 @@ func TestFaultTransactionSync(t *testing.T) {
 	rounds := []int{syncAll()}
 	for range cycles {
 		for _, id := range ids {
-			_, err := dfc.Accounts.RefreshAndWait(ctx, id, fc.FeatureTransactions, fastWait)
+			_, err := dfc.Accounts.RefreshAndWait(ctx, id, fc.AccountFeatureTransactions, fastWait)
 			require.NoError(t, err)
 		}
 		rounds = append(rounds, syncAll())

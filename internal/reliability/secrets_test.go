@@ -143,8 +143,8 @@ func TestSecretsNotInDebugLogsOrErrors(t *testing.T) {
 
 				// Client secrets come back in bodies, which are never logged.
 				sess, err := fc.New(c).Sessions.Create(ctx, &fc.SessionCreateParams{
-					AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-					Permissions:   []fc.SessionPermission{fc.SessionPermissionBalances},
+					AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+					Permissions:   []fc.Permission{fc.PermissionBalances},
 				})
 				require.NoError(t, err)
 				require.Contains(t, embedfin.Deref(sess.ClientSecret), "_secret_")
@@ -153,7 +153,7 @@ func TestSecretsNotInDebugLogsOrErrors(t *testing.T) {
 					PaymentMethodTypes: []string{"us_bank_account"},
 					PaymentMethodData: &si.SetupIntentPaymentMethodDataParams{
 						Type:           embedfin.Ptr(si.SetupIntentPaymentMethodDataTypeUSBankAccount),
-						USBankAccount:  &embedfin.USBankAccountParams{AccountNumber: embedfin.Ptr(fakeAcctNum), RoutingNumber: embedfin.Ptr("110000000")},
+						USBankAccount:  &si.SetupIntentPaymentMethodDataUSBankAccountParams{AccountNumber: embedfin.Ptr(fakeAcctNum), RoutingNumber: embedfin.Ptr("110000000")},
 						BillingDetails: &si.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Jenny Rosen")},
 					},
 				})
@@ -164,7 +164,7 @@ func TestSecretsNotInDebugLogsOrErrors(t *testing.T) {
 					PaymentMethodTypes: []string{"us_bank_account"},
 					PaymentMethodData: &si.SetupIntentPaymentMethodDataParams{
 						Type:           embedfin.Ptr(si.SetupIntentPaymentMethodDataTypeUSBankAccount),
-						USBankAccount:  &embedfin.USBankAccountParams{AccountNumber: embedfin.Ptr(fakeAcctNum + "000000000"), RoutingNumber: embedfin.Ptr("110000000")},
+						USBankAccount:  &si.SetupIntentPaymentMethodDataUSBankAccountParams{AccountNumber: embedfin.Ptr(fakeAcctNum + "000000000"), RoutingNumber: embedfin.Ptr("110000000")},
 						BillingDetails: &si.SetupIntentPaymentMethodDataBillingDetailsParams{Name: embedfin.Ptr("Jenny Rosen")},
 					},
 				})
@@ -355,7 +355,7 @@ func TestErrorTypesHideSecretsAndNeverPanic(t *testing.T) {
 		"ConnectionError url":     &embedfin.ConnectionError{Method: "GET", Path: "/v1/x", Err: &url.Error{Op: "Get", URL: "https://api.stripe.com/v1/x?key=" + fakeKey, Err: secretErr}},
 		"DecodeError":             &embedfin.DecodeError{StatusCode: 200, RequestID: all, ContentType: all, Err: secretErr},
 		"AccountNotActiveError":   &fc.AccountNotActiveError{Account: acct},
-		"RefreshFailedError":      &fc.RefreshFailedError{Feature: fc.FeatureBalance, Account: acct},
+		"RefreshFailedError":      &fc.RefreshFailedError{Feature: fc.AccountFeatureBalance, Account: acct},
 		"FeaturesRestrictedError": &treasury.FeaturesRestrictedError{Restricted: []treasury.Feature{"card_issuing"}, Account: &treasury.FinancialAccount{ID: "fa_1"}},
 		"PanicError":              &webhook.PanicError{Value: all, Stack: []byte(all)},
 		"PanicError error value":  &webhook.PanicError{Value: secretErr},

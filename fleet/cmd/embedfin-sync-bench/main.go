@@ -298,8 +298,8 @@ func link(ctx context.Context, client *embedfin.Client, n int) (map[string]strin
 	for linked < n {
 		batch := min(50, n-linked)
 		sess, err := fcc.Sessions.Create(ctx, &fc.SessionCreateParams{
-			AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-			Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions},
+			AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+			Permissions:   []fc.Permission{fc.PermissionTransactions},
 		})
 		if err != nil {
 			return nil, err
@@ -315,7 +315,7 @@ func link(ctx context.Context, client *embedfin.Client, n int) (map[string]strin
 			if err != nil {
 				return nil, err
 			}
-			if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}}); err != nil {
+			if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 				return nil, err
 			}
 			linked++
@@ -329,7 +329,7 @@ func link(ctx context.Context, client *embedfin.Client, n int) (map[string]strin
 			if err != nil {
 				return nil, err
 			}
-			if r := acct.TransactionRefresh; r != nil && r.Status == fc.AccountTransactionRefreshStatusSucceeded {
+			if r := acct.TransactionRefresh; r != nil && r.Status == fc.RefreshStatusSucceeded {
 				out[acct.ID] = r.ID
 			}
 		}

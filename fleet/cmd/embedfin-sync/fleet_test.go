@@ -200,8 +200,8 @@ func (f *fleetEmulator) link(t *testing.T, n int) ([]string, map[string]string) 
 	for len(ids) < n {
 		batch := min(50, n-len(ids))
 		sess, err := f.fc.Sessions.Create(ctx, &fc.SessionCreateParams{
-			AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-			Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions, fc.SessionPermissionBalances, fc.SessionPermissionOwnership},
+			AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+			Permissions:   []fc.Permission{fc.PermissionTransactions, fc.PermissionBalances, fc.PermissionOwnership},
 			Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
 		})
 		if err != nil {
@@ -219,7 +219,7 @@ func (f *fleetEmulator) link(t *testing.T, n int) ([]string, map[string]string) 
 				t.Fatal(err)
 			}
 			ids = append(ids, acct.ID)
-			sub, err := f.fc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}})
+			sub, err := f.fc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +238,7 @@ func (f *fleetEmulator) refresh(t *testing.T, ids []string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, id := range ids {
-		acct, err := f.fc.Accounts.Refresh(context.Background(), id, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}})
+		acct, err := f.fc.Accounts.Refresh(context.Background(), id, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -509,7 +509,7 @@ func assertTableIsAPI(t *testing.T, f *fleetEmulator, s *txsync.Syncer, ids []st
 			t.Fatal(err)
 		}
 		r := acct.TransactionRefresh
-		if r == nil || r.ID != want[id] || r.Status != fc.AccountTransactionRefreshStatusSucceeded || cur != r.ID {
+		if r == nil || r.ID != want[id] || r.Status != fc.RefreshStatusSucceeded || cur != r.ID {
 			t.Fatalf("%s: cursor %q; latest refresh %+v, expected %s", id, cur, r, want[id])
 		}
 	}

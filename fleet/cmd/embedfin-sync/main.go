@@ -424,8 +424,8 @@ func (a *app) linkDemo(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	sess, err := fcc.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions, fc.SessionPermissionBalances, fc.SessionPermissionOwnership},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionTransactions, fc.PermissionBalances, fc.PermissionOwnership},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
 	})
 	if err != nil {
@@ -447,7 +447,7 @@ func (a *app) linkDemo(ctx context.Context) ([]string, error) {
 		ids = append(ids, acct.ID)
 	}
 	for _, id := range ids {
-		if _, err := fcc.Accounts.Subscribe(ctx, id, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}}); err != nil {
+		if _, err := fcc.Accounts.Subscribe(ctx, id, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			return nil, err
 		}
 	}
@@ -458,7 +458,7 @@ func (a *app) linkDemo(ctx context.Context) ([]string, error) {
 func (a *app) refreshDemo(ctx context.Context) error {
 	fcc := fc.New(a.client)
 	for _, id := range a.demo {
-		_, err := fcc.Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}})
+		_, err := fcc.Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 		if err != nil {
 			return err
 		}
@@ -494,8 +494,8 @@ func (a *app) demoDone(ctx context.Context, fcc *fc.Client) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		for _, f := range []fc.AccountRefreshFeature{fc.FeatureTransactions, fc.FeatureBalance, fc.FeatureOwnership} {
-			if st, ok := acct.RefreshOf(f); ok && st.Status == fc.RefreshPending {
+		for _, f := range []fc.AccountFeature{fc.AccountFeatureTransactions, fc.AccountFeatureBalance, fc.AccountFeatureOwnership} {
+			if st, ok := acct.RefreshOf(f); ok && st.Status == fc.RefreshStatusPending {
 				return false, nil
 			}
 		}

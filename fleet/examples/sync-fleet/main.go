@@ -124,7 +124,7 @@ func run(ctx context.Context, out io.Writer, dsn string, accounts int) error {
 
 	fcc := fc.New(client)
 	for _, id := range ids {
-		if _, err := fcc.Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountRefreshFeature{fc.FeatureTransactions}}); err != nil {
+		if _, err := fcc.Accounts.Refresh(ctx, id, &fc.AccountRefreshParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			return err
 		}
 	}
@@ -169,8 +169,8 @@ func link(ctx context.Context, client *embedfin.Client, n int) ([]string, error)
 		return nil, err
 	}
 	sess, err := fcc.Sessions.Create(ctx, &fc.SessionCreateParams{
-		AccountHolder: &fc.SessionCreateAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
-		Permissions:   []fc.SessionPermission{fc.SessionPermissionTransactions, fc.SessionPermissionBalances, fc.SessionPermissionOwnership},
+		AccountHolder: &fc.SessionAccountHolderParams{Type: embedfin.Ptr(fc.AccountHolderTypeCustomer), Customer: embedfin.Ptr(cust.ID)},
+		Permissions:   []fc.Permission{fc.PermissionTransactions, fc.PermissionBalances, fc.PermissionOwnership},
 		Prefetch:      []fc.SessionPrefetch{fc.SessionPrefetchBalances, fc.SessionPrefetchOwnership},
 	})
 	if err != nil {
@@ -189,7 +189,7 @@ func link(ctx context.Context, client *embedfin.Client, n int) ([]string, error)
 			return nil, err
 		}
 		ids = append(ids, acct.ID)
-		if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountSubscribeFeature{fc.AccountSubscribeFeatureTransactions}}); err != nil {
+		if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			return nil, err
 		}
 	}
@@ -212,7 +212,7 @@ func waitSynced(ctx context.Context, client *embedfin.Client, s *txsync.Syncer, 
 				return err
 			}
 			r := acct.TransactionRefresh
-			if r == nil || r.Status != fc.AccountTransactionRefreshStatusSucceeded || cursor != r.ID {
+			if r == nil || r.Status != fc.RefreshStatusSucceeded || cursor != r.ID {
 				done = false
 				break
 			}
