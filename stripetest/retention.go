@@ -14,7 +14,8 @@ import (
 
 // Retention: what an emulator keeps, so that its memory stays flat under
 // a steady load. Each account (a secret key's platform, or one connected
-// account) keeps at most WithRetention's n objects of each kind; once a
+// account) keeps at most WithRetention's n objects of each kind (Financial
+// Connections transactions: n per linked account); once a
 // request (or a timer) has run, the oldest objects of a kind past n are
 // evicted, by creation, with their index entries and whatever is keyed by
 // them: a card's secrets, a financial account's feature state, a
@@ -168,20 +169,33 @@ func xid[T any](x *embedfin.Expandable[T]) string {
 	return x.ID
 }
 
+// queueKey names the eviction queue a record counts in: its kind, except
+// for Financial Connections transactions, which count per linked account
+// (an account's history is what a sync reads whole; a platform with many
+// linked accounts keeps every account's transactions, bounded through the
+// accounts themselves).
+func queueKey(r *record) string {
+	if t, ok := r.v.(*fc.Transaction); ok && r.kind == kindFCTransaction && t != nil {
+		return r.kind + "|" + t.Account
+	}
+	return r.kind
+}
+
 // admit counts a new record against its kind's bound.
 func (e *env) admit(r *record) {
 	n := e.srv.cfg.retention
 	if n <= 0 || attachments[r.kind] {
 		return
 	}
-	q := e.ret.queues[r.kind]
+	key := queueKey(r)
+	q := e.ret.queues[key]
 	if q == nil {
 		if e.ret.queues == nil {
 			e.ret.queues = map[string]*recQueue{}
 		}
 		q = &recQueue{}
-		e.ret.queues[r.kind] = q
-		e.ret.kinds = append(e.ret.kinds, r.kind)
+		e.ret.queues[key] = q
+		e.ret.kinds = append(e.ret.kinds, key)
 	}
 	q.recs = append(q.recs, r)
 	q.live++
@@ -338,7 +352,7 @@ func (e *env) pin(r *record) {
 	for _, t := range targets {
 		if !slices.Contains(r.refs, t) {
 			if t.deps++; t.deps == 1 {
-				if q := e.ret.queues[t.kind]; q != nil {
+				if q := e.ret.queues[queueKey(t)]; q != nil {
 					q.pinned++
 				}
 			}
@@ -358,7 +372,7 @@ func (e *env) unpin(t *record) {
 	if t.deps--; t.deps > 0 || t.gone {
 		return
 	}
-	q := e.ret.queues[t.kind]
+	q := e.ret.queues[queueKey(t)]
 	if q == nil {
 		return
 	}
@@ -376,7 +390,7 @@ func (e *env) unpin(t *record) {
 // kind's count and the pins, and removes what is keyed by the object.
 func (e *env) forget(r *record) {
 	r.gone = true
-	if q := e.ret.queues[r.kind]; q != nil {
+	if q := e.ret.queues[queueKey(r)]; q != nil {
 		q.live--
 		if r.deps > 0 { // removed while named (a connected account deleted)
 			q.pinned--
