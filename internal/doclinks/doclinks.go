@@ -538,6 +538,17 @@ func ignored(msg string) bool {
 // standard library are imported; undeclared lowercase names are free
 // variables.
 func (m *Module) checkSnippet(code string) []string {
+	var msgs []string
+	// Comments are prose: the family's pkg.Name mentions must resolve.
+	for i, line := range strings.Split(code, "\n") {
+		if _, comment, ok := strings.Cut(line, "//"); ok {
+			for _, r := range findRefs(comment, m.family) {
+				if msg := m.resolveRef(m.family[r.pkg], r.segs); msg != "" {
+					msgs = append(msgs, fmt.Sprintf("line %d: comment: %s: %s", i+1, r.text, msg))
+				}
+			}
+		}
+	}
 	src := ellipsisRE.ReplaceAllString(code, "$1")
 	var fileMode bool
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package snippet\nfunc _() error {\n"+src+"\nreturn nil\n}\n", 0)
@@ -547,9 +558,9 @@ func (m *Module) checkSnippet(code string) []string {
 	}
 	if err != nil {
 		if goishRE.MatchString(code) {
-			return []string{"does not parse as Go: " + firstLine(err.Error())}
+			return append(msgs, "does not parse as Go: "+firstLine(err.Error()))
 		}
-		return nil
+		return msgs
 	}
 	// Import what the block names.
 	used := map[string]bool{}
@@ -578,10 +589,9 @@ func (m *Module) checkSnippet(code string) []string {
 	fset := token.NewFileSet()
 	f, err = parser.ParseFile(fset, "snippet.go", full, 0)
 	if err != nil {
-		return []string{"does not parse as Go: " + firstLine(err.Error())}
+		return append(msgs, "does not parse as Go: "+firstLine(err.Error()))
 	}
 	offset := strings.Count(header, "\n")
-	var msgs []string
 	conf := types.Config{Importer: m.imp, Error: func(err error) {
 		te, ok := err.(types.Error)
 		if !ok {
@@ -741,9 +751,9 @@ func (m *Module) linkURL(label string) (string, string) {
 
 // LinkDefinitions returns the Markdown file at path with its block of link
 // definitions (between the doclinks markers, appended at the end when
-// missing) holding one definition per reference link of the file (pkg.Name
-// in square brackets, to its pkg.go.dev page), sorted. References that do
-// not resolve get none.
+// missing and needed) holding one definition per reference link of the file
+// (pkg.Name in square brackets, to its pkg.go.dev page), sorted. References
+// that do not resolve get none.
 func (m *Module) LinkDefinitions(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -780,6 +790,9 @@ func (m *Module) LinkDefinitions(path string) ([]byte, error) {
 				labels[label] = u
 			}
 		}
+	}
+	if len(labels) == 0 && !strings.Contains(text, blockBegin) {
+		return data, nil // nothing to define, no block to keep
 	}
 	var b strings.Builder
 	b.WriteString(before)
