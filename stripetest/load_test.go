@@ -234,8 +234,8 @@ func TestLoadMixedWithPipeliningClient(t *testing.T) {
 		// Low enough that the warm-up fills every bound: customers, and
 		// each linked account's transactions (they count per account;
 		// an account's history starts near 125 and grows per refresh).
-		retention   = 200
-		flat        = 1.3 // the last heap sample within this factor of the first
+		retention = 200
+		flat      = 1.3 // the last heap sample within this factor of the first
 	)
 	srv := newServer(t, stripetest.WithRefreshDelay(20*time.Millisecond), stripetest.WithRetention(retention))
 	c := newEmulatorClient(srv)
