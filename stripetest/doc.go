@@ -32,6 +32,14 @@
 // response echoes the request's Idempotency-Key. Saved results take at most
 // 64 MiB, the oldest leaving first.
 //
+// Objects come back in the API's default shape (a table generated from
+// the spec and stripe-mock's fixtures): fields Stripe returns only when
+// expanded, such as a customer's sources or a card's number, are absent
+// until expand[] names them; a field of several possible types shows only
+// the keys of the one it holds; expand[] works for every expandable field
+// whose object the emulator holds, with data. prefixes on lists and up to
+// four levels, and an unknown or non-expandable path is a 400.
+//
 // One server can be shared by many clients: responses are written after
 // the state lock is released, connections have read, write and idle
 // deadlines, and the cost of a list page does not grow with the number of
