@@ -594,39 +594,7 @@ func TestFleetPostgres(t *testing.T) {
 	procs[1] = startChild(t, "worker 2 (restarted)", args...)
 	procs[1].waitOutput(t, regexp.MustCompile(`(receiver: off)`), 60*time.Second)
 
-	waitSynced(t, pr, recv, want, 150*time.Second, allAlive)
-	round1 := time.Since(linked)
-	states, rescued, err := pr.jobStates(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rescued == 0 {
-		t.Fatalf("no job was rescued after the kill (jobs %v)", states)
-	}
-	first, before := assertTableIsAPI(t, f, recv, ids, want)
-	if first < 20_000 || before["pending"] == 0 {
-		t.Fatalf("first refresh: %d transactions (%v); want at least 20,000 with pending ones", first, before)
-	}
-	t.Logf("round 1: %d accounts, %d transactions %v, synced %v after linking; killed at %d/%d synced; jobs %v, %d rescued",
-		accounts, first, before, round1.Round(time.Millisecond), killedAt, accounts, states, rescued)
-
-	refreshed := time.Now()
-	want = f.refresh(t, ids)
-	waitSynced(t, pr, recv, want, 90*time.Second, allAlive)
-	round2 := time.Since(refreshed)
-	second, after := assertTableIsAPI(t, f, recv, ids, want)
-	if second <= first || after["void"] <= before["void"] || after["posted"] <= before["posted"] {
-		t.Fatalf("second refresh: %d then %d transactions, %v then %v: want new ones, voids and postings", first, second, before, after)
-	}
-	states, _, err = pr.jobStates(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if states["discarded"] != 0 || states["cancelled"] != 0 {
-		t.Fatalf("jobs %v: none should be discarded or cancelled", states)
-	}
-	t.Logf("round 2: %d transactions %v, synced %v after the refresh; jobs %v; %d API requests by the workers; total %v",
-		second, after, round2.Round(time.Millisecond), states, f.requests.Load(), time.Since(start).Round(time.Millisecond))
+	verifyRounds(t, f, pr, recv, ids, want, 150*time.Second, allAlive, accounts, killedAt, linked, start)
 }
 
 // TestFleetSQLite is the fleet test on SQLite: one process of the command
@@ -641,7 +609,6 @@ func TestFleetSQLite(t *testing.T) {
 	t.Parallel()
 	const accounts = 200
 	start := time.Now()
-	ctx := context.Background()
 	state := t.TempDir()
 
 	// The emulator delivers to this forwarder, which passes each delivery
@@ -715,7 +682,22 @@ func TestFleetSQLite(t *testing.T) {
 
 	// The dead process's jobs wait for River's rescuer and then for their
 	// accounts' leases (JobTimeout + 30 s) to expire.
-	waitSynced(t, pr, reader, want, 150*time.Second, alive)
+	verifyRounds(t, f, pr, reader, ids, want, 150*time.Second, alive, accounts, killedAt, linked, start)
+	if strings.Contains(proc.out.String(), "panic:") {
+		t.Fatalf("the process panicked:\n%s", proc.out.String())
+	}
+}
+
+// verifyRounds is what both fleet tests check once a worker was killed and
+// restarted: round 1 syncs within firstWithin (the dead worker's jobs
+// rescued), the table equals the API's transactions (at least 20,000, some
+// pending); then a second refresh posts, voids and adds transactions and
+// the table follows, with no job discarded or cancelled.
+func verifyRounds(t *testing.T, f *fleetEmulator, pr probe, s *txsync.Syncer, ids []string, want map[string]string,
+	firstWithin time.Duration, alive func(), accounts, killedAt int, linked, start time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	waitSynced(t, pr, s, want, firstWithin, alive)
 	round1 := time.Since(linked)
 	states, rescued, err := pr.jobStates(ctx)
 	if err != nil {
@@ -724,7 +706,7 @@ func TestFleetSQLite(t *testing.T) {
 	if rescued == 0 {
 		t.Fatalf("no job was rescued after the kill (jobs %v)", states)
 	}
-	first, before := assertTableIsAPI(t, f, reader, ids, want)
+	first, before := assertTableIsAPI(t, f, s, ids, want)
 	if first < 20_000 || before["pending"] == 0 {
 		t.Fatalf("first refresh: %d transactions (%v); want at least 20,000 with pending ones", first, before)
 	}
@@ -733,9 +715,9 @@ func TestFleetSQLite(t *testing.T) {
 
 	refreshed := time.Now()
 	want = f.refresh(t, ids)
-	waitSynced(t, pr, reader, want, 90*time.Second, alive)
+	waitSynced(t, pr, s, want, 90*time.Second, alive)
 	round2 := time.Since(refreshed)
-	second, after := assertTableIsAPI(t, f, reader, ids, want)
+	second, after := assertTableIsAPI(t, f, s, ids, want)
 	if second <= first || after["void"] <= before["void"] || after["posted"] <= before["posted"] {
 		t.Fatalf("second refresh: %d then %d transactions, %v then %v: want new ones, voids and postings", first, second, before, after)
 	}
@@ -746,9 +728,6 @@ func TestFleetSQLite(t *testing.T) {
 	if states["discarded"] != 0 || states["cancelled"] != 0 {
 		t.Fatalf("jobs %v: none should be discarded or cancelled", states)
 	}
-	t.Logf("round 2: %d transactions %v, synced %v after the refresh; jobs %v; %d API requests by the worker; total %v",
+	t.Logf("round 2: %d transactions %v, synced %v after the refresh; jobs %v; %d API requests by the workers; total %v",
 		second, after, round2.Round(time.Millisecond), states, f.requests.Load(), time.Since(start).Round(time.Millisecond))
-	if strings.Contains(proc.out.String(), "panic:") {
-		t.Fatalf("the process panicked:\n%s", proc.out.String())
-	}
 }
