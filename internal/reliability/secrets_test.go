@@ -56,10 +56,16 @@ var secretParts = []string{
 }
 
 // assertNoSecrets fails t for any secret found in s.
+// pointerRE matches the addresses fmt prints for pointers and functions:
+// their hex digits can form a run of 12 decimal digits by chance, which is
+// not an account number.
+var pointerRE = regexp.MustCompile(`0x[0-9a-fA-F]+`)
+
 func assertNoSecrets(t *testing.T, what, s string) {
 	t.Helper()
+	unaddressed := pointerRE.ReplaceAllString(s, "0xADDR")
 	for _, re := range leakPatterns {
-		if m := re.FindString(s); m != "" {
+		if m := re.FindString(unaddressed); m != "" {
 			t.Errorf("%s holds a secret %q:\n%s", what, m, s)
 		}
 	}
