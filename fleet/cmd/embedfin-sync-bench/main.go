@@ -304,17 +304,15 @@ func link(ctx context.Context, client *embedfin.Client, n int) (map[string]strin
 		if err != nil {
 			return nil, err
 		}
-		describe := url.Values{}
+		describe := &stripetest.CompleteSessionParams{}
 		for i := range batch {
-			describe.Set(fmt.Sprintf("accounts[%d][display_name]", i), fmt.Sprintf("Checking %d", linked+i+1))
+			describe.Accounts = append(describe.Accounts, &stripetest.LinkedAccountParams{DisplayName: embedfin.Ptr(fmt.Sprintf("Checking %d", linked+i+1))})
 		}
-		if _, err := client.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", describe); err != nil {
+		accts, err := stripetest.CompleteSession(ctx, client, sess.ID, describe)
+		if err != nil {
 			return nil, err
 		}
-		for acct, err := range fcc.Accounts.All(ctx, &fc.AccountListParams{Session: embedfin.Ptr(sess.ID)}) {
-			if err != nil {
-				return nil, err
-			}
+		for _, acct := range accts {
 			if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 				return nil, err
 			}

@@ -432,18 +432,16 @@ func (a *app) linkDemo(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	names := []string{"Everyday Checking", "Savings", "Joint Checking", "Business Checking"}
-	describe := url.Values{}
+	describe := &stripetest.CompleteSessionParams{}
 	for i := range a.o.demoAccounts {
-		describe.Set(fmt.Sprintf("accounts[%d][display_name]", i), names[i%len(names)])
+		describe.Accounts = append(describe.Accounts, &stripetest.LinkedAccountParams{DisplayName: embedfin.Ptr(names[i%len(names)])})
 	}
-	if _, err := a.client.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", describe); err != nil {
+	linked, err := stripetest.CompleteSession(ctx, a.client, sess.ID, describe)
+	if err != nil {
 		return nil, err
 	}
 	var ids []string
-	for acct, err := range fcc.Accounts.All(ctx, &fc.AccountListParams{Session: embedfin.Ptr(sess.ID)}) {
-		if err != nil {
-			return nil, err
-		}
+	for _, acct := range linked {
 		ids = append(ids, acct.ID)
 	}
 	for _, id := range ids {

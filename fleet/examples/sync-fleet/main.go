@@ -176,18 +176,16 @@ func link(ctx context.Context, client *embedfin.Client, n int) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	describe := url.Values{}
+	describe := &stripetest.CompleteSessionParams{}
 	for i := range n {
-		describe.Set(fmt.Sprintf("accounts[%d][display_name]", i), fmt.Sprintf("Checking %d", i+1))
+		describe.Accounts = append(describe.Accounts, &stripetest.LinkedAccountParams{DisplayName: embedfin.Ptr(fmt.Sprintf("Checking %d", i+1))})
 	}
-	if _, err := client.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", describe); err != nil {
+	linked, err := stripetest.CompleteSession(ctx, client, sess.ID, describe)
+	if err != nil {
 		return nil, err
 	}
 	var ids []string
-	for acct, err := range fcc.Accounts.All(ctx, &fc.AccountListParams{Session: embedfin.Ptr(sess.ID)}) {
-		if err != nil {
-			return nil, err
-		}
+	for _, acct := range linked {
 		ids = append(ids, acct.ID)
 		if _, err := fcc.Accounts.Subscribe(ctx, acct.ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}}); err != nil {
 			return nil, err
