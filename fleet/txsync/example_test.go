@@ -71,14 +71,11 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.RawRequest(ctx, "POST", "/v1/test_helpers/financial_connections/sessions/"+sess.ID+"/complete", nil); err != nil {
-		log.Fatal(err)
-	}
-	list, err := fcc.Accounts.List(ctx, &fc.AccountListParams{Session: embedfin.Ptr(sess.ID)})
+	linked, err := stripetest.CompleteSession(ctx, client, sess.ID, nil) // the emulator stands in for Stripe.js
 	if err != nil {
 		log.Fatal(err)
 	}
-	acct, err := fcc.Accounts.Subscribe(ctx, list.Data[0].ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
+	acct, err := fcc.Accounts.Subscribe(ctx, linked[0].ID, &fc.AccountSubscribeParams{Features: []fc.AccountFeature{fc.AccountFeatureTransactions}})
 	if err != nil {
 		log.Fatal(err)
 	}
