@@ -10,9 +10,10 @@ import (
 	si "github.com/embedfin/embedfin-go/setupintents"
 )
 
-// findMicrodepositPage returns the state behind a hosted verification URL
-// and the env its SetupIntent lives in.
-func (s *Server) findMicrodepositPage(token string) (*env, *microdepositPage) {
+// microdepositIntent returns the SetupIntent behind a hosted
+// verification URL's token, and the account holding it; nil when the
+// token, its connected account or its SetupIntent is unknown.
+func (s *Server) microdepositIntent(token string) (*env, *si.SetupIntent) {
 	for _, ks := range s.keys {
 		mp, ok := get[microdepositPage](ks.platform, token)
 		if !ok {
@@ -24,7 +25,11 @@ func (s *Server) findMicrodepositPage(token string) (*env, *microdepositPage) {
 				return nil, nil
 			}
 		}
-		return e, mp
+		intent, ok := get[si.SetupIntent](e, mp.Intent)
+		if !ok {
+			return nil, nil
+		}
+		return e, intent
 	}
 	return nil, nil
 }
@@ -37,23 +42,15 @@ func (s *Server) findMicrodepositPage(token string) (*env, *microdepositPage) {
 // a verification or its end, 422 with the form again after a wrong entry).
 func (s *Server) microdepositPages() {
 	s.handlePage("GET "+microdepositPath+"{token}", func(r *http.Request, _ url.Values) htmlPage {
-		e, mp := s.findMicrodepositPage(r.PathValue("token"))
-		if mp == nil {
-			return message(http.StatusNotFound, "Page not found", "This verification link does not exist.")
-		}
-		intent, ok := get[si.SetupIntent](e, mp.Intent)
-		if !ok {
+		e, intent := s.microdepositIntent(r.PathValue("token"))
+		if intent == nil {
 			return message(http.StatusNotFound, "Page not found", "This verification link does not exist.")
 		}
 		return microdepositState(e, intent, "")
 	})
 	s.handlePage("POST "+microdepositPath+"{token}", func(r *http.Request, form url.Values) htmlPage {
-		e, mp := s.findMicrodepositPage(r.PathValue("token"))
-		if mp == nil {
-			return message(http.StatusNotFound, "Page not found", "This verification link does not exist.")
-		}
-		intent, ok := get[si.SetupIntent](e, mp.Intent)
-		if !ok {
+		e, intent := s.microdepositIntent(r.PathValue("token"))
+		if intent == nil {
 			return message(http.StatusNotFound, "Page not found", "This verification link does not exist.")
 		}
 		self := r.URL.Path
