@@ -286,17 +286,13 @@ func (s *Server) issuingRoutes() {
 	})
 
 	route(s, "POST /v1/issuing/cards", func(c *call, p *issuing.CardCreateParams) (any, error) {
-		if p.Cardholder == nil {
-			return nil, invalidRequest("parameter_missing", "cardholder", "Missing required param: cardholder.")
-		}
+		// cardholder, and shipping for a physical card, are checked before
+		// the endpoint runs (checkBeforeRun).
 		ch, err := c.cardholder(*p.Cardholder, "cardholder")
 		if err != nil {
 			return nil, err
 		}
 		cur := strings.ToLower(*p.Currency)
-		if *p.Type == issuing.CardTypePhysical && p.Shipping == nil {
-			return nil, invalidRequest("parameter_missing", "shipping", "Missing required param: shipping. Physical cards need a shipping address.")
-		}
 		if p.FinancialAccount != nil {
 			fa, err := c.financialAccount(*p.FinancialAccount, "financial_account")
 			if err != nil {
