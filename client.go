@@ -40,9 +40,11 @@ type Client struct {
 	maxResponseBytes int64
 	strict           bool
 
-	// defaults are the request options of With, applied before each call's
-	// own; defaultsErr is why they cannot be used, returned by every call.
+	// defaults are the request options of With and base what they set,
+	// laid under each call's own options; defaultsErr is why they cannot
+	// be used, returned by every call.
 	defaults    []RequestOption
+	base        callConfig
 	defaultsErr error
 }
 
@@ -193,6 +195,7 @@ func (c *Client) With(opts ...RequestOption) *Client {
 		nc.defaultsErr = invalid("With", "WithIdempotencyKey applies to one call; it cannot be set for every call of a client")
 	default:
 		nc.defaultsErr = nil
+		nc.base = cc
 	}
 	return &nc
 }

@@ -215,9 +215,7 @@ func (c *Client) send(ctx context.Context, method, path string, params any, opts
 		return nil, nil, err
 	}
 	if len(c.defaults) > 0 {
-		base, _ := applyOptions(c.defaults) // checked by With
-		base.override(&cc)
-		cc = base
+		cc = c.base.with(&cc)
 	}
 
 	hasBody := method != http.MethodGet

@@ -35,24 +35,30 @@ func applyOptions(opts []RequestOption) (callConfig, error) {
 	return cc, nil
 }
 
-// override lays the options of one call over a client's (Client.With):
-// what the call sets wins, header by header; betas of both are merged.
-func (c *callConfig) override(call *callConfig) {
+// with returns the options of one call laid over a client's (Client.With):
+// what the call sets wins, header by header; betas of both are merged. c,
+// the client's, is shared by every call and left unchanged.
+func (c callConfig) with(call *callConfig) callConfig {
 	if call.stripeAccount != "" {
 		c.stripeAccount = call.stripeAccount
 	}
 	if call.idempotencyKey != "" {
 		c.idempotencyKey = call.idempotencyKey
 	}
-	c.betas = append(c.betas, call.betas...)
+	if len(call.betas) > 0 {
+		c.betas = append(c.betas[:len(c.betas):len(c.betas)], call.betas...)
+	}
 	if len(call.header) > 0 {
-		if c.header == nil {
-			c.header = http.Header{}
+		h := c.header.Clone()
+		if h == nil {
+			h = http.Header{}
 		}
 		for k, v := range call.header {
-			c.header[k] = v
+			h[k] = v
 		}
+		c.header = h
 	}
+	return c
 }
 
 // WithStripeAccount makes the call on behalf of a connected account (the
