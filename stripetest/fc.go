@@ -397,15 +397,10 @@ func (c *call) ownershipOf(acct *fc.Account, ownership string) bool {
 	return ok && strings.Contains(own.Owners.URL, acct.ID)
 }
 
-// accountView is the account as returned: ownership expanded on request.
+// accountView is the account as returned (expand[] of its ownership, on
+// an account or in a list, is the general expansion of render.go).
 func (c *call) accountView(acct *fc.Account) *fc.Account {
-	v := snapshot(acct)
-	if v.Ownership != nil && c != nil && c.expanded("ownership") {
-		if own, ok := get[fc.AccountOwnership](c.env, v.Ownership.ID); ok {
-			v.Ownership.Object = snapshot(own)
-		}
-	}
-	return v
+	return snapshot(acct)
 }
 
 func (c *call) sessionView(sess *fc.Session) *fc.Session {
